@@ -1,0 +1,1 @@
+"""The edges people touch: the Telegram handlers and the `leakbot` command line."""

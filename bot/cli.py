@@ -1,0 +1,256 @@
+"""The `leakbot` command line: one session and transaction per command."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy.orm import Session
+
+from db.migrate import current_revision, head_revision, upgrade
+from db.models import User
+from db.session import make_engine, make_session_factory, session_scope
+from services import importing, ledger
+from services.config import Settings, get_settings
+from services.errors import LeakBotError
+from services.export import export_csv
+from services.insights import leak_overview
+from services.parsing import parse_entry
+from services.synthetic import generate, to_csv_bytes
+
+app = typer.Typer(help="LeakBot: find the small outflows that drain your money.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+NO_TOKEN_HELP = """\
+LeakBot needs a Telegram bot token to run. Open Telegram, talk to @BotFather, send /newbot,
+pick a name and a username, and copy the token it gives you into TELEGRAM_BOT_TOKEN (in your
+environment or in a .env file next to the Makefile: TELEGRAM_BOT_TOKEN=123456:ABC...), then run
+`make run` again. No token yet? `leakbot demo` shows what LeakBot finds, fully offline."""
+
+UserOption = Annotated[int, typer.Option("--user", help="The person's Telegram user id.")]
+
+
+def configure_logging(settings: Settings) -> None:
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs every request URL at INFO, and Bot API URLs contain the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+@contextmanager
+def open_session(url: str | None = None) -> Iterator[Session]:
+    """Migrate, then open one session and transaction for this command."""
+    url = url or get_settings().database_url
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def person(session: Session, telegram_id: int) -> User:
+    settings = get_settings()
+    return ledger.ensure_user(
+        session=session, telegram_id=telegram_id,
+        defaults=ledger.UserDefaults(settings.default_timezone, settings.default_currency),
+    )
+
+
+def fail(message: str) -> None:
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    raise typer.Exit(1)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every pending migration."""
+    url = get_settings().database_url
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        typer.echo(f"Database at revision {current_revision(engine)} (head {head_revision()}).")
+    finally:
+        engine.dispose()
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the revision the database is at."""
+    engine = make_engine(get_settings().database_url)
+    try:
+        typer.echo(current_revision(engine) or "not migrated")
+    finally:
+        engine.dispose()
+
+
+@app.command("import")
+def import_file(
+    file: Annotated[Path | None, typer.Argument(help="CSV file to import.")] = None,
+    user: UserOption = ...,  # type: ignore[assignment]
+    revert: Annotated[int | None, typer.Option(help="Undo this import id instead.")] = None,
+) -> None:
+    """Import a CSV (our export, the sample dataset's format, or a bank/UPI statement)."""
+    if (file is None) == (revert is None):
+        fail("Give a FILE to import, or --revert IMPORT_ID.")
+    try:
+        with open_session() as session:
+            owner = person(session, user)
+            if revert is not None:
+                removed = importing.revert_import(session=session, user=owner, import_id=revert)
+                typer.echo(f"Reverted import #{revert}: {removed:,} entries removed.")
+                return
+            assert file is not None
+            if not file.is_file():
+                fail(f"No such file: {file}")
+            data = file.read_bytes()
+            summary = _import_with_progress(session, owner, data, file.name)
+    except LeakBotError as exc:
+        fail(str(exc))
+        return
+    typer.echo(f"Import #{summary.import_id} from {summary.file_name}: {summary.line}")
+    for error in summary.errors[:10]:
+        typer.echo(f"  {error}")
+    if summary.rejected > 10:
+        typer.echo(f"  ... and {summary.rejected - 10:,} more rejected lines")
+
+
+def _import_with_progress(session: Session, owner: User, data: bytes, name: str) -> importing.ImportSummary:
+    if data.count(b"\n") < 5_000 or not sys.stderr.isatty():
+        return importing.import_csv(session=session, user=owner, data=data, file_name=name)
+    with typer.progressbar(length=1, label="Importing", file=sys.stderr) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+        return importing.import_csv(session=session, user=owner, data=data, file_name=name,
+                                    on_progress=progress)
+
+
+@app.command("imports")
+def imports(user: UserOption) -> None:
+    """List a person's imports (newest first) with their ids for --revert."""
+    with open_session() as session:
+        rows = importing.pipeline.list_imports(session=session, user=person(session, user))
+    if not rows:
+        typer.echo("No imports yet.")
+    for r in rows:
+        typer.echo(f"#{r.import_id}  {r.file_name}  {r.line}")
+
+
+@app.command("export")
+def export(user: UserOption, out: Annotated[Path, typer.Option(help="Where to write the CSV.")]) -> None:
+    """Write a person's entries in LeakBot's own CSV format."""
+    with open_session() as session:
+        data = export_csv(session=session, user=person(session, user))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    rows = data.count(b"\n") - 1
+    typer.echo(f"Wrote {rows:,} entries to {out}")
+
+
+@app.command("log")
+def log(
+    text: Annotated[str, typer.Argument(help='An entry as you would send it: "250 dining upi".')],
+    user: UserOption,
+) -> None:
+    """Log one entry from the command line, exactly as the bot reads a message."""
+    try:
+        with open_session() as session:
+            owner = person(session, user)
+            now = datetime.now(UTC)
+            parsed = parse_entry(text, today=ledger.local_datetime(now, owner.timezone).date(),
+                                 currency=owner.currency)
+            logged = ledger.log_entry(session=session, user=owner, parsed=parsed, now=now,
+                                      source_ref=f"cli:{now.isoformat()}")
+    except LeakBotError as exc:
+        fail(str(exc))
+        return
+    e = logged.entry
+    typer.echo(f"#{e.id} {e.local_date} {e.local_time} {e.amount} {e.category} ({e.payment_mode})")
+    typer.echo(e.verdict)
+
+
+@app.command("entries")
+def entries(
+    user: UserOption,
+    limit: Annotated[int, typer.Option(help="How many, newest first.")] = 20,
+) -> None:
+    """Show a person's latest entries, each scored and explained."""
+    with open_session() as session:
+        rows = ledger.recent(session=session, user=person(session, user), limit=limit)
+    if not rows:
+        typer.echo("No entries yet: import a CSV or log one with `leakbot log`.")
+    for e in rows:
+        typer.echo(f"#{e.id:<6} {e.local_date} {e.local_time}  {e.type:<8} {e.amount:>12}  "
+                   f"{e.category:<16} {e.payment_mode:<11}  {e.verdict}")
+
+
+@app.command("generate")
+def generate_cmd(
+    out: Annotated[Path, typer.Option(help="CSV file (with --users > 1: one file per person).")],
+    users: Annotated[int, typer.Option(min=1, max=10_000)] = 1,
+    months: Annotated[int, typer.Option(min=1, max=1200)] = 18,
+    seed: Annotated[int, typer.Option(help="Same seed, same data.")] = 0,
+) -> None:
+    """Write synthetic ledgers in the sample dataset's format."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    for k in range(users):
+        target = out if users == 1 else out.with_name(f"{out.stem}-{k + 1}{out.suffix or '.csv'}")
+        frame = generate(months=months, seed=seed + k)
+        target.write_bytes(to_csv_bytes(frame))
+        typer.echo(f"Wrote {len(frame):,} rows to {target}")
+
+
+@app.command("demo")
+def demo(
+    months: Annotated[int, typer.Option(min=1, max=120)] = 6,
+    seed: int = 7,
+) -> None:
+    """Build a demo person from synthetic data, offline, and show what LeakBot finds."""
+    with tempfile.TemporaryDirectory() as tmp:
+        with open_session(f"sqlite:///{Path(tmp) / 'demo.db'}") as session:
+            owner = person(session, 1)
+            data = to_csv_bytes(generate(months=months, seed=seed))
+            summary = importing.import_csv(session=session, user=owner, data=data, file_name="demo.csv")
+            overview = leak_overview(session=session, user=owner)
+    typer.echo(f"Demo: {months} months of synthetic spending, {summary.line}.")
+    typer.echo(f"{overview.leaks} of {overview.expenses} expenses are leaks: {overview.leak_spend} of "
+               f"{overview.spend} spent ({overview.leak_share_pct}%).")
+    typer.echo("Top leak categories:")
+    for c in overview.top_categories:
+        typer.echo(f"  {c.category:<16} {c.amount:>10} in {c.count} leaks")
+    typer.echo("Examples:")
+    for x in overview.examples:
+        typer.echo(f"  {x.local_date} {x.category} {x.amount}: score {x.score} ({', '.join(x.reasons)})")
+
+
+@app.command("run")
+def run() -> None:
+    """Run the Telegram bot (long polling)."""
+    settings = get_settings()
+    configure_logging(settings)
+    if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
+        typer.echo(NO_TOKEN_HELP, err=True)
+        raise typer.Exit(2)
+    upgrade(settings.database_url)
+    from bot.app import build_application
+
+    build_application(settings).run_polling()
+
+
+def main() -> None:
+    """Console entry point."""
+    try:
+        app()
+    except LeakBotError as exc:  # pragma: no cover - commands catch their own
+        typer.secho(str(exc), fg=typer.colors.RED, err=True)
+        sys.exit(1)

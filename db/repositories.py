@@ -1,0 +1,113 @@
+"""Queries and writes, each scoped to one person. They take the session; they never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from db.models import Entry, Import, User
+
+_IN_CHUNK = 500
+
+ENTRY_FRAME_COLUMNS: tuple[str, ...] = (
+    "id", "occurred_at", "local_date", "type", "category", "amount_minor", "is_necessary",
+    "payment_mode", "is_recurring", "context", "time_block", "day_type", "note", "source",
+    "source_ref", "import_id", "leakage_score", "leak_rules", "is_leak", "model_probability",
+    "user_verdict",
+)
+
+
+def get_user(session: Session, telegram_id: int) -> User | None:
+    return session.scalar(select(User).where(User.telegram_id == telegram_id))
+
+
+def add_user(session: Session, **fields: Any) -> User:
+    user = User(**fields)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def entry_by_ref(session: Session, user_id: int, source_ref: str) -> Entry | None:
+    return session.scalar(
+        select(Entry).where(Entry.user_id == user_id, Entry.source_ref == source_ref)
+    )
+
+
+def add_entry(session: Session, **fields: Any) -> Entry:
+    entry = Entry(**fields)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def existing_refs(session: Session, user_id: int, refs: Sequence[str]) -> set[str]:
+    """Return which of refs this person already has."""
+    found: set[str] = set()
+    for start in range(0, len(refs), _IN_CHUNK):
+        chunk = list(refs[start : start + _IN_CHUNK])
+        found.update(
+            session.scalars(
+                select(Entry.source_ref).where(Entry.user_id == user_id, Entry.source_ref.in_(chunk))
+            )
+        )
+    return found
+
+
+def insert_entries(session: Session, rows: Iterable[dict[str, Any]]) -> None:
+    """Insert many entries in one executemany."""
+    batch = list(rows)
+    if batch:
+        session.execute(insert(Entry), batch)
+
+
+def entries_frame(session: Session, user_id: int, *, types: Sequence[str] | None = None) -> pd.DataFrame:
+    """Return this person's entries as a DataFrame, oldest first."""
+    columns = [getattr(Entry, c) for c in ENTRY_FRAME_COLUMNS]
+    query = select(*columns).where(Entry.user_id == user_id)
+    if types:
+        query = query.where(Entry.type.in_(list(types)))
+    query = query.order_by(Entry.occurred_at, Entry.id)
+    rows = session.execute(query).all()
+    return pd.DataFrame(rows, columns=list(ENTRY_FRAME_COLUMNS))
+
+
+def recent_entries(session: Session, user_id: int, limit: int) -> list[Entry]:
+    return list(
+        session.scalars(
+            select(Entry).where(Entry.user_id == user_id)
+            .order_by(Entry.occurred_at.desc(), Entry.id.desc()).limit(limit)
+        )
+    )
+
+
+def count_entries(session: Session, user_id: int) -> int:
+    return session.scalar(select(func.count()).select_from(Entry).where(Entry.user_id == user_id)) or 0
+
+
+def add_import(session: Session, **fields: Any) -> Import:
+    record = Import(**fields)
+    session.add(record)
+    session.flush()
+    return record
+
+
+def get_import(session: Session, user_id: int, import_id: int) -> Import | None:
+    return session.scalar(select(Import).where(Import.id == import_id, Import.user_id == user_id))
+
+
+def list_imports(session: Session, user_id: int) -> list[Import]:
+    return list(
+        session.scalars(select(Import).where(Import.user_id == user_id).order_by(Import.id.desc()))
+    )
+
+
+def delete_import_entries(session: Session, user_id: int, import_id: int) -> int:
+    result = session.execute(
+        delete(Entry).where(Entry.user_id == user_id, Entry.import_id == import_id)
+    )
+    return int(result.rowcount or 0)

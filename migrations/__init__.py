@@ -1,0 +1,1 @@
+"""Alembic migrations of LeakBot's schema (packaged so `leakbot db upgrade` finds them)."""

@@ -1,0 +1,1 @@
+"""Machine learning: training, evaluation and persistence of leak classifiers."""

@@ -1,0 +1,1 @@
+"""Domain logic of LeakBot: parsing, features, scoring, imports. No Telegram imports here."""

@@ -1,0 +1,197 @@
+"""The vocabulary of the ledger: entry types, categories, payment modes, contexts.
+
+Every category carries its documented defaults (is it a necessity, what context it usually
+comes in, is it usually recurring) and the words people and banks use for it. The parser,
+the CSV importer and the synthetic generator all read this one table.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class EntryType(StrEnum):
+    EXPENSE = "expense"
+    INCOME = "income"
+    SAVINGS = "savings"
+
+
+PAYMENT_MODES: tuple[str, ...] = ("Cash", "UPI", "Debit Card", "Credit Card", "Net Banking", "Other")
+CONTEXTS: tuple[str, ...] = ("Planned", "Unplanned", "Seasonal", "Routine", "Emergency", "Festive")
+TIME_BLOCKS: tuple[str, ...] = ("Morning", "Afternoon", "Evening", "Night")
+DAY_TYPES: tuple[str, ...] = ("Weekday", "Weekend")
+SOURCES: tuple[str, ...] = ("chat", "csv")
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    """A category with its defaults and the words that name it."""
+
+    name: str
+    type: EntryType
+    necessary: bool
+    context: str
+    recurring: bool = False
+    aliases: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+
+
+def _c(name: str, type_: EntryType, necessary: bool, context: str, recurring: bool = False,
+       aliases: tuple[str, ...] = (), keywords: tuple[str, ...] = ()) -> Category:
+    return Category(name, type_, necessary, context, recurring, aliases, keywords)
+
+
+E, I, S = EntryType.EXPENSE, EntryType.INCOME, EntryType.SAVINGS
+
+# Defaults follow the sample dataset: e.g. every Dining Out row there is not necessary and
+# Unplanned, every Groceries row is necessary and Routine.
+CATEGORIES: tuple[Category, ...] = (
+    _c("Dining Out", E, False, "Unplanned",
+       aliases=("dining", "food", "restaurant", "swiggy", "zomato", "lunch", "dinner",
+                "breakfast", "coffee", "tea", "chai", "snack", "snacks", "cafe", "pizza",
+                "eatout", "takeaway"),
+       keywords=("swiggy", "zomato", "restaurant", "cafe", "coffee", "starbucks", "dominos",
+                 "pizza", "mcdonald", "kfc", "burger", "eatsure", "hotel", "dhaba", "bakery")),
+    _c("Groceries", E, True, "Routine",
+       aliases=("grocery", "groceries", "vegetables", "veggies", "milk", "kirana",
+                "bigbasket", "blinkit", "zepto", "dmart"),
+       keywords=("bigbasket", "blinkit", "zepto", "dmart", "grofers", "kirana", "supermarket",
+                 "reliance fresh", "more retail", "jiomart", "grocery", "vegetable")),
+    _c("Rent", E, True, "Planned", recurring=True, aliases=("rent", "house rent"),
+       keywords=("rent", "nobroker", "landlord")),
+    _c("EMI", E, True, "Planned", recurring=True, aliases=("emi", "loan", "installment"),
+       keywords=("emi", "loan", "bajaj fin", "installment", "ach d-")),
+    _c("Education", E, True, "Planned",
+       aliases=("education", "school", "college", "tuition", "course", "books", "fees"),
+       keywords=("school", "college", "university", "tuition", "udemy", "coursera", "byju",
+                 "unacademy", "fees")),
+    _c("Utilities", E, True, "Routine",
+       aliases=("utilities", "utility", "electricity", "water", "gas", "broadband", "wifi",
+                "internet", "bill", "bills"),
+       keywords=("electricity", "bescom", "tata power", "adani", "water", "gas", "broadband",
+                 "airtel xstream", "act fibernet", "jio fiber", "bill pay", "billdesk")),
+    _c("Medical", E, True, "Emergency",
+       aliases=("medical", "medicine", "medicines", "pharmacy", "doctor", "hospital",
+                "health", "chemist"),
+       keywords=("pharmacy", "apollo", "medplus", "1mg", "netmeds", "pharmeasy", "hospital",
+                 "clinic", "diagnostic", "chemist", "medical")),
+    _c("Mobile Recharge", E, True, "Routine",
+       aliases=("recharge", "mobile", "prepaid", "topup"),
+       keywords=("recharge", "prepaid", "jio", "airtel", "vodafone", "vi ", "bsnl")),
+    _c("Subscription", E, False, "Routine", recurring=True,
+       aliases=("subscription", "subscriptions", "netflix", "spotify", "prime", "hotstar",
+                "youtube", "ott", "membership", "icloud"),
+       keywords=("netflix", "spotify", "prime video", "amazon prime", "hotstar", "youtube",
+                 "apple.com", "icloud", "google play", "sonyliv", "zee5", "membership",
+                 "subscription")),
+    _c("Fuel", E, False, "Unplanned",
+       aliases=("fuel", "petrol", "diesel", "cng"),
+       keywords=("petrol", "diesel", "fuel", "indian oil", "iocl", "hpcl", "bpcl", "shell",
+                 "filling station")),
+    _c("Travel", E, False, "Seasonal",
+       aliases=("travel", "uber", "ola", "rapido", "cab", "taxi", "auto", "metro", "bus",
+                "train", "flight", "irctc", "trip"),
+       keywords=("uber", "ola", "rapido", "irctc", "makemytrip", "goibibo", "indigo",
+                 "air india", "redbus", "metro", "cab", "yatra", "cleartrip")),
+    _c("Entertainment", E, False, "Unplanned",
+       aliases=("entertainment", "movie", "movies", "cinema", "games", "gaming", "party",
+                "concert", "bookmyshow"),
+       keywords=("bookmyshow", "pvr", "inox", "cinema", "steam", "playstation", "concert")),
+    _c("Clothing", E, False, "Seasonal",
+       aliases=("clothing", "clothes", "shopping", "shoes", "apparel", "myntra", "ajio"),
+       keywords=("myntra", "ajio", "zara", "h&m", "westside", "pantaloons", "lifestyle",
+                 "max fashion", "uniqlo", "nykaa fashion")),
+    _c("Gift", E, False, "Festive",
+       aliases=("gift", "gifts", "present", "donation", "charity"),
+       keywords=("gift", "ferns n petals", "archies", "donation")),
+    _c("Other", E, False, "Unplanned", aliases=("other", "misc", "miscellaneous", "others")),
+    _c("Salary", I, False, "Routine", recurring=True, aliases=("salary", "pay", "paycheck", "wages"),
+       keywords=("salary", "sal ", "payroll")),
+    _c("Bonus", I, False, "Planned", aliases=("bonus", "incentive")),
+    _c("Freelance", I, False, "Unplanned", aliases=("freelance", "gig", "consulting", "side")),
+    _c("Interest", I, False, "Routine", aliases=("interest", "dividend"),
+       keywords=("interest", "int.pd", "int pd", "dividend")),
+    _c("Refund", I, False, "Unplanned", aliases=("refund", "cashback", "reversal"),
+       keywords=("refund", "cashback", "reversal", "rev-")),
+    _c("Other Income", I, False, "Unplanned", aliases=("other", "misc")),
+    _c("Fixed Deposit", S, False, "Planned", aliases=("fd", "fixed", "fixed deposit"),
+       keywords=("fixed deposit", " fd ")),
+    _c("Recurring Deposit", S, False, "Routine", recurring=True,
+       aliases=("rd", "recurring deposit"), keywords=("recurring deposit", " rd ")),
+    _c("Mutual Fund", S, False, "Planned", aliases=("mf", "sip", "mutual", "mutual fund"),
+       keywords=("mutual fund", "sip", "groww", "zerodha coin", "kuvera")),
+    _c("Gold", S, False, "Seasonal", aliases=("gold", "sgb")),
+    _c("Stock Investment", S, False, "Planned",
+       aliases=("stock", "stocks", "shares", "equity", "zerodha", "groww"),
+       keywords=("zerodha", "upstox", "angel one", "icici direct")),
+    _c("Piggy Bank", S, False, "Planned", aliases=("piggy", "piggy bank", "cash savings")),
+    _c("Other Savings", S, False, "Planned", aliases=("other", "savings")),
+)
+
+OTHER_CATEGORY = {E: "Other", I: "Other Income", S: "Other Savings"}
+
+_BY_NAME: dict[str, Category] = {c.name.casefold(): c for c in CATEGORIES}
+
+
+def categories_of(entry_type: EntryType) -> tuple[Category, ...]:
+    """Return the categories an entry of this type can have, in catalogue order."""
+    return tuple(c for c in CATEGORIES if c.type is entry_type)
+
+
+def category_named(name: str) -> Category | None:
+    """Return the category with exactly this name (any case), or None."""
+    return _BY_NAME.get(name.strip().casefold())
+
+
+def alias_table(entry_type: EntryType) -> dict[str, str]:
+    """Map every name and alias (casefolded) to its category name, for one entry type."""
+    table: dict[str, str] = {}
+    for c in categories_of(entry_type):
+        table[c.name.casefold()] = c.name
+        for alias in c.aliases:
+            table.setdefault(alias.casefold(), c.name)
+    return table
+
+
+def closest_categories(word: str, entry_type: EntryType, n: int = 3) -> list[str]:
+    """Return up to n category names closest in spelling to word."""
+    table = alias_table(entry_type)
+    matches = difflib.get_close_matches(word.casefold(), list(table), n=n * 3, cutoff=0.5)
+    names: list[str] = []
+    for m in matches:
+        if table[m] not in names:
+            names.append(table[m])
+    return names[:n]
+
+
+# Payment modes: the words people type and the spellings files use.
+PAYMENT_MODE_ALIASES: dict[str, str] = {
+    "cash": "Cash",
+    "upi": "UPI", "gpay": "UPI", "googlepay": "UPI", "phonepe": "UPI", "paytm": "UPI",
+    "bhim": "UPI", "amazonpay": "UPI",
+    "card": "Debit Card", "debit": "Debit Card", "debitcard": "Debit Card", "dc": "Debit Card",
+    "credit": "Credit Card", "creditcard": "Credit Card", "cc": "Credit Card",
+    "netbanking": "Net Banking", "neft": "Net Banking", "imps": "Net Banking",
+    "rtgs": "Net Banking", "banktransfer": "Net Banking", "nb": "Net Banking",
+    "other": "Other",
+}
+
+
+def normalise_payment_mode(value: str) -> str | None:
+    """Return the canonical payment mode for a spelling such as `Upi` or `debit card`."""
+    key = "".join(value.split()).casefold()
+    for mode in PAYMENT_MODES:
+        if key == "".join(mode.split()).casefold():
+            return mode
+    return PAYMENT_MODE_ALIASES.get(key)
+
+
+def normalise_choice(value: str, choices: tuple[str, ...]) -> str | None:
+    """Return the member of choices equal to value ignoring case and spaces, or None."""
+    key = "".join(value.split()).casefold()
+    for choice in choices:
+        if key == "".join(choice.split()).casefold():
+            return choice
+    return None

@@ -1,0 +1,79 @@
+"""Complete and score entries: one vectorised path for a chat message and a million-row file.
+
+Given what a message or a file said, fill the gaps the documented way:
+- is_necessary, context, is_recurring: the category's defaults (services/catalog.py);
+- payment_mode: `Other`;
+- time_block and day_type: from the local date and time (services/timing.py);
+- occurred_at: the local wall-clock time in the person's time zone, stored as UTC;
+then score expenses with the six rules (services/scoring.py).
+Values that were given always win over derived ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from services.catalog import CATEGORIES
+from services.scoring import score_frame
+from services.timing import day_types, local_to_utc, time_blocks
+
+DEFAULT_PAYMENT_MODE = "Other"
+OPTIONAL_COLUMNS = ("is_necessary", "payment_mode", "is_recurring", "context", "time_block",
+                    "day_type", "note")
+ENTRY_COLUMNS = (
+    "occurred_at", "local_date", "type", "category", "amount_minor", "is_necessary",
+    "payment_mode", "is_recurring", "context", "time_block", "day_type", "note",
+    "leakage_score", "leak_rules", "is_leak",
+)
+
+_DEFAULT_NECESSARY = {c.name: c.necessary for c in CATEGORIES}
+_DEFAULT_CONTEXT = {c.name: c.context for c in CATEGORIES}
+_DEFAULT_RECURRING = {c.name: c.recurring for c in CATEGORIES}
+
+
+@dataclass(frozen=True, slots=True)
+class ScoringProfile:
+    """The person's settings that entries are derived and scored with."""
+
+    timezone: str
+    micro_threshold_minor: int
+    leak_threshold: int
+    salary_day: int = 1
+
+
+def complete_entries(frame: pd.DataFrame, *, profile: ScoringProfile) -> pd.DataFrame:
+    """Return frame's entries with every stored column filled and expenses scored.
+
+    frame needs `type`, `category`, `amount_minor` and `local_dt` (naive local wall-clock
+    datetime64); the OPTIONAL_COLUMNS may be present with gaps (NA) or absent.
+    """
+    out = pd.DataFrame(index=frame.index)
+    local_dt = pd.to_datetime(frame["local_dt"])
+    out["occurred_at"] = local_to_utc(local_dt, profile.timezone)
+    out["local_date"] = local_dt.dt.date
+    out["type"] = frame["type"].astype(object)
+    out["category"] = frame["category"].astype(object)
+    out["amount_minor"] = frame["amount_minor"].astype(np.int64)
+
+    def given(column: str) -> pd.Series:
+        if column in frame:
+            return frame[column].astype(object).where(frame[column].notna(), None)
+        return pd.Series(None, index=frame.index, dtype=object)
+
+    category = out["category"]
+    out["is_necessary"] = given("is_necessary").fillna(category.map(_DEFAULT_NECESSARY)).fillna(False).astype(bool)
+    out["payment_mode"] = given("payment_mode").fillna(DEFAULT_PAYMENT_MODE)
+    out["is_recurring"] = given("is_recurring").fillna(category.map(_DEFAULT_RECURRING)).fillna(False).astype(bool)
+    out["context"] = given("context").fillna(category.map(_DEFAULT_CONTEXT)).fillna("Unplanned")
+    out["time_block"] = given("time_block").fillna(time_blocks(local_dt.dt.hour))
+    out["day_type"] = given("day_type").fillna(day_types(local_dt))
+    out["note"] = given("note").fillna("")
+    scores = score_frame(out, micro_threshold_minor=profile.micro_threshold_minor,
+                         leak_threshold=profile.leak_threshold)
+    out["leakage_score"] = scores["leakage_score"].astype(object).where(scores["leakage_score"].notna(), None)
+    out["leak_rules"] = scores["leak_rules"]
+    out["is_leak"] = scores["is_leak"].astype(object).where(scores["is_leak"].notna(), None)
+    return out[list(ENTRY_COLUMNS)]

@@ -1,0 +1,443 @@
+"""The file layouts LeakBot reads, tried in order: our export, the sample dataset's format,
+bank and UPI presets, then generic statement detection.
+
+Each layout turns the raw text cells into candidate entries (type, category, amount_minor,
+local_dt, the optional fields, note, key) and a reason for every row it cannot read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from services.catalog import (
+    CATEGORIES,
+    CONTEXTS,
+    DAY_TYPES,
+    OTHER_CATEGORY,
+    TIME_BLOCKS,
+    EntryType,
+    alias_table,
+    closest_categories,
+    normalise_choice,
+    normalise_payment_mode,
+)
+from services.importing.reader import normalise_header
+from services.importing.values import (
+    blank,
+    match_choices,
+    parse_amounts,
+    parse_bools,
+    parse_dates,
+    parse_times,
+)
+from services.money import MAX_ENTRY_AMOUNT, format_money, to_minor
+from services.ownformat import OWN_COLUMNS, restore
+from services.timing import BLOCK_REPRESENTATIVE_HOUR, DATE_ONLY_HOUR
+
+MAX_NOTE_CHARS = 500
+_TYPE_WORDS = {"expense": "expense", "expenses": "expense", "income": "income",
+               "savings": "savings", "saving": "savings"}
+
+
+class Errors:
+    """The first problem found on each row, by index."""
+
+    def __init__(self, index: pd.Index) -> None:
+        self.reasons = pd.Series(None, index=index, dtype=object)
+
+    def flag(self, mask: pd.Series | np.ndarray, reason: str | pd.Series) -> None:
+        mask = pd.Series(np.asarray(mask, dtype=bool), index=self.reasons.index)
+        todo = mask & self.reasons.isna()
+        if not todo.any():
+            return
+        self.reasons[todo] = reason[todo] if isinstance(reason, pd.Series) else reason
+
+    @property
+    def ok(self) -> pd.Series:
+        return self.reasons.isna()
+
+
+@dataclass(frozen=True)
+class Converted:
+    layout: str
+    frame: pd.DataFrame  # candidate entries, index = row position
+    errors: pd.Series  # reason per row, None where the row is fine
+
+
+def _cells(raw: pd.DataFrame, column: str | None) -> pd.Series:
+    if column is None or column not in raw:
+        return pd.Series("", index=raw.index, dtype=object)
+    return raw[column].fillna("").astype(str).str.strip()
+
+
+def _check_amounts(raw_amount: pd.Series, currency: str, errors: Errors, label: str) -> pd.Series:
+    minor, negative, bad = parse_amounts(raw_amount, currency)
+    errors.flag(blank(raw_amount), f"no {label}")
+    errors.flag(bad, "'" + raw_amount.str.slice(0, 40) + f"' is not an amount")
+    errors.flag(negative, f"negative {label}: log refunds as income")
+    limit = to_minor(MAX_ENTRY_AMOUNT, currency)
+    errors.flag(minor.fillna(0).eq(0) & ~bad & ~blank(raw_amount), f"{label} is zero")
+    errors.flag(minor.fillna(0).gt(limit), f"{label} over {format_money(limit, currency)}")
+    return minor
+
+
+def _categories(types: pd.Series, names: pd.Series, errors: Errors) -> pd.Series:
+    """Match category names (or aliases) per type; unknown ones get the closest suggestion."""
+    result = pd.Series(None, index=types.index, dtype=object)
+    for kind in EntryType:
+        rows = types == kind.value
+        if not rows.any():
+            continue
+        table = alias_table(kind)
+        mapping = {v: table.get(v.casefold()) for v in names[rows].unique()}
+        result[rows] = names[rows].map(mapping)
+        unknown = rows & result.isna() & (names != "")
+        for name in names[unknown].unique():
+            close = closest_categories(name, kind)
+            hint = f" (closest: {', '.join(close)})" if close else ""
+            errors.flag(unknown & (names == name), f"unknown {kind.value} category '{name[:40]}'{hint}")
+    errors.flag(names == "", "no category")
+    return result
+
+
+def _choice(raw: pd.Series, choices: tuple[str, ...], label: str, errors: Errors) -> pd.Series:
+    values, bad = match_choices(raw, lambda v: normalise_choice(v, choices))
+    errors.flag(bad, f"unknown {label} '" + raw.str.slice(0, 30) + f"' (one of: {', '.join(choices)})")
+    return values
+
+
+def _bools(raw: pd.Series, label: str, errors: Errors) -> pd.Series:
+    values, bad = parse_bools(raw)
+    errors.flag(bad, f"{label} must be Yes or No, not '" + raw.str.slice(0, 20) + "'")
+    return values.astype(object).where(values.notna(), None)
+
+
+def _ledger_frame(raw: pd.DataFrame, cols: dict[str, str], currency: str, *, with_time: bool) -> tuple[pd.DataFrame, Errors]:
+    """Shared reading of the two ledger formats (ours and the sample's)."""
+    errors = Errors(raw.index)
+    c = {k: _cells(raw, v) for k, v in cols.items()}
+    dates, bad_date, _fmt = parse_dates(c["date"])
+    errors.flag(c["date"] == "", "no date")
+    errors.flag(bad_date, "'" + c["date"].str.slice(0, 30) + "' is not a date")
+    types = c["type"].str.casefold().map(_TYPE_WORDS)
+    errors.flag(types.isna(), "type must be expense, income or savings, not '" + c["type"].str.slice(0, 20) + "'")
+    out = pd.DataFrame(index=raw.index)
+    out["type"] = types
+    out["category"] = _categories(types.fillna(""), c["category"], errors)
+    out["amount_minor"] = _check_amounts(c["amount"], currency, errors, "amount")
+    out["is_necessary"] = _bools(c["is_necessary"], "is_necessary", errors)
+    out["is_recurring"] = _bools(c["is_recurring"], "is_recurring", errors)
+    modes, bad_mode = match_choices(c["payment_mode"], normalise_payment_mode)
+    errors.flag(bad_mode, "unknown payment mode '" + c["payment_mode"].str.slice(0, 30) + "'")
+    out["payment_mode"] = modes
+    out["context"] = _choice(c["context"], CONTEXTS, "context", errors)
+    out["time_block"] = _choice(c["time_block"], TIME_BLOCKS, "time block", errors)
+    out["day_type"] = _choice(c["day_type"], DAY_TYPES, "day type", errors)
+    if with_time:
+        offset, bad_time = parse_times(c["time"])
+        errors.flag(bad_time, "'" + c["time"].str.slice(0, 20) + "' is not a time (HH:MM)")
+    else:
+        hours = out["time_block"].map(BLOCK_REPRESENTATIVE_HOUR).fillna(DATE_ONLY_HOUR)
+        offset = pd.to_timedelta(hours.astype(np.int64), unit="h")
+    offset = offset.fillna(pd.Timedelta(hours=DATE_ONLY_HOUR))
+    out["local_dt"] = dates.dt.normalize() + offset
+    out["note"] = c.get("note", pd.Series("", index=raw.index)).str.slice(0, MAX_NOTE_CHARS)
+    key_parts = [c[k] for k in cols if k not in ("currency",)]
+    out["key"] = _join(key_parts)
+    return out, errors
+
+
+def _join(parts: list[pd.Series]) -> pd.Series:
+    key = parts[0].str.casefold()
+    for part in parts[1:]:
+        key = key + "\x1f" + part.str.casefold()
+    return key
+
+
+# --- Layout: LeakBot's own export --------------------------------------------------------
+
+def _own_matches(header: list[str]) -> bool:
+    names = {normalise_header(h) for h in header}
+    return {normalise_header(c) for c in OWN_COLUMNS[:13]} <= names
+
+
+def _own_convert(raw: pd.DataFrame, header: list[str], currency: str) -> Converted:
+    by_norm = {normalise_header(h): h for h in header}
+    cols = {c: by_norm[normalise_header(c)] for c in OWN_COLUMNS[:13]}
+    frame, errors = _ledger_frame(raw, cols, currency, with_time=True)
+    frame["note"] = restore(frame["note"])
+    currencies = _cells(raw, cols["currency"]).str.upper()
+    errors.flag((currencies != "") & (currencies != currency.upper()),
+                "amount is in '" + currencies.str.slice(0, 5) + f"' but this ledger is in {currency}")
+    frame["ref"] = None
+    return Converted("LeakBot export", frame, errors.reasons)
+
+
+# --- Layout: the sample dataset ----------------------------------------------------------
+
+_SAMPLE = {"date": "date", "type": "type", "category": "category", "amount": "value",
+           "is_necessary": "isnecessary", "payment_mode": "paymentmode",
+           "is_recurring": "isrecurring", "context": "context", "time_block": "timeblock",
+           "day_type": "daytype"}
+
+
+def _sample_matches(header: list[str]) -> bool:
+    return set(_SAMPLE.values()) <= {normalise_header(h) for h in header}
+
+
+def _sample_convert(raw: pd.DataFrame, header: list[str], currency: str) -> Converted:
+    by_norm = {normalise_header(h): h for h in header}
+    cols = {k: by_norm[v] for k, v in _SAMPLE.items()}
+    frame, errors = _ledger_frame(raw, cols, currency, with_time=False)
+    frame["ref"] = None
+    return Converted("sample dataset", frame, errors.reasons)
+
+
+# --- Layouts: bank and UPI statements ----------------------------------------------------
+
+@dataclass(frozen=True)
+class StatementColumns:
+    """Where a statement keeps each thing (normalised header names)."""
+
+    date: str
+    description: str
+    withdrawal: str | None = None
+    deposit: str | None = None
+    amount: str | None = None  # signed, or unsigned with a Dr/Cr flag column
+    flag: str | None = None
+    ref: str | None = None
+    time: str | None = None
+    mode: str | None = None
+
+
+@dataclass(frozen=True)
+class BankPreset:
+    name: str
+    signature: frozenset[str]
+    columns: StatementColumns
+
+
+# Column names from the banks' CSV/XLS statement exports.
+BANK_PRESETS: tuple[BankPreset, ...] = (
+    BankPreset("HDFC Bank statement",
+               frozenset({"date", "narration", "chqrefno", "valuedt", "withdrawalamt", "depositamt"}),
+               StatementColumns(date="date", description="narration", withdrawal="withdrawalamt",
+                                deposit="depositamt", ref="chqrefno")),
+    BankPreset("SBI statement",
+               frozenset({"txndate", "valuedate", "description", "refnochequeno", "debit", "credit"}),
+               StatementColumns(date="txndate", description="description", withdrawal="debit",
+                                deposit="credit", ref="refnochequeno")),
+    BankPreset("ICICI Bank statement",
+               frozenset({"transactiondate", "transactionremarks", "withdrawalamountinr",
+                          "depositamountinr"}),
+               StatementColumns(date="transactiondate", description="transactionremarks",
+                                withdrawal="withdrawalamountinr", deposit="depositamountinr",
+                                ref="chequenumber")),
+    BankPreset("Axis Bank statement",
+               frozenset({"trandate", "particulars", "dr", "cr", "chqno"}),
+               StatementColumns(date="trandate", description="particulars", withdrawal="dr",
+                                deposit="cr", ref="chqno")),
+    BankPreset("Kotak Mahindra Bank statement",
+               frozenset({"transactiondate", "description", "chqrefno", "amount", "drcr"}),
+               StatementColumns(date="transactiondate", description="description",
+                                amount="amount", flag="drcr", ref="chqrefno")),
+    BankPreset("Paytm UPI statement",
+               frozenset({"date", "time", "transactiondetails", "amount", "upirefno"}),
+               StatementColumns(date="date", time="time", description="transactiondetails",
+                                amount="amount", ref="upirefno")),
+    BankPreset("PhonePe UPI statement",
+               frozenset({"date", "transactiondetails", "type", "amount", "utrno"}),
+               StatementColumns(date="date", description="transactiondetails", amount="amount",
+                                flag="type", ref="utrno")),
+)
+
+_DATE_NAMES = ("txndate", "transactiondate", "trandate", "postingdate", "bookingdate", "date",
+               "valuedate", "valuedt")
+_DESC_NAMES = ("narration", "description", "particulars", "transactionremarks", "remarks",
+               "transactiondetails", "details", "payee", "merchant", "memo")
+_WITHDRAWAL_NAMES = ("withdrawalamt", "withdrawalamountinr", "withdrawal", "withdrawals",
+                     "debitamount", "debit", "dr", "paidout", "moneyout", "debits")
+_DEPOSIT_NAMES = ("depositamt", "depositamountinr", "deposit", "deposits", "creditamount",
+                  "credit", "cr", "paidin", "moneyin", "credits")
+_AMOUNT_NAMES = ("amount", "amountinr", "transactionamount", "amt", "value")
+_FLAG_NAMES = ("drcr", "crdr", "debitcredit", "type", "transactiontype")
+_REF_NAMES = ("chqrefno", "refno", "referenceno", "reference", "utr", "utrno", "upirefno",
+              "transactionid", "refnochequeno", "chqno", "chequeno")
+
+
+def _first(names: set[str], candidates: tuple[str, ...]) -> str | None:
+    return next((c for c in candidates if c in names), None)
+
+
+def generic_columns(header: list[str]) -> StatementColumns | None:
+    """Find date, description and amount columns by their usual names."""
+    names = {normalise_header(h) for h in header}
+    date = _first(names, _DATE_NAMES)
+    desc = _first(names, _DESC_NAMES)
+    withdrawal, deposit = _first(names, _WITHDRAWAL_NAMES), _first(names, _DEPOSIT_NAMES)
+    amount = _first(names, _AMOUNT_NAMES)
+    if date is None or (amount is None and (withdrawal is None or deposit is None)):
+        return None
+    if withdrawal and deposit:
+        return StatementColumns(date=date, description=desc or "", withdrawal=withdrawal,
+                                deposit=deposit, ref=_first(names, _REF_NAMES),
+                                time=_first(names, ("time", "txntime")))
+    return StatementColumns(date=date, description=desc or "", amount=amount,
+                            flag=_first(names, _FLAG_NAMES), ref=_first(names, _REF_NAMES),
+                            time=_first(names, ("time", "txntime")))
+
+
+_SAVINGS_WORDS = {c.name: c.keywords for c in CATEGORIES if c.type is EntryType.SAVINGS and c.keywords}
+_EXPENSE_WORDS = {c.name: c.keywords for c in CATEGORIES if c.type is EntryType.EXPENSE and c.keywords}
+_INCOME_WORDS = {c.name: c.keywords for c in CATEGORIES if c.type is EntryType.INCOME and c.keywords}
+MODE_KEYWORDS: tuple[tuple[str, str], ...] = (
+    ("UPI", r"\bupi\b|upi/|@ok|@ybl|@paytm|@ibl|@axl|gpay|phonepe|bhim"),
+    ("Net Banking", r"\bneft\b|\bimps\b|\brtgs\b|net ?banking|\bib\b|\bnach\b|\bach\b|bill ?pay"),
+    ("Cash", r"\batm\b|cash|\bcwdr\b|\bnwd\b|\bawd\b"),
+    ("Credit Card", r"credit card|\bcc\b"),
+    ("Debit Card", r"\bpos\b|debit card|\bvps\b|\becom\b|\bcard\b|\bdc\b"),
+)
+
+
+def _keyword_pattern(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w.strip()) if w.strip() == w else re.escape(w) for w in words)
+
+
+def infer_categories(descriptions: pd.Series, entry_type: str) -> tuple[pd.Series, pd.Series]:
+    """Guess categories from statement descriptions with keyword rules (first match wins).
+
+    Returns (category, type): a withdrawal to a mutual fund, FD or RD becomes savings.
+    """
+    text = " " + descriptions.str.casefold() + " "
+    category = pd.Series(None, index=descriptions.index, dtype=object)
+    types = pd.Series(entry_type, index=descriptions.index, dtype=object)
+    tables = [(_INCOME_WORDS, "income")] if entry_type == "income" else [
+        (_SAVINGS_WORDS, "savings"), (_EXPENSE_WORDS, "expense")]
+    for table, kind in tables:
+        for name, words in table.items():
+            todo = category.isna()
+            if not todo.any():
+                break
+            hit = todo & text.str.contains(_keyword_pattern(words), regex=True)
+            category[hit] = name
+            types[hit] = kind
+    fallback = OTHER_CATEGORY[EntryType(entry_type)]
+    return category.fillna(fallback), types
+
+
+def infer_payment_modes(descriptions: pd.Series) -> pd.Series:
+    """Guess the payment mode from the description (UPI ids, NEFT, ATM, POS ...)."""
+    text = descriptions.str.casefold()
+    mode = pd.Series(None, index=descriptions.index, dtype=object)
+    for name, pattern in MODE_KEYWORDS:
+        todo = mode.isna()
+        mode[todo & text.str.contains(pattern, regex=True)] = name
+    return mode.fillna("Other")
+
+
+def _statement_convert(name: str, cols: StatementColumns, raw: pd.DataFrame, header: list[str],
+                       currency: str) -> Converted:
+    by_norm = {normalise_header(h): h for h in header}
+
+    def cell(norm: str | None) -> pd.Series:
+        return _cells(raw, by_norm.get(norm) if norm else None)
+
+    errors = Errors(raw.index)
+    date_text = cell(cols.date)
+    dates, bad_date, _fmt = parse_dates(date_text)
+    errors.flag(date_text == "", "no date")
+    errors.flag(bad_date, "'" + date_text.str.slice(0, 30) + "' is not a date")
+    description = cell(cols.description).str.replace(r"\s+", " ", regex=True)
+    if cols.amount is not None:
+        amount_text = cell(cols.amount)
+        minor = _check_amounts(amount_text.str.lstrip("+-"), currency, errors, "amount")
+        _m, negative, _b = parse_amounts(amount_text, currency)
+        if cols.flag is not None:
+            flag = cell(cols.flag).str.casefold()
+            outflow = flag.str.startswith(("dr", "d", "debit", "paid", "withdraw"))
+            inflow = flag.str.startswith(("cr", "c", "credit", "receiv", "deposit"))
+            errors.flag(~(outflow | inflow), "can't tell debit from credit: '" + flag.str.slice(0, 10) + "'")
+        else:
+            outflow = negative
+    else:
+        w_text, d_text = cell(cols.withdrawal), cell(cols.deposit)
+        w_minor, w_neg, w_bad = parse_amounts(w_text, currency)
+        d_minor, d_neg, d_bad = parse_amounts(d_text, currency)
+        has_w = w_minor.fillna(0).gt(0)
+        has_d = d_minor.fillna(0).gt(0)
+        errors.flag(~blank(w_text) & w_bad, "'" + w_text.str.slice(0, 30) + "' is not an amount")
+        errors.flag(~blank(d_text) & d_bad, "'" + d_text.str.slice(0, 30) + "' is not an amount")
+        errors.flag(has_w & has_d, "both a withdrawal and a deposit on one row")
+        errors.flag(~has_w & ~has_d, "no withdrawal or deposit amount")
+        outflow = has_w
+        minor = w_minor.where(has_w, d_minor)
+        limit = to_minor(MAX_ENTRY_AMOUNT, currency)
+        errors.flag(minor.fillna(0).gt(limit), f"amount over {format_money(limit, currency)}")
+    outflow = pd.Series(np.asarray(outflow, dtype=bool), index=raw.index)
+    out = pd.DataFrame(index=raw.index)
+    expense_cat, expense_type = infer_categories(description, "expense")
+    income_cat, income_type = infer_categories(description, "income")
+    out["type"] = expense_type.where(outflow, income_type)
+    out["category"] = expense_cat.where(outflow, income_cat)
+    out["amount_minor"] = minor
+    out["payment_mode"] = infer_payment_modes(description)
+    if cols.time:
+        offset, _bad = parse_times(cell(cols.time))
+        offset = offset.fillna(pd.Timedelta(hours=DATE_ONLY_HOUR))
+    elif dates.notna().any() and (dates.dt.hour + dates.dt.minute).fillna(0).gt(0).any():
+        offset = dates - dates.dt.normalize()
+    else:
+        offset = pd.Series(pd.Timedelta(hours=DATE_ONLY_HOUR), index=raw.index)
+    out["local_dt"] = dates.dt.normalize() + offset
+    out["note"] = description.str.slice(0, MAX_NOTE_CHARS)
+    ref = cell(cols.ref)
+    ref = ref.where(~ref.isin(["", "0", "-", "NA", "N/A", "0000000000000000"]), None)
+    direction = pd.Series(np.where(outflow, "out", "in"), index=raw.index)
+    out["ref"] = ref
+    content_key = _join([dates.dt.strftime("%Y-%m-%d").fillna(""), minor.astype(str), direction,
+                         description])
+    out["key"] = ("ref\x1f" + ref.fillna("") + "\x1f" + direction).where(ref.notna(), content_key)
+    return Converted(name, out, errors.reasons)
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    matches: Callable[[list[str]], bool]
+    convert: Callable[[pd.DataFrame, list[str], str], Converted] = field(repr=False)
+
+
+def _preset_layout(preset: BankPreset) -> Layout:
+    return Layout(
+        preset.name,
+        lambda header: preset.signature <= {normalise_header(h) for h in header},
+        lambda raw, header, currency: _statement_convert(preset.name, preset.columns, raw, header, currency),
+    )
+
+
+def _generic_convert(raw: pd.DataFrame, header: list[str], currency: str) -> Converted:
+    cols = generic_columns(header)
+    assert cols is not None
+    return _statement_convert("bank statement (columns detected)", cols, raw, header, currency)
+
+
+LAYOUTS: tuple[Layout, ...] = (
+    Layout("LeakBot export", _own_matches, _own_convert),
+    Layout("sample dataset", _sample_matches, _sample_convert),
+    *(_preset_layout(p) for p in BANK_PRESETS),
+    Layout("bank statement (columns detected)", lambda h: generic_columns(h) is not None, _generic_convert),
+)
+
+
+def detect_layout(header: list[str]) -> Layout | None:
+    """Return the first layout that recognises this header row."""
+    return next((layout for layout in LAYOUTS if layout.matches(header)), None)
+
+
+def is_header(record: list[str]) -> bool:
+    return detect_layout(record) is not None

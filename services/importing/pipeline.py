@@ -1,0 +1,143 @@
+"""Import a CSV into one person's ledger, all or nothing, never twice; revert it as a whole."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from db import repositories as repo
+from db.models import User
+from services.entries import complete_entries
+from services.errors import ImportRefused, NotFound
+from services.importing.layouts import detect_layout, is_header
+from services.importing.reader import read_table
+from services.ledger import profile_of
+
+INSERT_CHUNK = 10_000
+MAX_STORED_ERRORS = 100
+
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    import_id: int
+    file_name: str
+    layout: str
+    total_rows: int
+    imported: int
+    duplicates: int
+    rejected: int
+    errors: tuple[str, ...]  # "line 12: reason", the first MAX_STORED_ERRORS
+
+    @property
+    def line(self) -> str:
+        return (f"{self.imported:,} imported, {self.duplicates:,} duplicates, "
+                f"{self.rejected:,} rejected ({self.layout})")
+
+
+def _digest(keys: pd.Series) -> list[str]:
+    return [hashlib.blake2b(k.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest() for k in keys]
+
+
+def source_refs(keys: pd.Series) -> pd.Series:
+    """`csv:<hash of the row's content or bank reference>:<occurrence>`.
+
+    The occurrence number counts identical rows within the file, so two genuinely identical
+    rows stay two entries, while the same rows in a later, overlapping file match again.
+    """
+    occurrence = keys.groupby(keys, sort=False).cumcount()
+    return "csv:" + pd.Series(_digest(keys), index=keys.index) + ":" + occurrence.astype(str)
+
+
+def _raw_frame(header: list[str], rows: list[list[str]]) -> tuple[pd.DataFrame, np.ndarray]:
+    """Rows as a frame of strings; ragged rows are padded, over-long ones flagged."""
+    width = len(header)
+    too_long = np.fromiter(
+        (len(r) > width and any(c.strip() for c in r[width:]) for r in rows), dtype=bool, count=len(rows)
+    )
+    fixed = [r[:width] if len(r) >= width else r + [""] * (width - len(r)) for r in rows]
+    names = [h if h else f"column {i + 1}" for i, h in enumerate(header)]
+    frame = pd.DataFrame(fixed, columns=pd.Index(names), dtype=object)
+    return frame, too_long
+
+
+def import_csv(*, session: Session, user: User, data: bytes, file_name: str,
+               on_progress: ProgressCallback | None = None) -> ImportSummary:
+    """Import a CSV file for user in the caller's transaction.
+
+    Good rows are stored, bad rows reported by line; rows already stored (this file or an
+    overlapping one sent before) are counted as duplicates and skipped. Raises ImportRefused
+    when the whole file is unusable; then nothing is stored.
+    """
+    table = read_table(data, is_header)
+    layout = detect_layout(table.header)
+    assert layout is not None
+    raw, too_long = _raw_frame(table.header, table.rows)
+    converted = layout.convert(raw, table.header, user.currency)
+    reasons = converted.errors.copy()
+    reasons[too_long & reasons.isna().to_numpy()] = f"more fields than the header's {len(table.header)}"
+    lines = pd.Series(table.lines, index=raw.index)
+    good = reasons.isna()
+    errors = [f"line {ln}: {why}" for ln, why in zip(lines[~good], reasons[~good], strict=True)]
+
+    candidates = converted.frame[good]
+    refs = source_refs(candidates["key"]) if len(candidates) else pd.Series([], dtype=object)
+    known = repo.existing_refs(session, user.id, refs.tolist())
+    fresh = ~refs.isin(known)
+    candidates, refs = candidates[fresh], refs[fresh]
+
+    record = repo.add_import(
+        session, user_id=user.id, file_name=file_name[:255] or "upload.csv",
+        sha256=hashlib.sha256(data).hexdigest(), layout=converted.layout, total_rows=len(raw),
+        imported_rows=len(candidates), duplicate_rows=int((~fresh).sum()),
+        rejected_rows=len(errors), errors=json.dumps(errors[:MAX_STORED_ERRORS]), status="completed",
+    )
+    entries = complete_entries(candidates, profile=profile_of(user))
+    entries["occurred_at"] = entries["occurred_at"].dt.tz_convert("UTC")
+    entries["user_id"] = user.id
+    entries["source"] = "csv"
+    entries["source_ref"] = refs
+    entries["import_id"] = record.id
+    total = len(entries)
+    for start in range(0, total, INSERT_CHUNK):
+        chunk = entries.iloc[start : start + INSERT_CHUNK]
+        records = chunk.to_dict("records")
+        for r in records:
+            r["occurred_at"] = r["occurred_at"].to_pydatetime()
+        repo.insert_entries(session, records)
+        if on_progress is not None:
+            on_progress(min(start + INSERT_CHUNK, total), total)
+    return ImportSummary(
+        import_id=record.id, file_name=record.file_name, layout=converted.layout,
+        total_rows=len(raw), imported=total, duplicates=record.duplicate_rows,
+        rejected=len(errors), errors=tuple(errors[:MAX_STORED_ERRORS]),
+    )
+
+
+def revert_import(*, session: Session, user: User, import_id: int) -> int:
+    """Remove every entry an import added; returns how many. Only the importer's own imports."""
+    record = repo.get_import(session, user.id, import_id)
+    if record is None:
+        raise NotFound(f"You have no import #{import_id}.")
+    if record.status == "reverted":
+        raise ImportRefused(f"Import #{import_id} was already reverted.")
+    removed = repo.delete_import_entries(session, user.id, import_id)
+    record.status = "reverted"
+    return removed
+
+
+def list_imports(*, session: Session, user: User) -> list[ImportSummary]:
+    """Return the person's imports, newest first."""
+    return [
+        ImportSummary(import_id=r.id, file_name=r.file_name, layout=r.layout, total_rows=r.total_rows,
+                      imported=r.imported_rows, duplicates=r.duplicate_rows, rejected=r.rejected_rows,
+                      errors=tuple(json.loads(r.errors or "[]")))
+        for r in repo.list_imports(session, user.id)
+    ]

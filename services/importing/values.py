@@ -1,0 +1,128 @@
+"""Vectorised readers for CSV columns: amounts, dates, booleans and named choices.
+
+Each returns the parsed values plus a boolean mask of the cells it could not read, so the
+caller can report every bad cell with its line number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from services.money import exponent
+
+_DATE_FORMATS_DAY_FIRST = (
+    "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%y", "%d/%m/%y", "%d.%m.%y",
+    "%d %b %Y", "%d-%b-%Y", "%d-%b-%y", "%d %b %y", "%d %B %Y", "%d-%B-%Y", "%d %b, %Y",
+)
+_DATE_FORMATS_MONTH_FIRST = ("%m-%d-%Y", "%m/%d/%Y", "%m/%d/%y", "%b %d, %Y", "%b %d %Y")
+_DATE_FORMATS_ISO = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d")
+_TIME_SUFFIXES = ("", " %H:%M:%S", " %H:%M", " %I:%M %p", " %I:%M:%S %p", "T%H:%M:%S")
+
+_AMOUNT = r"^(?P<sign>[+-]?)(?P<int>\d+)(?:\.(?P<frac>\d*))?$"
+_TRUE = {"yes", "y", "true", "t", "1"}
+_FALSE = {"no", "n", "false", "f", "0"}
+
+
+def blank(series: pd.Series) -> pd.Series:
+    return series.isna() | (series.astype(str).str.strip() == "")
+
+
+def parse_amounts(series: pd.Series, currency: str) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Read money cells exactly: returns (minor units as Int64, negative mask, bad mask).
+
+    Accepts currency symbols and codes, thousands separators (1,25,000 or 1,250.50),
+    `(123.45)` and `123.45-` for negatives, and `Cr`/`Dr` suffixes (Dr = negative).
+    """
+    text = series.fillna("").astype(str).str.strip()
+    lowered = text.str.casefold()
+    debit_suffix = lowered.str.endswith("dr")
+    cleaned = lowered.str.replace(r"(cr|dr)\.?$", "", regex=True)
+    paren = cleaned.str.startswith("(") & cleaned.str.endswith(")")
+    trailing_minus = cleaned.str.endswith("-")
+    cleaned = cleaned.str.replace(r"[()\s,₹$€£]|rs\.?|inr", "", regex=True).str.rstrip("-")
+    parts = cleaned.str.extract(_AMOUNT)
+    exp = exponent(currency)
+    frac = parts["frac"].fillna("")
+    frac_trimmed = frac.str.rstrip("0")
+    bad = parts["int"].isna() | (frac_trimmed.str.len() > exp) | (parts["int"].str.len() > 15)
+    safe_int = parts["int"].where(~bad, "0")
+    padded = frac_trimmed.where(~bad, "").str.pad(exp, side="right", fillchar="0").str[:exp] if exp else None
+    minor = safe_int.astype(np.int64) * (10 ** exp)
+    if padded is not None:
+        minor = minor + padded.replace("", "0").astype(np.int64)
+    negative = (parts["sign"] == "-") | paren | trailing_minus | debit_suffix
+    minor = pd.array(np.where(bad, 0, minor), dtype="Int64")
+    minor[bad.to_numpy()] = pd.NA
+    return pd.Series(minor, index=series.index), negative.fillna(False), bad
+
+
+def _try_formats(values: pd.Series, formats: tuple[str, ...]) -> tuple[str | None, int]:
+    best, best_count = None, 0
+    for fmt in formats:
+        count = int(pd.to_datetime(values, format=fmt, errors="coerce").notna().sum())
+        if count > best_count:
+            best, best_count = fmt, count
+            if count == len(values):
+                break
+    return best, best_count
+
+
+def parse_dates(series: pd.Series) -> tuple[pd.Series, pd.Series, str | None]:
+    """Read a date (or date-time) column, choosing one format for the whole column.
+
+    Day-first and month-first are told apart from all the values: a column where some
+    first field exceeds 12 is day-first. When every value fits both, day-first wins (the
+    Indian convention). Returns (naive datetimes, bad mask, the chosen format).
+    """
+    text = series.fillna("").astype(str).str.strip().str.replace(r"\s+", " ", regex=True)
+    unique = pd.Series(text[text != ""].unique())
+    if unique.empty:
+        return pd.Series(pd.NaT, index=series.index), text == "", None
+    formats = tuple(
+        base + suffix
+        for suffix in _TIME_SUFFIXES
+        for base in (*_DATE_FORMATS_ISO, *_DATE_FORMATS_DAY_FIRST, *_DATE_FORMATS_MONTH_FIRST)
+    )
+    fmt, _count = _try_formats(unique, formats)
+    if fmt is None:
+        return pd.Series(pd.NaT, index=series.index), pd.Series(True, index=series.index), None
+    lookup = pd.Series(pd.to_datetime(unique, format=fmt, errors="coerce").to_numpy(), index=unique.to_numpy())
+    parsed = text.map(lookup)
+    parsed = pd.to_datetime(parsed)
+    return parsed, parsed.isna(), fmt
+
+
+def parse_times(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Read `HH:MM`, `HH:MM:SS` or `8:05 PM` as offsets from midnight; returns (timedelta, bad)."""
+    text = series.fillna("").astype(str).str.strip()
+    parsed = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
+    for fmt in ("%H:%M", "%H:%M:%S", "%I:%M %p", "%I:%M:%S %p", "%I:%M%p"):
+        todo = parsed.isna() & (text != "")
+        if not todo.any():
+            break
+        parsed[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+    offset = parsed - parsed.dt.normalize()
+    return offset, parsed.isna() & (text != "")
+
+
+def parse_bools(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Read Yes/No, true/false, 1/0 (any case); blank stays missing. Returns (values, bad)."""
+    text = series.fillna("").astype(str).str.strip().str.casefold()
+    values = pd.Series(pd.NA, index=series.index, dtype="boolean")
+    values[text.isin(_TRUE)] = True
+    values[text.isin(_FALSE)] = False
+    bad = values.isna() & (text != "")
+    return values, bad
+
+
+def match_choices(series: pd.Series, normalise: Callable[[str], str | None]) -> tuple[pd.Series, pd.Series]:
+    """Map each distinct cell through normalise; blank stays missing. Returns (values, bad)."""
+    text = series.fillna("").astype(str).str.strip()
+    mapping = {v: normalise(v) for v in text.unique() if v}
+    values = text.map(mapping).astype(object)
+    values = values.where(values.notna(), None)
+    bad = values.isna() & (text != "")
+    return values, bad

@@ -1,0 +1,64 @@
+"""Summaries a person reads first: how much leaks, where, and examples with reasons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from db import repositories as repo
+from db.models import User
+from services.money import format_money
+from services.scoring import reasons
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryLeak:
+    category: str
+    count: int
+    amount: str
+
+
+@dataclass(frozen=True, slots=True)
+class LeakExample:
+    local_date: str
+    category: str
+    amount: str
+    score: int
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LeakOverview:
+    expenses: int
+    leaks: int
+    spend: str
+    leak_spend: str
+    leak_share_pct: float  # share of expense amount that leaked, 0-100
+    top_categories: tuple[CategoryLeak, ...]
+    examples: tuple[LeakExample, ...]
+
+
+def leak_overview(*, session: Session, user: User, top: int = 3) -> LeakOverview:
+    """Return the leak share, the leakiest categories and the highest-scored leaks."""
+    frame = repo.entries_frame(session, user.id, types=["expense"])
+    leaks = frame[frame["is_leak"].fillna(False).astype(bool)]
+    spend = int(frame["amount_minor"].sum())
+    leak_spend = int(leaks["amount_minor"].sum())
+    by_cat = (leaks.groupby("category")["amount_minor"].agg(["count", "sum"])
+              .sort_values(["sum", "count"], ascending=False).head(top))
+    examples = leaks.sort_values(["leakage_score", "amount_minor", "occurred_at"],
+                                 ascending=[False, False, True]).head(top)
+    return LeakOverview(
+        expenses=len(frame), leaks=len(leaks),
+        spend=format_money(spend, user.currency), leak_spend=format_money(leak_spend, user.currency),
+        leak_share_pct=round(leak_spend * 100 / spend, 1) if spend else 0.0,
+        top_categories=tuple(CategoryLeak(str(c), int(r["count"]), format_money(int(r["sum"]), user.currency))
+                             for c, r in by_cat.iterrows()),
+        examples=tuple(
+            LeakExample(str(r.local_date), r.category, format_money(int(r.amount_minor), user.currency),
+                        int(r.leakage_score),
+                        tuple(reasons(r.leak_rules, time_block=r.time_block, context=r.context)))
+            for r in examples.itertuples()
+        ),
+    )

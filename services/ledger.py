@@ -1,0 +1,131 @@
+"""People and their entries: register, log one entry, list and explain entries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from db import repositories as repo
+from db.models import Entry, User
+from services.catalog import EntryType
+from services.entries import ScoringProfile, complete_entries
+from services.money import format_money
+from services.parsing import ParsedEntry
+from services.scoring import reasons, verdict_line
+from services.timing import DATE_ONLY_HOUR, local_datetime
+
+# A time given without a date that lies this far in the future means "yesterday at that time".
+FUTURE_TOLERANCE = timedelta(minutes=10)
+
+
+@dataclass(frozen=True, slots=True)
+class UserDefaults:
+    timezone: str
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class EntryView:
+    """An entry as people see it, with its verdict explained."""
+
+    id: int
+    local_date: date
+    local_time: str
+    type: str
+    category: str
+    amount: str
+    amount_minor: int
+    payment_mode: str
+    context: str
+    time_block: str
+    day_type: str
+    note: str
+    leakage_score: int | None
+    leak_threshold: int
+    is_leak: bool | None
+    reasons: tuple[str, ...]
+    verdict: str
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedEntry:
+    entry: EntryView
+    created: bool  # False when this message had been stored before (a re-delivery)
+
+
+def profile_of(user: User) -> ScoringProfile:
+    return ScoringProfile(timezone=user.timezone, micro_threshold_minor=user.micro_threshold_minor,
+                          leak_threshold=user.leak_threshold, salary_day=user.salary_day)
+
+
+def ensure_user(*, session: Session, telegram_id: int, defaults: UserDefaults,
+                chat_id: int | None = None) -> User:
+    """Return the person with this Telegram id, registering them with the defaults if new."""
+    user = repo.get_user(session, telegram_id)
+    if user is None:
+        user = repo.add_user(session, telegram_id=telegram_id, chat_id=chat_id,
+                             timezone=defaults.timezone, currency=defaults.currency)
+    elif chat_id is not None and user.chat_id != chat_id:
+        user.chat_id = chat_id
+    return user
+
+
+def find_user(*, session: Session, telegram_id: int) -> User | None:
+    return repo.get_user(session, telegram_id)
+
+
+def resolve_local_datetime(parsed: ParsedEntry, *, now: datetime, timezone: str) -> datetime:
+    """Return the naive local wall-clock time an entry happened at."""
+    local_now = local_datetime(now, timezone).replace(tzinfo=None)
+    if parsed.on_date is None and parsed.at_time is None:
+        return local_now.replace(microsecond=0)
+    if parsed.on_date is None:
+        assert parsed.at_time is not None
+        moment = datetime.combine(local_now.date(), parsed.at_time)
+        return moment - timedelta(days=1) if moment > local_now + FUTURE_TOLERANCE else moment
+    at = parsed.at_time or (local_now.time().replace(microsecond=0) if parsed.on_date == local_now.date()
+                            else time(DATE_ONLY_HOUR))
+    return datetime.combine(parsed.on_date, at)
+
+
+def log_entry(*, session: Session, user: User, parsed: ParsedEntry, now: datetime,
+              source_ref: str) -> LoggedEntry:
+    """Store one entry from chat (once per source_ref) and return it scored and explained."""
+    existing = repo.entry_by_ref(session, user.id, source_ref)
+    if existing is not None:
+        return LoggedEntry(entry=view_entry(existing, user), created=False)
+    frame = pd.DataFrame([{
+        "type": parsed.type.value, "category": parsed.category, "amount_minor": parsed.amount_minor,
+        "local_dt": resolve_local_datetime(parsed, now=now, timezone=user.timezone),
+        "is_necessary": parsed.is_necessary, "payment_mode": parsed.payment_mode,
+        "is_recurring": parsed.is_recurring, "context": parsed.context, "note": parsed.note,
+    }])
+    row = complete_entries(frame, profile=profile_of(user)).iloc[0].to_dict()
+    row["occurred_at"] = row["occurred_at"].to_pydatetime()
+    entry = repo.add_entry(session, user_id=user.id, source="chat", source_ref=source_ref, **row)
+    return LoggedEntry(entry=view_entry(entry, user), created=True)
+
+
+def view_entry(entry: Entry, user: User) -> EntryView:
+    """Describe an entry the way replies and the CLI show it."""
+    local = local_datetime(entry.occurred_at, user.timezone)
+    scored = entry.type == EntryType.EXPENSE.value
+    return EntryView(
+        id=entry.id, local_date=entry.local_date, local_time=local.strftime("%H:%M"),
+        type=entry.type, category=entry.category,
+        amount=format_money(entry.amount_minor, user.currency), amount_minor=entry.amount_minor,
+        payment_mode=entry.payment_mode, context=entry.context, time_block=entry.time_block,
+        day_type=entry.day_type, note=entry.note, leakage_score=entry.leakage_score,
+        leak_threshold=user.leak_threshold, is_leak=entry.is_leak,
+        reasons=tuple(reasons(entry.leak_rules, time_block=entry.time_block, context=entry.context)),
+        verdict=verdict_line(entry.leakage_score if scored else None, user.leak_threshold,
+                             entry.leak_rules, time_block=entry.time_block, context=entry.context),
+    )
+
+
+def recent(*, session: Session, user: User, limit: int = 10) -> list[EntryView]:
+    """Return the person's latest entries, newest first."""
+    return [view_entry(e, user) for e in repo.recent_entries(session, user.id, limit)]

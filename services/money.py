@@ -1,0 +1,112 @@
+"""Exact money: amounts are integer minor units (paise for INR) end to end."""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from services.errors import ParseError
+
+# ISO 4217 exponents that differ from 2.
+_EXPONENTS: dict[str, int] = {
+    "JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "UGX": 0, "XOF": 0, "XAF": 0,
+    "BHD": 3, "KWD": 3, "OMR": 3, "JOD": 3, "TND": 3, "IQD": 3, "LYD": 3,
+}
+_SYMBOLS: dict[str, str] = {
+    "INR": "₹", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "AUD": "A$", "CAD": "C$",
+    "SGD": "S$", "AED": "AED ", "LKR": "Rs ", "NPR": "Rs ", "PKR": "Rs ", "BDT": "৳",
+}
+
+# The largest single entry we accept, in major units. Anything above is almost surely a typo.
+MAX_ENTRY_AMOUNT = Decimal("10000000")  # one crore
+
+_CURRENCY_PREFIX = re.compile(r"^(?:₹|rs\.?|inr|\$|usd|€|eur|£|gbp)\s*", re.IGNORECASE)
+_NUMBER = re.compile(r"^(?P<num>\d{1,3}(?:,\d{2,3})*(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+                     r"(?P<suffix>k|l|lakh|lac)?$", re.IGNORECASE)
+_SUFFIX = {"k": Decimal(1000), "l": Decimal(100000), "lakh": Decimal(100000), "lac": Decimal(100000)}
+
+
+def exponent(currency: str) -> int:
+    """Return how many decimal places the currency's minor unit has."""
+    return _EXPONENTS.get(currency.upper(), 2)
+
+
+def to_minor(amount: Decimal, currency: str) -> int:
+    """Convert an exact amount to integer minor units; refuse more decimals than the currency has."""
+    scaled = amount.scaleb(exponent(currency))
+    if scaled != scaled.to_integral_value():
+        raise ParseError(
+            f"{amount} has more decimal places than {currency} allows ({exponent(currency)})."
+        )
+    return int(scaled)
+
+
+def from_minor(minor: int, currency: str) -> Decimal:
+    """Return the exact amount for integer minor units."""
+    return Decimal(minor).scaleb(-exponent(currency))
+
+
+def looks_like_amount(token: str) -> bool:
+    """Tell whether a token reads as an amount (cheap check used to route plain messages)."""
+    token = _CURRENCY_PREFIX.sub("", token.strip())
+    return bool(_NUMBER.match(token)) and any(ch.isdigit() for ch in token)
+
+
+def parse_amount(token: str, currency: str) -> int:
+    """Read `250`, `₹250`, `Rs.250`, `1,250.50` or `1.2k` as positive minor units."""
+    raw = token.strip()
+    if raw.startswith("-") or raw.startswith("−"):
+        raise ParseError("Amounts must be positive: log money you spent, received or saved.")
+    text = _CURRENCY_PREFIX.sub("", raw)
+    match = _NUMBER.match(text)
+    if not match:
+        raise ParseError(f"{raw!r} is not an amount. Try 250, ₹1,250.50 or 1.2k.")
+    try:
+        value = Decimal(match["num"].replace(",", ""))
+    except InvalidOperation as exc:  # pragma: no cover - the regex admits only digits
+        raise ParseError(f"{raw!r} is not an amount.") from exc
+    suffix = (match["suffix"] or "").lower()
+    if suffix:
+        value = (value * _SUFFIX[suffix]).quantize(Decimal(1).scaleb(-exponent(currency)),
+                                                    rounding=ROUND_HALF_UP)
+    return check_amount(to_minor(value, currency), currency)
+
+
+def check_amount(minor: int, currency: str) -> int:
+    """Refuse zero, negative and absurd amounts; return minor unchanged otherwise."""
+    if minor <= 0:
+        raise ParseError("The amount must be more than zero.")
+    if minor > to_minor(MAX_ENTRY_AMOUNT, currency):
+        raise ParseError(
+            f"{format_money(minor, currency)} is more than the largest entry LeakBot accepts "
+            f"({format_money(to_minor(MAX_ENTRY_AMOUNT, currency), currency)}). Typo?"
+        )
+    return minor
+
+
+def _group_indian(digits: str) -> str:
+    if len(digits) <= 3:
+        return digits
+    head, tail = digits[:-3], digits[-3:]
+    parts = []
+    while len(head) > 2:
+        parts.insert(0, head[-2:])
+        head = head[:-2]
+    if head:
+        parts.insert(0, head)
+    return ",".join([*parts, tail])
+
+
+def format_money(minor: int, currency: str, *, decimals: bool | None = None) -> str:
+    """Format minor units for people: `₹1,250.50`, `₹31,700`, `₹1,25,000` (Indian grouping)."""
+    exp = exponent(currency)
+    amount = from_minor(minor, currency)
+    sign = "-" if amount < 0 else ""
+    amount = abs(amount)
+    show_decimals = (amount != amount.to_integral_value()) if decimals is None else decimals
+    places = exp if show_decimals else 0
+    text = f"{amount:.{places}f}"
+    whole, _, frac = text.partition(".")
+    grouped = _group_indian(whole) if currency.upper() == "INR" else f"{int(whole):,}"
+    symbol = _SYMBOLS.get(currency.upper(), f"{currency.upper()} ")
+    return f"{sign}{symbol}{grouped}{'.' + frac if frac else ''}"

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+from services.config import get_settings
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    get_settings.cache_clear()
+    yield CliRunner()
+    get_settings.cache_clear()
+
+
+def run(cli: CliRunner, *args: str, code: int = 0) -> str:
+    result = cli.invoke(app, list(args))
+    assert result.exit_code == code, result.output
+    return result.output
+
+
+def test_without_a_token_run_explains_how_to_get_one(cli: CliRunner) -> None:
+    out = run(cli, "run", code=2)
+    assert "@BotFather" in out and "TELEGRAM_BOT_TOKEN" in out and "leakbot demo" in out
+
+
+def test_a_newcomer_imports_a_csv_and_sees_every_entry_scored_and_explained(cli: CliRunner, tmp_path: Path) -> None:
+    run(cli, "db", "upgrade")
+    assert "Wrote" in run(cli, "generate", "--out", "data.csv", "--months", "2", "--seed", "4")
+    first = run(cli, "import", "data.csv", "--user", "42")
+    imported = int(re.search(r"([\d,]+) imported", first).group(1).replace(",", ""))  # type: ignore[union-attr]
+    assert imported > 50 and "sample dataset" in first
+    assert "0 imported" in run(cli, "import", "data.csv", "--user", "42")
+    listing = run(cli, "entries", "--user", "42", "--limit", "5")
+    lines = listing.strip().splitlines()
+    assert len(lines) == 5
+    assert all(re.search(r"(Leak|OK): score \d/5|Not scored \(only expenses are\)", ln) for ln in lines)
+
+    logged = run(cli, "log", "120 swiggy gpay 9pm", "--user", "42")
+    assert "Dining Out" in logged and "score" in logged
+    assert "I don't know the category 'fod'" in run(cli, "log", "300 fod", "--user", "42", code=1)
+
+    run(cli, "export", "--user", "42", "--out", "out/export.csv")
+    assert (tmp_path / "out" / "export.csv").read_text().startswith("date,time,type,category,amount")
+    assert f"{imported + 1} imported" in run(cli, "import", "out/export.csv", "--user", "43")
+
+    imports = run(cli, "imports", "--user", "42")
+    first_id = imports.strip().splitlines()[-1].split()[0].lstrip("#")
+    assert f"{imported} entries removed" in run(cli, "import", "--revert", first_id, "--user", "42")
+    assert "You have no import" in run(cli, "import", "--revert", first_id, "--user", "43", code=1)
+
+
+def test_a_broken_file_is_refused_with_a_reason(cli: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "photo.csv").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    assert "not a CSV" in run(cli, "import", "photo.csv", "--user", "1", code=1)
+
+
+def test_generate_is_reproducible_and_writes_one_file_per_person(cli: CliRunner, tmp_path: Path) -> None:
+    run(cli, "generate", "--out", "a.csv", "--seed", "3", "--months", "2")
+    run(cli, "generate", "--out", "b.csv", "--seed", "3", "--months", "2")
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+    run(cli, "generate", "--out", "many/p.csv", "--users", "3", "--months", "1")
+    assert sorted(p.name for p in (tmp_path / "many").iterdir()) == ["p-1.csv", "p-2.csv", "p-3.csv"]
+
+
+def test_demo_works_offline(cli: CliRunner) -> None:
+    out = run(cli, "demo")
+    assert re.search(r"\d+ of \d+ expenses are leaks", out)
+    assert "Top leak categories" in out and out.count("score ") == 3

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from services.entries import ScoringProfile, complete_entries
+from services.features import FEATURE_COLUMNS, compute_features, features_for_entry, salary_week_mask
+from services.synthetic import generate
+
+
+def history(months: int = 6, seed: int = 11) -> pd.DataFrame:
+    sample = generate(months=months, seed=seed)
+    sample = sample[sample["type"] == "expense"].reset_index(drop=True)
+    raw = pd.DataFrame({
+        "type": sample["type"], "category": sample["category"], "amount_minor": sample["value"] * 100,
+        "local_dt": pd.to_datetime(sample["Date"], format="%d-%m-%Y") + pd.Timedelta(hours=12),
+        "is_necessary": sample["Is_Necessary"] == "Yes", "is_recurring": sample["is_recurring"] == "Yes",
+        "context": sample["context"], "time_block": sample["time_block"], "day_type": sample["day_type"],
+    })
+    entries = complete_entries(raw, profile=ScoringProfile("Asia/Kolkata", 30_000, 5))
+    entries["entry_id"] = range(1, len(entries) + 1)
+    return entries
+
+
+def test_hand_checked_month() -> None:
+    frame = pd.DataFrame({
+        "entry_id": [1, 2, 3],
+        "local_date": pd.to_datetime(["2024-03-01", "2024-03-01", "2024-03-09"]),
+        "amount_minor": [10_000, 30_000, 60_000],
+        "category": ["Dining Out", "Groceries", "Dining Out"],
+        "is_necessary": [False, True, False], "is_recurring": [False, False, True],
+        "context": ["Unplanned", "Routine", "Routine"],
+        "time_block": ["Evening", "Morning", "Evening"], "day_type": ["Weekday", "Weekday", "Weekend"],
+    })
+    f = compute_features(frame, salary_day=1, micro_threshold_minor=30_000)
+    assert f["daily_spend"].tolist() == [40_000, 40_000, 60_000]
+    assert f["monthly_total_spend"].tolist() == [100_000] * 3
+    assert f["monthly_category_spend"].tolist() == [70_000, 30_000, 70_000]
+    assert f["category_spend_ratio"].tolist() == pytest.approx([0.7, 0.3, 0.7])
+    assert f["monthly_non_essential_pct"].tolist() == pytest.approx([70.0] * 3)
+    assert f["cumulative_monthly_spend"].tolist() == [10_000, 40_000, 100_000]
+    assert f["avg_spend_per_time_block"].tolist() == pytest.approx([35_000, 30_000, 35_000])
+    assert f["is_salary_week"].tolist() == [True, True, False]
+    assert f["is_micro_spend"].tolist() == [True, False, False]
+    assert f["is_leakage_potential"].tolist() == [True, False, True]
+    assert f["week_of_month"].tolist() == [1, 1, 2]
+    assert f["day_of_week"].tolist() == ["Friday", "Friday", "Saturday"]
+
+
+def test_one_new_entry_gets_exactly_what_the_batch_gives_it() -> None:
+    entries = history()
+    batch = compute_features(entries, salary_day=5, micro_threshold_minor=30_000)
+    for position in entries.index[::37]:
+        single = features_for_entry(entries, position, salary_day=5, micro_threshold_minor=30_000)
+        for column in FEATURE_COLUMNS:
+            assert single[column] == pytest.approx(batch.loc[position, column]), (position, column)
+
+
+def test_salary_week_follows_the_salary_day_across_month_ends() -> None:
+    days = pd.Series(pd.to_datetime(["2024-01-31", "2024-02-05", "2024-02-06", "2024-02-29", "2024-03-06"]))
+    assert salary_week_mask(days, 31).tolist() == [True, True, True, True, True]
+    assert salary_week_mask(days, 30).tolist() == [True, True, False, True, True]
