@@ -61,7 +61,8 @@ def open_session(url: str | None = None) -> Iterator[Session]:
 def person(session: Session, telegram_id: int) -> User:
     settings = get_settings()
     return ledger.ensure_user(
-        session=session, telegram_id=telegram_id,
+        session=session,
+        telegram_id=telegram_id,
         defaults=ledger.UserDefaults(settings.default_timezone, settings.default_currency),
     )
 
@@ -128,11 +129,14 @@ def _import_with_progress(session: Session, owner: User, data: bytes, name: str)
     if data.count(b"\n") < 5_000 or not sys.stderr.isatty():
         return importing.import_csv(session=session, user=owner, data=data, file_name=name)
     with typer.progressbar(length=1, label="Importing", file=sys.stderr) as bar:
+
         def progress(done: int, total: int) -> None:
             bar.length = max(total, 1)
             bar.update(done - bar.pos)
-        return importing.import_csv(session=session, user=owner, data=data, file_name=name,
-                                    on_progress=progress)
+
+        return importing.import_csv(
+            session=session, user=owner, data=data, file_name=name, on_progress=progress
+        )
 
 
 @app.command("imports")
@@ -167,10 +171,18 @@ def log(
         with open_session() as session:
             owner = person(session, user)
             now = datetime.now(UTC)
-            parsed = parse_entry(text, today=ledger.local_datetime(now, owner.timezone).date(),
-                                 currency=owner.currency)
-            logged = ledger.log_entry(session=session, user=owner, parsed=parsed, now=now,
-                                      source_ref=f"cli:{now.isoformat()}")
+            parsed = parse_entry(
+                text,
+                today=ledger.local_datetime(now, owner.timezone).date(),
+                currency=owner.currency,
+            )
+            logged = ledger.log_entry(
+                session=session,
+                user=owner,
+                parsed=parsed,
+                now=now,
+                source_ref=f"cli:{now.isoformat()}",
+            )
     except LeakBotError as exc:
         fail(str(exc))
         return
@@ -190,8 +202,10 @@ def entries(
     if not rows:
         typer.echo("No entries yet: import a CSV or log one with `leakbot log`.")
     for e in rows:
-        typer.echo(f"#{e.id:<6} {e.local_date} {e.local_time}  {e.type:<8} {e.amount:>12}  "
-                   f"{e.category:<16} {e.payment_mode:<11}  {e.verdict}")
+        typer.echo(
+            f"#{e.id:<6} {e.local_date} {e.local_time}  {e.type:<8} {e.amount:>12}  "
+            f"{e.category:<16} {e.payment_mode:<11}  {e.verdict}"
+        )
 
 
 @app.command("generate")
@@ -216,15 +230,16 @@ def demo(
     seed: int = 7,
 ) -> None:
     """Build a demo person from synthetic data, offline, and show what LeakBot finds."""
-    with tempfile.TemporaryDirectory() as tmp:
-        with open_session(f"sqlite:///{Path(tmp) / 'demo.db'}") as session:
-            owner = person(session, 1)
-            data = to_csv_bytes(generate(months=months, seed=seed))
-            summary = importing.import_csv(session=session, user=owner, data=data, file_name="demo.csv")
-            overview = leak_overview(session=session, user=owner)
+    with tempfile.TemporaryDirectory() as tmp, open_session(f"sqlite:///{Path(tmp) / 'demo.db'}") as session:
+        owner = person(session, 1)
+        data = to_csv_bytes(generate(months=months, seed=seed))
+        summary = importing.import_csv(session=session, user=owner, data=data, file_name="demo.csv")
+        overview = leak_overview(session=session, user=owner)
     typer.echo(f"Demo: {months} months of synthetic spending, {summary.line}.")
-    typer.echo(f"{overview.leaks} of {overview.expenses} expenses are leaks: {overview.leak_spend} of "
-               f"{overview.spend} spent ({overview.leak_share_pct}%).")
+    typer.echo(
+        f"{overview.leaks} of {overview.expenses} expenses are leaks: {overview.leak_spend} of "
+        f"{overview.spend} spent ({overview.leak_share_pct}%)."
+    )
     typer.echo("Top leak categories:")
     for c in overview.top_categories:
         typer.echo(f"  {c.category:<16} {c.amount:>10} in {c.count} leaks")

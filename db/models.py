@@ -99,9 +99,7 @@ class Entry(Base):
     note: Mapped[str] = mapped_column(String(500), default="")
     source: Mapped[str] = mapped_column(String(8))
     source_ref: Mapped[str] = mapped_column(String(128))
-    import_id: Mapped[int | None] = mapped_column(
-        ForeignKey("imports.id", ondelete="CASCADE"), index=True
-    )
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id", ondelete="CASCADE"), index=True)
     leakage_score: Mapped[int | None] = mapped_column(SmallInteger)
     leak_rules: Mapped[str | None] = mapped_column(String(128))
     is_leak: Mapped[bool | None] = mapped_column(Boolean)

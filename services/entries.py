@@ -21,12 +21,31 @@ from services.scoring import score_frame
 from services.timing import day_types, local_to_utc, time_blocks
 
 DEFAULT_PAYMENT_MODE = "Other"
-OPTIONAL_COLUMNS = ("is_necessary", "payment_mode", "is_recurring", "context", "time_block",
-                    "day_type", "note")
+OPTIONAL_COLUMNS = (
+    "is_necessary",
+    "payment_mode",
+    "is_recurring",
+    "context",
+    "time_block",
+    "day_type",
+    "note",
+)
 ENTRY_COLUMNS = (
-    "occurred_at", "local_date", "type", "category", "amount_minor", "is_necessary",
-    "payment_mode", "is_recurring", "context", "time_block", "day_type", "note",
-    "leakage_score", "leak_rules", "is_leak",
+    "occurred_at",
+    "local_date",
+    "type",
+    "category",
+    "amount_minor",
+    "is_necessary",
+    "payment_mode",
+    "is_recurring",
+    "context",
+    "time_block",
+    "day_type",
+    "note",
+    "leakage_score",
+    "leak_rules",
+    "is_leak",
 )
 
 _DEFAULT_NECESSARY = {c.name: c.necessary for c in CATEGORIES}
@@ -64,15 +83,22 @@ def complete_entries(frame: pd.DataFrame, *, profile: ScoringProfile) -> pd.Data
         return pd.Series(None, index=frame.index, dtype=object)
 
     category = out["category"]
-    out["is_necessary"] = given("is_necessary").fillna(category.map(_DEFAULT_NECESSARY)).fillna(False).astype(bool)
+    out["is_necessary"] = (
+        given("is_necessary").fillna(category.map(_DEFAULT_NECESSARY)).fillna(False).astype(bool)
+    )
     out["payment_mode"] = given("payment_mode").fillna(DEFAULT_PAYMENT_MODE)
-    out["is_recurring"] = given("is_recurring").fillna(category.map(_DEFAULT_RECURRING)).fillna(False).astype(bool)
+    out["is_recurring"] = (
+        given("is_recurring").fillna(category.map(_DEFAULT_RECURRING)).fillna(False).astype(bool)
+    )
     out["context"] = given("context").fillna(category.map(_DEFAULT_CONTEXT)).fillna("Unplanned")
     out["time_block"] = given("time_block").fillna(time_blocks(local_dt.dt.hour))
     out["day_type"] = given("day_type").fillna(day_types(local_dt))
     out["note"] = given("note").fillna("")
-    scores = score_frame(out, micro_threshold_minor=profile.micro_threshold_minor,
-                         leak_threshold=profile.leak_threshold)
+    scores = score_frame(
+        out,
+        micro_threshold_minor=profile.micro_threshold_minor,
+        leak_threshold=profile.leak_threshold,
+    )
     out["leakage_score"] = scores["leakage_score"].astype(object).where(scores["leakage_score"].notna(), None)
     out["leak_rules"] = scores["leak_rules"]
     out["is_leak"] = scores["is_leak"].astype(object).where(scores["is_leak"].notna(), None)

@@ -20,6 +20,7 @@ from db.models import User
 from services.money import exponent
 from services.ownformat import OWN_COLUMNS, neutralise
 
+
 def _bool_text(series: pd.Series) -> pd.Series:
     return series.map({True: "true", False: "false"}).fillna("")
 
@@ -35,24 +36,27 @@ def export_csv(*, session: Session, user: User) -> bytes:
         amount = whole.astype(str) + "." + frac
     else:
         amount = minor.astype(str)
-    out = pd.DataFrame({
-        "date": local.dt.strftime("%Y-%m-%d"),
-        "time": local.dt.strftime("%H:%M:%S"),
-        "type": frame["type"],
-        "category": frame["category"],
-        "amount": amount,
-        "currency": user.currency,
-        "is_necessary": _bool_text(frame["is_necessary"]),
-        "payment_mode": frame["payment_mode"],
-        "is_recurring": _bool_text(frame["is_recurring"]),
-        "context": frame["context"],
-        "time_block": frame["time_block"],
-        "day_type": frame["day_type"],
-        "note": neutralise(frame["note"]),
-        "leakage_score": frame["leakage_score"].astype("Int64").astype(str).replace("<NA>", ""),
-        "leak_rules": frame["leak_rules"].fillna(""),
-        "is_leak": _bool_text(frame["is_leak"]),
-    }, columns=list(OWN_COLUMNS))
+    out = pd.DataFrame(
+        {
+            "date": local.dt.strftime("%Y-%m-%d"),
+            "time": local.dt.strftime("%H:%M:%S"),
+            "type": frame["type"],
+            "category": frame["category"],
+            "amount": amount,
+            "currency": user.currency,
+            "is_necessary": _bool_text(frame["is_necessary"]),
+            "payment_mode": frame["payment_mode"],
+            "is_recurring": _bool_text(frame["is_recurring"]),
+            "context": frame["context"],
+            "time_block": frame["time_block"],
+            "day_type": frame["day_type"],
+            "note": neutralise(frame["note"]),
+            "leakage_score": frame["leakage_score"].astype("Int64").astype(str).replace("<NA>", ""),
+            "leak_rules": frame["leak_rules"].fillna(""),
+            "is_leak": _bool_text(frame["is_leak"]),
+        },
+        columns=list(OWN_COLUMNS),
+    )
     buffer = io.StringIO()
     out.to_csv(buffer, index=False, lineterminator="\n")
     return buffer.getvalue().encode("utf-8")

@@ -80,9 +80,16 @@ def compute_features(frame: pd.DataFrame, *, salary_day: int, micro_threshold_mi
     recurring = frame["is_recurring"].astype(bool)
     ym = days.dt.to_period("M")
     work = pd.DataFrame(
-        {"day": days, "ym": ym, "amount": amount, "category": frame["category"],
-         "non_essential": amount.where(~necessary, 0), "recurring": recurring.astype(np.int64),
-         "time_block": frame["time_block"], "day_type": frame["day_type"]},
+        {
+            "day": days,
+            "ym": ym,
+            "amount": amount,
+            "category": frame["category"],
+            "non_essential": amount.where(~necessary, 0),
+            "recurring": recurring.astype(np.int64),
+            "time_block": frame["time_block"],
+            "day_type": frame["day_type"],
+        },
         index=frame.index,
     )
     out = pd.DataFrame(index=frame.index)
@@ -97,9 +104,7 @@ def compute_features(frame: pd.DataFrame, *, salary_day: int, micro_threshold_mi
     out["avg_spend_per_time_block"] = work.groupby("time_block")["amount"].transform("mean")
     out["avg_spend_per_day_type"] = work.groupby("day_type")["amount"].transform("mean")
     ordered = frame.sort_values(_order(frame), kind="stable").index
-    out["cumulative_monthly_spend"] = (
-        work.loc[ordered].groupby("ym")["amount"].cumsum().reindex(frame.index)
-    )
+    out["cumulative_monthly_spend"] = work.loc[ordered].groupby("ym")["amount"].cumsum().reindex(frame.index)
     out["month"] = days.dt.month
     out["year"] = days.dt.year
     out["day_of_week"] = days.dt.day_name()
@@ -110,8 +115,9 @@ def compute_features(frame: pd.DataFrame, *, salary_day: int, micro_threshold_mi
     return out[list(FEATURE_COLUMNS)]
 
 
-def features_for_entry(history: pd.DataFrame, position: object, *, salary_day: int,
-                       micro_threshold_minor: int) -> pd.Series:
+def features_for_entry(
+    history: pd.DataFrame, position: object, *, salary_day: int, micro_threshold_minor: int
+) -> pd.Series:
     """Return the features of one row of history (by index label) without a full recompute.
 
     Only the rows that share the entry's day, month, time block or day type are aggregated,

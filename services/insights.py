@@ -45,20 +45,33 @@ def leak_overview(*, session: Session, user: User, top: int = 3) -> LeakOverview
     leaks = frame[frame["is_leak"].fillna(False).astype(bool)]
     spend = int(frame["amount_minor"].sum())
     leak_spend = int(leaks["amount_minor"].sum())
-    by_cat = (leaks.groupby("category")["amount_minor"].agg(["count", "sum"])
-              .sort_values(["sum", "count"], ascending=False).head(top))
-    examples = leaks.sort_values(["leakage_score", "amount_minor", "occurred_at"],
-                                 ascending=[False, False, True]).head(top)
+    by_cat = (
+        leaks.groupby("category")["amount_minor"]
+        .agg(["count", "sum"])
+        .sort_values(["sum", "count"], ascending=False)
+        .head(top)
+    )
+    examples = leaks.sort_values(
+        ["leakage_score", "amount_minor", "occurred_at"], ascending=[False, False, True]
+    ).head(top)
     return LeakOverview(
-        expenses=len(frame), leaks=len(leaks),
-        spend=format_money(spend, user.currency), leak_spend=format_money(leak_spend, user.currency),
+        expenses=len(frame),
+        leaks=len(leaks),
+        spend=format_money(spend, user.currency),
+        leak_spend=format_money(leak_spend, user.currency),
         leak_share_pct=round(leak_spend * 100 / spend, 1) if spend else 0.0,
-        top_categories=tuple(CategoryLeak(str(c), int(r["count"]), format_money(int(r["sum"]), user.currency))
-                             for c, r in by_cat.iterrows()),
+        top_categories=tuple(
+            CategoryLeak(str(c), int(r["count"]), format_money(int(r["sum"]), user.currency))
+            for c, r in by_cat.iterrows()
+        ),
         examples=tuple(
-            LeakExample(str(r.local_date), r.category, format_money(int(r.amount_minor), user.currency),
-                        int(r.leakage_score),
-                        tuple(reasons(r.leak_rules, time_block=r.time_block, context=r.context)))
+            LeakExample(
+                str(r.local_date),
+                r.category,
+                format_money(int(r.amount_minor), user.currency),
+                int(r.leakage_score),
+                tuple(reasons(r.leak_rules, time_block=r.time_block, context=r.context)),
+            )
             for r in examples.itertuples()
         ),
     )

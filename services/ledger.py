@@ -57,17 +57,27 @@ class LoggedEntry:
 
 
 def profile_of(user: User) -> ScoringProfile:
-    return ScoringProfile(timezone=user.timezone, micro_threshold_minor=user.micro_threshold_minor,
-                          leak_threshold=user.leak_threshold, salary_day=user.salary_day)
+    return ScoringProfile(
+        timezone=user.timezone,
+        micro_threshold_minor=user.micro_threshold_minor,
+        leak_threshold=user.leak_threshold,
+        salary_day=user.salary_day,
+    )
 
 
-def ensure_user(*, session: Session, telegram_id: int, defaults: UserDefaults,
-                chat_id: int | None = None) -> User:
+def ensure_user(
+    *, session: Session, telegram_id: int, defaults: UserDefaults, chat_id: int | None = None
+) -> User:
     """Return the person with this Telegram id, registering them with the defaults if new."""
     user = repo.get_user(session, telegram_id)
     if user is None:
-        user = repo.add_user(session, telegram_id=telegram_id, chat_id=chat_id,
-                             timezone=defaults.timezone, currency=defaults.currency)
+        user = repo.add_user(
+            session,
+            telegram_id=telegram_id,
+            chat_id=chat_id,
+            timezone=defaults.timezone,
+            currency=defaults.currency,
+        )
     elif chat_id is not None and user.chat_id != chat_id:
         user.chat_id = chat_id
     return user
@@ -86,23 +96,36 @@ def resolve_local_datetime(parsed: ParsedEntry, *, now: datetime, timezone: str)
         assert parsed.at_time is not None
         moment = datetime.combine(local_now.date(), parsed.at_time)
         return moment - timedelta(days=1) if moment > local_now + FUTURE_TOLERANCE else moment
-    at = parsed.at_time or (local_now.time().replace(microsecond=0) if parsed.on_date == local_now.date()
-                            else time(DATE_ONLY_HOUR))
+    at = parsed.at_time or (
+        local_now.time().replace(microsecond=0)
+        if parsed.on_date == local_now.date()
+        else time(DATE_ONLY_HOUR)
+    )
     return datetime.combine(parsed.on_date, at)
 
 
-def log_entry(*, session: Session, user: User, parsed: ParsedEntry, now: datetime,
-              source_ref: str) -> LoggedEntry:
+def log_entry(
+    *, session: Session, user: User, parsed: ParsedEntry, now: datetime, source_ref: str
+) -> LoggedEntry:
     """Store one entry from chat (once per source_ref) and return it scored and explained."""
     existing = repo.entry_by_ref(session, user.id, source_ref)
     if existing is not None:
         return LoggedEntry(entry=view_entry(existing, user), created=False)
-    frame = pd.DataFrame([{
-        "type": parsed.type.value, "category": parsed.category, "amount_minor": parsed.amount_minor,
-        "local_dt": resolve_local_datetime(parsed, now=now, timezone=user.timezone),
-        "is_necessary": parsed.is_necessary, "payment_mode": parsed.payment_mode,
-        "is_recurring": parsed.is_recurring, "context": parsed.context, "note": parsed.note,
-    }])
+    frame = pd.DataFrame(
+        [
+            {
+                "type": parsed.type.value,
+                "category": parsed.category,
+                "amount_minor": parsed.amount_minor,
+                "local_dt": resolve_local_datetime(parsed, now=now, timezone=user.timezone),
+                "is_necessary": parsed.is_necessary,
+                "payment_mode": parsed.payment_mode,
+                "is_recurring": parsed.is_recurring,
+                "context": parsed.context,
+                "note": parsed.note,
+            }
+        ]
+    )
     row = complete_entries(frame, profile=profile_of(user)).iloc[0].to_dict()
     row["occurred_at"] = row["occurred_at"].to_pydatetime()
     entry = repo.add_entry(session, user_id=user.id, source="chat", source_ref=source_ref, **row)
@@ -114,15 +137,29 @@ def view_entry(entry: Entry, user: User) -> EntryView:
     local = local_datetime(entry.occurred_at, user.timezone)
     scored = entry.type == EntryType.EXPENSE.value
     return EntryView(
-        id=entry.id, local_date=entry.local_date, local_time=local.strftime("%H:%M"),
-        type=entry.type, category=entry.category,
-        amount=format_money(entry.amount_minor, user.currency), amount_minor=entry.amount_minor,
-        payment_mode=entry.payment_mode, context=entry.context, time_block=entry.time_block,
-        day_type=entry.day_type, note=entry.note, leakage_score=entry.leakage_score,
-        leak_threshold=user.leak_threshold, is_leak=entry.is_leak,
+        id=entry.id,
+        local_date=entry.local_date,
+        local_time=local.strftime("%H:%M"),
+        type=entry.type,
+        category=entry.category,
+        amount=format_money(entry.amount_minor, user.currency),
+        amount_minor=entry.amount_minor,
+        payment_mode=entry.payment_mode,
+        context=entry.context,
+        time_block=entry.time_block,
+        day_type=entry.day_type,
+        note=entry.note,
+        leakage_score=entry.leakage_score,
+        leak_threshold=user.leak_threshold,
+        is_leak=entry.is_leak,
         reasons=tuple(reasons(entry.leak_rules, time_block=entry.time_block, context=entry.context)),
-        verdict=verdict_line(entry.leakage_score if scored else None, user.leak_threshold,
-                             entry.leak_rules, time_block=entry.time_block, context=entry.context),
+        verdict=verdict_line(
+            entry.leakage_score if scored else None,
+            user.leak_threshold,
+            entry.leak_rules,
+            time_block=entry.time_block,
+            context=entry.context,
+        ),
     )
 
 

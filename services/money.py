@@ -9,21 +9,53 @@ from services.errors import ParseError
 
 # ISO 4217 exponents that differ from 2.
 _EXPONENTS: dict[str, int] = {
-    "JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "UGX": 0, "XOF": 0, "XAF": 0,
-    "BHD": 3, "KWD": 3, "OMR": 3, "JOD": 3, "TND": 3, "IQD": 3, "LYD": 3,
+    "JPY": 0,
+    "KRW": 0,
+    "VND": 0,
+    "CLP": 0,
+    "ISK": 0,
+    "UGX": 0,
+    "XOF": 0,
+    "XAF": 0,
+    "BHD": 3,
+    "KWD": 3,
+    "OMR": 3,
+    "JOD": 3,
+    "TND": 3,
+    "IQD": 3,
+    "LYD": 3,
 }
 _SYMBOLS: dict[str, str] = {
-    "INR": "₹", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "AUD": "A$", "CAD": "C$",
-    "SGD": "S$", "AED": "AED ", "LKR": "Rs ", "NPR": "Rs ", "PKR": "Rs ", "BDT": "৳",
+    "INR": "₹",
+    "USD": "$",
+    "EUR": "€",
+    "GBP": "£",
+    "JPY": "¥",
+    "AUD": "A$",
+    "CAD": "C$",
+    "SGD": "S$",
+    "AED": "AED ",
+    "LKR": "Rs ",
+    "NPR": "Rs ",
+    "PKR": "Rs ",
+    "BDT": "৳",
 }
 
 # The largest single entry we accept, in major units. Anything above is almost surely a typo.
 MAX_ENTRY_AMOUNT = Decimal("10000000")  # one crore
 
 _CURRENCY_PREFIX = re.compile(r"^(?:₹|rs\.?|inr|\$|usd|€|eur|£|gbp)\s*", re.IGNORECASE)
-_NUMBER = re.compile(r"^(?P<num>\d{1,3}(?:,\d{2,3})*(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
-                     r"(?P<suffix>k|l|lakh|lac)?$", re.IGNORECASE)
-_SUFFIX = {"k": Decimal(1000), "l": Decimal(100000), "lakh": Decimal(100000), "lac": Decimal(100000)}
+_NUMBER = re.compile(
+    r"^(?P<num>\d{1,3}(?:,\d{2,3})*(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+    r"(?P<suffix>k|l|lakh|lac)?$",
+    re.IGNORECASE,
+)
+_SUFFIX = {
+    "k": Decimal(1000),
+    "l": Decimal(100000),
+    "lakh": Decimal(100000),
+    "lac": Decimal(100000),
+}
 
 
 def exponent(currency: str) -> int:
@@ -35,9 +67,7 @@ def to_minor(amount: Decimal, currency: str) -> int:
     """Convert an exact amount to integer minor units; refuse more decimals than the currency has."""
     scaled = amount.scaleb(exponent(currency))
     if scaled != scaled.to_integral_value():
-        raise ParseError(
-            f"{amount} has more decimal places than {currency} allows ({exponent(currency)})."
-        )
+        raise ParseError(f"{amount} has more decimal places than {currency} allows ({exponent(currency)}).")
     return int(scaled)
 
 
@@ -67,8 +97,9 @@ def parse_amount(token: str, currency: str) -> int:
         raise ParseError(f"{raw!r} is not an amount.") from exc
     suffix = (match["suffix"] or "").lower()
     if suffix:
-        value = (value * _SUFFIX[suffix]).quantize(Decimal(1).scaleb(-exponent(currency)),
-                                                    rounding=ROUND_HALF_UP)
+        value = (value * _SUFFIX[suffix]).quantize(
+            Decimal(1).scaleb(-exponent(currency)), rounding=ROUND_HALF_UP
+        )
     return check_amount(to_minor(value, currency), currency)
 
 

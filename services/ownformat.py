@@ -5,8 +5,21 @@ from __future__ import annotations
 import pandas as pd
 
 OWN_COLUMNS: tuple[str, ...] = (
-    "date", "time", "type", "category", "amount", "currency", "is_necessary", "payment_mode",
-    "is_recurring", "context", "time_block", "day_type", "note", "leakage_score", "leak_rules",
+    "date",
+    "time",
+    "type",
+    "category",
+    "amount",
+    "currency",
+    "is_necessary",
+    "payment_mode",
+    "is_recurring",
+    "context",
+    "time_block",
+    "day_type",
+    "note",
+    "leakage_score",
+    "leak_rules",
     "is_leak",
 )
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

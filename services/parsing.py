@@ -34,15 +34,38 @@ MAX_MESSAGE_CHARS = 1000
 MAX_NOTE_CHARS = 200
 
 VERBS: dict[str, EntryType] = {
-    "spend": EntryType.EXPENSE, "spent": EntryType.EXPENSE, "expense": EntryType.EXPENSE,
-    "income": EntryType.INCOME, "earn": EntryType.INCOME, "earned": EntryType.INCOME,
-    "save": EntryType.SAVINGS, "saved": EntryType.SAVINGS, "savings": EntryType.SAVINGS,
+    "spend": EntryType.EXPENSE,
+    "spent": EntryType.EXPENSE,
+    "expense": EntryType.EXPENSE,
+    "income": EntryType.INCOME,
+    "earn": EntryType.INCOME,
+    "earned": EntryType.INCOME,
+    "save": EntryType.SAVINGS,
+    "saved": EntryType.SAVINGS,
+    "savings": EntryType.SAVINGS,
 }
-NECESSARY_WORDS = {"need": True, "needed": True, "necessary": True, "essential": True,
-                   "want": False, "wanted": False, "impulse": False, "nonessential": False,
-                   "luxury": False}
-RECURRING_WORDS = {"recurring": True, "monthly": True, "weekly": True, "yearly": True,
-                   "annual": True, "repeat": True, "once": False, "oneoff": False, "one-off": False}
+NECESSARY_WORDS = {
+    "need": True,
+    "needed": True,
+    "necessary": True,
+    "essential": True,
+    "want": False,
+    "wanted": False,
+    "impulse": False,
+    "nonessential": False,
+    "luxury": False,
+}
+RECURRING_WORDS = {
+    "recurring": True,
+    "monthly": True,
+    "weekly": True,
+    "yearly": True,
+    "annual": True,
+    "repeat": True,
+    "once": False,
+    "oneoff": False,
+    "one-off": False,
+}
 FILLER_WORDS = {"on", "at", "via", "by", "paid", "using", "rs", "inr", "₹"}
 _CURRENCY_WORDS = {"rs", "rs.", "inr", "₹"}
 _TIME = re.compile(r"^(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<ampm>am|pm)?$", re.IGNORECASE)
@@ -133,8 +156,9 @@ def _parse_date(token: str, today: date) -> date | None:
     return None
 
 
-def parse_entry(text: str, *, today: date, currency: str = "INR",
-                entry_type: EntryType | None = None) -> ParsedEntry:
+def parse_entry(
+    text: str, *, today: date, currency: str = "INR", entry_type: EntryType | None = None
+) -> ParsedEntry:
     """Parse a message into a ParsedEntry, or raise ParseError saying what to fix."""
     if len(text) > MAX_MESSAGE_CHARS:
         raise ParseError(f"That message is too long for an entry (over {MAX_MESSAGE_CHARS} characters).")
@@ -202,8 +226,7 @@ def parse_entry(text: str, *, today: date, currency: str = "INR",
         hint = f" Did you mean {' or '.join(close)}?" if close else ""
         raise ParseError(f"I don't know the category {unknown!r}.{hint} /help lists them all.")
     note = " ".join(leftovers)[:MAX_NOTE_CHARS]
-    return ParsedEntry(type=kind, amount_minor=amount, category=category, note=note,
-                       **fields)  # type: ignore[arg-type]
+    return ParsedEntry(type=kind, amount_minor=amount, category=category, note=note, **fields)  # type: ignore[arg-type]
 
 
 def _usage(kind: EntryType, problem: str) -> str:

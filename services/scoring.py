@@ -43,20 +43,39 @@ RULES: tuple[Rule, ...] = (
     Rule("weekend", 1, "weekend"),
 )
 RULES_BY_CODE = {r.code: r for r in RULES}
-SCORED_COLUMNS = ("amount_minor", "is_necessary", "context", "is_recurring", "time_block", "day_type")
+SCORED_COLUMNS = (
+    "amount_minor",
+    "is_necessary",
+    "context",
+    "is_recurring",
+    "time_block",
+    "day_type",
+)
 
 
 def rule_masks(frame: pd.DataFrame, *, micro_threshold_minor: int | pd.Series) -> dict[str, np.ndarray]:
     """Return, for each rule, a boolean array telling which rows it fires on."""
-    context = frame["context"].to_numpy(dtype=object)
+    context = frame["context"]
     return {
         "micro": (frame["amount_minor"] < micro_threshold_minor).to_numpy(dtype=bool),
         "not_necessary": ~frame["is_necessary"].to_numpy(dtype=bool),
-        "impulsive_context": np.isin(context, IMPULSIVE_CONTEXTS),
-        "recurring_unplanned": frame["is_recurring"].to_numpy(dtype=bool) & (context != "Planned"),
-        "impulse_time": np.isin(frame["time_block"].to_numpy(dtype=object), IMPULSE_TIME_BLOCKS),
-        "weekend": frame["day_type"].to_numpy(dtype=object) == "Weekend",
+        "impulsive_context": context.isin(IMPULSIVE_CONTEXTS).to_numpy(dtype=bool),
+        "recurring_unplanned": frame["is_recurring"].to_numpy(dtype=bool)
+        & (context != "Planned").to_numpy(dtype=bool),
+        "impulse_time": frame["time_block"].isin(IMPULSE_TIME_BLOCKS).to_numpy(dtype=bool),
+        "weekend": (frame["day_type"] == "Weekend").to_numpy(dtype=bool),
     }
+
+
+# Every combination of fired rules, as a bit pattern, mapped once to its score and codes.
+_POINTS_BY_PATTERN = np.array(
+    [sum(r.points for i, r in enumerate(RULES) if pattern >> i & 1) for pattern in range(1 << len(RULES))],
+    dtype=np.int64,
+)
+_CODES_BY_PATTERN = np.array(
+    [",".join(r.code for i, r in enumerate(RULES) if pattern >> i & 1) for pattern in range(1 << len(RULES))],
+    dtype=object,
+)
 
 
 def score_frame(
@@ -70,31 +89,30 @@ def score_frame(
     Rows whose `type` is not `expense` (when the column is present) get nulls.
     """
     masks = rule_masks(frame, micro_threshold_minor=micro_threshold_minor)
-    score = np.zeros(len(frame), dtype=np.int64)
-    codes = np.full(len(frame), "", dtype=object)
-    for rule in RULES:
-        fired = masks[rule.code]
-        score += np.where(fired, rule.points, 0)
-        codes = codes + np.where(fired, rule.code + ",", "")
-    codes = pd.Series(codes, index=frame.index, dtype=object).str.rstrip(",")
-    threshold = np.asarray(leak_threshold)
+    pattern = np.zeros(len(frame), dtype=np.int64)
+    for bit, rule in enumerate(RULES):
+        pattern |= masks[rule.code].astype(np.int64) << bit
+    score = _POINTS_BY_PATTERN[pattern]
     result = pd.DataFrame(
         {
             "leakage_score": pd.array(score, dtype="Int64"),
-            "leak_rules": codes,
-            "is_leak": pd.array(score >= threshold, dtype="boolean"),
+            "leak_rules": pd.Series(_CODES_BY_PATTERN[pattern], index=frame.index, dtype=object),
+            "is_leak": pd.array(score >= np.asarray(leak_threshold), dtype="boolean"),
         },
         index=frame.index,
     )
     if "type" in frame:
-        not_expense = (frame["type"] != "expense").to_numpy()
-        result.loc[not_expense, "leakage_score"] = pd.NA
-        result.loc[not_expense, "is_leak"] = pd.NA
-        result["leak_rules"] = result["leak_rules"].where(~not_expense, None)
+        not_expense = (frame["type"] != "expense").to_numpy(dtype=bool)
+        if not_expense.any():
+            result.loc[not_expense, "leakage_score"] = pd.NA
+            result.loc[not_expense, "is_leak"] = pd.NA
+            result["leak_rules"] = result["leak_rules"].where(~not_expense, None)
     return result
 
 
-def reasons(leak_rules: str | None, *, time_block: str | None = None, context: str | None = None) -> list[str]:
+def reasons(
+    leak_rules: str | None, *, time_block: str | None = None, context: str | None = None
+) -> list[str]:
     """Turn stored rule codes into plain words, most telling first."""
     if not leak_rules:
         return []
@@ -112,8 +130,14 @@ def reasons(leak_rules: str | None, *, time_block: str | None = None, context: s
     return words
 
 
-def verdict_line(score: int | None, threshold: int, leak_rules: str | None, *,
-                 time_block: str | None = None, context: str | None = None) -> str:
+def verdict_line(
+    score: int | None,
+    threshold: int,
+    leak_rules: str | None,
+    *,
+    time_block: str | None = None,
+    context: str | None = None,
+) -> str:
     """Return `Leak: score 6/5 (not necessary, impulsive context, evening)` or `OK: score 2/5`."""
     if score is None:
         return "Not scored (only expenses are)."

@@ -14,8 +14,20 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-SAMPLE_COLUMNS = ("Id", "Date", "type", "category", "value", "Is_Necessary", "payment_mode",
-                  "is_recurring", "context", "time_block", "day_type", "cummulative monthly spend")
+SAMPLE_COLUMNS = (
+    "Id",
+    "Date",
+    "type",
+    "category",
+    "value",
+    "Is_Necessary",
+    "payment_mode",
+    "is_recurring",
+    "context",
+    "time_block",
+    "day_type",
+    "cummulative monthly spend",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,33 +57,129 @@ PROFILES: tuple[Profile, ...] = (
     _P("expense", "Groceries", 71, 720, 310, 1950, True, 0.0, {"Routine": 1}),
     _P("expense", "Medical", 61, 820, 210, 2700, True, 0.0, {"Emergency": 1}),
     _P("expense", "Mobile Recharge", 65, 100, 35, 250, True, 0.0, {"Routine": 1}),
-    _P("expense", "Rent", 57, 2700, 1350, 5800, True, 1.0,
-       {"Planned": 0.39, "Unplanned": 0.31, "Routine": 0.30}),
-    _P("expense", "Subscription", 55, 130, 35, 360, False, 1.0,
-       {"Unplanned": 0.38, "Routine": 0.31, "Planned": 0.31}),
+    _P(
+        "expense",
+        "Rent",
+        57,
+        2700,
+        1350,
+        5800,
+        True,
+        1.0,
+        {"Planned": 0.39, "Unplanned": 0.31, "Routine": 0.30},
+    ),
+    _P(
+        "expense",
+        "Subscription",
+        55,
+        130,
+        35,
+        360,
+        False,
+        1.0,
+        {"Unplanned": 0.38, "Routine": 0.31, "Planned": 0.31},
+    ),
     _P("expense", "Travel", 65, 1100, 240, 3000, False, 0.0, {"Seasonal": 1}),
     _P("expense", "Utilities", 62, 700, 330, 1500, True, 0.0, {"Routine": 1}),
-    _P("income", "Bonus", 32, 2800, 800, 6700, False, 0.0,
-       {"Planned": 0.37, "Routine": 0.35, "Unplanned": 0.28}),
-    _P("income", "Freelance", 35, 1500, 520, 3800, False, 0.0,
-       {"Unplanned": 0.37, "Routine": 0.32, "Planned": 0.31}),
-    _P("income", "Interest", 35, 115, 20, 340, False, 0.0,
-       {"Routine": 0.51, "Unplanned": 0.26, "Planned": 0.23}),
-    _P("income", "Salary", 29, 7500, 2700, 17200, False, 1.0,
-       {"Routine": 0.38, "Unplanned": 0.38, "Planned": 0.24}),
-    _P("savings", "Fixed Deposit", 17, 2100, 1000, 4600, False, 0.0,
-       {"Routine": 0.47, "Planned": 0.35, "Unplanned": 0.18}),
+    _P(
+        "income",
+        "Bonus",
+        32,
+        2800,
+        800,
+        6700,
+        False,
+        0.0,
+        {"Planned": 0.37, "Routine": 0.35, "Unplanned": 0.28},
+    ),
+    _P(
+        "income",
+        "Freelance",
+        35,
+        1500,
+        520,
+        3800,
+        False,
+        0.0,
+        {"Unplanned": 0.37, "Routine": 0.32, "Planned": 0.31},
+    ),
+    _P(
+        "income",
+        "Interest",
+        35,
+        115,
+        20,
+        340,
+        False,
+        0.0,
+        {"Routine": 0.51, "Unplanned": 0.26, "Planned": 0.23},
+    ),
+    _P(
+        "income",
+        "Salary",
+        29,
+        7500,
+        2700,
+        17200,
+        False,
+        1.0,
+        {"Routine": 0.38, "Unplanned": 0.38, "Planned": 0.24},
+    ),
+    _P(
+        "savings",
+        "Fixed Deposit",
+        17,
+        2100,
+        1000,
+        4600,
+        False,
+        0.0,
+        {"Routine": 0.47, "Planned": 0.35, "Unplanned": 0.18},
+    ),
     _P("savings", "Gold", 17, 1400, 620, 2550, False, 0.0, {"Seasonal": 1}),
-    _P("savings", "Mutual Fund", 13, 500, 160, 1150, False, 0.0,
-       {"Unplanned": 0.54, "Planned": 0.38, "Routine": 0.08}),
+    _P(
+        "savings",
+        "Mutual Fund",
+        13,
+        500,
+        160,
+        1150,
+        False,
+        0.0,
+        {"Unplanned": 0.54, "Planned": 0.38, "Routine": 0.08},
+    ),
     _P("savings", "Piggy Bank", 15, 100, 25, 250, False, 0.0, {"Planned": 0.53, "Unplanned": 0.47}),
-    _P("savings", "Recurring Deposit", 17, 550, 260, 870, False, 1.0,
-       {"Unplanned": 0.41, "Routine": 0.29, "Planned": 0.30}),
-    _P("savings", "Stock Investment", 21, 500, 200, 950, False, 0.0,
-       {"Unplanned": 0.43, "Routine": 0.38, "Planned": 0.19}),
+    _P(
+        "savings",
+        "Recurring Deposit",
+        17,
+        550,
+        260,
+        870,
+        False,
+        1.0,
+        {"Unplanned": 0.41, "Routine": 0.29, "Planned": 0.30},
+    ),
+    _P(
+        "savings",
+        "Stock Investment",
+        21,
+        500,
+        200,
+        950,
+        False,
+        0.0,
+        {"Unplanned": 0.43, "Routine": 0.38, "Planned": 0.19},
+    ),
 )
 ROWS_PER_MONTH = 1091 / 18
-PAYMENT_MODE_WEIGHTS = {"Cash": 254, "Debit Card": 226, "UPI": 213, "Net Banking": 201, "Credit Card": 197}
+PAYMENT_MODE_WEIGHTS = {
+    "Cash": 254,
+    "Debit Card": 226,
+    "UPI": 213,
+    "Net Banking": 201,
+    "Credit Card": 197,
+}
 TIME_BLOCK_WEIGHTS = {"Morning": 290, "Afternoon": 280, "Evening": 263, "Night": 258}
 
 
@@ -81,8 +189,13 @@ def _pick(rng: np.random.Generator, weights: dict[str, float], size: int) -> np.
     return rng.choice(names, size=size, p=p / p.sum())
 
 
-def generate(*, months: int = 18, seed: int = 0, start: date = date(2023, 1, 1),
-             rows_per_month: float = ROWS_PER_MONTH) -> pd.DataFrame:
+def generate(
+    *,
+    months: int = 18,
+    seed: int = 0,
+    start: date = date(2023, 1, 1),
+    rows_per_month: float = ROWS_PER_MONTH,
+) -> pd.DataFrame:
     """Return one person's synthetic ledger in the sample dataset's columns."""
     rng = np.random.default_rng(seed)
     first = pd.Timestamp(start).to_period("M")
@@ -107,17 +220,19 @@ def generate(*, months: int = 18, seed: int = 0, start: date = date(2023, 1, 1),
         if rows.any():
             context[rows] = _pick(rng, profile.contexts, int(rows.sum()))
 
-    frame = pd.DataFrame({
-        "Date": dates,
-        "type": np.array([p.type for p in PROFILES], dtype=object)[which],
-        "category": np.array([p.category for p in PROFILES], dtype=object)[which],
-        "value": value,
-        "Is_Necessary": np.where(np.array([p.necessary for p in PROFILES])[which], "Yes", "No"),
-        "payment_mode": _pick(rng, PAYMENT_MODE_WEIGHTS, n),
-        "is_recurring": np.where(recurring, "Yes", "No"),
-        "context": context,
-        "time_block": _pick(rng, TIME_BLOCK_WEIGHTS, n),
-    })
+    frame = pd.DataFrame(
+        {
+            "Date": dates,
+            "type": np.array([p.type for p in PROFILES], dtype=object)[which],
+            "category": np.array([p.category for p in PROFILES], dtype=object)[which],
+            "value": value,
+            "Is_Necessary": np.where(np.array([p.necessary for p in PROFILES])[which], "Yes", "No"),
+            "payment_mode": _pick(rng, PAYMENT_MODE_WEIGHTS, n),
+            "is_recurring": np.where(recurring, "Yes", "No"),
+            "context": context,
+            "time_block": _pick(rng, TIME_BLOCK_WEIGHTS, n),
+        }
+    )
     frame = frame.sort_values("Date", kind="stable").reset_index(drop=True)
     frame["day_type"] = np.where(frame["Date"].dt.day_of_week >= 5, "Weekend", "Weekday")
     expense = frame["type"] == "expense"

@@ -20,16 +20,18 @@ TIME_BLOCK_STARTS: tuple[tuple[int, str], ...] = (
     (21, "Night"),
 )
 # When a file gives only the block, the entry is placed at this local hour.
-BLOCK_REPRESENTATIVE_HOUR: dict[str, int] = {"Morning": 9, "Afternoon": 14, "Evening": 19, "Night": 22}
+BLOCK_REPRESENTATIVE_HOUR: dict[str, int] = {
+    "Morning": 9,
+    "Afternoon": 14,
+    "Evening": 19,
+    "Night": 22,
+}
 # When a file gives only a date (bank statements), the entry is placed at local noon.
 DATE_ONLY_HOUR = 12
 WEEKEND_DAYS = (5, 6)  # Saturday, Sunday
 
 _HOUR_TO_BLOCK = np.array(
-    [
-        next((b for h, b in reversed(TIME_BLOCK_STARTS) if hour >= h), "Night")
-        for hour in range(24)
-    ],
+    [next((b for h, b in reversed(TIME_BLOCK_STARTS) if hour >= h), "Night") for hour in range(24)],
     dtype=object,
 )
 

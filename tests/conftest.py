@@ -23,8 +23,11 @@ SEED_CSV = Path(__file__).resolve().parents[2] / "shared" / "seed" / "corrected_
 def _pg_admin() -> object:
     import psycopg
 
-    return psycopg.connect(PG_ADMIN_URL.replace("postgresql+psycopg://", "postgresql://"),
-                           autocommit=True, connect_timeout=5)
+    return psycopg.connect(
+        PG_ADMIN_URL.replace("postgresql+psycopg://", "postgresql://"),
+        autocommit=True,
+        connect_timeout=5,
+    )
 
 
 @pytest.fixture(scope="session")

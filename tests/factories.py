@@ -15,19 +15,34 @@ from services.ledger import UserDefaults, ensure_user
 _ids = itertools.count(10_000)
 
 
-def make_user(session: Session, *, telegram_id: int | None = None, timezone: str = "Asia/Kolkata",
-              currency: str = "INR", **settings: object) -> User:
+def make_user(
+    session: Session,
+    *,
+    telegram_id: int | None = None,
+    timezone: str = "Asia/Kolkata",
+    currency: str = "INR",
+    **settings: object,
+) -> User:
     """Register a person; settings override the defaults (salary_day, leak_threshold, ...)."""
-    user = ensure_user(session=session, telegram_id=telegram_id or next(_ids),
-                       defaults=UserDefaults(timezone, currency))
+    user = ensure_user(
+        session=session,
+        telegram_id=telegram_id or next(_ids),
+        defaults=UserDefaults(timezone, currency),
+    )
     for name, value in settings.items():
         setattr(user, name, value)
     session.flush()
     return user
 
 
-def csv_bytes(header: Sequence[str], rows: Sequence[Sequence[object]], *, delimiter: str = ",",
-              encoding: str = "utf-8", preamble: Sequence[str] = ()) -> bytes:
+def csv_bytes(
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    *,
+    delimiter: str = ",",
+    encoding: str = "utf-8",
+    preamble: Sequence[str] = (),
+) -> bytes:
     """Render rows as a CSV file, optionally after some preamble lines."""
     buffer = io.StringIO()
     for line in preamble:

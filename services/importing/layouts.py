@@ -40,8 +40,13 @@ from services.ownformat import OWN_COLUMNS, restore
 from services.timing import BLOCK_REPRESENTATIVE_HOUR, DATE_ONLY_HOUR
 
 MAX_NOTE_CHARS = 500
-_TYPE_WORDS = {"expense": "expense", "expenses": "expense", "income": "income",
-               "savings": "savings", "saving": "savings"}
+_TYPE_WORDS = {
+    "expense": "expense",
+    "expenses": "expense",
+    "income": "income",
+    "savings": "savings",
+    "saving": "savings",
+}
 
 
 class Errors:
@@ -78,7 +83,7 @@ def _cells(raw: pd.DataFrame, column: str | None) -> pd.Series:
 def _check_amounts(raw_amount: pd.Series, currency: str, errors: Errors, label: str) -> pd.Series:
     minor, negative, bad = parse_amounts(raw_amount, currency)
     errors.flag(blank(raw_amount), f"no {label}")
-    errors.flag(bad, "'" + raw_amount.str.slice(0, 40) + f"' is not an amount")
+    errors.flag(bad, "'" + raw_amount.str.slice(0, 40) + "' is not an amount")
     errors.flag(negative, f"negative {label}: log refunds as income")
     limit = to_minor(MAX_ENTRY_AMOUNT, currency)
     errors.flag(minor.fillna(0).eq(0) & ~bad & ~blank(raw_amount), f"{label} is zero")
@@ -117,7 +122,9 @@ def _bools(raw: pd.Series, label: str, errors: Errors) -> pd.Series:
     return values.astype(object).where(values.notna(), None)
 
 
-def _ledger_frame(raw: pd.DataFrame, cols: dict[str, str], currency: str, *, with_time: bool) -> tuple[pd.DataFrame, Errors]:
+def _ledger_frame(
+    raw: pd.DataFrame, cols: dict[str, str], currency: str, *, with_time: bool
+) -> tuple[pd.DataFrame, Errors]:
     """Shared reading of the two ledger formats (ours and the sample's)."""
     errors = Errors(raw.index)
     c = {k: _cells(raw, v) for k, v in cols.items()}
@@ -125,7 +132,10 @@ def _ledger_frame(raw: pd.DataFrame, cols: dict[str, str], currency: str, *, wit
     errors.flag(c["date"] == "", "no date")
     errors.flag(bad_date, "'" + c["date"].str.slice(0, 30) + "' is not a date")
     types = c["type"].str.casefold().map(_TYPE_WORDS)
-    errors.flag(types.isna(), "type must be expense, income or savings, not '" + c["type"].str.slice(0, 20) + "'")
+    errors.flag(
+        types.isna(),
+        "type must be expense, income or savings, not '" + c["type"].str.slice(0, 20) + "'",
+    )
     out = pd.DataFrame(index=raw.index)
     out["type"] = types
     out["category"] = _categories(types.fillna(""), c["category"], errors)
@@ -161,6 +171,7 @@ def _join(parts: list[pd.Series]) -> pd.Series:
 
 # --- Layout: LeakBot's own export --------------------------------------------------------
 
+
 def _own_matches(header: list[str]) -> bool:
     names = {normalise_header(h) for h in header}
     return {normalise_header(c) for c in OWN_COLUMNS[:13]} <= names
@@ -172,18 +183,28 @@ def _own_convert(raw: pd.DataFrame, header: list[str], currency: str) -> Convert
     frame, errors = _ledger_frame(raw, cols, currency, with_time=True)
     frame["note"] = restore(frame["note"])
     currencies = _cells(raw, cols["currency"]).str.upper()
-    errors.flag((currencies != "") & (currencies != currency.upper()),
-                "amount is in '" + currencies.str.slice(0, 5) + f"' but this ledger is in {currency}")
+    errors.flag(
+        (currencies != "") & (currencies != currency.upper()),
+        "amount is in '" + currencies.str.slice(0, 5) + f"' but this ledger is in {currency}",
+    )
     frame["ref"] = None
     return Converted("LeakBot export", frame, errors.reasons)
 
 
 # --- Layout: the sample dataset ----------------------------------------------------------
 
-_SAMPLE = {"date": "date", "type": "type", "category": "category", "amount": "value",
-           "is_necessary": "isnecessary", "payment_mode": "paymentmode",
-           "is_recurring": "isrecurring", "context": "context", "time_block": "timeblock",
-           "day_type": "daytype"}
+_SAMPLE = {
+    "date": "date",
+    "type": "type",
+    "category": "category",
+    "amount": "value",
+    "is_necessary": "isnecessary",
+    "payment_mode": "paymentmode",
+    "is_recurring": "isrecurring",
+    "context": "context",
+    "time_block": "timeblock",
+    "day_type": "daytype",
+}
 
 
 def _sample_matches(header: list[str]) -> bool:
@@ -199,6 +220,7 @@ def _sample_convert(raw: pd.DataFrame, header: list[str], currency: str) -> Conv
 
 
 # --- Layouts: bank and UPI statements ----------------------------------------------------
+
 
 @dataclass(frozen=True)
 class StatementColumns:
@@ -224,50 +246,138 @@ class BankPreset:
 
 # Column names from the banks' CSV/XLS statement exports.
 BANK_PRESETS: tuple[BankPreset, ...] = (
-    BankPreset("HDFC Bank statement",
-               frozenset({"date", "narration", "chqrefno", "valuedt", "withdrawalamt", "depositamt"}),
-               StatementColumns(date="date", description="narration", withdrawal="withdrawalamt",
-                                deposit="depositamt", ref="chqrefno")),
-    BankPreset("SBI statement",
-               frozenset({"txndate", "valuedate", "description", "refnochequeno", "debit", "credit"}),
-               StatementColumns(date="txndate", description="description", withdrawal="debit",
-                                deposit="credit", ref="refnochequeno")),
-    BankPreset("ICICI Bank statement",
-               frozenset({"transactiondate", "transactionremarks", "withdrawalamountinr",
-                          "depositamountinr"}),
-               StatementColumns(date="transactiondate", description="transactionremarks",
-                                withdrawal="withdrawalamountinr", deposit="depositamountinr",
-                                ref="chequenumber")),
-    BankPreset("Axis Bank statement",
-               frozenset({"trandate", "particulars", "dr", "cr", "chqno"}),
-               StatementColumns(date="trandate", description="particulars", withdrawal="dr",
-                                deposit="cr", ref="chqno")),
-    BankPreset("Kotak Mahindra Bank statement",
-               frozenset({"transactiondate", "description", "chqrefno", "amount", "drcr"}),
-               StatementColumns(date="transactiondate", description="description",
-                                amount="amount", flag="drcr", ref="chqrefno")),
-    BankPreset("Paytm UPI statement",
-               frozenset({"date", "time", "transactiondetails", "amount", "upirefno"}),
-               StatementColumns(date="date", time="time", description="transactiondetails",
-                                amount="amount", ref="upirefno")),
-    BankPreset("PhonePe UPI statement",
-               frozenset({"date", "transactiondetails", "type", "amount", "utrno"}),
-               StatementColumns(date="date", description="transactiondetails", amount="amount",
-                                flag="type", ref="utrno")),
+    BankPreset(
+        "HDFC Bank statement",
+        frozenset({"date", "narration", "chqrefno", "valuedt", "withdrawalamt", "depositamt"}),
+        StatementColumns(
+            date="date",
+            description="narration",
+            withdrawal="withdrawalamt",
+            deposit="depositamt",
+            ref="chqrefno",
+        ),
+    ),
+    BankPreset(
+        "SBI statement",
+        frozenset({"txndate", "valuedate", "description", "refnochequeno", "debit", "credit"}),
+        StatementColumns(
+            date="txndate",
+            description="description",
+            withdrawal="debit",
+            deposit="credit",
+            ref="refnochequeno",
+        ),
+    ),
+    BankPreset(
+        "ICICI Bank statement",
+        frozenset({"transactiondate", "transactionremarks", "withdrawalamountinr", "depositamountinr"}),
+        StatementColumns(
+            date="transactiondate",
+            description="transactionremarks",
+            withdrawal="withdrawalamountinr",
+            deposit="depositamountinr",
+            ref="chequenumber",
+        ),
+    ),
+    BankPreset(
+        "Axis Bank statement",
+        frozenset({"trandate", "particulars", "dr", "cr", "chqno"}),
+        StatementColumns(
+            date="trandate", description="particulars", withdrawal="dr", deposit="cr", ref="chqno"
+        ),
+    ),
+    BankPreset(
+        "Kotak Mahindra Bank statement",
+        frozenset({"transactiondate", "description", "chqrefno", "amount", "drcr"}),
+        StatementColumns(
+            date="transactiondate",
+            description="description",
+            amount="amount",
+            flag="drcr",
+            ref="chqrefno",
+        ),
+    ),
+    BankPreset(
+        "Paytm UPI statement",
+        frozenset({"date", "time", "transactiondetails", "amount", "upirefno"}),
+        StatementColumns(
+            date="date",
+            time="time",
+            description="transactiondetails",
+            amount="amount",
+            ref="upirefno",
+        ),
+    ),
+    BankPreset(
+        "PhonePe UPI statement",
+        frozenset({"date", "transactiondetails", "type", "amount", "utrno"}),
+        StatementColumns(
+            date="date", description="transactiondetails", amount="amount", flag="type", ref="utrno"
+        ),
+    ),
 )
 
-_DATE_NAMES = ("txndate", "transactiondate", "trandate", "postingdate", "bookingdate", "date",
-               "valuedate", "valuedt")
-_DESC_NAMES = ("narration", "description", "particulars", "transactionremarks", "remarks",
-               "transactiondetails", "details", "payee", "merchant", "memo")
-_WITHDRAWAL_NAMES = ("withdrawalamt", "withdrawalamountinr", "withdrawal", "withdrawals",
-                     "debitamount", "debit", "dr", "paidout", "moneyout", "debits")
-_DEPOSIT_NAMES = ("depositamt", "depositamountinr", "deposit", "deposits", "creditamount",
-                  "credit", "cr", "paidin", "moneyin", "credits")
+_DATE_NAMES = (
+    "txndate",
+    "transactiondate",
+    "trandate",
+    "postingdate",
+    "bookingdate",
+    "date",
+    "valuedate",
+    "valuedt",
+)
+_DESC_NAMES = (
+    "narration",
+    "description",
+    "particulars",
+    "transactionremarks",
+    "remarks",
+    "transactiondetails",
+    "details",
+    "payee",
+    "merchant",
+    "memo",
+)
+_WITHDRAWAL_NAMES = (
+    "withdrawalamt",
+    "withdrawalamountinr",
+    "withdrawal",
+    "withdrawals",
+    "debitamount",
+    "debit",
+    "dr",
+    "paidout",
+    "moneyout",
+    "debits",
+)
+_DEPOSIT_NAMES = (
+    "depositamt",
+    "depositamountinr",
+    "deposit",
+    "deposits",
+    "creditamount",
+    "credit",
+    "cr",
+    "paidin",
+    "moneyin",
+    "credits",
+)
 _AMOUNT_NAMES = ("amount", "amountinr", "transactionamount", "amt", "value")
 _FLAG_NAMES = ("drcr", "crdr", "debitcredit", "type", "transactiontype")
-_REF_NAMES = ("chqrefno", "refno", "referenceno", "reference", "utr", "utrno", "upirefno",
-              "transactionid", "refnochequeno", "chqno", "chequeno")
+_REF_NAMES = (
+    "chqrefno",
+    "refno",
+    "referenceno",
+    "reference",
+    "utr",
+    "utrno",
+    "upirefno",
+    "transactionid",
+    "refnochequeno",
+    "chqno",
+    "chequeno",
+)
 
 
 def _first(names: set[str], candidates: tuple[str, ...]) -> str | None:
@@ -284,12 +394,22 @@ def generic_columns(header: list[str]) -> StatementColumns | None:
     if date is None or (amount is None and (withdrawal is None or deposit is None)):
         return None
     if withdrawal and deposit:
-        return StatementColumns(date=date, description=desc or "", withdrawal=withdrawal,
-                                deposit=deposit, ref=_first(names, _REF_NAMES),
-                                time=_first(names, ("time", "txntime")))
-    return StatementColumns(date=date, description=desc or "", amount=amount,
-                            flag=_first(names, _FLAG_NAMES), ref=_first(names, _REF_NAMES),
-                            time=_first(names, ("time", "txntime")))
+        return StatementColumns(
+            date=date,
+            description=desc or "",
+            withdrawal=withdrawal,
+            deposit=deposit,
+            ref=_first(names, _REF_NAMES),
+            time=_first(names, ("time", "txntime")),
+        )
+    return StatementColumns(
+        date=date,
+        description=desc or "",
+        amount=amount,
+        flag=_first(names, _FLAG_NAMES),
+        ref=_first(names, _REF_NAMES),
+        time=_first(names, ("time", "txntime")),
+    )
 
 
 _SAVINGS_WORDS = {c.name: c.keywords for c in CATEGORIES if c.type is EntryType.SAVINGS and c.keywords}
@@ -316,8 +436,11 @@ def infer_categories(descriptions: pd.Series, entry_type: str) -> tuple[pd.Serie
     text = " " + descriptions.str.casefold() + " "
     category = pd.Series(None, index=descriptions.index, dtype=object)
     types = pd.Series(entry_type, index=descriptions.index, dtype=object)
-    tables = [(_INCOME_WORDS, "income")] if entry_type == "income" else [
-        (_SAVINGS_WORDS, "savings"), (_EXPENSE_WORDS, "expense")]
+    tables = (
+        [(_INCOME_WORDS, "income")]
+        if entry_type == "income"
+        else [(_SAVINGS_WORDS, "savings"), (_EXPENSE_WORDS, "expense")]
+    )
     for table, kind in tables:
         for name, words in table.items():
             todo = category.isna()
@@ -340,8 +463,9 @@ def infer_payment_modes(descriptions: pd.Series) -> pd.Series:
     return mode.fillna("Other")
 
 
-def _statement_convert(name: str, cols: StatementColumns, raw: pd.DataFrame, header: list[str],
-                       currency: str) -> Converted:
+def _statement_convert(
+    name: str, cols: StatementColumns, raw: pd.DataFrame, header: list[str], currency: str
+) -> Converted:
     by_norm = {normalise_header(h): h for h in header}
 
     def cell(norm: str | None) -> pd.Series:
@@ -366,8 +490,8 @@ def _statement_convert(name: str, cols: StatementColumns, raw: pd.DataFrame, hea
             outflow = negative
     else:
         w_text, d_text = cell(cols.withdrawal), cell(cols.deposit)
-        w_minor, w_neg, w_bad = parse_amounts(w_text, currency)
-        d_minor, d_neg, d_bad = parse_amounts(d_text, currency)
+        w_minor, _w_neg, w_bad = parse_amounts(w_text, currency)
+        d_minor, _d_neg, d_bad = parse_amounts(d_text, currency)
         has_w = w_minor.fillna(0).gt(0)
         has_d = d_minor.fillna(0).gt(0)
         errors.flag(~blank(w_text) & w_bad, "'" + w_text.str.slice(0, 30) + "' is not an amount")
@@ -399,8 +523,7 @@ def _statement_convert(name: str, cols: StatementColumns, raw: pd.DataFrame, hea
     ref = ref.where(~ref.isin(["", "0", "-", "NA", "N/A", "0000000000000000"]), None)
     direction = pd.Series(np.where(outflow, "out", "in"), index=raw.index)
     out["ref"] = ref
-    content_key = _join([dates.dt.strftime("%Y-%m-%d").fillna(""), minor.astype(str), direction,
-                         description])
+    content_key = _join([dates.dt.strftime("%Y-%m-%d").fillna(""), minor.astype(str), direction, description])
     out["key"] = ("ref\x1f" + ref.fillna("") + "\x1f" + direction).where(ref.notna(), content_key)
     return Converted(name, out, errors.reasons)
 
@@ -430,7 +553,11 @@ LAYOUTS: tuple[Layout, ...] = (
     Layout("LeakBot export", _own_matches, _own_convert),
     Layout("sample dataset", _sample_matches, _sample_convert),
     *(_preset_layout(p) for p in BANK_PRESETS),
-    Layout("bank statement (columns detected)", lambda h: generic_columns(h) is not None, _generic_convert),
+    Layout(
+        "bank statement (columns detected)",
+        lambda h: generic_columns(h) is not None,
+        _generic_convert,
+    ),
 )
 
 

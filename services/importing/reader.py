@@ -8,6 +8,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import pandas as pd
+
 from services.errors import ImportRefused
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # what a Telegram bot may download, and plenty for a year
@@ -27,6 +29,32 @@ class RawTable:
     header_line: int
     encoding: str
     delimiter: str
+    text: str = ""
+
+
+def fast_frame(table: RawTable) -> pd.DataFrame | None:
+    """Read the rows after the header with pandas' C parser when every row is one line.
+
+    Returns None when the file is irregular (quoted line breaks, ragged rows); the caller
+    then uses the rows the csv module read, which carry exact line numbers.
+    """
+    body = table.text.splitlines()[table.header_line :]
+    if len(body) != len(table.rows) or any(not ln.strip() for ln in body) or "\r" in table.text:
+        return None
+    try:
+        frame = pd.read_csv(
+            io.StringIO("\n".join(body)),
+            sep=table.delimiter,
+            header=None,
+            names=[h if h else f"column {i + 1}" for i, h in enumerate(table.header)],
+            dtype=str,
+            keep_default_na=False,
+            engine="c",
+            quoting=csv.QUOTE_MINIMAL,
+        )
+    except (pd.errors.ParserError, ValueError):
+        return None
+    return frame if len(frame) == len(table.rows) else None
 
 
 def normalise_header(name: str) -> str:
@@ -86,7 +114,10 @@ def read_table(data: bytes, is_header: Callable[[list[str]], bool]) -> RawTable:
         for record in reader:
             if header is None:
                 if is_header(record):
-                    header, header_line = [c.strip().lstrip("\ufeff") for c in record], reader.line_num
+                    header, header_line = (
+                        [c.strip().lstrip("\ufeff") for c in record],
+                        reader.line_num,
+                    )
                 elif reader.line_num > HEADER_SEARCH_ROWS:
                     break
                 start = reader.line_num + 1
@@ -108,4 +139,4 @@ def read_table(data: bytes, is_header: Callable[[list[str]], bool]) -> RawTable:
             "format, and bank or UPI statements (HDFC, SBI, ICICI, Axis, Kotak, Paytm, or any "
             "CSV with date, description and amount columns)."
         )
-    return RawTable(header, rows, lines, header_line, encoding, delimiter)
+    return RawTable(header, rows, lines, header_line, encoding, delimiter, text)

@@ -14,8 +14,19 @@ import pandas as pd
 from services.money import exponent
 
 _DATE_FORMATS_DAY_FIRST = (
-    "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%y", "%d/%m/%y", "%d.%m.%y",
-    "%d %b %Y", "%d-%b-%Y", "%d-%b-%y", "%d %b %y", "%d %B %Y", "%d-%B-%Y", "%d %b, %Y",
+    "%d-%m-%Y",
+    "%d/%m/%Y",
+    "%d.%m.%Y",
+    "%d-%m-%y",
+    "%d/%m/%y",
+    "%d.%m.%y",
+    "%d %b %Y",
+    "%d-%b-%Y",
+    "%d-%b-%y",
+    "%d %b %y",
+    "%d %B %Y",
+    "%d-%B-%Y",
+    "%d %b, %Y",
 )
 _DATE_FORMATS_MONTH_FIRST = ("%m-%d-%Y", "%m/%d/%Y", "%m/%d/%y", "%b %d, %Y", "%b %d %Y")
 _DATE_FORMATS_ISO = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d")
@@ -26,11 +37,30 @@ _TRUE = {"yes", "y", "true", "t", "1"}
 _FALSE = {"no", "n", "false", "f", "0"}
 
 
+def on_distinct(
+    series: pd.Series, parse: Callable[[pd.Series], tuple[pd.Series, ...]]
+) -> tuple[pd.Series, ...]:
+    """Run a column parser once per distinct cell and spread the results back to every row.
+
+    Statement and ledger columns repeat a lot (dates, categories, amounts), so this turns
+    100,000 parses into a few thousand.
+    """
+    codes, uniques = pd.factorize(series.fillna(""), sort=False)
+    results = parse(pd.Series(uniques, dtype=object))
+    return tuple(pd.Series(r.take(codes).array, index=series.index, name=series.name) for r in results)
+
+
 def blank(series: pd.Series) -> pd.Series:
     return series.isna() | (series.astype(str).str.strip() == "")
 
 
 def parse_amounts(series: pd.Series, currency: str) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Read money cells exactly: returns (minor units as Int64, negative mask, bad mask)."""
+    minor, negative, bad = on_distinct(series, lambda u: _parse_amounts(u, currency))
+    return minor, negative.astype(bool), bad.astype(bool)
+
+
+def _parse_amounts(series: pd.Series, currency: str) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Read money cells exactly: returns (minor units as Int64, negative mask, bad mask).
 
     Accepts currency symbols and codes, thousands separators (1,25,000 or 1,250.50),
@@ -50,7 +80,7 @@ def parse_amounts(series: pd.Series, currency: str) -> tuple[pd.Series, pd.Serie
     bad = parts["int"].isna() | (frac_trimmed.str.len() > exp) | (parts["int"].str.len() > 15)
     safe_int = parts["int"].where(~bad, "0")
     padded = frac_trimmed.where(~bad, "").str.pad(exp, side="right", fillchar="0").str[:exp] if exp else None
-    minor = safe_int.astype(np.int64) * (10 ** exp)
+    minor = safe_int.astype(np.int64) * (10**exp)
     if padded is not None:
         minor = minor + padded.replace("", "0").astype(np.int64)
     negative = (parts["sign"] == "-") | paren | trailing_minus | debit_suffix
@@ -89,13 +119,17 @@ def parse_dates(series: pd.Series) -> tuple[pd.Series, pd.Series, str | None]:
     fmt, _count = _try_formats(unique, formats)
     if fmt is None:
         return pd.Series(pd.NaT, index=series.index), pd.Series(True, index=series.index), None
-    lookup = pd.Series(pd.to_datetime(unique, format=fmt, errors="coerce").to_numpy(), index=unique.to_numpy())
-    parsed = text.map(lookup)
-    parsed = pd.to_datetime(parsed)
+    (parsed,) = on_distinct(text, lambda u: (pd.Series(pd.to_datetime(u, format=fmt, errors="coerce")),))
     return parsed, parsed.isna(), fmt
 
 
 def parse_times(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Read `HH:MM`, `HH:MM:SS` or `8:05 PM` as offsets from midnight; returns (timedelta, bad)."""
+    offset, bad = on_distinct(series, _parse_times)
+    return offset, bad.astype(bool)
+
+
+def _parse_times(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Read `HH:MM`, `HH:MM:SS` or `8:05 PM` as offsets from midnight; returns (timedelta, bad)."""
     text = series.fillna("").astype(str).str.strip()
     parsed = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
@@ -109,6 +143,12 @@ def parse_times(series: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def parse_bools(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Read Yes/No, true/false, 1/0 (any case); blank stays missing. Returns (values, bad)."""
+    values, bad = on_distinct(series, _parse_bools)
+    return values, bad.astype(bool)
+
+
+def _parse_bools(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Read Yes/No, true/false, 1/0 (any case); blank stays missing. Returns (values, bad)."""
     text = series.fillna("").astype(str).str.strip().str.casefold()
     values = pd.Series(pd.NA, index=series.index, dtype="boolean")

@@ -32,7 +32,9 @@ def test_without_a_token_run_explains_how_to_get_one(cli: CliRunner) -> None:
     assert "@BotFather" in out and "TELEGRAM_BOT_TOKEN" in out and "leakbot demo" in out
 
 
-def test_a_newcomer_imports_a_csv_and_sees_every_entry_scored_and_explained(cli: CliRunner, tmp_path: Path) -> None:
+def test_a_newcomer_imports_a_csv_and_sees_every_entry_scored_and_explained(
+    cli: CliRunner, tmp_path: Path
+) -> None:
     run(cli, "db", "upgrade")
     assert "Wrote" in run(cli, "generate", "--out", "data.csv", "--months", "2", "--seed", "4")
     first = run(cli, "import", "data.csv", "--user", "42")
@@ -68,7 +70,11 @@ def test_generate_is_reproducible_and_writes_one_file_per_person(cli: CliRunner,
     run(cli, "generate", "--out", "b.csv", "--seed", "3", "--months", "2")
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
     run(cli, "generate", "--out", "many/p.csv", "--users", "3", "--months", "1")
-    assert sorted(p.name for p in (tmp_path / "many").iterdir()) == ["p-1.csv", "p-2.csv", "p-3.csv"]
+    assert sorted(p.name for p in (tmp_path / "many").iterdir()) == [
+        "p-1.csv",
+        "p-2.csv",
+        "p-3.csv",
+    ]
 
 
 def test_demo_works_offline(cli: CliRunner) -> None:

@@ -14,17 +14,41 @@ from services.parsing import parse_entry
 from services.synthetic import generate, to_csv_bytes
 from tests.factories import make_user
 
-COMPARED = ["occurred_at", "local_date", "type", "category", "amount_minor", "is_necessary",
-            "payment_mode", "is_recurring", "context", "time_block", "day_type", "note",
-            "leakage_score", "leak_rules", "is_leak"]
+COMPARED = [
+    "occurred_at",
+    "local_date",
+    "type",
+    "category",
+    "amount_minor",
+    "is_necessary",
+    "payment_mode",
+    "is_recurring",
+    "context",
+    "time_block",
+    "day_type",
+    "note",
+    "leakage_score",
+    "leak_rules",
+    "is_leak",
+]
 
 
 def test_an_export_imported_into_another_person_gives_identical_entries(session: Session) -> None:
     alice, bob = make_user(session), make_user(session)
-    import_csv(session=session, user=alice, data=to_csv_bytes(generate(months=3, seed=2)), file_name="a.csv")
+    import_csv(
+        session=session,
+        user=alice,
+        data=to_csv_bytes(generate(months=3, seed=2)),
+        file_name="a.csv",
+    )
     parsed = parse_entry("99 dining =1+2 @evil note", today=date(2024, 1, 1))
-    log_entry(session=session, user=alice, parsed=parsed, now=datetime(2024, 1, 1, 14, 5, 7, tzinfo=UTC),
-              source_ref="chat:1:1")
+    log_entry(
+        session=session,
+        user=alice,
+        parsed=parsed,
+        now=datetime(2024, 1, 1, 14, 5, 7, tzinfo=UTC),
+        source_ref="chat:1:1",
+    )
     exported = export_csv(session=session, user=alice)
     summary = import_csv(session=session, user=bob, data=exported, file_name="export.csv")
     assert (summary.layout, summary.rejected) == ("LeakBot export", 0)
@@ -36,12 +60,17 @@ def test_an_export_imported_into_another_person_gives_identical_entries(session:
 
 def test_export_cells_cannot_run_as_spreadsheet_formulas(session: Session) -> None:
     user = make_user(session)
-    for i, note in enumerate(["=HYPERLINK(\"http://x\")", "+SUM(A1)", "-2+3", "@cmd", "fine"]):
+    for i, note in enumerate(['=HYPERLINK("http://x")', "+SUM(A1)", "-2+3", "@cmd", "fine"]):
         parsed = parse_entry(f"100 dining {note}", today=date(2024, 1, 1))
-        log_entry(session=session, user=user, parsed=parsed, now=datetime(2024, 1, 1, 10, i, tzinfo=UTC),
-                  source_ref=f"chat:1:{i}")
+        log_entry(
+            session=session,
+            user=user,
+            parsed=parsed,
+            now=datetime(2024, 1, 1, 10, i, tzinfo=UTC),
+            source_ref=f"chat:1:{i}",
+        )
     rows = list(csv.DictReader(io.StringIO(export_csv(session=session, user=user).decode())))
     assert rows[0].keys() >= {"date", "time", "amount", "currency", "leak_rules", "is_leak"}
     notes = [r["note"] for r in rows]
-    assert notes == ["'=HYPERLINK(\"http://x\")", "'+SUM(A1)", "'-2+3", "'@cmd", "fine"]
+    assert notes == ['\'=HYPERLINK("http://x")', "'+SUM(A1)", "'-2+3", "'@cmd", "fine"]
     assert {r["is_leak"] for r in rows} <= {"true", "false"}

@@ -4,34 +4,50 @@ import pandas as pd
 import pytest
 
 from services.entries import ScoringProfile, complete_entries
-from services.features import FEATURE_COLUMNS, compute_features, features_for_entry, salary_week_mask
+from services.features import (
+    FEATURE_COLUMNS,
+    compute_features,
+    features_for_entry,
+    salary_week_mask,
+)
 from services.synthetic import generate
 
 
 def history(months: int = 6, seed: int = 11) -> pd.DataFrame:
     sample = generate(months=months, seed=seed)
     sample = sample[sample["type"] == "expense"].reset_index(drop=True)
-    raw = pd.DataFrame({
-        "type": sample["type"], "category": sample["category"], "amount_minor": sample["value"] * 100,
-        "local_dt": pd.to_datetime(sample["Date"], format="%d-%m-%Y") + pd.Timedelta(hours=12),
-        "is_necessary": sample["Is_Necessary"] == "Yes", "is_recurring": sample["is_recurring"] == "Yes",
-        "context": sample["context"], "time_block": sample["time_block"], "day_type": sample["day_type"],
-    })
+    raw = pd.DataFrame(
+        {
+            "type": sample["type"],
+            "category": sample["category"],
+            "amount_minor": sample["value"] * 100,
+            "local_dt": pd.to_datetime(sample["Date"], format="%d-%m-%Y") + pd.Timedelta(hours=12),
+            "is_necessary": sample["Is_Necessary"] == "Yes",
+            "is_recurring": sample["is_recurring"] == "Yes",
+            "context": sample["context"],
+            "time_block": sample["time_block"],
+            "day_type": sample["day_type"],
+        }
+    )
     entries = complete_entries(raw, profile=ScoringProfile("Asia/Kolkata", 30_000, 5))
     entries["entry_id"] = range(1, len(entries) + 1)
     return entries
 
 
 def test_hand_checked_month() -> None:
-    frame = pd.DataFrame({
-        "entry_id": [1, 2, 3],
-        "local_date": pd.to_datetime(["2024-03-01", "2024-03-01", "2024-03-09"]),
-        "amount_minor": [10_000, 30_000, 60_000],
-        "category": ["Dining Out", "Groceries", "Dining Out"],
-        "is_necessary": [False, True, False], "is_recurring": [False, False, True],
-        "context": ["Unplanned", "Routine", "Routine"],
-        "time_block": ["Evening", "Morning", "Evening"], "day_type": ["Weekday", "Weekday", "Weekend"],
-    })
+    frame = pd.DataFrame(
+        {
+            "entry_id": [1, 2, 3],
+            "local_date": pd.to_datetime(["2024-03-01", "2024-03-01", "2024-03-09"]),
+            "amount_minor": [10_000, 30_000, 60_000],
+            "category": ["Dining Out", "Groceries", "Dining Out"],
+            "is_necessary": [False, True, False],
+            "is_recurring": [False, False, True],
+            "context": ["Unplanned", "Routine", "Routine"],
+            "time_block": ["Evening", "Morning", "Evening"],
+            "day_type": ["Weekday", "Weekday", "Weekend"],
+        }
+    )
     f = compute_features(frame, salary_day=1, micro_threshold_minor=30_000)
     assert f["daily_spend"].tolist() == [40_000, 40_000, 60_000]
     assert f["monthly_total_spend"].tolist() == [100_000] * 3

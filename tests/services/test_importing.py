@@ -46,20 +46,35 @@ def test_the_sample_dataset_imports_end_to_end_once(session: Session, seed_csv: 
     stored = frame[frame["type"] == "expense"]
     assert int(stored["is_leak"].sum()) == int(seed_rule_is_leak(expenses).sum())
     assert int(stored["amount_minor"].sum()) == int(expenses["value"].sum()) * 100
-    assert set(stored["payment_mode"]) <= {"Cash", "UPI", "Debit Card", "Credit Card", "Net Banking"}
+    assert set(stored["payment_mode"]) <= {
+        "Cash",
+        "UPI",
+        "Debit Card",
+        "Credit Card",
+        "Net Banking",
+    }
 
     again = import_csv(session=session, user=user, data=seed_csv, file_name="seed.csv")
     assert (again.imported, again.duplicates) == (0, 1091)
     assert count(session, user.id) == 1091
 
 
-def test_identical_rows_in_one_file_stay_two_but_an_overlapping_file_adds_only_new_rows(session: Session) -> None:
+def test_identical_rows_in_one_file_stay_two_but_an_overlapping_file_adds_only_new_rows(
+    session: Session,
+) -> None:
     user = make_user(session)
     header = ["Date", "Narration", "Withdrawal Amt.", "Deposit Amt."]
     tea = ["05/01/2024", "UPI-CHAI POINT-chai@okaxis", "20.00", ""]
     first = csv_bytes(header, [tea, tea, ["06/01/2024", "SWIGGY ORDER", "250.00", ""]])
-    second = csv_bytes(header, [tea, tea, ["06/01/2024", "SWIGGY ORDER", "250.00", ""],
-                                ["07/01/2024", "SALARY JAN", "", "50,000.00"]])
+    second = csv_bytes(
+        header,
+        [
+            tea,
+            tea,
+            ["06/01/2024", "SWIGGY ORDER", "250.00", ""],
+            ["07/01/2024", "SALARY JAN", "", "50,000.00"],
+        ],
+    )
     assert import_csv(session=session, user=user, data=first, file_name="jan-a.csv").imported == 3
     overlap = import_csv(session=session, user=user, data=second, file_name="jan-b.csv")
     assert (overlap.imported, overlap.duplicates) == (1, 3)
@@ -68,36 +83,175 @@ def test_identical_rows_in_one_file_stay_two_but_an_overlapping_file_adds_only_n
 
 BANK_FILES = {
     "HDFC Bank statement": (
-        ["Date", "Narration", "Chq./Ref.No.", "Value Dt", "Withdrawal Amt.", "Deposit Amt.", "Closing Balance"],
-        [["13/01/24", "UPI-ZOMATO LTD-zomato@hdfcbank-Food", "0000401234567890", "13/01/24", "1,250.50", "", "48,749.50"],
-         ["14/01/24", "NEFT CR-ACME CORP SALARY JAN", "N014240000123", "14/01/24", "", "75,000.00", "1,23,749.50"]],
+        [
+            "Date",
+            "Narration",
+            "Chq./Ref.No.",
+            "Value Dt",
+            "Withdrawal Amt.",
+            "Deposit Amt.",
+            "Closing Balance",
+        ],
+        [
+            [
+                "13/01/24",
+                "UPI-ZOMATO LTD-zomato@hdfcbank-Food",
+                "0000401234567890",
+                "13/01/24",
+                "1,250.50",
+                "",
+                "48,749.50",
+            ],
+            [
+                "14/01/24",
+                "NEFT CR-ACME CORP SALARY JAN",
+                "N014240000123",
+                "14/01/24",
+                "",
+                "75,000.00",
+                "1,23,749.50",
+            ],
+        ],
     ),
     "SBI statement": (
-        ["Txn Date", "Value Date", "Description", "Ref No./Cheque No.", "Debit", "Credit", "Balance"],
-        [["13 Jan 2024", "13 Jan 2024", "TO TRANSFER-UPI/DR/401312/ZOMATO/YESB/zomato@ybl", "UPI401312", "1,250.50", "", "48,749.50"],
-         ["14 Jan 2024", "14 Jan 2024", "BY TRANSFER-NEFT*SALARY", "NEFT123", "", "75,000.00", "1,23,749.50"]],
+        [
+            "Txn Date",
+            "Value Date",
+            "Description",
+            "Ref No./Cheque No.",
+            "Debit",
+            "Credit",
+            "Balance",
+        ],
+        [
+            [
+                "13 Jan 2024",
+                "13 Jan 2024",
+                "TO TRANSFER-UPI/DR/401312/ZOMATO/YESB/zomato@ybl",
+                "UPI401312",
+                "1,250.50",
+                "",
+                "48,749.50",
+            ],
+            [
+                "14 Jan 2024",
+                "14 Jan 2024",
+                "BY TRANSFER-NEFT*SALARY",
+                "NEFT123",
+                "",
+                "75,000.00",
+                "1,23,749.50",
+            ],
+        ],
     ),
     "ICICI Bank statement": (
-        ["S No.", "Value Date", "Transaction Date", "Cheque Number", "Transaction Remarks",
-         "Withdrawal Amount (INR )", "Deposit Amount (INR )", "Balance (INR )"],
-        [["1", "13/01/2024", "13/01/2024", "-", "UPI/401312/Zomato/zomato@icici", "1250.50", "0", "48749.50"],
-         ["2", "14/01/2024", "14/01/2024", "-", "NEFT-SALARY-ACME", "0", "75000", "123749.50"]],
+        [
+            "S No.",
+            "Value Date",
+            "Transaction Date",
+            "Cheque Number",
+            "Transaction Remarks",
+            "Withdrawal Amount (INR )",
+            "Deposit Amount (INR )",
+            "Balance (INR )",
+        ],
+        [
+            [
+                "1",
+                "13/01/2024",
+                "13/01/2024",
+                "-",
+                "UPI/401312/Zomato/zomato@icici",
+                "1250.50",
+                "0",
+                "48749.50",
+            ],
+            ["2", "14/01/2024", "14/01/2024", "-", "NEFT-SALARY-ACME", "0", "75000", "123749.50"],
+        ],
     ),
     "Axis Bank statement": (
         ["Tran Date", "CHQNO", "PARTICULARS", "DR", "CR", "BAL", "SOL"],
-        [["13-01-2024", "", "UPI/P2M/401312/ZOMATO", "1250.50", "", "48749.50", "123"],
-         ["14-01-2024", "", "NEFT/SALARY/ACME", "", "75000.00", "123749.50", "123"]],
+        [
+            ["13-01-2024", "", "UPI/P2M/401312/ZOMATO", "1250.50", "", "48749.50", "123"],
+            ["14-01-2024", "", "NEFT/SALARY/ACME", "", "75000.00", "123749.50", "123"],
+        ],
     ),
     "Kotak Mahindra Bank statement": (
-        ["Sl. No.", "Transaction Date", "Value Date", "Description", "Chq / Ref No.", "Amount", "Dr / Cr", "Balance"],
-        [["1", "13-01-2024", "13-01-2024", "UPI/ZOMATO/401312", "UPI-401312", "1,250.50", "DR", "48,749.50"],
-         ["2", "14-01-2024", "14-01-2024", "NEFT SALARY ACME", "NEFT-555", "75,000.00", "CR", "1,23,749.50"]],
+        [
+            "Sl. No.",
+            "Transaction Date",
+            "Value Date",
+            "Description",
+            "Chq / Ref No.",
+            "Amount",
+            "Dr / Cr",
+            "Balance",
+        ],
+        [
+            [
+                "1",
+                "13-01-2024",
+                "13-01-2024",
+                "UPI/ZOMATO/401312",
+                "UPI-401312",
+                "1,250.50",
+                "DR",
+                "48,749.50",
+            ],
+            [
+                "2",
+                "14-01-2024",
+                "14-01-2024",
+                "NEFT SALARY ACME",
+                "NEFT-555",
+                "75,000.00",
+                "CR",
+                "1,23,749.50",
+            ],
+        ],
     ),
     "Paytm UPI statement": (
-        ["Date", "Time", "Transaction Details", "Other Transaction Details (UPI ID or A/c No)",
-         "Your Account", "Amount", "UPI Ref No.", "Order ID", "Remarks", "Tags", "Comment"],
-        [["13/01/2024", "20:15:00", "Paid to Zomato", "zomato@paytm", "SBI - 12", "-1,250.50", "401312", "", "", "", ""],
-         ["14/01/2024", "09:00:00", "Received from ACME Salary", "acme@icici", "SBI - 12", "+75,000", "401399", "", "", "", ""]],
+        [
+            "Date",
+            "Time",
+            "Transaction Details",
+            "Other Transaction Details (UPI ID or A/c No)",
+            "Your Account",
+            "Amount",
+            "UPI Ref No.",
+            "Order ID",
+            "Remarks",
+            "Tags",
+            "Comment",
+        ],
+        [
+            [
+                "13/01/2024",
+                "20:15:00",
+                "Paid to Zomato",
+                "zomato@paytm",
+                "SBI - 12",
+                "-1,250.50",
+                "401312",
+                "",
+                "",
+                "",
+                "",
+            ],
+            [
+                "14/01/2024",
+                "09:00:00",
+                "Received from ACME Salary",
+                "acme@icici",
+                "SBI - 12",
+                "+75,000",
+                "401399",
+                "",
+                "",
+                "",
+                "",
+            ],
+        ],
     ),
 }
 
@@ -110,19 +264,31 @@ def test_bank_and_upi_statements_are_recognised_and_categorised(session: Session
     assert (summary.layout, summary.imported, summary.errors) == (layout, 2, ())
     frame = repo.entries_frame(session, user.id).sort_values("local_date")
     spend, salary = frame.iloc[0], frame.iloc[1]
-    assert (spend["type"], spend["category"], spend["amount_minor"]) == ("expense", "Dining Out", 125_050)
+    assert (spend["type"], spend["category"], spend["amount_minor"]) == (
+        "expense",
+        "Dining Out",
+        125_050,
+    )
     assert str(spend["local_date"]) == "2024-01-13"
-    assert (salary["type"], salary["category"], salary["amount_minor"]) == ("income", "Salary", 7_500_000)
+    assert (salary["type"], salary["category"], salary["amount_minor"]) == (
+        "income",
+        "Salary",
+        7_500_000,
+    )
 
 
 def test_generic_statement_semicolons_bom_cp1252_and_month_first_dates(session: Session) -> None:
     user = make_user(session)
     data = csv_bytes(
         ["Posting Date", "Payee", "Amount"],
-        [["01/13/2024", "Café Coffee Day", "-180,00".replace(",", ".")],
-         ["02/01/2024", "ATM CASH WITHDRAWAL", "-2000"],
-         ["02/03/2024", "Refund Myntra", "499"]],
-        delimiter=";", encoding="cp1252", preamble=["Account statement", "Name: A. Person"],
+        [
+            ["01/13/2024", "Café Coffee Day", "-180,00".replace(",", ".")],
+            ["02/01/2024", "ATM CASH WITHDRAWAL", "-2000"],
+            ["02/03/2024", "Refund Myntra", "499"],
+        ],
+        delimiter=";",
+        encoding="cp1252",
+        preamble=["Account statement", "Name: A. Person"],
     )
     summary = import_csv(session=session, user=user, data=data, file_name="generic.csv")
     assert summary.layout == "bank statement (columns detected)"
@@ -144,9 +310,32 @@ def test_utf8_bom_and_day_first_are_the_default_when_dates_fit_both(session: Ses
 
 def test_bad_rows_are_reported_by_line_and_good_rows_still_import(session: Session) -> None:
     user = make_user(session)
-    header = ["Id", "Date", "type", "category", "value", "Is_Necessary", "payment_mode",
-              "is_recurring", "context", "time_block", "day_type"]
-    good = ["1", "01-01-2023", "expense", "Dining Out", "150", "No", "Upi", "No", "Unplanned", "Evening", "Weekend"]
+    header = [
+        "Id",
+        "Date",
+        "type",
+        "category",
+        "value",
+        "Is_Necessary",
+        "payment_mode",
+        "is_recurring",
+        "context",
+        "time_block",
+        "day_type",
+    ]
+    good = [
+        "1",
+        "01-01-2023",
+        "expense",
+        "Dining Out",
+        "150",
+        "No",
+        "Upi",
+        "No",
+        "Unplanned",
+        "Evening",
+        "Weekend",
+    ]
     rows = [
         good,
         ["2", "32-01-2023", *good[2:]],
@@ -214,8 +403,12 @@ def test_an_import_reverts_as_a_whole_and_only_for_its_owner(session: Session) -
     owner, stranger = make_user(session), make_user(session)
     data = to_csv_bytes(generate(months=2, seed=9))
     first = import_csv(session=session, user=owner, data=data, file_name="a.csv")
-    other = import_csv(session=session, user=owner, data=csv_bytes(
-        ["Date", "Description", "Amount"], [["01/03/2023", "Zomato", "-99"]]), file_name="b.csv")
+    other = import_csv(
+        session=session,
+        user=owner,
+        data=csv_bytes(["Date", "Description", "Amount"], [["01/03/2023", "Zomato", "-99"]]),
+        file_name="b.csv",
+    )
     with pytest.raises(NotFound):
         revert_import(session=session, user=stranger, import_id=first.import_id)
     assert revert_import(session=session, user=owner, import_id=first.import_id) == first.imported

@@ -18,14 +18,29 @@ def log(session: Session, user, text: str, ref: str = "chat:1:1"):  # type: igno
     return log_entry(session=session, user=user, parsed=parsed, now=NOW, source_ref=ref)
 
 
-def test_a_chat_spend_is_stored_with_defaults_local_time_and_an_explained_verdict(session: Session) -> None:
+def test_a_chat_spend_is_stored_with_defaults_local_time_and_an_explained_verdict(
+    session: Session,
+) -> None:
     user = make_user(session)
     logged = log(session, user, "120 swiggy gpay")
     e = logged.entry
     assert logged.created
-    assert (e.amount, e.category, e.payment_mode, e.context) == ("₹120", "Dining Out", "UPI", "Unplanned")
-    assert (e.local_date, e.local_time, e.time_block, e.day_type) == (date(2024, 6, 15), "21:00", "Night", "Weekend")
-    assert e.verdict == "Leak: score 7/5 (micro spend, not necessary, impulsive context (unplanned), night, weekend)"
+    assert (e.amount, e.category, e.payment_mode, e.context) == (
+        "₹120",
+        "Dining Out",
+        "UPI",
+        "Unplanned",
+    )
+    assert (e.local_date, e.local_time, e.time_block, e.day_type) == (
+        date(2024, 6, 15),
+        "21:00",
+        "Night",
+        "Weekend",
+    )
+    assert (
+        e.verdict
+        == "Leak: score 7/5 (micro spend, not necessary, impulsive context (unplanned), night, weekend)"
+    )
 
 
 def test_the_same_message_delivered_twice_is_stored_once(session: Session) -> None:
@@ -45,7 +60,12 @@ def test_a_time_later_than_now_means_yesterday(session: Session) -> None:
 def test_entries_are_scored_in_the_persons_time_zone_and_currency(session: Session) -> None:
     user = make_user(session, timezone="America/New_York", currency="USD", micro_threshold_minor=500)
     e = log(session, user, "4.50 coffee card").entry
-    assert (e.amount, e.local_time, e.time_block, e.day_type) == ("$4.50", "11:30", "Morning", "Weekend")
+    assert (e.amount, e.local_time, e.time_block, e.day_type) == (
+        "$4.50",
+        "11:30",
+        "Morning",
+        "Weekend",
+    )
     assert e.reasons[0] == "micro spend"
 
 

@@ -16,25 +16,67 @@ TODAY = date(2024, 6, 15)
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("/spend 250 dining UPI", dict(amount_minor=25_000, category="Dining Out", payment_mode="UPI")),
+        (
+            "/spend 250 dining UPI",
+            dict(amount_minor=25_000, category="Dining Out", payment_mode="UPI"),
+        ),
         ("250 dining upi", dict(amount_minor=25_000, category="Dining Out", payment_mode="UPI")),
-        ("₹120 swiggy gpay #festive 8pm want",
-         dict(amount_minor=12_000, category="Dining Out", payment_mode="UPI", context="Festive",
-              is_necessary=False, at_time=time(20, 0))),
-        ("Rs.99 netflix monthly credit card",
-         dict(amount_minor=9_900, category="Subscription", is_recurring=True, payment_mode="Credit Card")),
-        ("Rs 1,250.50 petrol card yesterday",
-         dict(amount_minor=125_050, category="Fuel", payment_mode="Debit Card", on_date=date(2024, 6, 14))),
-        ("1.2k recharge neft 2024-05-03",
-         dict(amount_minor=120_000, category="Mobile Recharge", payment_mode="Net Banking",
-              on_date=date(2024, 5, 3))),
-        ("40 chai cash 8:30 am with ravi",
-         dict(amount_minor=4_000, category="Dining Out", payment_mode="Cash", at_time=time(8, 30),
-              note="with ravi")),
-        ("/spend@LeakBot 300 groceries need #routine 03-05", dict(category="Groceries", is_necessary=True,
-                                                                context="Routine", on_date=date(2024, 5, 3))),
-        ("/income 50000 salary net banking", dict(type=EntryType.INCOME, category="Salary",
-                                                 payment_mode="Net Banking")),
+        (
+            "₹120 swiggy gpay #festive 8pm want",
+            dict(
+                amount_minor=12_000,
+                category="Dining Out",
+                payment_mode="UPI",
+                context="Festive",
+                is_necessary=False,
+                at_time=time(20, 0),
+            ),
+        ),
+        (
+            "Rs.99 netflix monthly credit card",
+            dict(
+                amount_minor=9_900,
+                category="Subscription",
+                is_recurring=True,
+                payment_mode="Credit Card",
+            ),
+        ),
+        (
+            "Rs 1,250.50 petrol card yesterday",
+            dict(
+                amount_minor=125_050,
+                category="Fuel",
+                payment_mode="Debit Card",
+                on_date=date(2024, 6, 14),
+            ),
+        ),
+        (
+            "1.2k recharge neft 2024-05-03",
+            dict(
+                amount_minor=120_000,
+                category="Mobile Recharge",
+                payment_mode="Net Banking",
+                on_date=date(2024, 5, 3),
+            ),
+        ),
+        (
+            "40 chai cash 8:30 am with ravi",
+            dict(
+                amount_minor=4_000,
+                category="Dining Out",
+                payment_mode="Cash",
+                at_time=time(8, 30),
+                note="with ravi",
+            ),
+        ),
+        (
+            "/spend@LeakBot 300 groceries need #routine 03-05",
+            dict(category="Groceries", is_necessary=True, context="Routine", on_date=date(2024, 5, 3)),
+        ),
+        (
+            "/income 50000 salary net banking",
+            dict(type=EntryType.INCOME, category="Salary", payment_mode="Net Banking"),
+        ),
         ("/save 2000 mutual fund", dict(type=EntryType.SAVINGS, category="Mutual Fund")),
     ],
 )
@@ -76,7 +118,9 @@ def test_a_date_without_a_year_is_never_in_the_future() -> None:
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.text(max_size=80) | st.from_regex(r"/?(spend|income|save)? ?[-₹]?[0-9.,]{0,8}k? [a-z #:/0-9-]{0,30}"))
+@given(
+    st.text(max_size=80) | st.from_regex(r"/?(spend|income|save)? ?[-₹]?[0-9.,]{0,8}k? [a-z #:/0-9-]{0,30}")
+)
 def test_the_parser_only_ever_raises_its_own_error(text: str) -> None:
     try:
         parsed = parse_entry(text, today=TODAY)

@@ -21,12 +21,17 @@ def seed_rule_score(row: pd.Series) -> int:
 
 
 def as_entries(sample: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
-        "type": sample["type"], "amount_minor": sample["value"] * 100,
-        "is_necessary": sample["Is_Necessary"] == "Yes", "context": sample["context"],
-        "is_recurring": sample["is_recurring"] == "Yes", "time_block": sample["time_block"],
-        "day_type": sample["day_type"],
-    })
+    return pd.DataFrame(
+        {
+            "type": sample["type"],
+            "amount_minor": sample["value"] * 100,
+            "is_necessary": sample["Is_Necessary"] == "Yes",
+            "context": sample["context"],
+            "is_recurring": sample["is_recurring"] == "Yes",
+            "time_block": sample["time_block"],
+            "day_type": sample["day_type"],
+        }
+    )
 
 
 def test_vectorised_score_equals_the_seed_definition_on_every_row() -> None:
@@ -40,24 +45,44 @@ def test_vectorised_score_equals_the_seed_definition_on_every_row() -> None:
 
 
 def test_each_rule_is_recorded_so_a_reply_can_say_why() -> None:
-    frame = pd.DataFrame([{
-        "type": "expense", "amount_minor": 12_000, "is_necessary": False, "context": "Unplanned",
-        "is_recurring": False, "time_block": "Evening", "day_type": "Weekday",
-    }])
+    frame = pd.DataFrame(
+        [
+            {
+                "type": "expense",
+                "amount_minor": 12_000,
+                "is_necessary": False,
+                "context": "Unplanned",
+                "is_recurring": False,
+                "time_block": "Evening",
+                "day_type": "Weekday",
+            }
+        ]
+    )
     scored = score_frame(frame).iloc[0]
     assert scored["leakage_score"] == 6
     assert scored["leak_rules"] == "micro,not_necessary,impulsive_context,impulse_time"
     assert verdict_line(6, 5, scored["leak_rules"], time_block="Evening") == (
         "Leak: score 6/5 (micro spend, not necessary, impulsive context, evening)"
     )
-    assert verdict_line(2, 5, "micro,impulse_time", time_block="Night") == "OK: score 2/5 (micro spend, night)"
+    assert (
+        verdict_line(2, 5, "micro,impulse_time", time_block="Night") == "OK: score 2/5 (micro spend, night)"
+    )
 
 
 def test_thresholds_are_the_persons_own() -> None:
-    frame = pd.DataFrame([{
-        "type": "expense", "amount_minor": 45_000, "is_necessary": False, "context": "Unplanned",
-        "is_recurring": False, "time_block": "Morning", "day_type": "Weekday",
-    }])
+    frame = pd.DataFrame(
+        [
+            {
+                "type": "expense",
+                "amount_minor": 45_000,
+                "is_necessary": False,
+                "context": "Unplanned",
+                "is_recurring": False,
+                "time_block": "Morning",
+                "day_type": "Weekday",
+            }
+        ]
+    )
     assert score_frame(frame, micro_threshold_minor=30_000).iloc[0]["leakage_score"] == 4
     strict = score_frame(frame, micro_threshold_minor=50_000, leak_threshold=5).iloc[0]
     assert strict["leakage_score"] == 5 and strict["is_leak"]

@@ -1,0 +1,1 @@
+"""Speed targets, measured as ratios against a baseline in the same run (`make bench`)."""
