@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -79,9 +80,6 @@ def existing_refs(session: Session, user_id: int, refs: Sequence[str]) -> set[st
     return found
 
 
-_SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"  # SQLAlchemy's storage format for SQLite DATETIME
-
-
 def insert_entry_frame(session: Session, frame: pd.DataFrame) -> None:
     """Insert a frame of complete entries with one driver-level executemany.
 
@@ -99,13 +97,16 @@ def insert_entry_frame(session: Session, frame: pd.DataFrame) -> None:
         if name in ("occurred_at", "created_at"):
             utc = pd.to_datetime(column, utc=True)
             if dialect.name == "sqlite":
-                values.append(utc.dt.tz_localize(None).dt.strftime(_SQLITE_DATETIME).tolist())
+                naive = utc.dt.tz_localize(None).to_numpy(dtype="datetime64[us]")
+                values.append(np.char.replace(np.datetime_as_string(naive, unit="us"), "T", " ").tolist())
             else:
                 values.append(list(utc.dt.to_pydatetime()))
         elif name == "local_date" and dialect.name == "sqlite":
             values.append([d.isoformat() for d in column])
-        else:
+        elif column.isna().any():
             values.append(column.astype(object).where(column.notna(), None).tolist())
+        else:
+            values.append(column.tolist())
     marker = "?" if dialect.paramstyle == "qmark" else "%s"
     sql = (
         f"INSERT INTO {Entry.__tablename__} ({', '.join(columns)}) "

@@ -11,6 +11,7 @@ Values that were given always win over derived ones.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,23 +78,26 @@ def complete_entries(frame: pd.DataFrame, *, profile: ScoringProfile) -> pd.Data
     out["category"] = frame["category"].astype(object)
     out["amount_minor"] = frame["amount_minor"].astype(np.int64)
 
-    def given(column: str) -> pd.Series:
-        if column in frame:
-            return frame[column].astype(object).where(frame[column].notna(), None)
-        return pd.Series(None, index=frame.index, dtype=object)
+    def filled(column: str, derive: Callable[[], object]) -> pd.Series:
+        """The given values, with gaps filled from derive() (only computed when needed)."""
+        if column not in frame:
+            values = pd.Series(None, index=frame.index, dtype=object)
+        else:
+            values = frame[column].astype(object).where(frame[column].notna(), None)
+        return values.fillna(derive()) if values.isna().any() else values
 
     category = out["category"]
-    out["is_necessary"] = (
-        given("is_necessary").fillna(category.map(_DEFAULT_NECESSARY)).fillna(False).astype(bool)
-    )
-    out["payment_mode"] = given("payment_mode").fillna(DEFAULT_PAYMENT_MODE)
-    out["is_recurring"] = (
-        given("is_recurring").fillna(category.map(_DEFAULT_RECURRING)).fillna(False).astype(bool)
-    )
-    out["context"] = given("context").fillna(category.map(_DEFAULT_CONTEXT)).fillna("Unplanned")
-    out["time_block"] = given("time_block").fillna(time_blocks(local_dt.dt.hour))
-    out["day_type"] = given("day_type").fillna(day_types(local_dt))
-    out["note"] = given("note").fillna("")
+    out["is_necessary"] = filled(
+        "is_necessary", lambda: category.map(_DEFAULT_NECESSARY).fillna(False)
+    ).astype(bool)
+    out["payment_mode"] = filled("payment_mode", lambda: DEFAULT_PAYMENT_MODE)
+    out["is_recurring"] = filled(
+        "is_recurring", lambda: category.map(_DEFAULT_RECURRING).fillna(False)
+    ).astype(bool)
+    out["context"] = filled("context", lambda: category.map(_DEFAULT_CONTEXT).fillna("Unplanned"))
+    out["time_block"] = filled("time_block", lambda: time_blocks(local_dt.dt.hour))
+    out["day_type"] = filled("day_type", lambda: day_types(local_dt))
+    out["note"] = filled("note", lambda: "")
     scores = score_frame(
         out,
         micro_threshold_minor=profile.micro_threshold_minor,

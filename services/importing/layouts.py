@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from services.catalog import (
     CATEGORIES,
@@ -163,10 +165,10 @@ def _ledger_frame(
 
 
 def _join(parts: list[pd.Series]) -> pd.Series:
-    key = parts[0].str.casefold()
-    for part in parts[1:]:
-        key = key + "\x1f" + part.str.casefold()
-    return key
+    """One text key per row from several columns (case-insensitive)."""
+    arrays = [pa.array(p.astype(str).str.lower()).cast(pa.large_string()) for p in parts]
+    joined = pc.binary_join_element_wise(*arrays, pa.scalar("\x1f", pa.large_string()))
+    return pd.Series(joined.to_numpy(zero_copy_only=False), index=parts[0].index, dtype=object)
 
 
 # --- Layout: LeakBot's own export --------------------------------------------------------

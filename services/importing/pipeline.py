@@ -16,7 +16,7 @@ from db.models import User
 from services.entries import complete_entries
 from services.errors import ImportRefused, NotFound
 from services.importing.layouts import detect_layout, is_header
-from services.importing.reader import fast_frame, read_table
+from services.importing.reader import read_rows, read_table
 from services.ledger import profile_of
 
 INSERT_CHUNK = 10_000
@@ -58,20 +58,6 @@ def source_refs(keys: pd.Series) -> pd.Series:
     return "csv:" + pd.Series(_digest(keys), index=keys.index) + ":" + occurrence.astype(str)
 
 
-def _raw_frame(header: list[str], rows: list[list[str]]) -> tuple[pd.DataFrame, np.ndarray]:
-    """Rows as a frame of strings; ragged rows are padded, over-long ones flagged."""
-    width = len(header)
-    too_long = np.fromiter(
-        (len(r) > width and any(c.strip() for c in r[width:]) for r in rows),
-        dtype=bool,
-        count=len(rows),
-    )
-    fixed = [r[:width] if len(r) >= width else r + [""] * (width - len(r)) for r in rows]
-    names = [h if h else f"column {i + 1}" for i, h in enumerate(header)]
-    frame = pd.DataFrame(fixed, columns=pd.Index(names), dtype=object)
-    return frame, too_long
-
-
 def import_csv(
     *,
     session: Session,
@@ -89,15 +75,12 @@ def import_csv(
     table = read_table(data, is_header)
     layout = detect_layout(table.header)
     assert layout is not None
-    fast = fast_frame(table)
-    if fast is not None:
-        raw, too_long = fast, np.zeros(len(fast), dtype=bool)
-    else:
-        raw, too_long = _raw_frame(table.header, table.rows)
+    rows = read_rows(table)
+    raw, too_long = rows.frame, rows.too_long
     converted = layout.convert(raw, table.header, user.currency)
     reasons = converted.errors.copy()
     reasons[too_long & reasons.isna().to_numpy()] = f"more fields than the header's {len(table.header)}"
-    lines = pd.Series(table.lines, index=raw.index)
+    lines = pd.Series(rows.lines, index=raw.index)
     good = reasons.isna()
     errors = [f"line {ln}: {why}" for ln, why in zip(lines[~good], reasons[~good], strict=True)]
 

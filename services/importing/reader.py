@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from services.errors import ImportRefused
@@ -23,38 +24,20 @@ csv.field_size_limit(MAX_FIELD_CHARS * 10)
 
 @dataclass(frozen=True, slots=True)
 class RawTable:
+    """A decoded file whose header row was found; the rows are read by read_rows."""
+
     header: list[str]
-    rows: list[list[str]]
-    lines: list[int]  # the file line each row starts on (1-based)
-    header_line: int
+    header_line: int  # 1-based line of the header row
     encoding: str
     delimiter: str
-    text: str = ""
+    text: str
 
 
-def fast_frame(table: RawTable) -> pd.DataFrame | None:
-    """Read the rows after the header with pandas' C parser when every row is one line.
-
-    Returns None when the file is irregular (quoted line breaks, ragged rows); the caller
-    then uses the rows the csv module read, which carry exact line numbers.
-    """
-    body = table.text.splitlines()[table.header_line :]
-    if len(body) != len(table.rows) or any(not ln.strip() for ln in body) or "\r" in table.text:
-        return None
-    try:
-        frame = pd.read_csv(
-            io.StringIO("\n".join(body)),
-            sep=table.delimiter,
-            header=None,
-            names=[h if h else f"column {i + 1}" for i, h in enumerate(table.header)],
-            dtype=str,
-            keep_default_na=False,
-            engine="c",
-            quoting=csv.QUOTE_MINIMAL,
-        )
-    except (pd.errors.ParserError, ValueError):
-        return None
-    return frame if len(frame) == len(table.rows) else None
+@dataclass(frozen=True, slots=True)
+class Rows:
+    frame: pd.DataFrame  # one string column per header cell
+    lines: np.ndarray  # the file line each row starts on (1-based)
+    too_long: np.ndarray  # rows with non-empty cells beyond the header's width
 
 
 def normalise_header(name: str) -> str:
@@ -101,42 +84,96 @@ def sniff_delimiter(text: str) -> str:
 
 
 def read_table(data: bytes, is_header: Callable[[list[str]], bool]) -> RawTable:
-    """Decode, split and find the header row (the first row is_header accepts)."""
+    """Decode, pick the delimiter and find the header row (the first row is_header accepts)."""
     text, encoding = decode(data)
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header: list[str] | None = None
-    header_line = 0
-    rows: list[list[str]] = []
-    lines: list[int] = []
-    start = 1
     try:
         for record in reader:
-            if header is None:
-                if is_header(record):
-                    header, header_line = (
-                        [c.strip().lstrip("\ufeff") for c in record],
-                        reader.line_num,
-                    )
-                elif reader.line_num > HEADER_SEARCH_ROWS:
-                    break
-                start = reader.line_num + 1
-                continue
+            if is_header(record):
+                header = [c.strip().lstrip("\ufeff") for c in record]
+                return RawTable(header, reader.line_num, encoding, delimiter, text)
+            if reader.line_num >= HEADER_SEARCH_ROWS:
+                break
+    except csv.Error as exc:
+        raise ImportRefused(f"Line {reader.line_num}: the CSV is malformed ({exc}).") from exc
+    raise ImportRefused(
+        "I couldn't find a header row with a date and an amount column in the first "
+        f"{HEADER_SEARCH_ROWS} lines. Supported: LeakBot's export, the sample dataset's "
+        "format, and bank or UPI statements (HDFC, SBI, ICICI, Axis, Kotak, Paytm, PhonePe, "
+        "or any CSV with date, description and amount columns)."
+    )
+
+
+def _column_names(header: list[str]) -> list[str]:
+    return [h if h else f"column {i + 1}" for i, h in enumerate(header)]
+
+
+def _refuse_if_too_many(count: int) -> None:
+    if count > MAX_ROWS:
+        raise ImportRefused(f"The file has more than {MAX_ROWS:,} rows. Split it by date and send the parts.")
+
+
+def _fast_rows(table: RawTable) -> Rows | None:
+    """Read the body with pandas' C parser when every row is exactly one line.
+
+    Returns None for irregular files (quoted line breaks, ragged or malformed rows); those
+    go through the csv module, which tracks line numbers exactly.
+    """
+    body = table.text.split("\n")[table.header_line :]
+    keep = [i for i, line in enumerate(body) if line.strip()]
+    _refuse_if_too_many(len(keep))
+    if not keep:
+        return Rows(
+            pd.DataFrame(columns=_column_names(table.header)),
+            np.array([], dtype=np.int64),
+            np.array([], dtype=bool),
+        )
+    try:
+        frame = pd.read_csv(
+            io.StringIO("\n".join(body[i] for i in keep)),
+            sep=table.delimiter,
+            header=None,
+            names=_column_names(table.header),
+            dtype=str,
+            keep_default_na=False,
+            engine="c",
+        )
+    except (pd.errors.ParserError, ValueError, csv.Error):
+        return None
+    if len(frame) != len(keep):
+        return None
+    lines = np.asarray(keep, dtype=np.int64) + table.header_line + 1
+    return Rows(frame, lines, np.zeros(len(frame), dtype=bool))
+
+
+def _csv_rows(table: RawTable) -> Rows:
+    """Read the body with the csv module: exact line numbers, ragged rows padded or flagged."""
+    stream = io.StringIO(table.text, newline="")
+    reader = csv.reader(stream, delimiter=table.delimiter)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    try:
+        for _ in range(table.header_line):
+            next(reader)
+        start = reader.line_num + 1
+        for record in reader:
             if any(cell.strip() for cell in record):
                 rows.append(record)
                 lines.append(start)
-                if len(rows) > MAX_ROWS:
-                    raise ImportRefused(
-                        f"The file has more than {MAX_ROWS:,} rows. Split it by date and send the parts."
-                    )
+                _refuse_if_too_many(len(rows))
             start = reader.line_num + 1
     except csv.Error as exc:
         raise ImportRefused(f"Line {reader.line_num}: the CSV is malformed ({exc}).") from exc
-    if header is None:
-        raise ImportRefused(
-            "I couldn't find a header row with a date and an amount column in the first "
-            f"{HEADER_SEARCH_ROWS} lines. Supported: LeakBot's export, the sample dataset's "
-            "format, and bank or UPI statements (HDFC, SBI, ICICI, Axis, Kotak, Paytm, or any "
-            "CSV with date, description and amount columns)."
-        )
-    return RawTable(header, rows, lines, header_line, encoding, delimiter, text)
+    width = len(table.header)
+    too_long = np.fromiter(
+        (len(r) > width and any(c.strip() for c in r[width:]) for r in rows), dtype=bool, count=len(rows)
+    )
+    fixed = [r[:width] if len(r) >= width else r + [""] * (width - len(r)) for r in rows]
+    frame = pd.DataFrame(fixed, columns=pd.Index(_column_names(table.header)), dtype=object)
+    return Rows(frame, np.asarray(lines, dtype=np.int64), too_long)
+
+
+def read_rows(table: RawTable) -> Rows:
+    """Return the data rows under the header, blank lines skipped."""
+    return _fast_rows(table) or _csv_rows(table)

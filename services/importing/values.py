@@ -116,7 +116,9 @@ def parse_dates(series: pd.Series) -> tuple[pd.Series, pd.Series, str | None]:
         for suffix in _TIME_SUFFIXES
         for base in (*_DATE_FORMATS_ISO, *_DATE_FORMATS_DAY_FIRST, *_DATE_FORMATS_MONTH_FIRST)
     )
-    fmt, _count = _try_formats(unique, formats)
+    # Rank the formats on a sample of distinct values, then confirm the best on all of them.
+    sample = unique.sample(min(len(unique), 500), random_state=0) if len(unique) > 500 else unique
+    fmt, _count = _try_formats(sample, formats)
     if fmt is None:
         return pd.Series(pd.NaT, index=series.index), pd.Series(True, index=series.index), None
     (parsed,) = on_distinct(text, lambda u: (pd.Series(pd.to_datetime(u, format=fmt, errors="coerce")),))
@@ -160,9 +162,11 @@ def _parse_bools(series: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def match_choices(series: pd.Series, normalise: Callable[[str], str | None]) -> tuple[pd.Series, pd.Series]:
     """Map each distinct cell through normalise; blank stays missing. Returns (values, bad)."""
-    text = series.fillna("").astype(str).str.strip()
-    mapping = {v: normalise(v) for v in text.unique() if v}
-    values = text.map(mapping).astype(object)
-    values = values.where(values.notna(), None)
-    bad = values.isna() & (text != "")
-    return values, bad
+
+    def per_distinct(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
+        text = cells.astype(str).str.strip()
+        values = pd.Series([normalise(v) if v else None for v in text], index=cells.index, dtype=object)
+        return values, values.isna() & (text != "")
+
+    values, bad = on_distinct(series, per_distinct)
+    return values.astype(object), bad.astype(bool)
