@@ -17,7 +17,8 @@ from db.session import make_engine
 
 PG_ADMIN_URL = os.environ.get("LEAKBOT_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() == "true"
-SEED_CSV = Path(__file__).resolve().parents[2] / "shared" / "seed" / "corrected_personal_spending_dataset.csv"
+SEED_DIR = Path(os.environ.get("LEAKBOT_SEED_DIR", Path(__file__).resolve().parents[2] / "shared" / "seed"))
+SEED_CSV = SEED_DIR / "corrected_personal_spending_dataset.csv"
 
 
 def _pg_admin() -> object:
