@@ -24,7 +24,7 @@ from db.session import make_engine, make_session_factory, session_scope
 from services import ledger
 from services.config import Settings
 from services.errors import LeakBotError
-from services.parsing import looks_like_entry, parse_entry
+from services.parsing import looks_like_entry
 
 log = logging.getLogger(__name__)
 
@@ -99,15 +99,11 @@ async def log_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
                 chat_id=chat.id,
                 defaults=ledger.UserDefaults(rt.settings.default_timezone, rt.settings.default_currency),
             )
-            now = message.date.astimezone(UTC) if message.date else datetime.now(UTC)
-            parsed = parse_entry(
-                text, today=ledger.local_datetime(now, owner.timezone).date(), currency=owner.currency
-            )
-            logged = ledger.log_entry(
+            logged = ledger.log_text(
                 session=session,
                 user=owner,
-                parsed=parsed,
-                now=now,
+                text=text,
+                now=message.date.astimezone(UTC) if message.date else datetime.now(UTC),
                 source_ref=f"chat:{chat.id}:{message.message_id}",
             )
     except LeakBotError as exc:

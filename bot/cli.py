@@ -22,7 +22,6 @@ from services.config import Settings, get_settings
 from services.errors import LeakBotError
 from services.export import export_csv
 from services.insights import leak_overview
-from services.parsing import parse_entry
 from services.synthetic import generate, to_csv_bytes
 
 app = typer.Typer(help="LeakBot: find the small outflows that drain your money.", no_args_is_help=True)
@@ -171,17 +170,8 @@ def log(
         with open_session() as session:
             owner = person(session, user)
             now = datetime.now(UTC)
-            parsed = parse_entry(
-                text,
-                today=ledger.local_datetime(now, owner.timezone).date(),
-                currency=owner.currency,
-            )
-            logged = ledger.log_entry(
-                session=session,
-                user=owner,
-                parsed=parsed,
-                now=now,
-                source_ref=f"cli:{now.isoformat()}",
+            logged = ledger.log_text(
+                session=session, user=owner, text=text, now=now, source_ref=f"cli:{now.isoformat()}"
             )
     except LeakBotError as exc:
         fail(str(exc))

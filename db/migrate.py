@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -27,28 +28,25 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    """Apply migrations up to revision (default: the newest)."""
+def _run(url: str, step: Callable[[Config, str], None], revision: str) -> None:
     engine = make_engine(url)
     try:
         with engine.begin() as connection:
             config = alembic_config(url)
             config.attributes["connection"] = connection
-            command.upgrade(config, revision)
+            step(config, revision)
     finally:
         engine.dispose()
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Apply migrations up to revision (default: the newest)."""
+    _run(url, command.upgrade, revision)
 
 
 def downgrade(url: str, revision: str) -> None:
     """Step migrations back down to revision."""
-    engine = make_engine(url)
-    try:
-        with engine.begin() as connection:
-            config = alembic_config(url)
-            config.attributes["connection"] = connection
-            command.downgrade(config, revision)
-    finally:
-        engine.dispose()
+    _run(url, command.downgrade, revision)
 
 
 def current_revision(engine: Engine) -> str | None:

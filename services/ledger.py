@@ -13,7 +13,7 @@ from db.models import Entry, User
 from services.catalog import EntryType
 from services.entries import ScoringProfile, complete_entries
 from services.money import format_money
-from services.parsing import ParsedEntry
+from services.parsing import ParsedEntry, parse_entry
 from services.scoring import reasons, verdict_line
 from services.timing import DATE_ONLY_HOUR, local_datetime
 
@@ -166,3 +166,9 @@ def view_entry(entry: Entry, user: User) -> EntryView:
 def recent(*, session: Session, user: User, limit: int = 10) -> list[EntryView]:
     """Return the person's latest entries, newest first."""
     return [view_entry(e, user) for e in repo.recent_entries(session, user.id, limit)]
+
+
+def log_text(*, session: Session, user: User, text: str, now: datetime, source_ref: str) -> LoggedEntry:
+    """Parse a message in the person's own time zone and currency, then log it (once per source_ref)."""
+    parsed = parse_entry(text, today=local_datetime(now, user.timezone).date(), currency=user.currency)
+    return log_entry(session=session, user=user, parsed=parsed, now=now, source_ref=source_ref)

@@ -11,7 +11,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from db import repositories as repo
-from db.models import User
+from db.models import Import, User
 from services.entries import complete_entries
 from services.errors import ImportRefused, NotFound
 from services.importing.layouts import detect_layout, is_header
@@ -113,16 +113,7 @@ def import_csv(
         repo.insert_entry_frame(session, entries.iloc[start : start + INSERT_CHUNK])
         if on_progress is not None:
             on_progress(min(start + INSERT_CHUNK, total), total)
-    return ImportSummary(
-        import_id=record.id,
-        file_name=record.file_name,
-        layout=converted.layout,
-        total_rows=len(raw),
-        imported=total,
-        duplicates=record.duplicate_rows,
-        rejected=len(errors),
-        errors=tuple(errors[:MAX_STORED_ERRORS]),
-    )
+    return summary_of(record)
 
 
 def revert_import(*, session: Session, user: User, import_id: int) -> int:
@@ -137,18 +128,20 @@ def revert_import(*, session: Session, user: User, import_id: int) -> int:
     return removed
 
 
+def summary_of(record: Import) -> ImportSummary:
+    """Describe a stored import."""
+    return ImportSummary(
+        import_id=record.id,
+        file_name=record.file_name,
+        layout=record.layout,
+        total_rows=record.total_rows,
+        imported=record.imported_rows,
+        duplicates=record.duplicate_rows,
+        rejected=record.rejected_rows,
+        errors=tuple(json.loads(record.errors or "[]")),
+    )
+
+
 def list_imports(*, session: Session, user: User) -> list[ImportSummary]:
     """Return the person's imports, newest first."""
-    return [
-        ImportSummary(
-            import_id=r.id,
-            file_name=r.file_name,
-            layout=r.layout,
-            total_rows=r.total_rows,
-            imported=r.imported_rows,
-            duplicates=r.duplicate_rows,
-            rejected=r.rejected_rows,
-            errors=tuple(json.loads(r.errors or "[]")),
-        )
-        for r in repo.list_imports(session, user.id)
-    ]
+    return [summary_of(r) for r in repo.list_imports(session, user.id)]

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy.orm import Session
 
 from db import repositories as repo
+from services.entries import ENTRY_COLUMNS
 from services.export import export_csv
 from services.importing import import_csv
 from services.ledger import log_entry
@@ -14,23 +15,7 @@ from services.parsing import parse_entry
 from services.synthetic import generate, to_csv_bytes
 from tests.factories import make_user
 
-COMPARED = [
-    "occurred_at",
-    "local_date",
-    "type",
-    "category",
-    "amount_minor",
-    "is_necessary",
-    "payment_mode",
-    "is_recurring",
-    "context",
-    "time_block",
-    "day_type",
-    "note",
-    "leakage_score",
-    "leak_rules",
-    "is_leak",
-]
+COMPARED = list(ENTRY_COLUMNS)
 
 
 def test_an_export_imported_into_another_person_gives_identical_entries(session: Session) -> None:
