@@ -14,14 +14,17 @@ from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
     ApplicationBuilder,
+    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
     filters,
 )
 
+from bot import render
+from db.models import User
 from db.session import make_engine, make_session_factory, session_scope
-from services import ledger
+from services import ledger, questions
 from services.config import Settings
 from services.errors import LeakBotError
 from services.parsing import looks_like_entry
@@ -34,12 +37,18 @@ HELP = """\
 /income 50000 salary — log income
 /save 2000 mutual fund — log savings
 /recent — your last entries with their verdicts
+/ask — the fourteen questions as buttons, or directly:
+/monthly [year] · /nonessential [year] · /top_categories · /micro_modes · /recurring
+/weekdays · /leak_times · /leak_contexts · /savings · /salary_week · /risky_channels
+/top_leaks · /salary_jumps · /leak_rate
 /help — this list"""
 COMMANDS = [
     BotCommand("spend", "Log an expense: /spend 250 dining upi"),
     BotCommand("income", "Log income: /income 50000 salary"),
     BotCommand("save", "Log savings: /save 2000 mutual fund"),
     BotCommand("recent", "Your last entries"),
+    BotCommand("ask", "Ask a question about your spending"),
+    *(BotCommand(q.command, q.title) for q in questions.QUESTIONS),
     BotCommand("help", "What I can do"),
 ]
 
@@ -136,6 +145,76 @@ def render_entry(e: ledger.EntryView, *, short: bool = False) -> str:
     return f"<b>{head}</b>\n{when}{note}\n{html.escape(e.verdict)}"
 
 
+def _owner(session: Session, rt: Runtime, update: Update) -> User:
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None
+    return ledger.ensure_user(
+        session=session,
+        telegram_id=user.id,
+        chat_id=chat.id if chat else None,
+        defaults=ledger.UserDefaults(rt.settings.default_timezone, rt.settings.default_currency),
+    )
+
+
+def answer_question(rt: Runtime, update: Update, question_id: str, year: int | None) -> str:
+    """Ask one question for the person behind update and render the reply."""
+    assert rt.sessions
+    with session_scope(rt.sessions) as session:
+        owner = _owner(session, rt, update)
+        result = questions.ask(session=session, user=owner, question_id=question_id, year=year)
+        reply = render.answer_html(result)
+        if not result.rows:
+            return reply
+        if question_id == "top_leak_contexts_by_month":
+            today = ledger.local_datetime(datetime.now(UTC), owner.timezone).date()
+            leaks = questions.largest_leaks(session=session, user=owner, year=today.year, month=today.month)
+            reply += "\n" + render.largest_leaks_html(leaks, today)
+        if question_id == "potential_savings":
+            reply += "\n" + render.savings_total_html(result)
+    return reply
+
+
+async def question_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer the business question this command names (/monthly, /top_leaks, ...)."""
+    message = update.effective_message
+    assert message and message.text
+    command = message.text.split()[0].lstrip("/").split("@", 1)[0].lower()
+    question = questions.QUESTIONS_BY_COMMAND[command]
+    year: int | None = None
+    if context.args:
+        if not question.by_year or len(context.args) > 1 or not context.args[0].isdigit():
+            usage = f"/{command} YEAR, e.g. /{command} 2024" if question.by_year else f"/{command}"
+            await message.reply_text(f"Usage: {usage}")
+            return
+        year = int(context.args[0])
+    try:
+        reply = answer_question(runtime(context), update, question.id, year)
+    except LeakBotError as exc:
+        await message.reply_text(str(exc))
+        return
+    await message.reply_text(reply, parse_mode=ParseMode.HTML)
+
+
+async def ask_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Offer every question as a button."""
+    assert update.effective_message
+    await update.effective_message.reply_text("Which question?", reply_markup=render.questions_keyboard())
+
+
+async def ask_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer the question whose button was pressed; refuse forged buttons."""
+    query = update.callback_query
+    assert query is not None
+    question_id = render.question_from_callback(query.data)
+    if question_id is None:
+        await query.answer("That button is not one of mine.", show_alert=False)
+        return
+    await query.answer()
+    reply = answer_question(runtime(context), update, question_id, None)
+    if query.message is not None:
+        await context.bot.send_message(query.message.chat.id, reply, parse_mode=ParseMode.HTML)
+
+
 async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the failure and apologise without details."""
     log.error("update failed", exc_info=context.error)
@@ -159,6 +238,9 @@ async def post_shutdown(application: Application) -> None:  # type: ignore[type-
 def build_application(settings: Settings) -> Application:  # type: ignore[type-arg]
     """The one factory for the bot: `leakbot run` and the tests both use it."""
     assert settings.telegram_bot_token is not None
+    # httpx logs every request URL at INFO, and Bot API URLs contain the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
     application = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
@@ -176,6 +258,11 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
     application.add_handler(CommandHandler("help", help_command, filters=allowed))
     application.add_handler(CommandHandler(["spend", "income", "save"], log_message, filters=allowed))
     application.add_handler(CommandHandler("recent", recent, filters=allowed))
+    application.add_handler(
+        CommandHandler(list(questions.QUESTIONS_BY_COMMAND), question_command, filters=allowed)
+    )
+    application.add_handler(CommandHandler("ask", ask_menu, filters=allowed))
+    application.add_handler(CallbackQueryHandler(ask_button, pattern=r"^ask:"))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & allowed, log_message))
     application.add_error_handler(error_handler)
     return application

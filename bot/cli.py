@@ -14,10 +14,11 @@ from typing import Annotated
 import typer
 from sqlalchemy.orm import Session
 
+from bot import render
 from db.migrate import current_revision, head_revision, upgrade
 from db.models import User
 from db.session import make_engine, make_session_factory, session_scope
-from services import importing, ledger
+from services import importing, ledger, questions
 from services.config import Settings, get_settings
 from services.errors import LeakBotError
 from services.export import export_csv
@@ -196,6 +197,44 @@ def entries(
             f"#{e.id:<6} {e.local_date} {e.local_time}  {e.type:<8} {e.amount:>12}  "
             f"{e.category:<16} {e.payment_mode:<11}  {e.verdict}"
         )
+
+
+@app.command("ask")
+def ask_cmd(
+    question: Annotated[str | None, typer.Argument(help="Question id (see --list).")] = None,
+    user: Annotated[int | None, typer.Option("--user", help="The person's Telegram user id.")] = None,
+    year: Annotated[int | None, typer.Option(help="Year, for monthly_spend and non_essential_count.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    list_: Annotated[bool, typer.Option("--list", help="List the question ids.")] = False,
+) -> None:
+    """Answer one of the fourteen business questions over a person's entries."""
+    if list_:
+        for q in questions.QUESTIONS:
+            typer.echo(f"{q.id:<28} /{q.command:<15} {q.title}")
+        return
+    if question is None or user is None:
+        fail("Give a QUESTION id and --user TELEGRAM_ID (or --list).")
+        return
+    if fmt not in ("table", "csv", "json"):
+        fail("--format must be table, csv or json.")
+    try:
+        with open_session() as session:
+            result = questions.ask(
+                session=session, user=person(session, user), question_id=question, year=year
+            )
+    except LeakBotError as exc:
+        fail(str(exc))
+        return
+    if fmt == "json":
+        typer.echo(render.answer_json(result))
+    elif fmt == "csv":
+        typer.echo(render.answer_csv(result), nl=False)
+    elif result.rows:
+        typer.echo(f"{result.title}" + (f" ({result.year})" if result.year else ""))
+        typer.echo(render.table_text(result))
+        typer.echo(questions.insight(result))
+    else:
+        typer.echo(render.EMPTY_HINT)
 
 
 @app.command("generate")

@@ -111,7 +111,9 @@ class Context:
         return (Decimal(int(minor)) / self.scale).quantize(CENT, rounding=ROUND_HALF_UP)
 
     def mean_money(self, total: Any, count: Any) -> Decimal:
-        return (Decimal(int(total)) / (Decimal(int(count)) * self.scale)).quantize(CENT, rounding=ROUND_HALF_UP)
+        return (Decimal(int(total)) / (Decimal(int(count)) * self.scale)).quantize(
+            CENT, rounding=ROUND_HALF_UP
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,124 +136,184 @@ def _year_filter() -> str:
 
 QUESTIONS: tuple[Question, ...] = (
     Question(
-        "monthly_spend", "monthly", "Spend per month", ("month", "total_spend"),
-        lambda f: f"SELECT {f.month.format(d='local_date')} AS month, SUM(amount_minor) AS total "
-        f"FROM ({EXPENSES}{_year_filter()}) e GROUP BY 1 ORDER BY 1",
-        lambda r, c: (int(r[0]), c.money(r[1])), by_year=True,
+        "monthly_spend",
+        "monthly",
+        "Spend per month",
+        ("month", "total_spend"),
+        lambda f: (
+            f"SELECT {f.month.format(d='local_date')} AS month, SUM(amount_minor) AS total "
+            f"FROM ({EXPENSES}{_year_filter()}) e GROUP BY 1 ORDER BY 1"
+        ),
+        lambda r, c: (int(r[0]), c.money(r[1])),
+        by_year=True,
     ),
     Question(
-        "non_essential_count", "nonessential", "Non-essential expenses per month",
+        "non_essential_count",
+        "nonessential",
+        "Non-essential expenses per month",
         ("month", "non_essential_count"),
-        lambda f: f"SELECT {f.month.format(d='local_date')} AS month, COUNT(*) AS n "
-        f"FROM ({EXPENSES}{_year_filter()}) e WHERE NOT is_necessary GROUP BY 1 ORDER BY 1",
-        lambda r, c: (int(r[0]), int(r[1])), by_year=True,
+        lambda f: (
+            f"SELECT {f.month.format(d='local_date')} AS month, COUNT(*) AS n "
+            f"FROM ({EXPENSES}{_year_filter()}) e WHERE NOT is_necessary GROUP BY 1 ORDER BY 1"
+        ),
+        lambda r, c: (int(r[0]), int(r[1])),
+        by_year=True,
     ),
     Question(
-        "top_categories", "top_categories", "Most frequent expense categories",
+        "top_categories",
+        "top_categories",
+        "Most frequent expense categories",
         ("category", "transaction_count"),
-        lambda f: f"SELECT category, COUNT(*) AS n FROM ({EXPENSES}) e "
-        "GROUP BY category ORDER BY n DESC, category ASC LIMIT 5",
+        lambda f: (
+            f"SELECT category, COUNT(*) AS n FROM ({EXPENSES}) e "
+            "GROUP BY category ORDER BY n DESC, category ASC LIMIT 5"
+        ),
         lambda r, c: (r[0], int(r[1])),
     ),
     Question(
-        "micro_spend_modes", "micro_modes", "Micro spends per payment mode",
+        "micro_spend_modes",
+        "micro_modes",
+        "Micro spends per payment mode",
         ("payment_mode", "micro_spend_count"),
-        lambda f: "SELECT payment_mode, SUM(CASE WHEN amount_minor < :micro THEN 1 ELSE 0 END) AS n "
-        f"FROM ({EXPENSES}) e GROUP BY payment_mode ORDER BY n DESC, payment_mode ASC",
+        lambda f: (
+            "SELECT payment_mode, SUM(CASE WHEN amount_minor < :micro THEN 1 ELSE 0 END) AS n "
+            f"FROM ({EXPENSES}) e GROUP BY payment_mode ORDER BY n DESC, payment_mode ASC"
+        ),
         lambda r, c: (r[0], int(r[1])),
     ),
     Question(
-        "recurring_vs_one_off", "recurring", "Average expense: one-off vs recurring",
+        "recurring_vs_one_off",
+        "recurring",
+        "Average expense: one-off vs recurring",
         ("is_recurring", "avg_spend"),
-        lambda f: "SELECT CASE WHEN is_recurring THEN 1 ELSE 0 END AS rec, SUM(amount_minor), COUNT(*) "
-        f"FROM ({EXPENSES}) e GROUP BY 1 ORDER BY 1",
+        lambda f: (
+            "SELECT CASE WHEN is_recurring THEN 1 ELSE 0 END AS rec, SUM(amount_minor), COUNT(*) "
+            f"FROM ({EXPENSES}) e GROUP BY 1 ORDER BY 1"
+        ),
         lambda r, c: (bool(r[0]), c.mean_money(r[1], r[2])),
     ),
     Question(
-        "weekday_spend", "weekdays", "Average daily spend by weekday",
+        "weekday_spend",
+        "weekdays",
+        "Average daily spend by weekday",
         ("weekday", "avg_daily_spend"),
-        lambda f: "WITH days AS (SELECT local_date, SUM(amount_minor) AS total FROM "
-        f"({EXPENSES}) e GROUP BY local_date), named AS (SELECT CASE {f.dow.format(d='local_date')} "
-        + " ".join(f"WHEN {i} THEN '{name}'" for i, name in enumerate(WEEKDAYS))
-        + " END AS weekday, total FROM days) SELECT weekday, SUM(total), COUNT(*) FROM named "
-        "GROUP BY weekday ORDER BY SUM(total) * 1.0 / COUNT(*) DESC, weekday ASC",
+        lambda f: (
+            "WITH days AS (SELECT local_date, SUM(amount_minor) AS total FROM "
+            f"({EXPENSES}) e GROUP BY local_date), named AS (SELECT CASE {f.dow.format(d='local_date')} "
+            + " ".join(f"WHEN {i} THEN '{name}'" for i, name in enumerate(WEEKDAYS))
+            + " END AS weekday, total FROM days) SELECT weekday, SUM(total), COUNT(*) FROM named "
+            "GROUP BY weekday ORDER BY SUM(total) * 1.0 / COUNT(*) DESC, weekday ASC"
+        ),
         lambda r, c: (r[0], c.mean_money(r[1], r[2])),
     ),
     Question(
-        "leak_time_blocks", "leak_times", "Leaks per time block", ("time_block", "leak_count"),
-        lambda f: f"SELECT time_block, COUNT(*) AS n FROM ({EXPENSES}) e WHERE is_leak "
-        "GROUP BY time_block ORDER BY n DESC, time_block ASC LIMIT 3",
+        "leak_time_blocks",
+        "leak_times",
+        "Leaks per time block",
+        ("time_block", "leak_count"),
+        lambda f: (
+            f"SELECT time_block, COUNT(*) AS n FROM ({EXPENSES}) e WHERE is_leak "
+            "GROUP BY time_block ORDER BY n DESC, time_block ASC LIMIT 3"
+        ),
         lambda r, c: (r[0], int(r[1])),
     ),
     Question(
-        "high_score_contexts", "leak_contexts", "Contexts of the highest-scored expenses",
+        "high_score_contexts",
+        "leak_contexts",
+        "Contexts of the highest-scored expenses",
         ("context", "high_score_count"),
         # PERCENTILE_CONT(0.75) with linear interpolation: position p = 0.75 * (n - 1),
         # written as integer arithmetic so it is exact on both dialects.
-        lambda f: f"WITH e AS ({EXPENSES}), s AS (SELECT leakage_score AS v, "
-        "ROW_NUMBER() OVER (ORDER BY leakage_score) - 1 AS i, COUNT(*) OVER () AS n FROM e), "
-        "p AS (SELECT MAX(n) AS n, (3 * (MAX(n) - 1)) / 4 AS lo, (3 * (MAX(n) - 1)) % 4 AS r FROM s), "
-        "cut AS (SELECT MAX(CASE WHEN s.i = p.lo THEN s.v END) * 4 "
-        "+ p.r * (COALESCE(MAX(CASE WHEN s.i = p.lo + 1 THEN s.v END), MAX(CASE WHEN s.i = p.lo THEN s.v END)) "
-        "- MAX(CASE WHEN s.i = p.lo THEN s.v END)) AS cutoff4 FROM s, p GROUP BY p.lo, p.r) "
-        "SELECT context, COUNT(*) AS n FROM e, cut WHERE e.leakage_score * 4 > cut.cutoff4 "
-        "GROUP BY context ORDER BY n DESC, context ASC",
+        lambda f: (
+            f"WITH e AS ({EXPENSES}), s AS (SELECT leakage_score AS v, "
+            "ROW_NUMBER() OVER (ORDER BY leakage_score) - 1 AS i, COUNT(*) OVER () AS n FROM e), "
+            "p AS (SELECT MAX(n) AS n, (3 * (MAX(n) - 1)) / 4 AS lo, (3 * (MAX(n) - 1)) % 4 AS r FROM s), "
+            "cut AS (SELECT MAX(CASE WHEN s.i = p.lo THEN s.v END) * 4 + p.r * ("
+            "COALESCE(MAX(CASE WHEN s.i = p.lo + 1 THEN s.v END), MAX(CASE WHEN s.i = p.lo THEN s.v END)) "
+            "- MAX(CASE WHEN s.i = p.lo THEN s.v END)) AS cutoff4 FROM s, p GROUP BY p.lo, p.r) "
+            "SELECT context, COUNT(*) AS n FROM e, cut WHERE e.leakage_score * 4 > cut.cutoff4 "
+            "GROUP BY context ORDER BY n DESC, context ASC"
+        ),
         lambda r, c: (r[0], int(r[1])),
     ),
     Question(
-        "potential_savings", "savings", "Potential savings: halve the top tenth by score",
+        "potential_savings",
+        "savings",
+        "Potential savings: halve the top tenth by score",
         ("ym", "potential_savings"),
-        lambda f: "WITH ranked AS (SELECT local_date, amount_minor, NTILE(10) OVER (ORDER BY "
-        "leakage_score DESC, amount_minor DESC, local_date ASC, id ASC) AS decile FROM "
-        f"({EXPENSES}) e) SELECT {f.ym.format(d='local_date')} AS ym, SUM(amount_minor) FROM ranked "
-        "WHERE decile = 1 GROUP BY 1 ORDER BY 1",
+        lambda f: (
+            "WITH ranked AS (SELECT local_date, amount_minor, NTILE(10) OVER (ORDER BY "
+            "leakage_score DESC, amount_minor DESC, local_date ASC, id ASC) AS decile FROM "
+            f"({EXPENSES}) e) SELECT {f.ym.format(d='local_date')} AS ym, SUM(amount_minor) FROM ranked "
+            "WHERE decile = 1 GROUP BY 1 ORDER BY 1"
+        ),
         lambda r, c: (r[0], c.money(Decimal(int(r[1])) / 2)),
     ),
     Question(
-        "salary_week_categories", "salary_week", "Non-essential categories in salary weeks",
+        "salary_week_categories",
+        "salary_week",
+        "Non-essential categories in salary weeks",
         ("category", "count"),
-        lambda f: f"SELECT category, COUNT(*) AS n FROM ({EXPENSES}) e WHERE NOT is_necessary "
-        f"AND {salary_week_sql(f)} GROUP BY category ORDER BY n DESC, category ASC LIMIT 3",
+        lambda f: (
+            f"SELECT category, COUNT(*) AS n FROM ({EXPENSES}) e WHERE NOT is_necessary "
+            f"AND {salary_week_sql(f)} GROUP BY category ORDER BY n DESC, category ASC LIMIT 3"
+        ),
         lambda r, c: (r[0], int(r[1])),
     ),
     Question(
-        "channel_risk", "risky_channels", "Average leakage score per payment mode",
+        "channel_risk",
+        "risky_channels",
+        "Average leakage score per payment mode",
         ("payment_mode", "avg_leakage_score"),
-        lambda f: f"SELECT payment_mode, SUM(leakage_score), COUNT(*) FROM ({EXPENSES}) e "
-        "GROUP BY payment_mode ORDER BY SUM(leakage_score) * 1.0 / COUNT(*) DESC, payment_mode ASC",
+        lambda f: (
+            f"SELECT payment_mode, SUM(leakage_score), COUNT(*) FROM ({EXPENSES}) e "
+            "GROUP BY payment_mode ORDER BY SUM(leakage_score) * 1.0 / COUNT(*) DESC, payment_mode ASC"
+        ),
         lambda r, c: (r[0], _ratio(r[1], r[2])),
     ),
     Question(
-        "top_leak_contexts_by_month", "top_leaks", "Top leak contexts per month",
+        "top_leak_contexts_by_month",
+        "top_leaks",
+        "Top leak contexts per month",
         ("ym", "context", "leak_amount", "rank"),
-        lambda f: f"WITH m AS (SELECT {f.ym.format(d='local_date')} AS ym, context, "
-        f"SUM(amount_minor) AS leak FROM ({EXPENSES}) e WHERE is_leak GROUP BY 1, context), "
-        "r AS (SELECT ym, context, leak, RANK() OVER (PARTITION BY ym ORDER BY leak DESC) AS rnk FROM m) "
-        "SELECT ym, context, leak, rnk FROM r WHERE rnk <= 3 ORDER BY ym, rnk, context",
+        lambda f: (
+            f"WITH m AS (SELECT {f.ym.format(d='local_date')} AS ym, context, "
+            f"SUM(amount_minor) AS leak FROM ({EXPENSES}) e WHERE is_leak GROUP BY 1, context), "
+            "r AS (SELECT ym, context, leak, RANK() OVER (PARTITION BY ym ORDER BY leak DESC) AS rnk FROM m) "
+            "SELECT ym, context, leak, rnk FROM r WHERE rnk <= 3 ORDER BY ym, rnk, context"
+        ),
         lambda r, c: (r[0], r[1], c.money(r[2]), int(r[3])),
     ),
     Question(
-        "salary_week_jumps", "salary_jumps", "Months whose salary-week leaks jumped",
+        "salary_week_jumps",
+        "salary_jumps",
+        "Months whose salary-week leaks jumped",
         ("ym", "salary_week_leak", "previous", "pct_jump"),
-        lambda f: f"WITH RECURSIVE e AS ({EXPENSES}), bounds AS (SELECT MIN(local_date) AS lo, "
-        "MAX(local_date) AS hi FROM e), "
-        f"months(m) AS (SELECT {f.month_start.format(d='lo')} FROM bounds WHERE lo IS NOT NULL "
-        f"UNION ALL SELECT {f.next_month.format(d='m')} FROM months, bounds "
-        f"WHERE {f.next_month.format(d='m')} <= hi), "
-        f"leaks AS (SELECT {f.month_start.format(d='local_date')} AS m, SUM(amount_minor) AS s FROM e "
-        f"WHERE is_leak AND {salary_week_sql(f)} GROUP BY 1), "
-        "series AS (SELECT months.m AS m, COALESCE(leaks.s, 0) AS cur, "
-        "LAG(COALESCE(leaks.s, 0)) OVER (ORDER BY months.m) AS prev "
-        "FROM months LEFT JOIN leaks ON leaks.m = months.m) "
-        f"SELECT {f.ym.format(d='m')}, cur, prev FROM series WHERE prev > 0 AND cur > prev ORDER BY m",
+        lambda f: (
+            f"WITH RECURSIVE e AS ({EXPENSES}), bounds AS (SELECT MIN(local_date) AS lo, "
+            "MAX(local_date) AS hi FROM e), "
+            f"months(m) AS (SELECT {f.month_start.format(d='lo')} FROM bounds WHERE lo IS NOT NULL "
+            f"UNION ALL SELECT {f.next_month.format(d='m')} FROM months, bounds "
+            f"WHERE {f.next_month.format(d='m')} <= hi), "
+            f"leaks AS (SELECT {f.month_start.format(d='local_date')} AS m, SUM(amount_minor) AS s FROM e "
+            f"WHERE is_leak AND {salary_week_sql(f)} GROUP BY 1), "
+            "series AS (SELECT months.m AS m, COALESCE(leaks.s, 0) AS cur, "
+            "LAG(COALESCE(leaks.s, 0)) OVER (ORDER BY months.m) AS prev "
+            "FROM months LEFT JOIN leaks ON leaks.m = months.m) "
+            f"SELECT {f.ym.format(d='m')}, cur, prev FROM series WHERE prev > 0 AND cur > prev ORDER BY m"
+        ),
         lambda r, c: (r[0], c.money(r[1]), c.money(r[2]), _ratio((int(r[1]) - int(r[2])) * 100, r[2])),
     ),
     Question(
-        "channel_leak_rate", "leak_rate", "Leak rate per payment mode",
+        "channel_leak_rate",
+        "leak_rate",
+        "Leak rate per payment mode",
         ("payment_mode", "leak_count", "total_count", "leak_rate_pct"),
-        lambda f: "SELECT payment_mode, SUM(CASE WHEN is_leak THEN 1 ELSE 0 END) AS leaks, "
-        f"COUNT(*) AS total FROM ({EXPENSES}) e GROUP BY payment_mode "
-        "ORDER BY SUM(CASE WHEN is_leak THEN 1 ELSE 0 END) * 1.0 / COUNT(*) DESC, payment_mode ASC",
+        lambda f: (
+            "SELECT payment_mode, SUM(CASE WHEN is_leak THEN 1 ELSE 0 END) AS leaks, "
+            f"COUNT(*) AS total FROM ({EXPENSES}) e GROUP BY payment_mode "
+            "ORDER BY SUM(CASE WHEN is_leak THEN 1 ELSE 0 END) * 1.0 / COUNT(*) DESC, payment_mode ASC"
+        ),
         lambda r, c: (r[0], int(r[1]), int(r[2]), _ratio(int(r[1]) * 100, r[2])),
     ),
 )
@@ -279,13 +341,111 @@ def ask(*, session: Session, user: User, question_id: str, year: int | None = No
         if not 1900 <= year <= 2999:
             raise NotFound(f"{year} is not a year I can look at.")
     statement = text(question.sql(fragments_for(session)))
-    params: dict[str, Any] = {"user_id": user.id, "micro": user.micro_threshold_minor,
-                              "salary_day": user.salary_day}
+    params: dict[str, Any] = {
+        "user_id": user.id,
+        "micro": user.micro_threshold_minor,
+        "salary_day": user.salary_day,
+    }
     if question.by_year:
         assert year is not None
-        statement = statement.bindparams(bindparam("year_start", type_=Date), bindparam("year_end", type_=Date))
+        statement = statement.bindparams(
+            bindparam("year_start", type_=Date), bindparam("year_end", type_=Date)
+        )
         params |= {"year_start": date(year, 1, 1), "year_end": date(year + 1, 1, 1)}
     context = Context(user.currency, 10 ** exponent(user.currency))
     rows = tuple(question.shape(row, context) for row in session.execute(statement, params))
-    return QuestionResult(question.id, question.title, question.columns, rows, user.currency,
-                          year if question.by_year else None)
+    return QuestionResult(
+        question.id, question.title, question.columns, rows, user.currency, year if question.by_year else None
+    )
+
+
+def _money_text(value: Decimal, currency: str) -> str:
+    from services.money import format_money, to_minor
+
+    return format_money(to_minor(value, currency), currency)
+
+
+def insight(result: QuestionResult) -> str:
+    """One plain-language line that says what the answer means."""
+    rows, cur = result.rows, result.currency
+    if not rows:
+        return ""
+    first = rows[0]
+    match result.question:
+        case "monthly_spend":
+            peak = max(rows, key=lambda r: (r[1], -r[0]))
+            total = sum((r[1] for r in rows), Decimal(0))
+            return (
+                f"{result.year}: {_money_text(total, cur)} spent; the peak was month {peak[0]} "
+                f"with {_money_text(peak[1], cur)}."
+            )
+        case "non_essential_count":
+            peak = max(rows, key=lambda r: (r[1], -r[0]))
+            return f"Most non-essential spends in month {peak[0]} of {result.year}: {peak[1]}."
+        case "top_categories":
+            return f"{first[0]} is your most frequent expense: {first[1]} times."
+        case "micro_spend_modes":
+            return f"Most micro spends go through {first[0]}: {first[1]} of them."
+        case "recurring_vs_one_off":
+            parts = {r[0]: r[1] for r in rows}
+            if len(parts) == 2:
+                bigger = "recurring" if parts[True] > parts[False] else "one-off"
+                return f"Your {bigger} expenses are larger on average."
+            return "All your expenses are " + ("recurring." if True in parts else "one-off.")
+        case "weekday_spend":
+            return f"{first[0]} is your most expensive day: {_money_text(first[1], cur)} on average."
+        case "leak_time_blocks":
+            return f"{first[0]} is your leakiest time: {first[1]} leaks."
+        case "high_score_contexts":
+            return f"{first[0]} spends dominate your highest scores: {first[1]} of them."
+        case "potential_savings":
+            total = sum((r[1] for r in rows[-12:]), Decimal(0))
+            return (
+                f"Halving your top tenth of leak-prone spends would have saved "
+                f"{_money_text(total, cur)} over the last {min(len(rows), 12)} months shown."
+            )
+        case "salary_week_categories":
+            return f"Right after payday you spend most often on {first[0]} ({first[1]} times)."
+        case "channel_risk":
+            return f"{first[0]} is your riskiest channel: average score {first[1]}."
+        case "top_leak_contexts_by_month":
+            last = rows[-1][0]
+            top = next(r for r in rows if r[0] == last)
+            return f"In {last} your biggest leak context was {top[1]}: {_money_text(top[2], cur)}."
+        case "salary_week_jumps":
+            worst = max(rows, key=lambda r: r[3])
+            return f"Biggest jump after payday: {worst[0]}, up {worst[3]}%."
+        case "channel_leak_rate":
+            return f"{first[0]} leaks most often: {first[3]}% of its spends."
+    return ""  # pragma: no cover
+
+
+@dataclass(frozen=True, slots=True)
+class LeakLine:
+    local_date: date
+    category: str
+    amount: str
+    score: int
+
+
+def largest_leaks(*, session: Session, user: User, year: int, month: int, limit: int = 5) -> list[LeakLine]:
+    """The month's largest leaks, for /top_leaks."""
+    from services.money import format_money
+
+    start = date(year, month, 1)
+    end = date(year + (month == 12), month % 12 + 1, 1)
+    statement = text(
+        "SELECT local_date, category, amount_minor, leakage_score FROM entries WHERE user_id = :u "
+        "AND type = 'expense' AND is_leak AND local_date >= :start AND local_date < :end "
+        "ORDER BY amount_minor DESC, local_date ASC, id ASC LIMIT :limit"
+    ).bindparams(bindparam("start", type_=Date), bindparam("end", type_=Date))
+    rows = session.execute(statement, {"u": user.id, "start": start, "end": end, "limit": limit})
+    return [
+        LeakLine(
+            d if isinstance(d, date) else date.fromisoformat(str(d)),
+            c,
+            format_money(int(a), user.currency),
+            int(s),
+        )
+        for d, c, a, s in rows
+    ]

@@ -49,39 +49,55 @@ def expected_answers(e: pd.DataFrame, *, micro: int, salary_day: int, year: int)
     cats = e.groupby("category").size().rename("n").reset_index()
     out["top_categories"] = [tuple(r) for r in ranked(cats, "n", "category").head(5).itertuples(index=False)]
 
-    micro_modes = e.assign(m=e["amount_minor"] < micro).groupby("payment_mode")["m"].sum().rename("n").reset_index()
-    out["micro_spend_modes"] = [(m, int(n)) for m, n in ranked(micro_modes, "n", "payment_mode").itertuples(index=False)]
+    micro_modes = (
+        e.assign(m=e["amount_minor"] < micro).groupby("payment_mode")["m"].sum().rename("n").reset_index()
+    )
+    out["micro_spend_modes"] = [
+        (m, int(n)) for m, n in ranked(micro_modes, "n", "payment_mode").itertuples(index=False)
+    ]
 
     rec = e.groupby(e["is_recurring"].astype(bool))["amount_minor"].agg(["sum", "count"])
-    out["recurring_vs_one_off"] = [(bool(k), money(Decimal(int(r["sum"])) / int(r["count"]))) for k, r in rec.iterrows()]
+    out["recurring_vs_one_off"] = [
+        (bool(k), money(Decimal(int(r["sum"])) / int(r["count"]))) for k, r in rec.iterrows()
+    ]
 
     daily = e.groupby("day")["amount_minor"].sum().reset_index()
     daily["weekday"] = daily["day"].dt.day_name()
     wd = daily.groupby("weekday")["amount_minor"].agg(["sum", "count"]).reset_index()
     wd["mean"] = wd["sum"] / wd["count"]
-    out["weekday_spend"] = [(r.weekday, money(Decimal(int(r.sum)) / int(r.count)))
-                            for r in ranked(wd, "mean", "weekday").itertuples()]
+    out["weekday_spend"] = [
+        (r.weekday, money(Decimal(int(r.sum)) / int(r.count)))
+        for r in ranked(wd, "mean", "weekday").itertuples()
+    ]
 
     tb = leaks.groupby("time_block").size().rename("n").reset_index()
-    out["leak_time_blocks"] = [tuple(r) for r in ranked(tb, "n", "time_block").head(3).itertuples(index=False)]
+    out["leak_time_blocks"] = [
+        tuple(r) for r in ranked(tb, "n", "time_block").head(3).itertuples(index=False)
+    ]
 
     cutoff = np.percentile(e["leakage_score"].astype(int), 75, method="linear")
     high = e[e["leakage_score"].astype(int) > cutoff].groupby("context").size().rename("n").reset_index()
     out["high_score_contexts"] = [tuple(r) for r in ranked(high, "n", "context").itertuples(index=False)]
 
-    order = e.sort_values(["leakage_score", "amount_minor", "local_date", "id"], ascending=[False, False, True, True])
+    order = e.sort_values(
+        ["leakage_score", "amount_minor", "local_date", "id"], ascending=[False, False, True, True]
+    )
     top = order.head(len(order) // 10 + (1 if len(order) % 10 else 0))
     savings = top.groupby("ym")["amount_minor"].sum()
     out["potential_savings"] = [(ym, money(Decimal(int(v)) / 2)) for ym, v in savings.items()]
 
     sw = e[~e["is_necessary"].astype(bool) & salary_week_mask(e["day"], salary_day).to_numpy()]
     swc = sw.groupby("category").size().rename("n").reset_index()
-    out["salary_week_categories"] = [tuple(r) for r in ranked(swc, "n", "category").head(3).itertuples(index=False)]
+    out["salary_week_categories"] = [
+        tuple(r) for r in ranked(swc, "n", "category").head(3).itertuples(index=False)
+    ]
 
     risk = e.groupby("payment_mode")["leakage_score"].agg(["sum", "count"]).reset_index()
     risk["mean"] = risk["sum"] / risk["count"]
-    out["channel_risk"] = [(r.payment_mode, ratio(int(r.sum), int(r.count)))
-                           for r in ranked(risk, "mean", "payment_mode").itertuples()]
+    out["channel_risk"] = [
+        (r.payment_mode, ratio(int(r.sum), int(r.count)))
+        for r in ranked(risk, "mean", "payment_mode").itertuples()
+    ]
 
     by = leaks.groupby(["ym", "context"])["amount_minor"].sum().rename("leak").reset_index()
     by["rank"] = by.groupby("ym")["leak"].rank(method="min", ascending=False).astype(int)
@@ -92,14 +108,19 @@ def expected_answers(e: pd.DataFrame, *, micro: int, salary_day: int, year: int)
     swl = leaks[salary_week_mask(leaks["day"], salary_day).to_numpy()].groupby("ym")["amount_minor"].sum()
     series = swl.reindex(months, fill_value=0)
     prev = series.shift(1)
-    jumps = [(ym, money(cur), money(int(p)), ratio((cur - int(p)) * 100, int(p)))
-             for ym, cur, p in zip(series.index, series, prev, strict=True) if p > 0 and cur > p]
+    jumps = [
+        (ym, money(cur), money(int(p)), ratio((cur - int(p)) * 100, int(p)))
+        for ym, cur, p in zip(series.index, series, prev, strict=True)
+        if p > 0 and cur > p
+    ]
     out["salary_week_jumps"] = jumps
 
     rate = e.groupby("payment_mode").agg(leaks=("is_leak", "sum"), total=("is_leak", "size")).reset_index()
     rate["r"] = rate["leaks"] / rate["total"]
-    out["channel_leak_rate"] = [(r.payment_mode, int(r.leaks), int(r.total), ratio(int(r.leaks) * 100, int(r.total)))
-                                for r in ranked(rate, "r", "payment_mode").itertuples()]
+    out["channel_leak_rate"] = [
+        (r.payment_mode, int(r.leaks), int(r.total), ratio(int(r.leaks) * 100, int(r.total)))
+        for r in ranked(rate, "r", "payment_mode").itertuples()
+    ]
     return out
 
 
@@ -107,7 +128,9 @@ def expected_answers(e: pd.DataFrame, *, micro: int, salary_day: int, year: int)
 def people(session: Session):  # type: ignore[no-untyped-def]
     alice = make_user(session, salary_day=28, micro_threshold_minor=25_000)
     bob = make_user(session)
-    import_csv(session=session, user=alice, data=to_csv_bytes(generate(months=20, seed=21)), file_name="a.csv")
+    import_csv(
+        session=session, user=alice, data=to_csv_bytes(generate(months=20, seed=21)), file_name="a.csv"
+    )
     import_csv(session=session, user=bob, data=to_csv_bytes(generate(months=6, seed=99)), file_name="b.csv")
     return alice, bob
 
@@ -115,7 +138,9 @@ def people(session: Session):  # type: ignore[no-untyped-def]
 def test_every_question_matches_an_independent_pandas_computation(session: Session, people) -> None:  # type: ignore[no-untyped-def]
     alice, _bob = people
     frame = repo.entries_frame(session, alice.id)
-    expected = expected_answers(frame, micro=alice.micro_threshold_minor, salary_day=alice.salary_day, year=2023)
+    expected = expected_answers(
+        frame, micro=alice.micro_threshold_minor, salary_day=alice.salary_day, year=2023
+    )
     for question in QUESTIONS:
         result = ask(session=session, user=alice, question_id=question.id, year=2023)
         assert list(result.rows) == expected[question.id], question.id

@@ -1,0 +1,65 @@
+"""End-to-end harness: the real Application from the project's factory, talking HTTP to a
+fake Bot API server on 127.0.0.1, with a fresh SQLite database per test."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session
+
+from bot.app import build_application
+from db.migrate import upgrade
+from db.session import make_engine, make_session_factory
+from services.config import Settings
+from tests.fake_telegram import TOKEN, FakeTelegram
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeTelegram]:
+    server = FakeTelegram().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def bot_settings(tmp_path: Path, fake: FakeTelegram) -> Settings:
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        telegram_bot_token=TOKEN,
+        telegram_api_base_url=fake.base_url,
+        telegram_file_base_url=fake.file_base_url,
+        database_url=f"sqlite:///{tmp_path / 'bot.db'}",
+    )
+    upgrade(settings.database_url)
+    return settings
+
+
+@pytest.fixture
+def db(bot_settings: Settings) -> Iterator[Session]:
+    """A session on the bot's own database, for arranging data and checking what was stored."""
+    engine = make_engine(bot_settings.database_url)
+    with make_session_factory(engine)() as session:
+        yield session
+    engine.dispose()
+
+
+@pytest.fixture
+async def bot(bot_settings: Settings) -> AsyncIterator[object]:
+    """Run the bot as `run_polling` does: initialize, post_init, poll, start ... and back."""
+    app = build_application(bot_settings)
+    await app.initialize()
+    assert app.post_init is not None
+    await app.post_init(app)
+    assert app.updater is not None
+    await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    await app.start()
+    try:
+        yield app
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        assert app.post_shutdown is not None
+        await app.post_shutdown(app)
+        await app.shutdown()

@@ -1,0 +1,92 @@
+"""A person talks to the real bot through the fake Bot API server."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+from sqlalchemy.orm import Session
+
+from db import repositories as repo
+from services.importing import import_csv
+from services.ledger import UserDefaults, ensure_user
+from services.questions import QUESTIONS
+from services.synthetic import generate, to_csv_bytes
+from tests.fake_telegram import TOKEN, FakeTelegram
+
+ALICE, BOB = 1001, 2002
+
+
+async def reply(fake: FakeTelegram, user: int, text: str, *, message_id: int | None = None) -> str:
+    before = len(fake.sent(chat_id=user))
+    fake.send_text(user, text, message_id=message_id)
+    calls = await asyncio.to_thread(fake.wait_for, "sendMessage", chat_id=user, count=before + 1)
+    return str(calls[-1].params["text"])
+
+
+async def test_a_person_logs_spends_in_each_form_and_gets_the_verdict(
+    fake: FakeTelegram, bot, db: Session
+) -> None:  # type: ignore[no-untyped-def]
+    assert "Try: 250 dining upi" in await reply(fake, ALICE, "/start")
+    commands = fake.wait_for("setMyCommands")[0].params["commands"]
+    assert {c["command"] for c in commands} >= {"spend", "help", "ask", "top_leaks", "savings"}
+
+    plain = await reply(fake, ALICE, "250 dining upi")
+    assert "₹250 Dining Out · UPI" in plain and "score" in plain
+    leak = await reply(fake, ALICE, "/spend 120 swiggy gpay 9pm #festive")
+    assert "Leak: score" in leak and "impulsive context (festive)" in leak
+    income = await reply(fake, ALICE, "/income 50000 salary")
+    assert "₹50,000 Salary" in income and "Not scored" in income
+    assert "Did you mean Dining Out?" in await reply(fake, ALICE, "250 fod")
+    assert "Send an amount and a category" in await reply(fake, ALICE, "hello bot")
+    assert "&lt;b&gt;" in await reply(fake, ALICE, "99 coffee <b>bold</b>")  # notes are escaped HTML
+
+    recent = await reply(fake, ALICE, "/recent")
+    assert recent.count("#") == 4
+
+
+async def test_a_redelivered_message_is_stored_once(fake: FakeTelegram, bot, db: Session) -> None:  # type: ignore[no-untyped-def]
+    first = await reply(fake, ALICE, "300 groceries", message_id=77)
+    second = await reply(fake, ALICE, "300 groceries", message_id=77)
+    assert first == second
+    user = repo.get_user(db, ALICE)
+    assert user is not None and repo.count_entries(db, user.id) == 1
+
+
+async def test_questions_answer_from_the_persons_own_data_only(fake: FakeTelegram, bot, db: Session) -> None:  # type: ignore[no-untyped-def]
+    alice = ensure_user(session=db, telegram_id=ALICE, defaults=UserDefaults("Asia/Kolkata", "INR"))
+    import_csv(session=db, user=alice, data=to_csv_bytes(generate(months=14, seed=5)), file_name="a.csv")
+    db.commit()
+
+    top = await reply(fake, ALICE, "/top_categories")
+    assert "<pre>" in top and "transaction_count" in top and "is your most frequent expense" in top
+    assert "(2023)" in await reply(fake, ALICE, "/monthly 2023")
+    assert "Usage: /monthly YEAR" in await reply(fake, ALICE, "/monthly soon")
+    assert "a year</b> could stay in your pocket" in await reply(fake, ALICE, "/savings")
+    assert "Top leak contexts per month" in await reply(fake, ALICE, "/top_leaks")
+
+    assert "Nothing to show yet" in await reply(fake, BOB, "/top_categories")
+
+    await reply(fake, ALICE, "/ask")
+    keyboard = fake.sent(chat_id=ALICE)[-1].params["reply_markup"]["inline_keyboard"]
+    assert sum(len(row) for row in keyboard) == len(QUESTIONS)
+    before = len(fake.sent(chat_id=ALICE))
+    fake.press_button(ALICE, "ask:leak_time_blocks")
+    answer = await asyncio.to_thread(fake.wait_for, "sendMessage", chat_id=ALICE, count=before + 1)
+    assert "is your leakiest time" in answer[-1].params["text"]
+
+    fake.press_button(ALICE, "ask:'; DROP TABLE entries; --")
+    refusal = await asyncio.to_thread(fake.wait_for, "answerCallbackQuery", count=2)
+    assert refusal[-1].params.get("text") == "That button is not one of mine."
+
+
+@pytest.mark.parametrize("level", [logging.DEBUG])
+async def test_the_token_never_reaches_the_logs(
+    fake: FakeTelegram, bot, caplog: pytest.LogCaptureFixture, level: int
+) -> None:  # type: ignore[no-untyped-def]
+    caplog.set_level(level)
+    await reply(fake, ALICE, "/start")
+    await reply(fake, ALICE, "250 dining upi")
+    assert caplog.records, "expected the bot to log something at DEBUG"
+    assert not [r for r in caplog.records if TOKEN in r.getMessage()]

@@ -1,0 +1,293 @@
+"""A fake Telegram Bot API server on 127.0.0.1 for end-to-end tests.
+
+It speaks real HTTP to the real python-telegram-bot Application: getMe, deleteWebhook,
+long-polled getUpdates with offsets, sendMessage, editMessageText, answerCallbackQuery,
+setMyCommands, sendDocument/sendPhoto, getFile and file downloads. Tests push updates with
+`send_text` / `press_button` and wait for the bot's calls with `wait_for`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+TOKEN = "123456:TEST-token-never-logged"
+BOT_USER = {
+    "id": 123456,
+    "is_bot": True,
+    "first_name": "LeakBot",
+    "username": "leak_test_bot",
+    "can_join_groups": False,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+STRING_FIELDS = {
+    "text",
+    "caption",
+    "parse_mode",
+    "callback_query_id",
+    "file_id",
+    "url",
+    "secret_token",
+    "description",
+    "short_description",
+    "name",
+    "emoji",
+    "language_code",
+    "data",
+}
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)
+
+
+class FakeTelegram:
+    """The server and what it has seen."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.updates: list[dict[str, Any]] = []
+        self.files: dict[str, bytes] = {}
+        self.fail_next: dict[str, list[int]] = {}  # method -> HTTP statuses to answer first
+        self._cond = threading.Condition()
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1000)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    # --- lifecycle ---------------------------------------------------------------------
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/bot"
+
+    @property
+    def file_base_url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/file/bot"
+
+    def start(self) -> FakeTelegram:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        with self._cond:
+            self._cond.notify_all()
+        self._server.shutdown()
+        self._server.server_close()
+
+    # --- what tests send ---------------------------------------------------------------
+    def _push(self, update: dict[str, Any]) -> dict[str, Any]:
+        with self._cond:
+            update = {"update_id": next(self._update_ids), **update}
+            self.updates.append(update)
+            self._cond.notify_all()
+        return update
+
+    def message(
+        self,
+        user_id: int,
+        text: str | None = None,
+        *,
+        message_id: int | None = None,
+        document: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        msg: dict[str, Any] = {
+            "message_id": message_id or next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": user_id, "type": "private", "first_name": f"user{user_id}"},
+            "from": {"id": user_id, "is_bot": False, "first_name": f"user{user_id}"},
+        }
+        if text is not None:
+            msg["text"] = text
+            if text.startswith("/"):
+                msg["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        if document is not None:
+            msg["document"] = document
+        return msg
+
+    def send_text(self, user_id: int, text: str, *, message_id: int | None = None) -> dict[str, Any]:
+        return self._push({"message": self.message(user_id, text, message_id=message_id)})
+
+    def send_document(self, user_id: int, name: str, data: bytes, mime: str = "text/csv") -> dict[str, Any]:
+        file_id = f"file{len(self.files) + 1}"
+        self.files[file_id] = data
+        document = {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_name": name,
+            "mime_type": mime,
+            "file_size": len(data),
+        }
+        return self._push({"message": self.message(user_id, document=document)})
+
+    def press_button(self, user_id: int, data: str, message: dict[str, Any] | None = None) -> dict[str, Any]:
+        query = {
+            "id": f"cb{next(self._update_ids)}",
+            "chat_instance": "ci",
+            "data": data,
+            "from": {"id": user_id, "is_bot": False, "first_name": f"user{user_id}"},
+            "message": message or {**self.message(user_id, "Which question?"), "from": BOT_USER},
+        }
+        return self._push({"callback_query": query})
+
+    # --- what tests read ---------------------------------------------------------------
+    def sent(self, method: str = "sendMessage", chat_id: int | None = None) -> list[Call]:
+        with self._cond:
+            return [
+                c
+                for c in self.calls
+                if c.method == method and (chat_id is None or c.params.get("chat_id") == chat_id)
+            ]
+
+    def wait_for(
+        self,
+        method: str = "sendMessage",
+        *,
+        chat_id: int | None = None,
+        count: int = 1,
+        timeout: float = 10.0,
+    ) -> list[Call]:
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                found = [
+                    c
+                    for c in self.calls
+                    if c.method == method and (chat_id is None or c.params.get("chat_id") == chat_id)
+                ]
+                if len(found) >= count:
+                    return found
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(
+                        f"waited {timeout}s for {count} {method} calls, saw {len(found)}: "
+                        f"{[c.method for c in self.calls]}"
+                    )
+                self._cond.wait(remaining)
+
+    # --- the HTTP side -----------------------------------------------------------------
+    def _answer(self, method: str, params: dict[str, Any]) -> tuple[int, Any]:
+        failures = self.fail_next.get(method)
+        if failures:
+            status = failures.pop(0)
+            return status, ({"retry_after": 1} if status == 429 else None)
+        if method == "getMe":
+            return 200, BOT_USER
+        if method in ("deleteWebhook", "setMyCommands", "answerCallbackQuery", "setWebhook"):
+            return 200, True
+        if method == "getUpdates":
+            offset = int(params.get("offset") or 0)
+            deadline = time.monotonic() + min(float(params.get("timeout") or 0), 1.0)
+            with self._cond:
+                while True:
+                    pending = [u for u in self.updates if u["update_id"] >= offset]
+                    if pending or time.monotonic() >= deadline:
+                        return 200, pending
+                    self._cond.wait(max(deadline - time.monotonic(), 0.01))
+        if method in ("sendMessage", "editMessageText", "sendDocument", "sendPhoto"):
+            chat_id = params.get("chat_id")
+            message = {
+                "message_id": params.get("message_id") or next(self._message_ids),
+                "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private"},
+                "from": BOT_USER,
+                "text": params.get("text", ""),
+            }
+            if method == "sendDocument":
+                message["document"] = {"file_id": "sent", "file_unique_id": "sent", "file_name": "export.csv"}
+            return 200, message
+        if method == "getFile":
+            file_id = params["file_id"]
+            return 200, {
+                "file_id": file_id,
+                "file_unique_id": f"u{file_id}",
+                "file_size": len(self.files.get(file_id, b"")),
+                "file_path": f"documents/{file_id}",
+            }
+        return 400, None
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:  # keep test output quiet
+                pass
+
+            def do_GET(self) -> None:  # file downloads
+                path = urlparse(self.path).path
+                file_id = path.rsplit("/", 1)[-1]
+                data = fake.files.get(file_id)
+                self.send_response(200 if data is not None else 404)
+                self.end_headers()
+                self.wfile.write(data or b"")
+
+            def do_POST(self) -> None:
+                method = urlparse(self.path).path.rsplit("/", 1)[-1]
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length)
+                params = fake._parse(self.headers.get("Content-Type", ""), body)
+                status, result = fake._answer(method, params)
+                if method != "getUpdates":
+                    with fake._cond:
+                        fake.calls.append(Call(method, params))
+                        fake._cond.notify_all()
+                payload = (
+                    {"ok": True, "result": result}
+                    if status == 200
+                    else {
+                        "ok": False,
+                        "error_code": status,
+                        "description": f"fake error {status}",
+                        **({"parameters": result} if result else {}),
+                    }
+                )
+                data = json.dumps(payload).encode()
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the bot hung up (shutting down mid long-poll)
+
+        return Handler
+
+    @staticmethod
+    def _value(key: str, raw: str) -> Any:
+        if key in STRING_FIELDS:
+            return raw
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return raw
+
+    def _parse(self, content_type: str, body: bytes) -> dict[str, Any]:
+        if content_type.startswith("application/json"):
+            return json.loads(body or b"{}")
+        if content_type.startswith("multipart/form-data"):
+            message = BytesParser(policy=HTTP).parsebytes(
+                b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body
+            )
+            params: dict[str, Any] = {}
+            for part in message.iter_parts():
+                name = part.get_param("name", header="content-disposition")
+                payload = part.get_payload(decode=True) or b""
+                if part.get_filename():
+                    params[name] = {"filename": part.get_filename(), "data": payload}
+                else:
+                    params[name] = self._value(name, payload.decode())
+            return params
+        return {k: self._value(k, v[0]) for k, v in parse_qs(body.decode(), keep_blank_values=True).items()}
