@@ -10,6 +10,7 @@ import pandas as pd
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from db.base import utcnow
 from db.models import Entry, Import, User
 
 _IN_CHUNK = 500
@@ -88,6 +89,8 @@ def insert_entry_frame(session: Session, frame: pd.DataFrame) -> None:
     """
     if frame.empty:
         return
+    if "created_at" not in frame:
+        frame = frame.assign(created_at=utcnow())
     connection = session.connection()
     dialect = connection.dialect
     columns = list(frame.columns)

@@ -107,7 +107,6 @@ def import_csv(
     entries["source"] = "csv"
     entries["source_ref"] = refs
     entries["import_id"] = record.id
-    entries["created_at"] = record.created_at
     total = len(entries)
     for start in range(0, total, INSERT_CHUNK):
         repo.insert_entry_frame(session, entries.iloc[start : start + INSERT_CHUNK])
