@@ -81,3 +81,27 @@ def test_demo_works_offline(cli: CliRunner) -> None:
     out = run(cli, "demo")
     assert re.search(r"\d+ of \d+ expenses are leaks", out)
     assert "Top leak categories" in out and out.count("score ") == 3
+
+
+def test_ask_answers_in_table_csv_and_json(cli: CliRunner) -> None:
+    import json
+
+    run(cli, "generate", "--out", "d.csv", "--months", "14", "--seed", "8")
+    run(cli, "import", "d.csv", "--user", "9")
+    listing = run(cli, "ask", "--list")
+    assert len(listing.strip().splitlines()) == 14 and "/top_leaks" in listing
+
+    table = run(cli, "ask", "leak_time_blocks", "--user", "9")
+    assert "time_block  leak_count" in table and "is your leakiest time" in table
+
+    answer = json.loads(run(cli, "ask", "recurring_vs_one_off", "--user", "9", "--format", "json"))
+    assert answer["question"] == "recurring_vs_one_off"
+    assert answer["columns"] == ["is_recurring", "avg_spend"]
+    assert [row[0] for row in answer["rows"]] == [False, True]
+    assert all(isinstance(row[1], int | float) for row in answer["rows"])
+
+    csv_text = run(cli, "ask", "monthly_spend", "--user", "9", "--year", "2023", "--format", "csv")
+    assert csv_text.splitlines()[0] == "month,total_spend" and len(csv_text.splitlines()) == 13
+
+    assert "Nothing to show yet" in run(cli, "ask", "top_categories", "--user", "10")
+    assert "There is no question 'nope'" in run(cli, "ask", "nope", "--user", "9", code=1)

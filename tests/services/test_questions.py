@@ -166,3 +166,19 @@ def test_monthly_defaults_to_the_latest_year_with_expenses(session: Session, peo
 def test_an_unknown_question_names_the_real_ones(session: Session, people) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(NotFound, match="monthly_spend"):
         ask(session=session, user=people[0], question_id="nope")
+
+
+@pytest.mark.seed
+def test_the_sample_dataset_answers_every_question_like_pandas(session: Session, seed_csv: bytes) -> None:
+    user = make_user(session)
+    import_csv(session=session, user=user, data=seed_csv, file_name="seed.csv")
+    frame = repo.entries_frame(session, user.id)
+    for year in (2023, 2024):
+        expected = expected_answers(
+            frame, micro=user.micro_threshold_minor, salary_day=user.salary_day, year=year
+        )
+        for question in QUESTIONS:
+            result = ask(session=session, user=user, question_id=question.id, year=year)
+            assert list(result.rows) == expected[question.id], (year, question.id)
+    months_2023 = ask(session=session, user=user, question_id="monthly_spend", year=2023).rows
+    assert [m for m, _ in months_2023] == list(range(1, 13))
