@@ -16,9 +16,9 @@ from db import repositories as repo
 from db.migrate import upgrade
 from db.models import User
 from db.session import make_engine, make_session_factory, session_scope
-from services.entries import ScoringProfile, complete_entries
+from services.entries import ScoringProfile
 from services.questions import QUESTIONS, ask
-from services.synthetic import generate
+from services.synthetic import generate_entries
 
 PEOPLE = 1_000
 ENTRIES_EACH = 2_000
@@ -28,22 +28,8 @@ TARGET_P50_MS = 20.0
 
 
 def _ledger(seed: int) -> pd.DataFrame:
-    sample = generate(months=40, seed=seed).head(ENTRIES_EACH)
-    raw = pd.DataFrame(
-        {
-            "type": sample["type"],
-            "category": sample["category"],
-            "amount_minor": sample["value"] * 100,
-            "local_dt": pd.to_datetime(sample["Date"], format="%d-%m-%Y") + pd.Timedelta(hours=12),
-            "is_necessary": sample["Is_Necessary"] == "Yes",
-            "payment_mode": sample["payment_mode"],
-            "is_recurring": sample["is_recurring"] == "Yes",
-            "context": sample["context"],
-            "time_block": sample["time_block"],
-            "day_type": sample["day_type"],
-        }
-    )
-    return complete_entries(raw, profile=ScoringProfile("Asia/Kolkata", 30_000, 5))
+    profile = ScoringProfile("Asia/Kolkata", 30_000, 5)
+    return generate_entries(months=40, seed=seed, profile=profile).head(ENTRIES_EACH)
 
 
 def build(url: str) -> None:

@@ -14,6 +14,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from services.entries import ScoringProfile, complete_entries
+from services.timing import BLOCK_REPRESENTATIVE_HOUR
+
 SAMPLE_COLUMNS = (
     "Id",
     "Date",
@@ -246,3 +249,24 @@ def generate(
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     """Render a generated ledger as CSV bytes."""
     return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def generate_entries(*, months: int, seed: int, profile: ScoringProfile) -> pd.DataFrame:
+    """A generated ledger already completed and scored (what an import of it would store)."""
+    sample = generate(months=months, seed=seed)
+    raw = pd.DataFrame(
+        {
+            "type": sample["type"],
+            "category": sample["category"],
+            "amount_minor": sample["value"].astype(np.int64) * 100,
+            "local_dt": pd.to_datetime(sample["Date"], format="%d-%m-%Y")
+            + pd.to_timedelta(sample["time_block"].map(BLOCK_REPRESENTATIVE_HOUR), unit="h"),
+            "is_necessary": sample["Is_Necessary"] == "Yes",
+            "payment_mode": sample["payment_mode"],
+            "is_recurring": sample["is_recurring"] == "Yes",
+            "context": sample["context"],
+            "time_block": sample["time_block"],
+            "day_type": sample["day_type"],
+        }
+    )
+    return complete_entries(raw, profile=profile)

@@ -3,33 +3,19 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from services.entries import ScoringProfile, complete_entries
+from services.entries import ScoringProfile
 from services.features import (
     FEATURE_COLUMNS,
     compute_features,
     features_for_entry,
     salary_week_mask,
 )
-from services.synthetic import generate
+from services.synthetic import generate_entries
 
 
 def history(months: int = 6, seed: int = 11) -> pd.DataFrame:
-    sample = generate(months=months, seed=seed)
-    sample = sample[sample["type"] == "expense"].reset_index(drop=True)
-    raw = pd.DataFrame(
-        {
-            "type": sample["type"],
-            "category": sample["category"],
-            "amount_minor": sample["value"] * 100,
-            "local_dt": pd.to_datetime(sample["Date"], format="%d-%m-%Y") + pd.Timedelta(hours=12),
-            "is_necessary": sample["Is_Necessary"] == "Yes",
-            "is_recurring": sample["is_recurring"] == "Yes",
-            "context": sample["context"],
-            "time_block": sample["time_block"],
-            "day_type": sample["day_type"],
-        }
-    )
-    entries = complete_entries(raw, profile=ScoringProfile("Asia/Kolkata", 30_000, 5))
+    entries = generate_entries(months=months, seed=seed, profile=ScoringProfile("Asia/Kolkata", 30_000, 5))
+    entries = entries[entries["type"] == "expense"].reset_index(drop=True)
     entries["entry_id"] = range(1, len(entries) + 1)
     return entries
 
