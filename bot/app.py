@@ -1,225 +1,88 @@
-"""Build the Telegram Application from settings; handlers stay thin (parse, call a service, reply)."""
+"""Build the Telegram Application from settings: the one factory `leakbot run` and the tests use."""
 
 from __future__ import annotations
 
-import html
 import logging
-from dataclasses import dataclass
-from datetime import UTC, datetime
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
 from telegram import BotCommand, Update
-from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
     ApplicationBuilder,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
-from bot import render
-from db.models import User
-from db.session import make_engine, make_session_factory, session_scope
-from services import ledger, questions
+from bot import account, entries, questions, uploads
+from bot.request import RetryingRequest
+from bot.runtime import Runtime, runtime
+from db.session import make_engine, make_session_factory
+from services import questions as question_service
 from services.config import Settings
-from services.errors import LeakBotError
-from services.parsing import looks_like_entry
 
 log = logging.getLogger(__name__)
-
-HELP = """\
-<b>LeakBot</b> finds the small spends that add up.
-/spend 250 dining upi — log an expense (or just send <code>250 dining upi</code>)
-/income 50000 salary — log income
-/save 2000 mutual fund — log savings
-/recent — your last entries with their verdicts
-/ask — the fourteen questions as buttons, or directly:
-/monthly [year] · /nonessential [year] · /top_categories · /micro_modes · /recurring
-/weekdays · /leak_times · /leak_contexts · /savings · /salary_week · /risky_channels
-/top_leaks · /salary_jumps · /leak_rate
-/help — this list"""
+CONCURRENT_UPDATES = 16
 COMMANDS = [
     BotCommand("spend", "Log an expense: /spend 250 dining upi"),
     BotCommand("income", "Log income: /income 50000 salary"),
     BotCommand("save", "Log savings: /save 2000 mutual fund"),
-    BotCommand("recent", "Your last entries"),
+    BotCommand("recent", "Your last entries: /recent 10"),
+    BotCommand("undo", "Remove the last entry"),
+    BotCommand("delete", "Remove an entry: /delete 42"),
+    BotCommand("edit", "Change an entry: /edit 42 amount 300"),
+    BotCommand("export", "Your data as CSV"),
+    BotCommand("settings", "Show or change settings"),
+    BotCommand("budget", "Monthly limits: /budget dining 3000"),
     BotCommand("ask", "Ask a question about your spending"),
-    *(BotCommand(q.command, q.title) for q in questions.QUESTIONS),
+    *(BotCommand(q.command, q.title) for q in question_service.QUESTIONS),
+    BotCommand("forget", "Delete everything about you"),
     BotCommand("help", "What I can do"),
 ]
 
 
-@dataclass
-class Runtime:
-    """What handlers share: built in post_init, released in post_shutdown."""
-
-    settings: Settings
-    engine: Engine | None = None
-    sessions: sessionmaker[Session] | None = None
-
-
-def runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
-    return context.application.bot_data["runtime"]  # type: ignore[no-any-return]
-
-
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Register the person and greet them."""
+async def only_allowed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """With ALLOWED_USER_IDS set, answer anyone else once, politely, and store nothing."""
     rt = runtime(context)
-    assert update.effective_user and update.effective_chat and update.effective_message and rt.sessions
-    with session_scope(rt.sessions) as session:
-        ledger.ensure_user(
-            session=session,
-            telegram_id=update.effective_user.id,
-            chat_id=update.effective_chat.id,
-            defaults=ledger.UserDefaults(rt.settings.default_timezone, rt.settings.default_currency),
+    allowed = rt.settings.allowed_user_ids
+    sender = update.effective_user
+    if not allowed or (sender is not None and sender.id in allowed):
+        return
+    if update.callback_query is not None:
+        await update.callback_query.answer("This LeakBot is private.")
+    elif sender is not None and sender.id not in rt.refused and update.effective_message is not None:
+        rt.refused.add(sender.id)
+        await update.effective_message.reply_text(
+            "Sorry, this LeakBot is private. You can run your own: it is open source."
         )
-    await update.effective_message.reply_text(
-        "Hi! Tell me what you spend and I'll point out the leaks.\n"
-        "Try: 250 dining upi · /income 50000 salary · 120 swiggy gpay 9pm"
-    )
+    raise ApplicationHandlerStop
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """List the commands."""
-    assert update.effective_message
-    await update.effective_message.reply_text(HELP, parse_mode=ParseMode.HTML)
-
-
-async def log_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log an entry from /spend, /income, /save or a plain message that starts with an amount."""
-    rt = runtime(context)
-    message, user, chat = update.effective_message, update.effective_user, update.effective_chat
-    assert message and user and chat and rt.sessions
-    text = message.text or ""
-    if not text.startswith("/") and not looks_like_entry(text):
-        await message.reply_text(
-            "Send an amount and a category, e.g. 250 dining upi. /help lists everything."
-        )
-        return
-    try:
-        with session_scope(rt.sessions) as session:
-            owner = ledger.ensure_user(
-                session=session,
-                telegram_id=user.id,
-                chat_id=chat.id,
-                defaults=ledger.UserDefaults(rt.settings.default_timezone, rt.settings.default_currency),
-            )
-            logged = ledger.log_text(
-                session=session,
-                user=owner,
-                text=text,
-                now=message.date.astimezone(UTC) if message.date else datetime.now(UTC),
-                source_ref=f"chat:{chat.id}:{message.message_id}",
-            )
-    except LeakBotError as exc:
-        await message.reply_text(str(exc))
-        return
-    await message.reply_text(render_entry(logged.entry), parse_mode=ParseMode.HTML)
-
-
-async def recent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Show the person's last entries."""
-    rt = runtime(context)
-    message, user = update.effective_message, update.effective_user
-    assert message and user and rt.sessions
-    with session_scope(rt.sessions) as session:
-        owner = ledger.find_user(session=session, telegram_id=user.id)
-        rows = ledger.recent(session=session, user=owner, limit=10) if owner else []
-    if not rows:
-        await message.reply_text("Nothing logged yet. Try: 250 dining upi")
-        return
-    await message.reply_text("\n".join(render_entry(e, short=True) for e in rows), parse_mode=ParseMode.HTML)
-
-
-def render_entry(e: ledger.EntryView, *, short: bool = False) -> str:
-    """One entry as HTML: amount, category, mode, when, and the verdict."""
-    head = f"{html.escape(e.amount)} {html.escape(e.category)} · {html.escape(e.payment_mode)}"
-    when = f"{e.local_date:%d %b} {e.local_time} ({e.time_block.lower()})"
-    if short:
-        return f"#{e.id} {head} · {when} · {html.escape(e.verdict)}"
-    note = f"\n<i>{html.escape(e.note)}</i>" if e.note else ""
-    return f"<b>{head}</b>\n{when}{note}\n{html.escape(e.verdict)}"
-
-
-def _owner(session: Session, rt: Runtime, update: Update) -> User:
-    user, chat = update.effective_user, update.effective_chat
-    assert user is not None
-    return ledger.ensure_user(
-        session=session,
-        telegram_id=user.id,
-        chat_id=chat.id if chat else None,
-        defaults=ledger.UserDefaults(rt.settings.default_timezone, rt.settings.default_currency),
-    )
-
-
-def answer_question(rt: Runtime, update: Update, question_id: str, year: int | None) -> str:
-    """Ask one question for the person behind update and render the reply."""
-    assert rt.sessions
-    with session_scope(rt.sessions) as session:
-        owner = _owner(session, rt, update)
-        result = questions.ask(session=session, user=owner, question_id=question_id, year=year)
-        reply = render.answer_html(result)
-        if not result.rows:
-            return reply
-        if question_id == "top_leak_contexts_by_month":
-            today = ledger.local_datetime(datetime.now(UTC), owner.timezone).date()
-            leaks = questions.largest_leaks(session=session, user=owner, year=today.year, month=today.month)
-            reply += "\n" + render.largest_leaks_html(leaks, today)
-        if question_id == "potential_savings":
-            reply += "\n" + render.savings_total_html(result)
-    return reply
-
-
-async def question_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Answer the business question this command names (/monthly, /top_leaks, ...)."""
+async def unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer commands and messages nobody else took with a short hint."""
     message = update.effective_message
-    assert message and message.text
-    command = message.text.split()[0].lstrip("/").split("@", 1)[0].lower()
-    question = questions.QUESTIONS_BY_COMMAND[command]
-    year: int | None = None
-    if context.args:
-        if not question.by_year or len(context.args) > 1 or not context.args[0].isdigit():
-            usage = f"/{command} YEAR, e.g. /{command} 2024" if question.by_year else f"/{command}"
-            await message.reply_text(f"Usage: {usage}")
-            return
-        year = int(context.args[0])
-    try:
-        reply = answer_question(runtime(context), update, question.id, year)
-    except LeakBotError as exc:
-        await message.reply_text(str(exc))
+    if message is None:
         return
-    await message.reply_text(reply, parse_mode=ParseMode.HTML)
-
-
-async def ask_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Offer every question as a button."""
-    assert update.effective_message
-    await update.effective_message.reply_text("Which question?", reply_markup=render.questions_keyboard())
-
-
-async def ask_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Answer the question whose button was pressed; refuse forged buttons."""
-    query = update.callback_query
-    assert query is not None
-    question_id = render.question_from_callback(query.data)
-    if question_id is None:
-        await query.answer("That button is not one of mine.", show_alert=False)
-        return
-    await query.answer()
-    reply = answer_question(runtime(context), update, question_id, None)
-    if query.message is not None:
-        await context.bot.send_message(query.message.chat.id, reply, parse_mode=ParseMode.HTML)
+    if message.text and message.text.startswith("/"):
+        command = message.text.split()[0]
+        await message.reply_text(f"I don't know {command}. /help lists what I can do.")
+    else:
+        await message.reply_text("Send an amount and a category (250 dining upi), a CSV file, or /help.")
 
 
 async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the failure and apologise without details."""
     log.error("update failed", exc_info=context.error)
-    if isinstance(update, Update) and update.effective_message:
-        await update.effective_message.reply_text("Sorry, something went wrong on my side. Please try again.")
+    if isinstance(update, Update):
+        if update.callback_query is not None:
+            await update.callback_query.answer("Sorry, that failed on my side.")
+        elif update.effective_message is not None:
+            await update.effective_message.reply_text(
+                "Sorry, something went wrong on my side. Please try again."
+            )
 
 
 async def post_init(application: Application) -> None:  # type: ignore[type-arg]
@@ -236,7 +99,7 @@ async def post_shutdown(application: Application) -> None:  # type: ignore[type-
 
 
 def build_application(settings: Settings) -> Application:  # type: ignore[type-arg]
-    """The one factory for the bot: `leakbot run` and the tests both use it."""
+    """Wire every handler; services run off the event loop, updates are handled concurrently."""
     assert settings.telegram_bot_token is not None
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -246,23 +109,43 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_file_base_url)
+        .request(RetryingRequest(connection_pool_size=CONCURRENT_UPDATES + 4))
+        .get_updates_request(RetryingRequest())
+        .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
     )
     application.bot_data["runtime"] = Runtime(settings=settings)
-    allowed = (
-        filters.User(user_id=list(settings.allowed_user_ids)) if settings.allowed_user_ids else filters.ALL
-    )
-    application.add_handler(CommandHandler("start", start, filters=allowed))
-    application.add_handler(CommandHandler("help", help_command, filters=allowed))
-    application.add_handler(CommandHandler(["spend", "income", "save"], log_message, filters=allowed))
-    application.add_handler(CommandHandler("recent", recent, filters=allowed))
-    application.add_handler(
-        CommandHandler(list(questions.QUESTIONS_BY_COMMAND), question_command, filters=allowed)
-    )
-    application.add_handler(CommandHandler("ask", ask_menu, filters=allowed))
-    application.add_handler(CallbackQueryHandler(ask_button, pattern=r"^ask:"))
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & allowed, log_message))
+    application.add_handler(TypeHandler(Update, only_allowed), group=-1)
+    add = application.add_handler
+    add(CommandHandler("start", entries.start))
+    add(CommandHandler("help", entries.help_command))
+    add(CommandHandler(["spend", "income", "save"], entries.log_message))
+    add(CommandHandler("recent", entries.recent))
+    add(CommandHandler("undo", entries.undo))
+    add(CommandHandler("delete", entries.delete))
+    add(CommandHandler("edit", entries.edit))
+    add(CommandHandler("export", uploads.export))
+    add(CommandHandler("settings", account.settings))
+    add(CommandHandler("budget", account.budget))
+    add(CommandHandler("forget", account.forget))
+    add(CommandHandler(list(question_service.QUESTIONS_BY_COMMAND), questions.question_command))
+    add(CommandHandler("ask", questions.ask_menu))
+    add(CallbackQueryHandler(questions.ask_button, pattern=r"^ask:"))
+    add(CallbackQueryHandler(entries.entry_button, pattern=r"^[uvcs]:"))
+    add(CallbackQueryHandler(uploads.import_button, pattern=r"^(rv|mg|kp):"))
+    add(CallbackQueryHandler(account.forget_button, pattern=r"^fg:"))
+    add(CallbackQueryHandler(_forged))
+    add(MessageHandler(filters.Document.ALL, uploads.upload))
+    add(MessageHandler(filters.LOCATION, account.location))
+    add(MessageHandler(filters.TEXT & ~filters.COMMAND, entries.log_message))
+    add(MessageHandler(filters.ALL, unknown))
     application.add_error_handler(error_handler)
     return application
+
+
+async def _forged(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Any button data we did not make."""
+    assert update.callback_query is not None
+    await update.callback_query.answer("That button is not one of mine.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 import tempfile
@@ -10,6 +11,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlparse
 
 import typer
 from sqlalchemy.orm import Session
@@ -38,8 +40,29 @@ environment or in a .env file next to the Makefile: TELEGRAM_BOT_TOKEN=123456:AB
 UserOption = Annotated[int, typer.Option("--user", help="The person's Telegram user id.")]
 
 
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line (LOG_FORMAT=json)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": self.formatTime(record),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
 def configure_logging(settings: Settings) -> None:
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(
+        JsonFormatter()
+        if settings.log_format == "json"
+        else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    )
+    logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
@@ -278,8 +301,14 @@ def demo(
 
 
 @app.command("run")
-def run() -> None:
-    """Run the Telegram bot (long polling)."""
+def run(
+    webhook_url: Annotated[
+        str | None, typer.Option(help="Public HTTPS URL Telegram posts updates to.")
+    ] = None,
+    port: Annotated[int, typer.Option(help="Port to listen on in webhook mode.")] = 8443,
+    listen: Annotated[str, typer.Option(help="Address to listen on in webhook mode.")] = "0.0.0.0",
+) -> None:
+    """Run the Telegram bot: long polling, or webhooks with --webhook-url."""
     settings = get_settings()
     configure_logging(settings)
     if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
@@ -288,7 +317,19 @@ def run() -> None:
     upgrade(settings.database_url)
     from bot.app import build_application
 
-    build_application(settings).run_polling()
+    application = build_application(settings)
+    if webhook_url is None:
+        application.run_polling(allowed_updates=["message", "callback_query"])
+        return
+    path = urlparse(webhook_url).path.strip("/") or "telegram"
+    application.run_webhook(
+        listen=listen,
+        port=port,
+        url_path=path,
+        webhook_url=webhook_url,
+        secret_token=settings.webhook_secret_value(),
+        allowed_updates=["message", "callback_query"],
+    )
 
 
 def main() -> None:

@@ -6,13 +6,20 @@ import csv
 import html
 import io
 import json
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot import callbacks
+from services.budgets import BudgetUsage
+from services.catalog import EntryType, categories_of
+from services.importing import ImportSummary
+from services.ledger import EntryView
 from services.money import format_money, to_minor
+from services.preferences import PreferencesView
 from services.questions import QUESTIONS, QUESTIONS_BY_ID, LeakLine, QuestionResult, insight
 
 EMPTY_HINT = "Nothing to show yet. Log a few spends (e.g. 250 dining upi) or upload a CSV, then ask again."
@@ -118,3 +125,120 @@ def question_from_callback(data: str | None) -> str | None:
         return None
     question_id = data.removeprefix(CALLBACK_PREFIX)
     return question_id if question_id in QUESTIONS_BY_ID else None
+
+
+# --- entries ----------------------------------------------------------------------------
+
+
+def entry_html(e: EntryView, *, extra: Sequence[str] = ()) -> str:
+    """One logged entry: amount, category, mode, when, note, verdict, then any extra lines."""
+    head = f"{html.escape(e.amount)} {html.escape(e.category)} · {html.escape(e.payment_mode)}"
+    when = f"{e.local_date:%d %b %Y} {e.local_time} ({e.time_block.lower()})"
+    lines = [f"<b>{head}</b>", when]
+    if e.note:
+        lines.append(f"<i>{html.escape(e.note)}</i>")
+    lines.append(html.escape(e.verdict))
+    if e.user_verdict is not None:
+        lines.append("Your call: " + ("a leak" if e.user_verdict else "not a leak"))
+    lines += [html.escape(x) for x in extra]
+    return "\n".join(lines)
+
+
+def entry_line(e: EntryView) -> str:
+    """A short line for /recent."""
+    verdict = e.verdict.split(" (")[0]
+    return (
+        f"<code>#{e.id}</code> {e.local_date:%d %b} {e.local_time} {html.escape(e.amount)} "
+        f"{html.escape(e.category)} · {html.escape(verdict)}"
+    )
+
+
+def entry_keyboard(entry_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("Undo", callback_data=callbacks.encode("u", entry_id)),
+                InlineKeyboardButton("Not a leak", callback_data=callbacks.encode("v", entry_id, 0)),
+                InlineKeyboardButton("Leak", callback_data=callbacks.encode("v", entry_id, 1)),
+            ],
+            [InlineKeyboardButton("Change category", callback_data=callbacks.encode("c", entry_id))],
+        ]
+    )
+
+
+def category_keyboard(entry_id: int, kind: EntryType) -> InlineKeyboardMarkup:
+    names = [c.name for c in categories_of(kind)]
+    buttons = [
+        InlineKeyboardButton(n, callback_data=callbacks.encode("s", entry_id, i)) for i, n in enumerate(names)
+    ]
+    return InlineKeyboardMarkup([buttons[i : i + 3] for i in range(0, len(buttons), 3)])
+
+
+# --- imports ----------------------------------------------------------------------------
+
+
+def import_summary_html(summary: ImportSummary, *, shown_errors: int = 5) -> str:
+    lines = [
+        f"<b>Imported {html.escape(summary.file_name)}</b> ({html.escape(summary.layout)})",
+        f"{summary.imported:,} imported · {summary.duplicates:,} duplicates · {summary.rejected:,} rejected",
+    ]
+    for error in summary.errors[:shown_errors]:
+        lines.append(html.escape(error))
+    if summary.rejected > shown_errors:
+        lines.append(f"… and {summary.rejected - shown_errors:,} more rejected lines")
+    return "\n".join(lines)
+
+
+def revert_keyboard(import_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton("Revert this import", callback_data=callbacks.encode("rv", import_id))]]
+    )
+
+
+def duplicate_html(chat: EntryView, imported: EntryView) -> str:
+    return (
+        "<b>Possible duplicate</b>\n"
+        f"You logged: {html.escape(chat.amount)} {html.escape(chat.category)} on {chat.local_date:%d %b}\n"
+        f"Statement: {html.escape(imported.amount)} {html.escape(imported.category)} on "
+        f"{imported.local_date:%d %b} <i>{html.escape(imported.note[:60])}</i>"
+    )
+
+
+def duplicate_keyboard(chat_id: int, imported_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("Merge", callback_data=callbacks.encode("mg", chat_id, imported_id)),
+                InlineKeyboardButton("Keep both", callback_data=callbacks.encode("kp", chat_id, imported_id)),
+            ]
+        ]
+    )
+
+
+# --- account ----------------------------------------------------------------------------
+
+
+def preferences_html(p: PreferencesView) -> str:
+    return (
+        "<b>Your settings</b>\n"
+        f"timezone: {html.escape(p.timezone)}\ncurrency: {html.escape(p.currency)}\n"
+        f"micro: {html.escape(p.micro)} (spends below this are micro)\n"
+        f"leak_threshold: {p.leak_threshold} (score that makes a leak)\nsalary_day: {p.salary_day}\n"
+        "Change one with /settings NAME VALUE, e.g. /settings micro 200"
+    )
+
+
+def budgets_html(rows: Sequence[BudgetUsage]) -> str:
+    if not rows:
+        return "No budgets yet. Set one: /budget dining 3000 or /budget leaks 2000"
+    lines = [
+        f"{html.escape(r.label)}: {html.escape(r.used)} of {html.escape(r.limit)} ({r.percent}%)"
+        for r in rows
+    ]
+    return "<b>Budgets this month</b>\n" + "\n".join(lines)
+
+
+def forget_keyboard(telegram_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton("Yes, delete everything", callback_data=callbacks.encode("fg", telegram_id))]]
+    )

@@ -117,3 +117,40 @@ class Entry(Base):
         CheckConstraint(_in("source", ENTRY_SOURCES), name="source"),
         CheckConstraint("amount_minor > 0", name="amount_positive"),
     )
+
+
+LEAKS_BUDGET = "__leaks__"  # the budget on the month's leak total
+
+
+class Budget(Base):
+    """A monthly spending limit on one category, or on the month's leaks."""
+
+    __tablename__ = "budgets"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    category: Mapped[str] = mapped_column(String(64))
+    limit_minor: Mapped[int] = mapped_column(MinorUnits)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "category"),
+        CheckConstraint("limit_minor > 0", name="limit_positive"),
+    )
+
+
+class BudgetAlert(Base):
+    """An alert already sent: one per budget, month and level (80 or 100 percent)."""
+
+    __tablename__ = "budget_alerts"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    budget_id: Mapped[int] = mapped_column(ForeignKey("budgets.id", ondelete="CASCADE"))
+    month: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    level: Mapped[int] = mapped_column(SmallInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("budget_id", "month", "level"),
+        CheckConstraint("level IN (80, 100)", name="level"),
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
@@ -26,6 +27,8 @@ class Settings(BaseSettings):
     default_currency: str = "INR"
     allowed_user_ids: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
     log_level: str = "INFO"
+    log_format: str = "text"
+    webhook_secret: SecretStr | None = None
 
     @field_validator("allowed_user_ids", mode="before")
     @classmethod
@@ -64,6 +67,22 @@ class Settings(BaseSettings):
         if value not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
         return value
+
+    @field_validator("log_format")
+    @classmethod
+    def _log_format(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in {"text", "json"}:
+            raise ValueError("LOG_FORMAT must be text or json")
+        return value
+
+    def webhook_secret_value(self) -> str:
+        """The secret Telegram must send with every webhook call (derived from the token if unset)."""
+        if self.webhook_secret is not None and self.webhook_secret.get_secret_value():
+            return self.webhook_secret.get_secret_value()
+        assert self.telegram_bot_token is not None
+        digest = hashlib.sha256(b"leakbot-webhook:" + self.telegram_bot_token.get_secret_value().encode())
+        return digest.hexdigest()[:48]
 
 
 @lru_cache(maxsize=1)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db import repositories as repo
-from db.models import User
-from services.money import format_money
+from db.models import Entry, User
+from services.money import exponent, format_money
 from services.scoring import reasons
 
 
@@ -74,4 +76,32 @@ def leak_overview(*, session: Session, user: User, top: int = 3) -> LeakOverview
             )
             for r in examples.itertuples()
         ),
+    )
+
+
+def pace_line(*, session: Session, user: User, entry: Entry) -> str | None:
+    """For a leak: `₹120 dining out, 22 times this month: about ₹31,700 a year at this pace`.
+
+    The yearly figure is this month's total for the category so far, times twelve, rounded
+    to a hundred.
+    """
+    if not entry.is_leak:
+        return None
+    start = entry.local_date.replace(day=1)
+    end = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
+    count, total = session.execute(
+        select(func.count(), func.coalesce(func.sum(Entry.amount_minor), 0)).where(
+            Entry.user_id == user.id,
+            Entry.type == "expense",
+            Entry.category == entry.category,
+            Entry.local_date >= start,
+            Entry.local_date < end,
+        )
+    ).one()
+    hundred = 100 * 10 ** exponent(user.currency)
+    yearly = (int(total) * 12 + hundred // 2) // hundred * hundred
+    times = "once" if count == 1 else f"{count} times"
+    return (
+        f"{format_money(entry.amount_minor, user.currency)} {entry.category.lower()}, {times} this month: "
+        f"about {format_money(yearly, user.currency)} a year at this pace"
     )

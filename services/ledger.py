@@ -48,6 +48,7 @@ class EntryView:
     is_leak: bool | None
     reasons: tuple[str, ...]
     verdict: str
+    user_verdict: bool | None = None  # the person's own call, from the Leak / Not a leak buttons
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +161,7 @@ def view_entry(entry: Entry, user: User) -> EntryView:
             time_block=entry.time_block,
             context=entry.context,
         ),
+        user_verdict=entry.user_verdict,
     )
 
 
@@ -172,3 +174,8 @@ def log_text(*, session: Session, user: User, text: str, now: datetime, source_r
     """Parse a message in the person's own time zone and currency, then log it (once per source_ref)."""
     parsed = parse_entry(text, today=local_datetime(now, user.timezone).date(), currency=user.currency)
     return log_entry(session=session, user=user, parsed=parsed, now=now, source_ref=source_ref)
+
+
+def forget(*, session: Session, user: User) -> None:
+    """Delete the person and everything about them (entries, imports, budgets cascade)."""
+    session.delete(user)

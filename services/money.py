@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from services.errors import ParseError
 
@@ -76,10 +76,39 @@ def from_minor(minor: int, currency: str) -> Decimal:
     return Decimal(minor).scaleb(-exponent(currency))
 
 
+_OPERATORS = re.compile(r"([+*×x])|(?<=\d)-(?=\d)")
+MAX_TERMS = 20
+
+
+def _terms(text: str) -> list[str]:
+    """Split `120+80*2` into ['120', '+', '80', '*', '2'] (operators: + - * x ×)."""
+    parts: list[str] = []
+    last = 0
+    for match in _OPERATORS.finditer(text):
+        parts += [text[last : match.start()], match.group(0)]
+        last = match.end()
+    parts.append(text[last:])
+    return parts
+
+
 def looks_like_amount(token: str) -> bool:
-    """Tell whether a token reads as an amount (cheap check used to route plain messages)."""
+    """Tell whether a token reads as an amount or a sum of amounts (`250`, `₹1.2k`, `120+80`)."""
     token = _CURRENCY_PREFIX.sub("", token.strip())
-    return bool(_NUMBER.match(token)) and any(ch.isdigit() for ch in token)
+    terms = _terms(token)
+    return (
+        len(terms) <= 2 * MAX_TERMS
+        and all(_NUMBER.match(t) for t in terms[::2])
+        and any(ch.isdigit() for ch in token)
+    )
+
+
+def _number(term: str, raw: str) -> Decimal:
+    match = _NUMBER.match(term)
+    if not match:
+        raise ParseError(f"{raw!r} is not an amount. Try 250, ₹1,250.50, 1.2k or 120+80.")
+    value = Decimal(match["num"].replace(",", ""))
+    suffix = (match["suffix"] or "").lower()
+    return value * _SUFFIX[suffix] if suffix else value
 
 
 def parse_amount(token: str, currency: str) -> int:
@@ -87,20 +116,23 @@ def parse_amount(token: str, currency: str) -> int:
     raw = token.strip()
     if raw.startswith("-") or raw.startswith("−"):
         raise ParseError("Amounts must be positive: log money you spent, received or saved.")
-    text = _CURRENCY_PREFIX.sub("", raw)
-    match = _NUMBER.match(text)
-    if not match:
-        raise ParseError(f"{raw!r} is not an amount. Try 250, ₹1,250.50 or 1.2k.")
-    try:
-        value = Decimal(match["num"].replace(",", ""))
-    except InvalidOperation as exc:  # pragma: no cover - the regex admits only digits
-        raise ParseError(f"{raw!r} is not an amount.") from exc
-    suffix = (match["suffix"] or "").lower()
-    if suffix:
-        value = (value * _SUFFIX[suffix]).quantize(
-            Decimal(1).scaleb(-exponent(currency)), rounding=ROUND_HALF_UP
-        )
-    return check_amount(to_minor(value, currency), currency)
+    terms = _terms(_CURRENCY_PREFIX.sub("", raw))
+    if len(terms) > 2 * MAX_TERMS:
+        raise ParseError(f"That sum has more than {MAX_TERMS} terms.")
+    # Multiplication first, then addition and subtraction, left to right.
+    sums: list[Decimal] = [_number(terms[0], raw)]
+    signs: list[int] = [1]
+    for op, term in zip(terms[1::2], terms[2::2], strict=True):
+        value = _number(term, raw)
+        if op in "*x×":
+            sums[-1] *= value
+        else:
+            sums.append(value)
+            signs.append(1 if op == "+" else -1)
+    total = sum((s * v for s, v in zip(signs, sums, strict=True)), Decimal(0))
+    if any(_NUMBER.match(t)["suffix"] for t in terms[::2]):  # type: ignore[index]
+        total = total.quantize(Decimal(1).scaleb(-exponent(currency)), rounding=ROUND_HALF_UP)
+    return check_amount(to_minor(total, currency), currency)
 
 
 def check_amount(minor: int, currency: str) -> int:

@@ -110,7 +110,7 @@ def looks_like_entry(text: str) -> bool:
     return looks_like_amount(tokens[0])
 
 
-def _parse_time(token: str, next_token: str | None) -> tuple[time, bool] | None:
+def parse_time_word(token: str, next_token: str | None) -> tuple[time, bool] | None:
     """Return (time, consumed_next) for `8pm`, `8:30pm`, `20:15`, `8 pm`, or None."""
     word = token.casefold()
     if word in ("noon", "midday"):
@@ -136,7 +136,7 @@ def _parse_time(token: str, next_token: str | None) -> tuple[time, bool] | None:
     return time(hour, minute), consumed
 
 
-def _parse_date(token: str, today: date) -> date | None:
+def parse_date_word(token: str, today: date) -> date | None:
     word = token.casefold()
     if word == "today":
         return today
@@ -203,9 +203,9 @@ def parse_entry(
             fields["is_necessary"] = NECESSARY_WORDS[word]
         elif word in RECURRING_WORDS:
             fields["is_recurring"] = RECURRING_WORDS[word]
-        elif (day := _parse_date(word, today)) is not None:
+        elif (day := parse_date_word(word, today)) is not None:
             fields["on_date"] = day
-        elif (clock := _parse_time(token, nxt)) is not None:
+        elif (clock := parse_time_word(token, nxt)) is not None:
             fields["at_time"], consumed = clock
             i += int(consumed)
         elif category is None and word in aliases:

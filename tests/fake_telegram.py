@@ -196,7 +196,13 @@ class FakeTelegram:
                     if pending or time.monotonic() >= deadline:
                         return 200, pending
                     self._cond.wait(max(deadline - time.monotonic(), 0.01))
-        if method in ("sendMessage", "editMessageText", "sendDocument", "sendPhoto"):
+        if method in (
+            "sendMessage",
+            "editMessageText",
+            "editMessageReplyMarkup",
+            "sendDocument",
+            "sendPhoto",
+        ):
             chat_id = params.get("chat_id")
             message = {
                 "message_id": params.get("message_id") or next(self._message_ids),

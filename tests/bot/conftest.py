@@ -4,10 +4,12 @@ fake Bot API server on 127.0.0.1, with a fresh SQLite database per test."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session
+from telegram.ext import Application
 
 from bot.app import build_application
 from db.migrate import upgrade
@@ -45,15 +47,23 @@ def db(bot_settings: Settings) -> Iterator[Session]:
     engine.dispose()
 
 
-@pytest.fixture
-async def bot(bot_settings: Settings) -> AsyncIterator[object]:
-    """Run the bot as `run_polling` does: initialize, post_init, poll, start ... and back."""
-    app = build_application(bot_settings)
+@asynccontextmanager
+async def running_bot(settings: Settings, *, webhook_port: int | None = None) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+    """Run the bot as `run_polling` / `run_webhook` do: initialize, post_init, updater, start ... and back."""
+    app = build_application(settings)
     await app.initialize()
-    assert app.post_init is not None
+    assert app.post_init is not None and app.updater is not None
     await app.post_init(app)
-    assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    if webhook_port is None:
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    else:
+        await app.updater.start_webhook(
+            listen="127.0.0.1",
+            port=webhook_port,
+            url_path="hook",
+            webhook_url=f"http://127.0.0.1:{webhook_port}/hook",
+            secret_token=settings.webhook_secret_value(),
+        )
     await app.start()
     try:
         yield app
@@ -63,3 +73,9 @@ async def bot(bot_settings: Settings) -> AsyncIterator[object]:
         assert app.post_shutdown is not None
         await app.post_shutdown(app)
         await app.shutdown()
+
+
+@pytest.fixture
+async def bot(bot_settings: Settings) -> AsyncIterator[object]:
+    async with running_bot(bot_settings) as app:
+        yield app

@@ -1,0 +1,55 @@
+"""What every handler shares, and the one way handlers reach the synchronous services:
+off the event loop, in one session and transaction per call."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from db.models import User
+from db.session import session_scope
+from services import ledger
+from services.config import Settings
+
+T = TypeVar("T")
+
+
+@dataclass
+class Runtime:
+    """Built in post_init, released in post_shutdown."""
+
+    settings: Settings
+    engine: Engine | None = None
+    sessions: sessionmaker[Session] | None = None
+    refused: set[int] = field(default_factory=set)  # people outside ALLOWED_USER_IDS already told
+
+
+def runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
+    return context.application.bot_data["runtime"]  # type: ignore[no-any-return]
+
+
+async def with_person(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, work: Callable[[Session, User], T]
+) -> T:
+    """Run work(session, person) in a worker thread, in one transaction (committed on success)."""
+    rt = runtime(context)
+    sender, chat = update.effective_user, update.effective_chat
+    assert sender is not None and rt.sessions is not None
+    sessions = rt.sessions
+    defaults = ledger.UserDefaults(rt.settings.default_timezone, rt.settings.default_currency)
+
+    def call() -> T:
+        with session_scope(sessions) as session:
+            person = ledger.ensure_user(
+                session=session, telegram_id=sender.id, defaults=defaults, chat_id=chat.id if chat else None
+            )
+            return work(session, person)
+
+    return await asyncio.to_thread(call)

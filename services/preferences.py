@@ -1,0 +1,120 @@
+"""A person's settings: show them, change them one at a time (re-scoring when needed)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.orm import Session
+from timezonefinder import TimezoneFinder
+
+from db.models import User
+from services import rescoring
+from services.errors import LeakBotError
+from services.money import exponent, format_money, parse_amount
+
+SETTINGS = ("timezone", "currency", "micro", "leak_threshold", "salary_day")
+_ALIASES = {
+    "tz": "timezone",
+    "time_zone": "timezone",
+    "micro_threshold": "micro",
+    "threshold": "leak_threshold",
+    "leak": "leak_threshold",
+    "salary": "salary_day",
+    "payday": "salary_day",
+}
+_finder: TimezoneFinder | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PreferencesView:
+    timezone: str
+    currency: str
+    micro: str
+    leak_threshold: int
+    salary_day: int
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    setting: str
+    value: str
+    rescored: int  # entries re-scored because of the change
+
+
+def view(user: User) -> PreferencesView:
+    return PreferencesView(
+        user.timezone,
+        user.currency,
+        format_money(user.micro_threshold_minor, user.currency),
+        user.leak_threshold,
+        user.salary_day,
+    )
+
+
+def change(*, session: Session, user: User, setting: str, value: str) -> Change:
+    """Change one setting; timezone and thresholds re-derive / re-score stored entries."""
+    name = _ALIASES.get(setting.casefold(), setting.casefold())
+    value = value.strip()
+    if name not in SETTINGS:
+        raise LeakBotError(f"There is no setting {setting!r}. Settings: {', '.join(SETTINGS)}.")
+    if name == "timezone":
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise LeakBotError(
+                f"{value!r} is not a time zone. Use a name like Asia/Kolkata or Europe/London, "
+                "or share your location."
+            ) from exc
+        user.timezone = value
+        return Change(name, value, rescoring.rescore_all(session=session, user=user, rederive_time=True))
+    if name == "currency":
+        code = value.upper()
+        if len(code) != 3 or not code.isalpha():
+            raise LeakBotError("A currency is a three-letter code such as INR, USD or EUR.")
+        if exponent(code) != exponent(user.currency):
+            raise LeakBotError(
+                f"{code} counts {exponent(code)} decimals and {user.currency} "
+                f"{exponent(user.currency)}: stored amounts would change meaning. "
+                "Export your data, /forget, and start again in the new currency."
+            )
+        user.currency = code
+        return Change(name, code, 0)
+    if name == "micro":
+        user.micro_threshold_minor = parse_amount(value, user.currency)
+        return Change(
+            name,
+            format_money(user.micro_threshold_minor, user.currency),
+            rescoring.rescore_all(session=session, user=user, rederive_time=False),
+        )
+    number = _whole_number(value, name)
+    if name == "leak_threshold":
+        if not 1 <= number <= 9:
+            raise LeakBotError("The leak threshold is a score from 1 to 9 (default 5).")
+        user.leak_threshold = number
+        return Change(
+            name, str(number), rescoring.rescore_all(session=session, user=user, rederive_time=False)
+        )
+    if not 1 <= number <= 31:
+        raise LeakBotError("The salary day is a day of the month from 1 to 31.")
+    user.salary_day = number
+    return Change(name, str(number), 0)
+
+
+def _whole_number(value: str, name: str) -> int:
+    if not value.isdigit():
+        raise LeakBotError(f"{name} takes a whole number, not {value!r}.")
+    return int(value)
+
+
+def timezone_at(*, latitude: float, longitude: float) -> str:
+    """The IANA time zone at a location (offline lookup)."""
+    global _finder
+    if _finder is None:
+        _finder = TimezoneFinder()
+    name = _finder.timezone_at(lat=latitude, lng=longitude)
+    if name is None:
+        raise LeakBotError(
+            "I couldn't tell the time zone of that location. Try /settings timezone Asia/Kolkata."
+        )
+    return name

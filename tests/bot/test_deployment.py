@@ -1,0 +1,70 @@
+"""Running modes and access: webhooks with a secret, ALLOWED_USER_IDS."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+
+import httpx
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.models import Entry, User
+from services.config import Settings
+from tests.bot.conftest import running_bot
+from tests.bot.helpers import reply
+from tests.fake_telegram import FakeTelegram
+
+ALICE, MALLORY = 1001, 6666
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def test_webhook_mode_checks_the_secret_token(
+    fake: FakeTelegram, bot_settings: Settings, db: Session
+) -> None:
+    port = free_port()
+    async with running_bot(bot_settings, webhook_port=port):
+        assert fake.wait_for("setWebhook")[0].params["secret_token"] == bot_settings.webhook_secret_value()
+        update = {"update_id": 1, "message": fake.message(ALICE, "250 dining upi")}
+        async with httpx.AsyncClient() as client:
+            forged = await client.post(
+                f"http://127.0.0.1:{port}/hook",
+                content=json.dumps(update),
+                headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": "guess"},
+            )
+            assert forged.status_code == 403
+            real = await client.post(
+                f"http://127.0.0.1:{port}/hook",
+                content=json.dumps(update),
+                headers={
+                    "Content-Type": "application/json",
+                    "X-Telegram-Bot-Api-Secret-Token": bot_settings.webhook_secret_value(),
+                },
+            )
+            assert real.status_code == 200
+        answer = await asyncio.to_thread(fake.wait_for, "sendMessage", chat_id=ALICE)
+        assert "₹250 Dining Out" in answer[0].params["text"]
+    assert db.scalar(select(func.count()).select_from(Entry)) == 1
+
+
+async def test_allowed_user_ids_answer_others_once_and_store_nothing(
+    fake: FakeTelegram, bot_settings: Settings, db: Session
+) -> None:
+    private = bot_settings.model_copy(update={"allowed_user_ids": frozenset({ALICE})})
+    async with running_bot(private):
+        assert "Sorry, this LeakBot is private" in await reply(fake, MALLORY, "250 dining")
+        fake.send_text(MALLORY, "/export")
+        fake.press_button(MALLORY, "u:1")
+        assert (await asyncio.to_thread(fake.wait_for, "answerCallbackQuery"))[0].params["text"] == (
+            "This LeakBot is private."
+        )
+        fake.send_document(MALLORY, "x.csv", b"Date,Description,Amount\n01/01/2024,Zomato,-99\n")
+        assert "₹250 Dining Out" in await reply(fake, ALICE, "250 dining")
+        assert len(fake.sent(chat_id=MALLORY)) == 1
+    assert db.scalars(select(User.telegram_id)).all() == [ALICE]
