@@ -310,10 +310,10 @@ def run(
 ) -> None:
     """Run the Telegram bot: long polling, or webhooks with --webhook-url."""
     settings = get_settings()
-    configure_logging(settings)
     if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
         typer.echo(NO_TOKEN_HELP, err=True)
         raise typer.Exit(2)
+    configure_logging(settings)
     upgrade(settings.database_url)
     from bot.app import build_application
 
