@@ -47,7 +47,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN")
+            # IMMEDIATE takes the write lock up front, so a transaction that reads and then
+            # writes waits (busy timeout) instead of failing with "database is locked".
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)

@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-import pandas as pd
 from sqlalchemy.orm import Session
 
 from db import repositories as repo
 from db.models import Entry, User
 from services.catalog import EntryType
-from services.entries import ScoringProfile, complete_entries
+from services.entries import ScoringProfile, complete_entry
 from services.money import format_money
 from services.parsing import ParsedEntry, parse_entry
 from services.scoring import reasons, verdict_line
@@ -112,23 +111,18 @@ def log_entry(
     existing = repo.entry_by_ref(session, user.id, source_ref)
     if existing is not None:
         return LoggedEntry(entry=view_entry(existing, user), created=False)
-    frame = pd.DataFrame(
-        [
-            {
-                "type": parsed.type.value,
-                "category": parsed.category,
-                "amount_minor": parsed.amount_minor,
-                "local_dt": resolve_local_datetime(parsed, now=now, timezone=user.timezone),
-                "is_necessary": parsed.is_necessary,
-                "payment_mode": parsed.payment_mode,
-                "is_recurring": parsed.is_recurring,
-                "context": parsed.context,
-                "note": parsed.note,
-            }
-        ]
-    )
-    row = complete_entries(frame, profile=profile_of(user)).iloc[0].to_dict()
-    row["occurred_at"] = row["occurred_at"].to_pydatetime()
+    fields = {
+        "type": parsed.type.value,
+        "category": parsed.category,
+        "amount_minor": parsed.amount_minor,
+        "local_dt": resolve_local_datetime(parsed, now=now, timezone=user.timezone),
+        "is_necessary": parsed.is_necessary,
+        "payment_mode": parsed.payment_mode,
+        "is_recurring": parsed.is_recurring,
+        "context": parsed.context,
+        "note": parsed.note,
+    }
+    row = complete_entry(fields, profile=profile_of(user))
     entry = repo.add_entry(session, user_id=user.id, source="chat", source_ref=source_ref, **row)
     return LoggedEntry(entry=view_entry(entry, user), created=True)
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from db import repositories as repo
 from db.models import Entry, User
-from services.scoring import score_frame
+from services.scoring import score_frame, score_one
 from services.timing import day_types, time_blocks
 
 
@@ -17,25 +17,16 @@ def score_entry(entry: Entry, user: User) -> None:
     if entry.type != "expense":
         entry.leakage_score = entry.leak_rules = entry.is_leak = None
         return
-    frame = pd.DataFrame(
-        [
-            {
-                "type": entry.type,
-                "amount_minor": entry.amount_minor,
-                "is_necessary": entry.is_necessary,
-                "context": entry.context,
-                "is_recurring": entry.is_recurring,
-                "time_block": entry.time_block,
-                "day_type": entry.day_type,
-            }
-        ]
+    entry.leakage_score, entry.leak_rules, entry.is_leak = score_one(
+        amount_minor=entry.amount_minor,
+        is_necessary=entry.is_necessary,
+        context=entry.context,
+        is_recurring=entry.is_recurring,
+        time_block=entry.time_block,
+        day_type=entry.day_type,
+        micro_threshold_minor=user.micro_threshold_minor,
+        leak_threshold=user.leak_threshold,
     )
-    scored = score_frame(
-        frame, micro_threshold_minor=user.micro_threshold_minor, leak_threshold=user.leak_threshold
-    ).iloc[0]
-    entry.leakage_score = int(scored["leakage_score"])
-    entry.leak_rules = str(scored["leak_rules"])
-    entry.is_leak = bool(scored["is_leak"])
 
 
 def rescore_all(*, session: Session, user: User, rederive_time: bool) -> int:

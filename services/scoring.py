@@ -110,6 +110,31 @@ def score_frame(
     return result
 
 
+def score_one(
+    *,
+    amount_minor: int,
+    is_necessary: bool,
+    context: str,
+    is_recurring: bool,
+    time_block: str,
+    day_type: str,
+    micro_threshold_minor: int,
+    leak_threshold: int,
+) -> tuple[int, str, bool]:
+    """score_frame for a single expense without pandas: (score, rule codes, is_leak)."""
+    fired = (
+        amount_minor < micro_threshold_minor,
+        not is_necessary,
+        context in IMPULSIVE_CONTEXTS,
+        is_recurring and context != "Planned",
+        time_block in IMPULSE_TIME_BLOCKS,
+        day_type == "Weekend",
+    )
+    pattern = sum(1 << bit for bit, hit in enumerate(fired) if hit)
+    score = int(_POINTS_BY_PATTERN[pattern])
+    return score, str(_CODES_BY_PATTERN[pattern]), score >= leak_threshold
+
+
 def reasons(
     leak_rules: str | None, *, time_block: str | None = None, context: str | None = None
 ) -> list[str]:

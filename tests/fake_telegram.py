@@ -58,6 +58,7 @@ class FakeTelegram:
 
     def __init__(self) -> None:
         self.calls: list[Call] = []
+        self._by_chat: dict[tuple[str, object], list[Call]] = {}
         self.updates: list[dict[str, Any]] = []
         self.files: dict[str, bytes] = {}
         self.fail_next: dict[str, list[int]] = {}  # method -> HTTP statuses to answer first
@@ -134,7 +135,7 @@ class FakeTelegram:
 
     def press_button(self, user_id: int, data: str, message: dict[str, Any] | None = None) -> dict[str, Any]:
         query = {
-            "id": f"cb{next(self._update_ids)}",
+            "id": f"cb{next(self._message_ids)}",
             "chat_instance": "ci",
             "data": data,
             "from": {"id": user_id, "is_bot": False, "first_name": f"user{user_id}"},
@@ -143,13 +144,14 @@ class FakeTelegram:
         return self._push({"callback_query": query})
 
     # --- what tests read ---------------------------------------------------------------
+    def _matching(self, method: str, chat_id: int | None) -> list[Call]:
+        if chat_id is not None:
+            return list(self._by_chat.get((method, chat_id), []))
+        return [c for c in self.calls if c.method == method]
+
     def sent(self, method: str = "sendMessage", chat_id: int | None = None) -> list[Call]:
         with self._cond:
-            return [
-                c
-                for c in self.calls
-                if c.method == method and (chat_id is None or c.params.get("chat_id") == chat_id)
-            ]
+            return self._matching(method, chat_id)
 
     def wait_for(
         self,
@@ -162,11 +164,7 @@ class FakeTelegram:
         deadline = time.monotonic() + timeout
         with self._cond:
             while True:
-                found = [
-                    c
-                    for c in self.calls
-                    if c.method == method and (chat_id is None or c.params.get("chat_id") == chat_id)
-                ]
+                found = self._matching(method, chat_id)
                 if len(found) >= count:
                     return found
                 remaining = deadline - time.monotonic()
@@ -192,7 +190,8 @@ class FakeTelegram:
             deadline = time.monotonic() + min(float(params.get("timeout") or 0), 1.0)
             with self._cond:
                 while True:
-                    pending = [u for u in self.updates if u["update_id"] >= offset]
+                    first = self.updates[0]["update_id"] if self.updates else 1
+                    pending = self.updates[max(offset - first, 0) :]
                     if pending or time.monotonic() >= deadline:
                         return 200, pending
                     self._cond.wait(max(deadline - time.monotonic(), 0.01))
@@ -247,7 +246,9 @@ class FakeTelegram:
                 status, result = fake._answer(method, params)
                 if method != "getUpdates":
                     with fake._cond:
-                        fake.calls.append(Call(method, params))
+                        call = Call(method, params)
+                        fake.calls.append(call)
+                        fake._by_chat.setdefault((method, params.get("chat_id")), []).append(call)
                         fake._cond.notify_all()
                 payload = (
                     {"ok": True, "result": result}

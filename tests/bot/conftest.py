@@ -8,12 +8,13 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 from telegram.ext import Application
 
 from bot.app import build_application
 from db.migrate import upgrade
-from db.session import make_engine, make_session_factory
+from db.session import make_session_factory
 from services.config import Settings
 from tests.fake_telegram import TOKEN, FakeTelegram
 
@@ -40,8 +41,11 @@ def bot_settings(tmp_path: Path, fake: FakeTelegram) -> Settings:
 
 @pytest.fixture
 def db(bot_settings: Settings) -> Iterator[Session]:
-    """A session on the bot's own database, for arranging data and checking what was stored."""
-    engine = make_engine(bot_settings.database_url)
+    """A session on the bot's own database, for arranging data and checking what was stored.
+
+    It runs in autocommit mode, so the test never holds SQLite's write lock while the bot works.
+    """
+    engine = create_engine(bot_settings.database_url, isolation_level="AUTOCOMMIT")
     with make_session_factory(engine)() as session:
         yield session
     engine.dispose()
