@@ -6,22 +6,24 @@ reply, against an echo bot (same Application machinery, no database) in the same
 from __future__ import annotations
 
 import asyncio
+from collections import deque
+import multiprocessing
 import statistics
 import tempfile
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
-from bot.app import build_application
+from bot.app import build_application, tune_interpreter
 from db.migrate import upgrade
 from services.config import Settings
-from tests.fake_telegram import TOKEN, FakeTelegram
+from tests.fake_telegram import TOKEN, Call, FakeTelegram
 
 PEOPLE = 50
 MESSAGES = 2_000
@@ -67,13 +69,70 @@ def _serve(app: Application, ready: threading.Event, stop: threading.Event) -> N
     asyncio.run(main())
 
 
-def _load(make_app: Callable[[Settings], Application], tmp: Path) -> tuple[float, list[float]]:  # type: ignore[type-arg]
+def _people(conn: Connection, rate: float | None) -> None:
+    """Child process: the fake Bot API server and the 50 people, away from the bot's GIL.
+
+    rate None: a closed loop (the server's call hook sends a person's next message the moment
+    the previous one is answered), which measures the most the bot can take. A rate: the
+    messages arrive at that many per second whatever the bot does (an open loop, people
+    taking turns), which measures the time from update to reply at that load.
+    """
     fake = FakeTelegram().start()
+    conn.send((fake.base_url, fake.file_base_url))
+    conn.recv()  # the bot is up
+    chats = range(10_000, 10_000 + PEOPLE)
+    sent = dict.fromkeys(chats, 0)
+    waiting: dict[int, deque[int]] = {chat: deque() for chat in chats}  # update ids awaiting replies
+    latencies: list[float] = []
+    done = threading.Event()
+
+    def send_next(chat: int) -> None:
+        sent[chat] += 1
+        waiting[chat].append(fake.send_text(chat, f"/spend {100 + sent[chat]} dining upi")["update_id"])
+
+    def on_call(call: Call) -> None:  # runs under the server's lock
+        chat = call.params.get("chat_id")
+        if call.method != "sendMessage" or not waiting.get(chat):
+            return
+        latencies.append((call.at - fake.pushed_at[waiting[chat].popleft()]) * 1000)
+        if rate is None and sent[chat] < MESSAGES // PEOPLE:
+            send_next(chat)
+        if len(latencies) == MESSAGES:
+            done.set()
+
+    fake.on_call = on_call
+    began = time.monotonic()
+    if rate is None:
+        with fake._cond:
+            for chat in chats:
+                send_next(chat)
+    else:
+        for k in range(MESSAGES):
+            time.sleep(max(0.0, began + k / rate - time.monotonic()))
+            send_next(chats[k % PEOPLE])
+    if not done.wait(300):
+        raise SystemExit(f"only {len(latencies)} of {MESSAGES} replies arrived")
+    conn.send((len(latencies) / (time.monotonic() - began), sorted(latencies)))
+    conn.recv()  # the bot has stopped polling
+    fake.stop()
+
+
+def _load(
+    make_app: Callable[[Settings], Application],  # type: ignore[type-arg]
+    tmp: Path,
+    rate: float | None = None,
+) -> tuple[float, list[float]]:
+    """Run one load against a fresh SQLite database; return messages/s and sorted latencies (ms)."""
+    context = multiprocessing.get_context("fork")
+    parent, child = context.Pipe()
+    load = context.Process(target=_people, args=(child, rate), daemon=True)
+    load.start()
+    base_url, file_base_url = parent.recv()
     settings = Settings(
         _env_file=None,
         telegram_bot_token=TOKEN,
-        telegram_api_base_url=fake.base_url,  # type: ignore[call-arg]
-        telegram_file_base_url=fake.file_base_url,
+        telegram_api_base_url=base_url,  # type: ignore[call-arg]
+        telegram_file_base_url=file_base_url,
         database_url=f"sqlite:///{tmp / f'bot-{time.perf_counter_ns()}.db'}",
     )
     upgrade(settings.database_url)
@@ -81,26 +140,13 @@ def _load(make_app: Callable[[Settings], Application], tmp: Path) -> tuple[float
     server = threading.Thread(target=_serve, args=(make_app(settings), ready, stop), daemon=True)
     server.start()
     ready.wait(30)
-    per_person = MESSAGES // PEOPLE
-
-    def person(k: int) -> list[float]:
-        chat = 10_000 + k
-        latencies = []
-        for i in range(per_person):
-            start = time.monotonic()
-            fake.send_text(chat, f"/spend {100 + i} dining upi")
-            call = fake.wait_for("sendMessage", chat_id=chat, count=i + 1, timeout=30)[i]
-            latencies.append((call.at - start) * 1000)
-        return latencies
-
-    began = time.monotonic()
-    with ThreadPoolExecutor(PEOPLE) as pool:
-        latencies = [x for chunk in pool.map(person, range(PEOPLE)) for x in chunk]
-    elapsed = time.monotonic() - began
+    parent.send("go")
+    rate_seen, latencies = parent.recv()
     stop.set()
     server.join(30)
-    fake.stop()
-    return len(latencies) / elapsed, sorted(latencies)
+    parent.send("done")
+    load.join(30)
+    return rate_seen, latencies
 
 
 def _p(values: list[float], q: float) -> float:
@@ -108,36 +154,40 @@ def _p(values: list[float], q: float) -> float:
 
 
 def run() -> list[dict[str, Any]]:
+    tune_interpreter()  # as `leakbot run` does
     with tempfile.TemporaryDirectory() as tmp:
-        echo_rate, echo_lat = _load(_echo_application, Path(tmp))
-        rate, lat = _load(build_application, Path(tmp))
+        echo_rate, _ = _load(_echo_application, Path(tmp))
+        rate, _ = _load(build_application, Path(tmp))
+        _, echo_lat = _load(_echo_application, Path(tmp), TARGET_RATE)
+        _, lat = _load(build_application, Path(tmp), TARGET_RATE)
     p50, p99 = statistics.median(lat), _p(lat, 0.99)
+    echo_p50, echo_p99 = statistics.median(echo_lat), _p(echo_lat, 0.99)
     return [
         {
-            "name": f"bot: {MESSAGES} /spend from {PEOPLE} people (messages/s)",
+            "name": f"bot: {MESSAGES} /spend from {PEOPLE} people, most msg/s",
             "value": round(rate, 1),
             "unit": "msg/s",
             "baseline": round(echo_rate, 1),
             "ratio": round(rate / echo_rate, 3),
-            "target": f">= {TARGET_RATE:g} msg/s",
+            "target": f">= {TARGET_RATE:g}",
             "ok": rate >= TARGET_RATE,
         },
         {
-            "name": "bot: update to reply p50",
+            "name": f"bot: update to reply p50 at {TARGET_RATE:g} msg/s",
             "value": round(p50, 1),
             "unit": "ms",
-            "baseline": round(statistics.median(echo_lat), 1),
-            "ratio": round(p50 / statistics.median(echo_lat), 2),
+            "baseline": round(echo_p50, 1),
+            "ratio": round(p50 / echo_p50, 2),
             "target": "-",
             "ok": True,
         },
         {
-            "name": "bot: update to reply p99",
+            "name": f"bot: update to reply p99 at {TARGET_RATE:g} msg/s",
             "value": round(p99, 1),
             "unit": "ms",
-            "baseline": round(_p(echo_lat, 0.99), 1),
-            "ratio": round(p99 / _p(echo_lat, 0.99), 2),
-            "target": f"< {TARGET_P99_MS:g} ms",
+            "baseline": round(echo_p99, 1),
+            "ratio": round(p99 / echo_p99, 2),
+            "target": f"< {TARGET_P99_MS:g}",
             "ok": p99 < TARGET_P99_MS,
         },
     ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
@@ -11,7 +10,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot import callbacks, render
-from bot.runtime import runtime, with_person
+from bot.runtime import in_db_thread, runtime, with_person
 from db.models import User
 from db.session import session_scope
 from services import budgets, ledger, preferences
@@ -121,6 +120,6 @@ async def forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
                 ledger.forget(session=session, user=person)
             return person is not None
 
-    await asyncio.to_thread(wipe)
+    await in_db_thread(context, wipe)
     await query.answer("Deleted.")
     await query.edit_message_text("Everything about you is deleted. Send /start to begin again.")

@@ -315,8 +315,9 @@ def run(
         raise typer.Exit(2)
     configure_logging(settings)
     upgrade(settings.database_url)
-    from bot.app import build_application
+    from bot.app import build_application, tune_interpreter
 
+    tune_interpreter()
     application = build_application(settings)
     if webhook_url is None:
         application.run_polling(allowed_updates=["message", "callback_query"])

@@ -62,7 +62,7 @@ def _log(
     logged = ledger.log_text(session=session, user=person, text=text, now=now, source_ref=ref)
     if not logged.created:
         return logged, []
-    entry = corrections.owned_entry(session, person, logged.entry.id)
+    entry = logged.row
     extra = budgets.alerts_for(session=session, user=person, entry=entry)
     pace = insights.pace_line(session=session, user=person, entry=entry)
     return logged, ([pace] if pace else []) + extra

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -19,6 +20,7 @@ from services import ledger
 from services.config import Settings
 
 T = TypeVar("T")
+POSTGRES_DB_WORKERS = 8
 
 
 @dataclass
@@ -29,6 +31,18 @@ class Runtime:
     engine: Engine | None = None
     sessions: sessionmaker[Session] | None = None
     refused: set[int] = field(default_factory=set)  # people outside ALLOWED_USER_IDS already told
+    executor: ThreadPoolExecutor | None = None  # where services run; see db_workers()
+
+
+def db_workers(engine: Engine) -> int:
+    """Threads for service calls. SQLite takes one writer at a time, so more threads there
+    only queue on its lock and fight the event loop for the GIL; PostgreSQL runs them side by side."""
+    return 1 if engine.dialect.name == "sqlite" else POSTGRES_DB_WORKERS
+
+
+async def in_db_thread(context: ContextTypes.DEFAULT_TYPE, work: Callable[[], T]) -> T:
+    """Run blocking service work off the event loop, on the bot's database threads."""
+    return await asyncio.get_running_loop().run_in_executor(runtime(context).executor, work)
 
 
 def runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
@@ -52,4 +66,4 @@ async def with_person(
             )
             return work(session, person)
 
-    return await asyncio.to_thread(call)
+    return await in_db_thread(context, call)

@@ -3,8 +3,10 @@ per CLI command, per job); services and repositories receive the session and nev
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# One writer at a time per SQLite engine, handed over by a lock in this process: SQLite's own
+# busy handler (still there for other processes) sleeps 1-100 ms between retries, which under
+# load turns a 2 ms transaction into a queue of sleepers.
+_SQLITE_WRITERS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
 
 
 def _normalise_url(url: str) -> str:
@@ -51,6 +57,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             # writes waits (busy timeout) instead of failing with "database is locked".
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
+        _SQLITE_WRITERS[engine] = threading.Lock()
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
@@ -64,5 +71,11 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 @contextmanager
 def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
     """Open one session and transaction: commit when the block succeeds, roll back otherwise."""
-    with factory() as session, session.begin():
+    with _writer_turn(factory), factory() as session, session.begin():
         yield session
+
+
+def _writer_turn(factory: sessionmaker[Session]) -> AbstractContextManager[object]:
+    bind = factory.kw.get("bind")
+    lock = _SQLITE_WRITERS.get(bind) if isinstance(bind, Engine) else None
+    return lock if lock is not None else nullcontext()

@@ -54,6 +54,7 @@ class EntryView:
 class LoggedEntry:
     entry: EntryView
     created: bool  # False when this message had been stored before (a re-delivery)
+    row: Entry  # the stored row, for follow-ups in the same transaction (alerts, pace)
 
 
 def profile_of(user: User) -> ScoringProfile:
@@ -110,7 +111,7 @@ def log_entry(
     """Store one entry from chat (once per source_ref) and return it scored and explained."""
     existing = repo.entry_by_ref(session, user.id, source_ref)
     if existing is not None:
-        return LoggedEntry(entry=view_entry(existing, user), created=False)
+        return LoggedEntry(entry=view_entry(existing, user), created=False, row=existing)
     fields = {
         "type": parsed.type.value,
         "category": parsed.category,
@@ -124,7 +125,7 @@ def log_entry(
     }
     row = complete_entry(fields, profile=profile_of(user))
     entry = repo.add_entry(session, user_id=user.id, source="chat", source_ref=source_ref, **row)
-    return LoggedEntry(entry=view_entry(entry, user), created=True)
+    return LoggedEntry(entry=view_entry(entry, user), created=True, row=entry)
 
 
 def view_entry(entry: Entry, user: User) -> EntryView:

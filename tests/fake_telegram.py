@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -46,6 +47,11 @@ STRING_FIELDS = {
 }
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # the default 5 drops connections under load (1 s SYN retries)
+    daemon_threads = True
+
+
 @dataclass
 class Call:
     method: str
@@ -60,13 +66,16 @@ class FakeTelegram:
         self.calls: list[Call] = []
         self._by_chat: dict[tuple[str, object], list[Call]] = {}
         self.updates: list[dict[str, Any]] = []
+        self.pushed_at: dict[int, float] = {}  # update_id -> when the test sent it
         self.files: dict[str, bytes] = {}
         self.fail_next: dict[str, list[int]] = {}  # method -> HTTP statuses to answer first
-        self._cond = threading.Condition()
+        # Called (under the server's lock) with each recorded call: load generators use it to
+        # send a person's next message the moment the previous one is answered.
+        self.on_call: Callable[[Call], None] | None = None
+        self._cond = threading.Condition(threading.RLock())
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     # --- lifecycle ---------------------------------------------------------------------
@@ -90,9 +99,10 @@ class FakeTelegram:
 
     # --- what tests send ---------------------------------------------------------------
     def _push(self, update: dict[str, Any]) -> dict[str, Any]:
-        with self._cond:
+        with self._cond:  # re-entrant: on_call hooks push while holding it
             update = {"update_id": next(self._update_ids), **update}
             self.updates.append(update)
+            self.pushed_at[update["update_id"]] = time.monotonic()
             self._cond.notify_all()
         return update
 
@@ -227,6 +237,12 @@ class FakeTelegram:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as Telegram's own server
+            # One buffered write per response and no Nagle: otherwise headers and body go
+            # out as two packets and delayed ACKs add 40 ms to every request.
+            wbufsize = -1
+            disable_nagle_algorithm = True
+
             def log_message(self, *args: Any) -> None:  # keep test output quiet
                 pass
 
@@ -235,6 +251,7 @@ class FakeTelegram:
                 file_id = path.rsplit("/", 1)[-1]
                 data = fake.files.get(file_id)
                 self.send_response(200 if data is not None else 404)
+                self.send_header("Content-Length", str(len(data or b"")))
                 self.end_headers()
                 self.wfile.write(data or b"")
 
@@ -249,6 +266,8 @@ class FakeTelegram:
                         call = Call(method, params)
                         fake.calls.append(call)
                         fake._by_chat.setdefault((method, params.get("chat_id")), []).append(call)
+                        if fake.on_call is not None:
+                            fake.on_call(call)
                         fake._cond.notify_all()
                 payload = (
                     {"ok": True, "result": result}
