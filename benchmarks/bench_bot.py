@@ -6,12 +6,12 @@ reply, against an echo bot (same Application machinery, no database) in the same
 from __future__ import annotations
 
 import asyncio
-from collections import deque
 import multiprocessing
 import statistics
 import tempfile
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC
+from datetime import time as dtime
 
 from telegram import BotCommand, Update
 from telegram.ext import (
@@ -19,7 +21,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import account, entries, questions, uploads
+from bot import account, entries, learning, questions, uploads
 from bot.request import RetryingRequest
 from bot.runtime import Runtime, db_workers, runtime
 from db.session import make_engine, make_session_factory
@@ -28,6 +30,8 @@ from services.config import Settings
 
 log = logging.getLogger(__name__)
 CONCURRENT_UPDATES = 16
+NIGHTLY_TRAINING_AT = dtime(3, 0, tzinfo=UTC)  # retrain when new verdicts arrived
+RENEWAL_REMINDERS_AT = dtime(4, 0, tzinfo=UTC)  # 09:30 in India
 COMMANDS = [
     BotCommand("spend", "Log an expense: /spend 250 dining upi"),
     BotCommand("income", "Log income: /income 50000 salary"),
@@ -41,6 +45,8 @@ COMMANDS = [
     BotCommand("budget", "Monthly limits: /budget dining 3000"),
     BotCommand("ask", "Ask a question about your spending"),
     *(BotCommand(q.command, q.title) for q in question_service.QUESTIONS),
+    BotCommand("model", "The model that learns your idea of a leak"),
+    BotCommand("subscriptions", "Recurring charges I found"),
     BotCommand("forget", "Delete everything about you"),
     BotCommand("help", "What I can do"),
 ]
@@ -146,17 +152,24 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
     add(CommandHandler("settings", account.settings))
     add(CommandHandler("budget", account.budget))
     add(CommandHandler("forget", account.forget))
+    add(CommandHandler("model", learning.model))
+    add(CommandHandler("subscriptions", learning.subscriptions_command))
     add(CommandHandler(list(question_service.QUESTIONS_BY_COMMAND), questions.question_command))
     add(CommandHandler("ask", questions.ask_menu))
     add(CallbackQueryHandler(questions.ask_button, pattern=r"^ask:"))
     add(CallbackQueryHandler(entries.entry_button, pattern=r"^[uvcs]:"))
     add(CallbackQueryHandler(uploads.import_button, pattern=r"^(rv|mg|kp):"))
     add(CallbackQueryHandler(account.forget_button, pattern=r"^fg:"))
+    add(CallbackQueryHandler(learning.subscription_button, pattern=r"^s[cd]:"))
     add(CallbackQueryHandler(_forged))
     add(MessageHandler(filters.Document.ALL, uploads.upload))
     add(MessageHandler(filters.LOCATION, account.location))
     add(MessageHandler(filters.TEXT & ~filters.COMMAND, entries.log_message))
     add(MessageHandler(filters.ALL, unknown))
+    jobs = application.job_queue
+    assert jobs is not None, "python-telegram-bot[job-queue] is a dependency"
+    jobs.run_daily(learning.nightly_training, time=NIGHTLY_TRAINING_AT, name="nightly-training")
+    jobs.run_daily(learning.renewal_reminders, time=RENEWAL_REMINDERS_AT, name="renewal-reminders")
     application.add_error_handler(error_handler)
     return application
 

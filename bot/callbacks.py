@@ -16,6 +16,8 @@ ACTIONS = {
     "mg": 2,  # merge: chat entry id, imported entry id
     "kp": 2,  # keep both
     "fg": 1,  # forget: the presser's own Telegram id
+    "sc": 1,  # confirm a subscription
+    "sd": 1,  # dismiss a subscription
 }
 
 

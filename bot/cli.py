@@ -20,7 +20,7 @@ from bot import render
 from db.migrate import current_revision, head_revision, upgrade
 from db.models import User
 from db.session import make_engine, make_session_factory, session_scope
-from services import importing, ledger, questions
+from services import importing, ledger, modeling, questions, subscriptions
 from services.config import Settings, get_settings
 from services.errors import LeakBotError
 from services.export import export_csv
@@ -30,6 +30,8 @@ from services.synthetic import generate, to_csv_bytes
 app = typer.Typer(help="LeakBot: find the small outflows that drain your money.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+ml_app = typer.Typer(help="Machine-learning experiments.", no_args_is_help=True)
+app.add_typer(ml_app, name="ml")
 
 NO_TOKEN_HELP = """\
 LeakBot needs a Telegram bot token to run. Open Telegram, talk to @BotFather, send /newbot,
@@ -298,6 +300,63 @@ def demo(
     typer.echo("Examples:")
     for x in overview.examples:
         typer.echo(f"  {x.local_date} {x.category} {x.amount}: score {x.score} ({', '.join(x.reasons)})")
+
+
+@app.command("train")
+def train_cmd() -> None:
+    """Train the global and personal leak models now and say which were promoted."""
+    settings = get_settings()
+    with open_session() as session:
+        report = modeling.train_all(session, model_dir=settings.model_dir)
+    for line in report.lines():
+        typer.echo(line)
+
+
+@app.command("subscriptions")
+def subscriptions_cmd(user: UserOption) -> None:
+    """List the recurring charges found in the person's expenses."""
+    with open_session() as session:
+        owner = person(session, user)
+        today = ledger.local_datetime(datetime.now(UTC), owner.timezone).date()
+        items = subscriptions.refresh(session=session, user=owner, today=today)
+        for item in items:
+            typer.echo(f"[{item.status}] {subscriptions.describe(item.detected, owner.currency)}")
+        if not items:
+            typer.echo("No recurring charges found.")
+
+
+@ml_app.command("seed-experiment")
+def seed_experiment_cmd(
+    out: Annotated[Path, typer.Option(help="Directory for report.md, metrics.json and the PNGs.")],
+    csv: Annotated[Path | None, typer.Option(help="A CSV in any importable format.")] = None,
+    user: Annotated[int | None, typer.Option(help="A person's Telegram id in the database.")] = None,
+) -> None:
+    """Rerun the seed write-up's ML experiment, with and without the label's own inputs."""
+    from ml import seed_experiment
+
+    if (csv is None) == (user is None):
+        fail("Give exactly one of --csv FILE or --user ID.")
+    if csv is not None:
+        if not csv.is_file():
+            fail(f"No such file: {csv}")
+        with (
+            tempfile.TemporaryDirectory() as tmp,
+            open_session(f"sqlite:///{Path(tmp) / 'experiment.db'}") as session,
+        ):
+            owner = person(session, 1)
+            importing.import_csv(session=session, user=owner, data=csv.read_bytes(), file_name=csv.name)
+            frame = modeling.seed_frame(session, owner)
+    else:
+        with open_session() as session:
+            frame = modeling.seed_frame(session, person(session, user))  # type: ignore[arg-type]
+    try:
+        results = seed_experiment.run(frame, out)
+    except ValueError as exc:
+        fail(f"Cannot run the experiment: {exc}")
+    for slug in ("with_label_inputs", "without_label_inputs"):
+        best = max(results[slug]["metrics"], key=lambda m: m["f1"])
+        typer.echo(f"{slug}: best F1 {best['f1']:.3f} ({best['model']})")
+    typer.echo(f"report: {out / 'report.md'}")
 
 
 @app.command("run")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 from telegram import Update
@@ -11,9 +12,9 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot import callbacks, render
-from bot.runtime import with_person
+from bot.runtime import runtime, with_person
 from db.models import User
-from services import budgets, corrections, insights, ledger
+from services import budgets, corrections, insights, ledger, modeling
 from services.catalog import EntryType, categories_of
 from services.errors import LeakBotError
 from services.parsing import looks_like_entry
@@ -29,12 +30,14 @@ HELP = """\
 /delete 42 — remove entry #42
 /edit 42 amount 300 — change a field (amount, category, mode, context, necessary, recurring, note, date, time)
 /export — your data as CSV (send a CSV or bank statement to import)
-/settings micro 200 — show or change settings (timezone, currency, micro, leak_threshold, salary_day)
+/settings micro 200 — show or change: timezone, currency, micro, leak_threshold, salary_day, reminder_days
 /budget dining 3000 — monthly limits (/budget leaks 2000; /budget lists them)
 /ask — the business questions as buttons, or directly:
 /monthly 2024 · /nonessential 2024 · /top_categories · /micro_modes · /recurring · /weekdays
 /leak_times · /leak_contexts · /savings · /salary_week · /risky_channels · /top_leaks
 /salary_jumps · /leak_rate
+/model — the model that learns your idea of a leak
+/subscriptions — recurring charges I found
 /forget — delete everything about you
 Share your location to set your time zone."""
 RECENT_DEFAULT, RECENT_MAX = 10, 50
@@ -57,15 +60,21 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 def _log(
-    session: Session, person: User, text: str, now: datetime, ref: str
-) -> tuple[ledger.LoggedEntry, list[str]]:
+    session: Session, person: User, text: str, now: datetime, ref: str, model_dir: Path
+) -> tuple[ledger.EntryView, list[str]]:
     logged = ledger.log_text(session=session, user=person, text=text, now=now, source_ref=ref)
     if not logged.created:
-        return logged, []
+        return logged.entry, []
     entry = logged.row
+    view = logged.entry
+    if entry.type == "expense" and modeling.predict_entries(session, person, [entry.id], model_dir=model_dir):
+        view = ledger.view_entry(entry, person)
+    lines = [
+        insights.unusual_line(session=session, user=person, entry=entry),
+        insights.pace_line(session=session, user=person, entry=entry),
+    ]
     extra = budgets.alerts_for(session=session, user=person, entry=entry)
-    pace = insights.pace_line(session=session, user=person, entry=entry)
-    return logged, ([pace] if pace else []) + extra
+    return view, [line for line in lines if line] + extra
 
 
 async def log_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -81,14 +90,15 @@ async def log_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     now = message.date.astimezone(UTC) if message.date else datetime.now(UTC)
     ref = f"chat:{chat.id}:{message.message_id}"
     try:
-        logged, extra = await with_person(update, context, lambda s, p: _log(s, p, text, now, ref))
+        model_dir = runtime(context).settings.model_dir
+        view, extra = await with_person(update, context, lambda s, p: _log(s, p, text, now, ref, model_dir))
     except LeakBotError as exc:
         await message.reply_text(str(exc))
         return
     await message.reply_text(
-        render.entry_html(logged.entry, extra=extra),
+        render.entry_html(view, extra=extra),
         parse_mode=ParseMode.HTML,
-        reply_markup=render.entry_keyboard(logged.entry.id),
+        reply_markup=render.entry_keyboard(view.id),
     )
 
 

@@ -137,7 +137,8 @@ def entry_html(e: EntryView, *, extra: Sequence[str] = ()) -> str:
     lines = [f"<b>{head}</b>", when]
     if e.note:
         lines.append(f"<i>{html.escape(e.note)}</i>")
-    lines.append(html.escape(e.verdict))
+    model = f" · model: {e.model_probability:.0%} leak" if e.model_probability is not None else ""
+    lines.append(html.escape(e.verdict + model))
     if e.user_verdict is not None:
         lines.append("Your call: " + ("a leak" if e.user_verdict else "not a leak"))
     lines += [html.escape(x) for x in extra]
@@ -224,6 +225,7 @@ def preferences_html(p: PreferencesView) -> str:
         f"timezone: {html.escape(p.timezone)}\ncurrency: {html.escape(p.currency)}\n"
         f"micro: {html.escape(p.micro)} (spends below this are micro)\n"
         f"leak_threshold: {p.leak_threshold} (score that makes a leak)\nsalary_day: {p.salary_day}\n"
+        f"reminder_days: {p.reminder_days} (days before a subscription renews)\n"
         "Change one with /settings NAME VALUE, e.g. /settings micro 200"
     )
 

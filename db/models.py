@@ -1,10 +1,11 @@
-"""The tables: users, entries and imports."""
+"""The tables: users, entries, imports, budgets, models and subscriptions."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Date,
@@ -46,6 +47,7 @@ class User(Base):
     digest_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     digest_weekday: Mapped[int] = mapped_column(SmallInteger, default=6)  # Monday=0 .. Sunday=6
     digest_minute_of_day: Mapped[int] = mapped_column(SmallInteger, default=9 * 60)
+    renewal_reminder_days: Mapped[int] = mapped_column(SmallInteger, default=2, server_default="2")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (
@@ -105,6 +107,7 @@ class Entry(Base):
     is_leak: Mapped[bool | None] = mapped_column(Boolean)
     model_probability: Mapped[float | None] = mapped_column(Float)
     user_verdict: Mapped[bool | None] = mapped_column(Boolean)
+    verdict_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship(lazy="raise")
@@ -153,4 +156,50 @@ class BudgetAlert(Base):
     __table_args__ = (
         UniqueConstraint("budget_id", "month", "level"),
         CheckConstraint("level IN (80, 100)", name="level"),
+    )
+
+
+MODEL_SCOPES = ("global", "personal")
+SUBSCRIPTION_STATUSES = ("detected", "confirmed", "dismissed")
+
+
+class ModelRecord(Base):
+    """A trained leak classifier: its file, hash, metrics against the rule, and whether it serves."""
+
+    __tablename__ = "models"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    scope: Mapped[str] = mapped_column(String(8))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    trained_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    file_name: Mapped[str] = mapped_column(String(128))
+    sha256: Mapped[str] = mapped_column(String(64))
+    features: Mapped[list[str]] = mapped_column(JSON)
+    metrics: Mapped[dict[str, object]] = mapped_column(JSON)
+    library_versions: Mapped[dict[str, str]] = mapped_column(JSON)
+    n_verdicts: Mapped[int] = mapped_column(Integer)
+    promoted: Mapped[bool] = mapped_column(Boolean)
+
+    __table_args__ = (CheckConstraint(_in("scope", MODEL_SCOPES), name="scope"),)
+
+
+class Subscription(Base):
+    """A recurring charge the detector found, and what the person said about it."""
+
+    __tablename__ = "subscriptions"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(160))  # description or category, and the amount band
+    label: Mapped[str] = mapped_column(String(128))
+    period_days: Mapped[int] = mapped_column(SmallInteger)
+    amount_minor: Mapped[int] = mapped_column(MinorUnits)
+    status: Mapped[str] = mapped_column(String(12), default="detected")
+    detected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reminded_for: Mapped[date | None] = mapped_column(Date)  # the renewal last reminded of
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "key"),
+        CheckConstraint(_in("status", SUBSCRIPTION_STATUSES), name="status"),
     )

@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_format: str = "text"
     webhook_secret: SecretStr | None = None
+    model_dir: Path = Path("data/models")
 
     @field_validator("allowed_user_ids", mode="before")
     @classmethod

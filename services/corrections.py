@@ -6,7 +6,7 @@ NotFound, and nothing changes.
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -63,6 +63,7 @@ def set_verdict(*, session: Session, user: User, entry_id: int, is_leak: bool) -
     """Store the person's own verdict (the ML issue learns from it)."""
     entry = owned_entry(session, user, entry_id)
     entry.user_verdict = is_leak
+    entry.verdict_at = datetime.now(UTC)
     return view_entry(entry, user)
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -104,4 +105,50 @@ def pace_line(*, session: Session, user: User, entry: Entry) -> str | None:
     return (
         f"{format_money(entry.amount_minor, user.currency)} {entry.category.lower()}, {times} this month: "
         f"about {format_money(yearly, user.currency)} a year at this pace"
+    )
+
+
+UNUSUAL_Z = 3.5  # robust z-score (median and MAD of log amounts) above which a spend is pointed out
+UNUSUAL_MIN_HISTORY = 8
+UNUSUAL_LOOKBACK_DAYS = 365
+
+
+def robust_z(values: np.ndarray, x: float) -> float:
+    """How far x lies above values' median, in MADs scaled to a normal's standard deviation."""
+    median = float(np.median(values))
+    mad = float(np.median(np.abs(values - median)))
+    if mad == 0:
+        mad = 1e-9 if x != median else 1.0
+    return 0.6745 * (x - median) / mad
+
+
+def unusual_line(*, session: Session, user: User, entry: Entry) -> str | None:
+    """`Unusual for you: ₹4,500 on dining out; you usually spend about ₹190.` or None.
+
+    Compares the log amount with the person's other expenses in the category over the last
+    year (at least UNUSUAL_MIN_HISTORY of them), by robust z-score.
+    """
+    if entry.type != "expense":
+        return None
+    since = entry.local_date - timedelta(days=UNUSUAL_LOOKBACK_DAYS)
+    amounts = np.array(
+        session.scalars(
+            select(Entry.amount_minor).where(
+                Entry.user_id == user.id,
+                Entry.type == "expense",
+                Entry.category == entry.category,
+                Entry.local_date >= since,
+                Entry.id != entry.id,
+            )
+        ).all(),
+        dtype=np.float64,
+    )
+    if len(amounts) < UNUSUAL_MIN_HISTORY:
+        return None
+    if robust_z(np.log(amounts), float(np.log(entry.amount_minor))) <= UNUSUAL_Z:
+        return None
+    usual = int(np.median(amounts))
+    return (
+        f"Unusual for you: {format_money(entry.amount_minor, user.currency)} on {entry.category.lower()}; "
+        f"you usually spend about {format_money(usual, user.currency)}."
     )

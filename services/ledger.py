@@ -48,6 +48,7 @@ class EntryView:
     reasons: tuple[str, ...]
     verdict: str
     user_verdict: bool | None = None  # the person's own call, from the Leak / Not a leak buttons
+    model_probability: float | None = None  # P(leak) from the model that speaks for the person
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +158,7 @@ def view_entry(entry: Entry, user: User) -> EntryView:
             context=entry.context,
         ),
         user_verdict=entry.user_verdict,
+        model_probability=entry.model_probability,
     )
 
 

@@ -90,6 +90,7 @@ def merge(*, session: Session, user: User, chat_id: int, imported_id: int) -> En
     row.local_date = chat.local_date
     if chat.user_verdict is not None:
         row.user_verdict = chat.user_verdict
+        row.verdict_at = chat.verdict_at
     session.delete(chat)
     rescoring.score_entry(row, user)
     return view_entry(row, user)

@@ -13,7 +13,7 @@ from services import rescoring
 from services.errors import LeakBotError
 from services.money import exponent, format_money, parse_amount
 
-SETTINGS = ("timezone", "currency", "micro", "leak_threshold", "salary_day")
+SETTINGS = ("timezone", "currency", "micro", "leak_threshold", "salary_day", "reminder_days")
 _ALIASES = {
     "tz": "timezone",
     "time_zone": "timezone",
@@ -22,6 +22,7 @@ _ALIASES = {
     "leak": "leak_threshold",
     "salary": "salary_day",
     "payday": "salary_day",
+    "reminder": "reminder_days",
 }
 _finder: TimezoneFinder | None = None
 
@@ -33,6 +34,7 @@ class PreferencesView:
     micro: str
     leak_threshold: int
     salary_day: int
+    reminder_days: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,7 @@ def view(user: User) -> PreferencesView:
         format_money(user.micro_threshold_minor, user.currency),
         user.leak_threshold,
         user.salary_day,
+        user.renewal_reminder_days,
     )
 
 
@@ -95,6 +98,11 @@ def change(*, session: Session, user: User, setting: str, value: str) -> Change:
         return Change(
             name, str(number), rescoring.rescore_all(session=session, user=user, rederive_time=False)
         )
+    if name == "reminder_days":
+        if not 0 <= number <= 30:
+            raise LeakBotError("reminder_days is how many days before a renewal to remind you: 0 to 30.")
+        user.renewal_reminder_days = number
+        return Change(name, str(number), 0)
     if not 1 <= number <= 31:
         raise LeakBotError("The salary day is a day of the month from 1 to 31.")
     user.salary_day = number

@@ -13,8 +13,12 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+from sqlalchemy.orm import Session
 
+from db.models import User
+from db.repositories import insert_entry_frame
 from services.entries import ScoringProfile, complete_entries
+from services.ledger import profile_of
 from services.timing import BLOCK_REPRESENTATIVE_HOUR
 
 SAMPLE_COLUMNS = (
@@ -270,3 +274,56 @@ def generate_entries(*, months: int, seed: int, profile: ScoringProfile) -> pd.D
         }
     )
     return complete_entries(raw, profile=profile)
+
+
+# --- taste: people whose notion of a leak is not the rule's ---------------------------------
+def _rule_taste(e: pd.DataFrame) -> np.ndarray:
+    return e["is_leak"].fillna(False).to_numpy(dtype=bool)
+
+
+def _weekday_diner(e: pd.DataFrame) -> np.ndarray:
+    """Eating out, entertainment and clothes on a weekday are leaks; on the weekend they are the point."""
+    fun = e["category"].isin(["Dining Out", "Entertainment", "Clothing"])
+    return (fun & (e["day_type"] == "Weekday")).to_numpy(dtype=bool)
+
+
+def _big_ticket(e: pd.DataFrame) -> np.ndarray:
+    """Small treats are fine; an unnecessary spend of ₹400 or more is a leak."""
+    return (~e["is_necessary"].astype(bool) & (e["amount_minor"] >= 40_000)).to_numpy(dtype=bool)
+
+
+def _night_owl(e: pd.DataFrame) -> np.ndarray:
+    """Anything unnecessary after dark is a leak, whatever the context or amount."""
+    dark = e["time_block"].isin(["Evening", "Night"])
+    return (~e["is_necessary"].astype(bool) & dark).to_numpy(dtype=bool)
+
+
+TASTES = {
+    "rule": _rule_taste,
+    "weekday_diner": _weekday_diner,
+    "big_ticket": _big_ticket,
+    "night_owl": _night_owl,
+}
+
+
+def taste_truth(expenses: pd.DataFrame, taste: str) -> np.ndarray:
+    """What a person with this taste would call a leak, for each expense."""
+    return TASTES[taste](expenses)
+
+
+def simulated_verdicts(expenses: pd.DataFrame, taste: str, *, share: float, seed: int) -> pd.Series:
+    """Verdicts (True = leak) on a random `share` of the expenses, NA elsewhere."""
+    rng = np.random.default_rng(seed)
+    judged = rng.random(len(expenses)) < share
+    truth = pd.Series(taste_truth(expenses, taste), index=expenses.index, dtype="boolean")
+    return truth.where(judged, pd.NA)
+
+
+def store_generated(session: Session, user: User, *, months: int, seed: int) -> pd.DataFrame:
+    """Generate a ledger for this person, store it as entries (source csv), return what was stored."""
+    frame = generate_entries(months=months, seed=seed, profile=profile_of(user)).reset_index(drop=True)
+    frame = frame.assign(
+        user_id=user.id, source="csv", source_ref=[f"synthetic:{seed}:{i}" for i in range(len(frame))]
+    )
+    insert_entry_frame(session, frame)
+    return frame

@@ -34,6 +34,7 @@ def bot_settings(tmp_path: Path, fake: FakeTelegram) -> Settings:
         telegram_api_base_url=fake.base_url,
         telegram_file_base_url=fake.file_base_url,
         database_url=f"sqlite:///{tmp_path / 'bot.db'}",
+        model_dir=tmp_path / "models",
     )
     upgrade(settings.database_url)
     return settings

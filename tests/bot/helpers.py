@@ -20,6 +20,14 @@ async def reply_call(fake: FakeTelegram, user: int, text: str, *, message_id: in
     return calls[before]
 
 
+async def replies(fake: FakeTelegram, user: int, text: str, count: int) -> list[Call]:
+    """Send text as user and return the bot's next `count` messages to them."""
+    before = len(fake.sent(chat_id=user))
+    fake.send_text(user, text)
+    calls = await asyncio.to_thread(fake.wait_for, "sendMessage", chat_id=user, count=before + count)
+    return calls[before : before + count]
+
+
 async def press(fake: FakeTelegram, user: int, data: str) -> str:
     """Press a button as user; return the text of the callback answer (empty when none)."""
     before = len(fake.sent("answerCallbackQuery"))

@@ -105,3 +105,26 @@ def test_ask_answers_in_table_csv_and_json(cli: CliRunner) -> None:
 
     assert "Nothing to show yet" in run(cli, "ask", "top_categories", "--user", "10")
     assert "There is no question 'nope'" in run(cli, "ask", "nope", "--user", "9", code=1)
+
+
+def test_the_seed_experiment_reports_both_protocols_and_says_what_the_score_means(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    run(cli, "generate", "--out", "data.csv", "--months", "8", "--seed", "11")
+    out = run(cli, "ml", "seed-experiment", "--csv", "data.csv", "--out", "report")
+    assert "with_label_inputs: best F1" in out and "without_label_inputs: best F1" in out
+    report = (tmp_path / "report" / "report.md").read_text()
+    for model in ("Logistic Regression", "Random Forest", "HistGradientBoosting"):
+        assert report.count(f"| {model} |") == 2
+    assert "label inputs removed" in report and "not evidence of a good model" in report
+    for name in ("confusion", "curves"):
+        for slug in ("with_label_inputs", "without_label_inputs"):
+            assert (tmp_path / "report" / f"{name}_{slug}.png").read_bytes().startswith(b"\x89PNG")
+    assert "exactly one of" in run(cli, "ml", "seed-experiment", "--out", "x", code=1)
+
+
+def test_train_without_verdicts_says_the_rule_stands(cli: CliRunner) -> None:
+    run(cli, "generate", "--out", "data.csv", "--months", "2", "--seed", "4")
+    run(cli, "import", "data.csv", "--user", "42")
+    out = run(cli, "train")
+    assert "global: verdicts from 0 people" in out

@@ -1,0 +1,77 @@
+"""/model and /subscriptions through the real bot: a person's own model speaks in replies once
+it beats the rule, and recurring charges can be confirmed or dismissed."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pandas as pd
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from db.models import Entry
+from services import modeling, synthetic
+from services.config import Settings
+from tests.bot.helpers import buttons, press, replies, reply
+from tests.factories import make_user
+from tests.fake_telegram import FakeTelegram
+
+ALICE = 1001
+
+
+def _teach(db: Session, settings: Settings) -> list[str]:
+    """Alice's history, with verdicts from someone for whom anything unnecessary after dark is a leak."""
+    user = make_user(db, telegram_id=ALICE)
+    synthetic.store_generated(db, user, months=12, seed=5)
+    expenses = modeling.load_expenses(db, user_ids=[user.id])
+    verdicts = synthetic.simulated_verdicts(expenses, "night_owl", share=0.3, seed=6)
+    for entry_id, verdict in zip(expenses["entry_id"], verdicts, strict=True):
+        if not pd.isna(verdict):
+            db.execute(update(Entry).where(Entry.id == int(entry_id)).values(user_verdict=bool(verdict)))
+    db.commit()
+    report = modeling.train_all(db, model_dir=settings.model_dir)
+    db.commit()
+    return report.lines()
+
+
+async def test_a_promoted_personal_model_speaks_in_replies_and_in_model(
+    fake: FakeTelegram, bot, db: Session, bot_settings: Settings
+) -> None:  # type: ignore[no-untyped-def]
+    assert "No model yet: the six rules decide" in await reply(fake, ALICE + 1, "/model")
+
+    lines = await asyncio.to_thread(_teach, db, bot_settings)
+    assert any("personal" in line and "promoted" in line and "not promoted" not in line for line in lines), (
+        lines
+    )
+
+    logged = await reply(fake, ALICE, "450 dining upi 10pm")
+    assert "· model: " in logged and "% leak" in logged
+
+    before = len(fake.sent("sendPhoto", chat_id=ALICE))
+    fake.send_text(ALICE, "/model")
+    photo = (await asyncio.to_thread(fake.wait_for, "sendPhoto", chat_id=ALICE, count=before + 1))[-1]
+    assert "In use: your personal model v1" in photo.params["caption"]
+    assert photo.params["photo"]["data"].startswith(b"\x89PNG")
+
+
+async def test_subscriptions_are_found_confirmed_and_dismissed(fake: FakeTelegram, bot, db: Session) -> None:  # type: ignore[no-untyped-def]
+    today = datetime.now(UTC).date()
+    for months_ago in range(4, 0, -1):
+        day = today - timedelta(days=30 * months_ago)
+        await reply(fake, ALICE, f"/spend 649 subscription {day.isoformat()} Netflix")
+        await reply(fake, ALICE, f"/spend 119 subscription {(day + timedelta(days=2)).isoformat()} Spotify")
+    header, netflix, spotify = await replies(fake, ALICE, "/subscriptions", 3)
+    assert header.params["text"].startswith("2 recurring charges, about ₹768 a month")
+    assert (
+        "netflix: ₹649 monthly" in netflix.params["text"]
+        and "spotify: ₹119 monthly" in spotify.params["text"]
+    )
+    confirm = next(b["callback_data"] for b in buttons(netflix) if b["text"].startswith("Yes"))
+    dismiss = next(b["callback_data"] for b in buttons(spotify) if b["text"] == "Dismiss")
+
+    assert await press(fake, ALICE + 1, dismiss) == "That subscription is not one of yours."
+    assert await press(fake, ALICE, confirm) == "Noted. I'll remind you before netflix renews."
+    assert await press(fake, ALICE, dismiss) == "Dismissed: I won't mention it again."
+    header, netflix = await replies(fake, ALICE, "/subscriptions", 2)
+    assert header.params["text"].startswith("1 recurring charges") and "✅ netflix" in netflix.params["text"]
