@@ -151,6 +151,12 @@ def import_file(
 
 
 def _import_with_progress(session: Session, owner: User, data: bytes, name: str) -> importing.ImportSummary:
+    summary = _import_file(session, owner, data, name)
+    modeling.predict_import(session, owner, summary.import_id, model_dir=get_settings().model_dir)
+    return summary
+
+
+def _import_file(session: Session, owner: User, data: bytes, name: str) -> importing.ImportSummary:
     if data.count(b"\n") < 5_000 or not sys.stderr.isatty():
         return importing.import_csv(session=session, user=owner, data=data, file_name=name)
     with typer.progressbar(length=1, label="Importing", file=sys.stderr) as bar:

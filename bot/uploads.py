@@ -13,9 +13,9 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import callbacks, render
-from bot.runtime import with_person
+from bot.runtime import runtime, with_person
 from db.models import User
-from services import importing, matching
+from services import importing, matching, modeling
 from services.errors import LeakBotError
 from services.export import export_csv
 from services.importing.reader import MAX_FILE_BYTES
@@ -65,10 +65,13 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             reported[0] = share
             asyncio.run_coroutine_threadsafe(_edit(progress, f"Importing {name}… {share:.0%}"), loop)
 
+    model_dir = runtime(context).settings.model_dir
+
     def work(session: Session, person: User) -> tuple[importing.ImportSummary, list]:
         summary = importing.import_csv(
             session=session, user=person, data=data, file_name=name, on_progress=on_progress
         )
+        modeling.predict_import(session, person, summary.import_id, model_dir=model_dir)
         return summary, matching.possible_duplicates(
             session=session, user=person, import_id=summary.import_id
         )

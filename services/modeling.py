@@ -460,6 +460,18 @@ def predict_entries(
     return result
 
 
+def predict_import(session: Session, user: User, import_id: int, *, model_dir: Path) -> int:
+    """Give every expense of an import its probability (when a model serves); return how many."""
+    if serving_record(session, user) is None:
+        return 0
+    ids = session.scalars(
+        select(Entry.id).where(
+            Entry.user_id == user.id, Entry.import_id == import_id, Entry.type == "expense"
+        )
+    ).all()
+    return len(predict_entries(session, user, list(ids), model_dir=model_dir))
+
+
 # --- what /model shows -----------------------------------------------------------------------
 @dataclass(frozen=True)
 class ModelStatus:

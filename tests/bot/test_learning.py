@@ -7,7 +7,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from db.models import Entry
@@ -53,6 +53,13 @@ async def test_a_promoted_personal_model_speaks_in_replies_and_in_model(
     photo = (await asyncio.to_thread(fake.wait_for, "sendPhoto", chat_id=ALICE, count=before + 1))[-1]
     assert "In use: your personal model v1" in photo.params["caption"]
     assert photo.params["photo"]["data"].startswith(b"\x89PNG")
+
+    # Uploaded expenses get the model's probability too.
+    fake.send_document(ALICE, "more.csv", synthetic.to_csv_bytes(synthetic.generate(months=1, seed=77)))
+    await asyncio.to_thread(fake.wait_for, "editMessageText", chat_id=ALICE)
+    db.expire_all()
+    imported = db.scalars(select(Entry).where(Entry.import_id.is_not(None), Entry.type == "expense")).all()
+    assert imported and all(e.model_probability is not None for e in imported)
 
 
 async def test_subscriptions_are_found_confirmed_and_dismissed(fake: FakeTelegram, bot, db: Session) -> None:  # type: ignore[no-untyped-def]
