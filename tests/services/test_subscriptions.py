@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -83,20 +83,15 @@ def test_dismissed_ones_stay_quiet_and_confirmed_ones_get_one_reminder(session: 
     user = make_user(session)
     start = date(2025, 8, 1)
     for i in range(5):
-        ledger.log_text(
-            session=session,
-            user=user,
-            text=f"/spend 649 subscription {(start + timedelta(days=30 * i)).isoformat()} netflix",
-            now=pd.Timestamp("2025-12-31", tz="UTC").to_pydatetime(),
-            source_ref=f"t{i}",
-        )
-        ledger.log_text(
-            session=session,
-            user=user,
-            text=f"/spend 199 subscription {(start + timedelta(days=30 * i + 3)).isoformat()} spotify",
-            now=pd.Timestamp("2025-12-31", tz="UTC").to_pydatetime(),
-            source_ref=f"s{i}",
-        )
+        for amount, offset, name in ((649, 0, "netflix"), (199, 3, "spotify")):
+            day = start + timedelta(days=30 * i + offset)
+            ledger.log_text(
+                session=session,
+                user=user,
+                text=f"/spend {amount} subscription {day.isoformat()} {name}",
+                now=datetime(2025, 12, 31, tzinfo=UTC),
+                source_ref=f"{name}{i}",
+            )
     listed = subscriptions.refresh(session=session, user=user, today=date(2025, 12, 10))
     assert {item.detected.label for item in listed} == {"netflix", "spotify"} and all(i.new for i in listed)
     by_label = {item.detected.label: item for item in listed}
