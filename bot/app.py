@@ -21,7 +21,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import account, entries, learning, questions, uploads
+from bot import account, digests, entries, learning, pictures, questions, uploads
 from bot.request import RetryingRequest
 from bot.runtime import Runtime, db_workers, runtime
 from db.session import make_engine, make_session_factory
@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 CONCURRENT_UPDATES = 16
 NIGHTLY_TRAINING_AT = dtime(3, 0, tzinfo=UTC)  # retrain when new verdicts arrived
 RENEWAL_REMINDERS_AT = dtime(4, 0, tzinfo=UTC)  # 09:30 in India
+DIGEST_TICK_S = 60  # how often the scheduler looks for due digests
 COMMANDS = [
     BotCommand("spend", "Log an expense: /spend 250 dining upi"),
     BotCommand("income", "Log income: /income 50000 salary"),
@@ -45,6 +46,11 @@ COMMANDS = [
     BotCommand("budget", "Monthly limits: /budget dining 3000"),
     BotCommand("ask", "Ask a question about your spending"),
     *(BotCommand(q.command, q.title) for q in question_service.QUESTIONS),
+    BotCommand("dashboard", "This month at a glance: /dashboard 2024-05"),
+    BotCommand("charts", "Charts of your spending"),
+    BotCommand("chart", "One chart: /chart categories 2024"),
+    BotCommand("report", "A PDF report: /report 2024-05"),
+    BotCommand("digest", "Weekly digest: /digest now, /digest sunday 09:00, off"),
     BotCommand("model", "The model that learns your idea of a leak"),
     BotCommand("subscriptions", "Recurring charges I found"),
     BotCommand("forget", "Delete everything about you"),
@@ -152,6 +158,11 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
     add(CommandHandler("settings", account.settings))
     add(CommandHandler("budget", account.budget))
     add(CommandHandler("forget", account.forget))
+    add(CommandHandler("digest", digests.digest_command))
+    add(CommandHandler("chart", pictures.chart))
+    add(CommandHandler("charts", pictures.charts_menu))
+    add(CommandHandler("dashboard", pictures.dashboard_command))
+    add(CommandHandler("report", pictures.report_command))
     add(CommandHandler("model", learning.model))
     add(CommandHandler("subscriptions", learning.subscriptions_command))
     add(CommandHandler(list(question_service.QUESTIONS_BY_COMMAND), questions.question_command))
@@ -161,6 +172,7 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
     add(CallbackQueryHandler(uploads.import_button, pattern=r"^(rv|mg|kp):"))
     add(CallbackQueryHandler(account.forget_button, pattern=r"^fg:"))
     add(CallbackQueryHandler(learning.subscription_button, pattern=r"^s[cd]:"))
+    add(CallbackQueryHandler(pictures.chart_button, pattern=r"^ch:"))
     add(CallbackQueryHandler(_forged))
     add(MessageHandler(filters.Document.ALL, uploads.upload))
     add(MessageHandler(filters.LOCATION, account.location))
@@ -170,6 +182,7 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
     assert jobs is not None, "python-telegram-bot[job-queue] is a dependency"
     jobs.run_daily(learning.nightly_training, time=NIGHTLY_TRAINING_AT, name="nightly-training")
     jobs.run_daily(learning.renewal_reminders, time=RENEWAL_REMINDERS_AT, name="renewal-reminders")
+    jobs.run_repeating(digests.tick, interval=DIGEST_TICK_S, first=DIGEST_TICK_S, name="digests")
     application.add_error_handler(error_handler)
     return application
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -20,7 +21,8 @@ from bot import render
 from db.migrate import current_revision, head_revision, upgrade
 from db.models import User
 from db.session import make_engine, make_session_factory, session_scope
-from services import importing, ledger, modeling, questions, subscriptions
+from services import charts, dashboard, importing, ledger, modeling, questions, reports, subscriptions
+from services import digest as digest_service
 from services.config import Settings, get_settings
 from services.errors import LeakBotError
 from services.export import export_csv
@@ -329,6 +331,119 @@ def subscriptions_cmd(user: UserOption) -> None:
             typer.echo(f"[{item.status}] {subscriptions.describe(item.detected, owner.currency)}")
         if not items:
             typer.echo("No recurring charges found.")
+
+
+def _today_of(owner: User) -> datetime:
+    return ledger.local_datetime(datetime.now(UTC), owner.timezone)
+
+
+def _year_month(month: str | None, owner: User) -> tuple[int, int]:
+    if month is None:
+        today = _today_of(owner)
+        return today.year, today.month
+    if not re.fullmatch(r"\d{4}-\d{2}", month):
+        fail("--month takes YYYY-MM, e.g. 2024-05.")
+    period = reports.parse_period(month, today=_today_of(owner).date())
+    return period.start.year, period.start.month
+
+
+@app.command("chart")
+def chart_cmd(
+    name: Annotated[str, typer.Argument(help=f"One of: {', '.join(charts.CHARTS)}.")],
+    user: UserOption,
+    out: Annotated[Path, typer.Option(help="Where to write the PNG.")],
+    period: Annotated[str | None, typer.Option(help="2024-05, 2024, 30d or all (default 365d).")] = None,
+) -> None:
+    """Draw one chart of the person's spending as a PNG."""
+    if name not in charts.CHARTS:
+        fail(f"No chart {name!r}. Charts: {', '.join(charts.CHARTS)}.")
+    with open_session() as session:
+        owner = person(session, user)
+        try:
+            chosen = reports.parse_period(period, today=_today_of(owner).date())
+        except LeakBotError as exc:
+            fail(str(exc))
+        picture = charts.render(
+            name, reports.entries(session, owner, chosen), owner.currency, period_label=chosen.label
+        )
+    out.write_bytes(picture)
+    typer.echo(f"Wrote {out} ({charts.CHARTS[name].title}, {chosen.label})")
+
+
+@app.command("dashboard")
+def dashboard_cmd(
+    user: UserOption,
+    out: Annotated[Path, typer.Option(help="Where to write the PNG.")],
+    month: Annotated[str | None, typer.Option(help="YYYY-MM (default: this month).")] = None,
+) -> None:
+    """Write the month's dashboard image and print its summary."""
+    with open_session() as session:
+        owner = person(session, user)
+        year, number = _year_month(month, owner)
+        data = dashboard.dashboard_data(session, owner, year=year, month=number)
+    out.write_bytes(dashboard.dashboard_png(data))
+    typer.echo(dashboard.summary_text(data))
+    typer.echo(f"Wrote {out}")
+
+
+@app.command("report")
+def report_cmd(
+    user: UserOption,
+    out: Annotated[Path, typer.Option(help="Where to write the PDF.")],
+    month: Annotated[str | None, typer.Option(help="YYYY-MM (default: this month).")] = None,
+) -> None:
+    """Write the PDF report: dashboard, every chart, the fourteen question tables."""
+    with open_session() as session:
+        owner = person(session, user)
+        year, number = _year_month(month, owner)
+        out.write_bytes(dashboard.report_pdf(session, owner, year=year, month=number))
+    typer.echo(f"Wrote {out}")
+
+
+@app.command("digest")
+def digest_cmd(
+    user: Annotated[int | None, typer.Option(help="Write this person's digest (Telegram id).")] = None,
+    out: Annotated[Path | None, typer.Option(help="Directory for digest.txt and the PNGs.")] = None,
+    send_due: Annotated[
+        bool, typer.Option("--send-due", help="Send every due digest now (one tick).")
+    ] = False,
+) -> None:
+    """Write one person's weekly digest to files, or send the due digests (for cron)."""
+    if send_due == (user is not None):
+        fail("Use either --user ID --out DIR or --send-due.")
+    if send_due:
+        from telegram import Bot
+
+        from bot.digests import run_once
+
+        settings = get_settings()
+        if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
+            fail(NO_TOKEN_HELP)
+        configure_logging(settings)
+        upgrade(settings.database_url)
+        engine = make_engine(settings.database_url)
+        bot = Bot(
+            settings.telegram_bot_token.get_secret_value(),  # type: ignore[union-attr]
+            base_url=settings.telegram_api_base_url,
+            base_file_url=settings.telegram_file_base_url,
+        )
+        try:
+            counts = run_once(bot, make_session_factory(engine))
+        finally:
+            engine.dispose()
+        typer.echo(f"digests: {counts['sent']} sent, {counts['blocked']} blocked, {counts['failed']} failed")
+        return
+    if out is None:
+        fail("--user needs --out DIR.")
+    assert out is not None and user is not None
+    with open_session() as session:
+        owner = person(session, user)
+        content = digest_service.build(session, owner, _today_of(owner).date())
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "digest.txt").write_text(re.sub(r"</?b>", "", content.text) + "\n")
+    for i, image in enumerate(content.images, 1):
+        (out / f"chart-{i}.png").write_bytes(image)
+    typer.echo(f"Wrote {out / 'digest.txt'} and {len(content.images)} charts")
 
 
 @ml_app.command("seed-experiment")

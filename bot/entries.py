@@ -36,6 +36,10 @@ HELP = """\
 /monthly 2024 · /nonessential 2024 · /top_categories · /micro_modes · /recurring · /weekdays
 /leak_times · /leak_contexts · /savings · /salary_week · /risky_channels · /top_leaks
 /salary_jumps · /leak_rate
+/dashboard 2024-05 — the month at a glance (a picture and a summary)
+/charts — charts as buttons, or /chart categories 2024 (periods: 2024-05, 2024, 30d, all)
+/report 2024-05 — a PDF: dashboard, charts and every question
+/digest now — last week's digest now (/digest sunday 09:00, /digest off)
 /model — the model that learns your idea of a leak
 /subscriptions — recurring charges I found
 /forget — delete everything about you

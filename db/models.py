@@ -203,3 +203,24 @@ class Subscription(Base):
         UniqueConstraint("user_id", "key"),
         CheckConstraint(_in("status", SUBSCRIPTION_STATUSES), name="status"),
     )
+
+
+DIGEST_STATUSES = ("claimed", "sent", "blocked")
+
+
+class Digest(Base):
+    """One weekly digest: claimed by the instance that sends it, so it goes out exactly once."""
+
+    __tablename__ = "digests"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    week_ending: Mapped[date] = mapped_column(Date)  # the scheduled local date; covers the 7 days before
+    status: Mapped[str] = mapped_column(String(8), default="claimed")
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "week_ending"),
+        CheckConstraint(_in("status", DIGEST_STATUSES), name="status"),
+    )

@@ -173,3 +173,19 @@ def format_money(minor: int, currency: str, *, decimals: bool | None = None) -> 
     grouped = _group_indian(whole) if currency.upper() == "INR" else f"{int(whole):,}"
     symbol = _SYMBOLS.get(currency.upper(), f"{currency.upper()} ")
     return f"{sign}{symbol}{grouped}{'.' + frac if frac else ''}"
+
+
+def short_money(major: float, currency: str) -> str:
+    """Axis labels: `₹950`, `₹1.2k`, `₹3.4L` (lakh) for INR, `$2.5M` elsewhere."""
+    symbol = _SYMBOLS.get(currency.upper(), f"{currency.upper()} ")
+    value = abs(major)
+    sign = "-" if major < 0 else ""
+    steps = (
+        ((1e7, "Cr"), (1e5, "L"), (1e3, "k"))
+        if currency.upper() == "INR"
+        else ((1e9, "B"), (1e6, "M"), (1e3, "k"))
+    )
+    for size, suffix in steps:
+        if value >= size:
+            return f"{sign}{symbol}{value / size:.3g}{suffix}"
+    return f"{sign}{symbol}{value:.0f}"

@@ -2,7 +2,7 @@
 
 It speaks real HTTP to the real python-telegram-bot Application: getMe, deleteWebhook,
 long-polled getUpdates with offsets, sendMessage, editMessageText, answerCallbackQuery,
-setMyCommands, sendDocument/sendPhoto, getFile and file downloads. Tests push updates with
+setMyCommands, sendDocument/sendPhoto/sendMediaGroup, getFile and file downloads. Tests push updates with
 `send_text` / `press_button` and wait for the bot's calls with `wait_for`.
 """
 
@@ -223,6 +223,18 @@ class FakeTelegram:
             if method == "sendDocument":
                 message["document"] = {"file_id": "sent", "file_unique_id": "sent", "file_name": "export.csv"}
             return 200, message
+        if method == "sendMediaGroup":
+            media = params.get("media") or []
+            return 200, [
+                {
+                    "message_id": next(self._message_ids),
+                    "date": int(time.time()),
+                    "chat": {"id": params.get("chat_id"), "type": "private"},
+                    "from": BOT_USER,
+                    "photo": [{"file_id": f"p{i}", "file_unique_id": f"p{i}", "width": 1, "height": 1}],
+                }
+                for i, _ in enumerate(media)
+            ]
         if method == "getFile":
             file_id = params["file_id"]
             return 200, {

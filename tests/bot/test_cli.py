@@ -128,3 +128,24 @@ def test_train_without_verdicts_says_the_rule_stands(cli: CliRunner) -> None:
     run(cli, "import", "data.csv", "--user", "42")
     out = run(cli, "train")
     assert "global: verdicts from 0 people" in out
+
+
+def test_charts_dashboard_report_and_digest_from_the_command_line(cli: CliRunner, tmp_path: Path) -> None:
+    run(cli, "generate", "--out", "data.csv", "--months", "3", "--seed", "4")
+    run(cli, "import", "data.csv", "--user", "42")
+    out = run(cli, "chart", "leak_trend", "--user", "42", "--period", "all", "--out", "trend.png")
+    assert "Monthly leak trend, all time" in out
+    assert (tmp_path / "trend.png").read_bytes().startswith(b"\x89PNG")
+    assert "not a period" in run(
+        cli, "chart", "share", "--user", "42", "--period", "soon", "--out", "x.png", code=1
+    )
+    assert "No chart 'pie'" in run(cli, "chart", "pie", "--user", "42", "--out", "x.png", code=1)
+    summary = run(cli, "dashboard", "--user", "42", "--month", "2023-02", "--out", "dash.png")
+    assert "February 2023" in summary and "Expenses ₹" in summary
+    assert (tmp_path / "dash.png").read_bytes().startswith(b"\x89PNG")
+    run(cli, "report", "--user", "42", "--month", "2023-02", "--out", "report.pdf")
+    assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
+    assert "Wrote" in run(cli, "digest", "--user", "42", "--out", "digest")
+    assert "Your week" in (tmp_path / "digest" / "digest.txt").read_text()
+    assert "Use either" in run(cli, "digest", code=1)
+    assert "@BotFather" in run(cli, "digest", "--send-due", code=1)
