@@ -6,13 +6,19 @@ import json
 import sys
 from pathlib import Path
 
-from benchmarks import bench_bot, bench_core, bench_ml, bench_questions
+from benchmarks import bench_bot, bench_core, bench_digest, bench_ml, bench_questions
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 
 
 def main() -> int:
-    results = [*bench_core.run(), *bench_questions.run(), *bench_ml.run(), *bench_bot.run()]
+    results = [
+        *bench_core.run(),
+        *bench_questions.run(),
+        *bench_ml.run(),
+        *bench_digest.run(),
+        *bench_bot.run(),
+    ]
     width = max(len(r["name"]) for r in results)
     print(
         f"{'benchmark':<{width}}  {'value':>10} {'unit':<6} {'baseline':>10} {'ratio':>8} {'target':>10}  ok"

@@ -347,6 +347,32 @@ def _year_month(month: str | None, owner: User) -> tuple[int, int]:
     return period.start.year, period.start.month
 
 
+@app.command("backup")
+def backup_cmd(file: Annotated[Path, typer.Argument(help="Where to write the copy.")]) -> None:
+    """Copy the SQLite database while the bot runs (PostgreSQL: use pg_dump, see the README)."""
+    from db import backup
+
+    try:
+        size = backup.backup(get_settings().database_url, file)
+    except backup.BackupError as exc:
+        fail(str(exc))
+    typer.echo(f"Backed up to {file} ({size:,} bytes)")
+
+
+@app.command("restore")
+def restore_cmd(file: Annotated[Path, typer.Argument(help="A file written by leakbot backup.")]) -> None:
+    """Replace the SQLite database's contents with a backup, then migrate it to this version."""
+    from db import backup
+
+    url = get_settings().database_url
+    try:
+        backup.restore(url, file)
+    except backup.BackupError as exc:
+        fail(str(exc))
+    upgrade(url)
+    typer.echo(f"Restored from {file}")
+
+
 @app.command("chart")
 def chart_cmd(
     name: Annotated[str, typer.Argument(help=f"One of: {', '.join(charts.CHARTS)}.")],

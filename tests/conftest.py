@@ -87,3 +87,20 @@ def seed_csv() -> bytes:
             pytest.fail(f"the sample dataset is missing at {SEED_CSV}")
         pytest.skip(f"sample dataset not found at {SEED_CSV} (it lives in ../shared/seed)")
     return SEED_CSV.read_bytes()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A brand-new, empty database (no migrations applied) on each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    base = request.getfixturevalue("pg_url").rsplit("/", 1)[0]
+    name = f"leakbot_empty_{uuid.uuid4().hex[:12]}"
+    with _pg_admin() as admin:  # type: ignore[attr-defined]
+        admin.execute(f'CREATE DATABASE "{name}"')  # type: ignore[attr-defined]
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with _pg_admin() as admin:  # type: ignore[attr-defined]
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

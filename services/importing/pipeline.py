@@ -86,7 +86,7 @@ def import_csv(
     candidates = converted.frame[good]
     refs = source_refs(candidates["key"]) if len(candidates) else pd.Series([], dtype=object)
     known = repo.existing_refs(session, user.id, refs.tolist())
-    fresh = ~refs.isin(known)
+    fresh = ~refs.isin(known).to_numpy()  # positional: refs follow candidates row by row
     candidates, refs = candidates[fresh], refs[fresh]
 
     record = repo.add_import(

@@ -149,3 +149,23 @@ def test_charts_dashboard_report_and_digest_from_the_command_line(cli: CliRunner
     assert "Your week" in (tmp_path / "digest" / "digest.txt").read_text()
     assert "Use either" in run(cli, "digest", code=1)
     assert "@BotFather" in run(cli, "digest", "--send-due", code=1)
+
+
+def test_backup_and_restore_bring_back_exactly_what_was_saved(cli: CliRunner, tmp_path: Path) -> None:
+    run(cli, "log", "120 swiggy 9pm", "--user", "42")
+    run(cli, "log", "300 groceries", "--user", "42")
+    assert "Backed up to" in run(cli, "backup", "saved.db")
+    run(cli, "log", "999 clothing", "--user", "42")
+    assert len(run(cli, "entries", "--user", "42").strip().splitlines()) == 3
+    assert "Restored from" in run(cli, "restore", "saved.db")
+    listing = run(cli, "entries", "--user", "42")
+    assert len(listing.strip().splitlines()) == 2 and "999" not in listing
+    (tmp_path / "junk.db").write_bytes(b"not a database at all" * 100)
+    assert "is not a SQLite database" in run(cli, "restore", "junk.db", code=1)
+    assert "There is no backup" in run(cli, "restore", "missing.db", code=1)
+
+
+def test_backup_on_postgresql_points_to_pg_dump(cli: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u@127.0.0.1:5432/x")
+    get_settings.cache_clear()
+    assert "pg_dump -Fc" in run(cli, "backup", "x.dump", code=1)

@@ -21,3 +21,45 @@ def test_migrations_go_down_and_up_again(tmp_path) -> None:  # type: ignore[no-u
     upgrade(url)
     assert {"users", "entries", "imports"} <= set(inspect(eng).get_table_names())
     eng.dispose()
+
+
+def test_a_database_filled_at_the_first_revision_upgrades_with_every_row_intact(
+    empty_database_url: str,
+) -> None:
+    import pandas as pd
+    from sqlalchemy import text
+    from sqlalchemy.orm import Session
+
+    from db.repositories import insert_entry_frame
+    from db.session import make_engine
+    from services.entries import ScoringProfile
+    from services.synthetic import generate_entries
+
+    url = empty_database_url
+    upgrade(url, "0001")
+    engine = make_engine(url)
+    frame = generate_entries(months=3, seed=8, profile=ScoringProfile("Asia/Kolkata", 30_000, 5))
+    frame = frame.assign(user_id=1, source="chat", source_ref=[f"m{i}" for i in range(len(frame))])
+    with Session(engine) as session, session.begin():
+        session.execute(
+            text(
+                "INSERT INTO users (id, telegram_id, chat_id, timezone, currency, micro_threshold_minor, "
+                "leak_threshold, salary_day, digest_enabled, digest_weekday, digest_minute_of_day, "
+                "created_at) "
+                "VALUES (1, 77, 77, 'Asia/Kolkata', 'INR', 30000, 5, 1, true, 6, 540, '2024-01-01 00:00:00')"
+            )
+        )
+        insert_entry_frame(session, frame)
+    before = pd.read_sql("SELECT * FROM entries ORDER BY id", engine)
+    engine.dispose()
+
+    upgrade(url)
+    engine = make_engine(url)
+    after = pd.read_sql("SELECT * FROM entries ORDER BY id", engine)
+    with engine.connect() as connection:
+        reminder = connection.execute(text("SELECT renewal_reminder_days FROM users WHERE id = 1")).scalar()
+    assert current_revision(engine) == head_revision()
+    engine.dispose()
+    assert len(after) == len(before) > 100
+    pd.testing.assert_frame_equal(after[before.columns], before)
+    assert after["verdict_at"].isna().all() and reminder == 2

@@ -1,0 +1,126 @@
+"""Weekly digests: one person's digest with its charts (median of 20, target <= 400 ms), and
+1,000 people's digests in one scheduler run (target <= 5 min on 2 cores), with peak memory
+(RSS) after 100 and after 1,000 digests, which must stay flat.
+
+Baseline in the same run: reading the same two weeks of entries for the same person (what a
+digest costs without any text or pictures).
+"""
+
+from __future__ import annotations
+
+import resource
+import statistics
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from db import repositories as repo
+from db.migrate import upgrade
+from db.models import User
+from db.session import make_engine, make_session_factory, session_scope
+from services import digest, reports
+from services.entries import ScoringProfile
+from services.synthetic import generate_entries
+
+PEOPLE = 1_000
+MONTHS = 6
+DISTINCT_LEDGERS = 20
+WEEK_ENDING = date(2023, 5, 7)  # a Sunday inside the generated months
+RUNS = 20
+TARGET_ONE_MS = 400.0
+TARGET_ALL_S = 300.0
+FLAT_MB = 50.0
+
+
+def _build(url: str) -> None:
+    upgrade(url)
+    engine = make_engine(url)
+    profile = ScoringProfile("Asia/Kolkata", 30_000, 5)
+    ledgers = [generate_entries(months=MONTHS, seed=s, profile=profile) for s in range(DISTINCT_LEDGERS)]
+    with session_scope(make_session_factory(engine)) as session:
+        session.add_all(
+            [User(id=k, telegram_id=k, timezone="Asia/Kolkata", currency="INR") for k in range(1, PEOPLE + 1)]
+        )
+        session.flush()
+        for k in range(1, PEOPLE + 1):
+            frame = ledgers[k % DISTINCT_LEDGERS].assign(user_id=k, source="csv")
+            frame["source_ref"] = [f"bench:{i}" for i in range(len(frame))]
+            repo.insert_entry_frame(session, frame)
+    engine.dispose()
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run() -> list[dict[str, Any]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'digest.db'}"
+        _build(url)
+        sessions = make_session_factory(make_engine(url))
+        one, baseline = [], []
+        with session_scope(sessions) as session:
+            person = session.get(User, 1)
+            assert person is not None
+            digest.build(session, person, WEEK_ENDING)  # warm: fonts, caches
+            for _ in range(RUNS):
+                start = time.perf_counter()
+                content = digest.build(session, person, WEEK_ENDING)
+                one.append((time.perf_counter() - start) * 1000)
+                start = time.perf_counter()
+                reports.entries(session, person, reports.Period(date(2023, 4, 23), WEEK_ENDING, ""))
+                baseline.append((time.perf_counter() - start) * 1000)
+            assert len(content.images) == 2
+            session.rollback()
+        rss: dict[int, float] = {}
+        start = time.perf_counter()
+        with session_scope(sessions) as session:
+            ids = session.scalars(select(User.id).order_by(User.id)).all()
+        for n, user_id in enumerate(ids, 1):
+            with session_scope(sessions) as session:
+                user = session.get(User, user_id)
+                assert user is not None
+                digest.build(session, user, WEEK_ENDING)
+            if n in (100, PEOPLE):
+                rss[n] = _rss_mb()
+        all_s = time.perf_counter() - start
+    median, base = statistics.median(one), statistics.median(baseline)
+    growth = rss[PEOPLE] - rss[100]
+    return [
+        {
+            "name": "digest: one person's digest with 2 charts, median",
+            "value": round(median, 1),
+            "unit": "ms",
+            "baseline": round(base, 1),
+            "ratio": round(median / base, 1),
+            "target": f"<= {TARGET_ONE_MS:g}",
+            "ok": median <= TARGET_ONE_MS,
+        },
+        {
+            "name": f"digest: {PEOPLE:,} people's digests, one process",
+            "value": round(all_s, 1),
+            "unit": "s",
+            "baseline": round(base * PEOPLE / 1000, 1),
+            "ratio": round(all_s / (base * PEOPLE / 1000), 1),
+            "target": f"<= {TARGET_ALL_S:g}",
+            "ok": all_s <= TARGET_ALL_S,
+        },
+        {
+            "name": f"digest: peak RSS after 100 -> {PEOPLE:,} digests",
+            "value": round(rss[PEOPLE], 1),
+            "unit": "MB",
+            "baseline": round(rss[100], 1),
+            "ratio": round(rss[PEOPLE] / rss[100], 2),
+            "target": f"+< {FLAT_MB:g} MB",
+            "ok": growth < FLAT_MB,
+        },
+    ]
+
+
+if __name__ == "__main__":
+    for row in run():
+        print(row)
