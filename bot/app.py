@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -21,7 +22,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import account, digests, entries, learning, pictures, questions, uploads
+from bot import account, digests, entries, health, learning, pictures, questions, redaction, uploads
 from bot.request import RetryingRequest
 from bot.runtime import Runtime, db_workers, runtime
 from db.session import make_engine, make_session_factory
@@ -104,11 +105,25 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
     rt.engine = make_engine(rt.settings.database_url)
     rt.sessions = make_session_factory(rt.engine)
     rt.executor = ThreadPoolExecutor(db_workers(rt.engine), thread_name_prefix="leakbot-db")
+    if rt.settings.health_port is not None:
+        engine, executor = rt.engine, rt.executor
+
+        def ping() -> None:
+            with engine.connect() as connection:
+                connection.exec_driver_sql("SELECT 1")
+
+        async def probe() -> None:
+            await asyncio.get_running_loop().run_in_executor(executor, ping)
+
+        rt.health = await health.serve(rt.settings.health_host, rt.settings.health_port, probe)
     await application.bot.set_my_commands(COMMANDS)
 
 
 async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
     rt: Runtime = application.bot_data["runtime"]
+    if rt.health is not None:
+        rt.health.close()
+        await rt.health.wait_closed()
     if rt.executor is not None:
         rt.executor.shutdown(wait=True)  # in-flight service calls finish
     if rt.engine is not None:
@@ -130,6 +145,7 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
     """Wire every handler; services run off the event loop, updates are handled concurrently."""
     assert settings.telegram_bot_token is not None
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
+    redaction.install(settings.telegram_bot_token.get_secret_value())
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
     application = (

@@ -60,6 +60,10 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure_logging(settings: Settings) -> None:
+    from bot import redaction
+
+    if settings.telegram_bot_token is not None:
+        redaction.install(settings.telegram_bot_token.get_secret_value())
     handler = logging.StreamHandler()
     handler.setFormatter(
         JsonFormatter()

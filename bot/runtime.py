@@ -32,6 +32,7 @@ class Runtime:
     sessions: sessionmaker[Session] | None = None
     refused: set[int] = field(default_factory=set)  # people outside ALLOWED_USER_IDS already told
     executor: ThreadPoolExecutor | None = None  # where services run; see db_workers()
+    health: asyncio.Server | None = None  # the /healthz endpoint, when HEALTH_PORT is set
 
 
 def db_workers(engine: Engine) -> int:

@@ -15,7 +15,7 @@ from telegram.ext import ContextTypes
 from bot import callbacks, render
 from bot.runtime import runtime, with_person
 from db.models import User
-from services import importing, matching, modeling
+from services import corrections, importing, matching, modeling
 from services.errors import LeakBotError
 from services.export import export_csv
 from services.importing.reader import MAX_FILE_BYTES
@@ -113,6 +113,9 @@ async def import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             removed = importing.revert_import(session=session, user=person, import_id=payload.a)
             return f"Import #{payload.a} reverted: {removed:,} entries removed."
         if payload.action == "kp":
+            assert payload.b is not None
+            for entry_id in (payload.a, payload.b):  # only the owner's own offer can be answered
+                corrections.owned_entry(session, person, entry_id)
             return "Kept both."
         assert payload.b is not None
         merged = matching.merge(session=session, user=person, chat_id=payload.a, imported_id=payload.b)

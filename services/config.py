@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_format: str = "text"
     webhook_secret: SecretStr | None = None
+    health_port: int | None = None  # GET /healthz on this port when set
+    health_host: str = "0.0.0.0"
     model_dir: Path = Path("data/models")
 
     @field_validator("allowed_user_ids", mode="before")

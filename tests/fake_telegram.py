@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 TOKEN = "123456:TEST-token-never-logged"
+MAX_TEXT, MAX_CAPTION = 4096, 1024  # Telegram's limits, enforced as Telegram does
 BOT_USER = {
     "id": 123456,
     "is_bot": True,
@@ -191,6 +192,8 @@ class FakeTelegram:
         if failures:
             status = failures.pop(0)
             return status, ({"retry_after": 1} if status == 429 else None)
+        if len(str(params.get("text", ""))) > MAX_TEXT or len(str(params.get("caption", ""))) > MAX_CAPTION:
+            return 400, None  # Telegram: "Bad Request: message is too long"
         if method == "getMe":
             return 200, BOT_USER
         if method in ("deleteWebhook", "setMyCommands", "answerCallbackQuery", "setWebhook"):

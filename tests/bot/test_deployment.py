@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+from pathlib import Path
 
 import httpx
 from sqlalchemy import func, select
@@ -68,3 +69,22 @@ async def test_allowed_user_ids_answer_others_once_and_store_nothing(
         assert "₹250 Dining Out" in await reply(fake, ALICE, "250 dining")
         assert len(fake.sent(chat_id=MALLORY)) == 1
     assert db.scalars(select(User.telegram_id)).all() == [ALICE]
+
+
+async def test_the_health_endpoint_reports_the_database(fake: FakeTelegram, bot_settings: Settings) -> None:
+    port = free_port()
+    settings = bot_settings.model_copy(update={"health_port": port, "health_host": "127.0.0.1"})
+    async with running_bot(settings, webhook_port=free_port()) as app, httpx.AsyncClient() as client:
+        ok = await client.get(f"http://127.0.0.1:{port}/healthz")
+        assert ok.status_code == 200 and ok.json() == {"status": "ok", "database": "ok"}
+        assert (await client.get(f"http://127.0.0.1:{port}/other")).status_code == 404
+        database = Path(settings.database_url.removeprefix("sqlite:///"))
+        saved = database.read_bytes()
+        app.bot_data["runtime"].engine.dispose()
+        database.write_bytes(b"this is not a database" * 512)  # the disk went bad
+        try:
+            down = await client.get(f"http://127.0.0.1:{port}/healthz")
+        finally:
+            app.bot_data["runtime"].engine.dispose()
+            database.write_bytes(saved)
+        assert down.status_code == 503 and down.json()["status"] == "unavailable"

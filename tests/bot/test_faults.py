@@ -1,0 +1,69 @@
+"""Faults: the process killed in the middle of a 100,000-row import leaves all or nothing,
+and the same file then imports completely, once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from db.migrate import upgrade
+from db.models import Entry, Import
+from db.session import make_engine
+from services.synthetic import generate, to_csv_bytes
+
+ROWS = 100_000
+
+
+def _leakbot(*args: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    code = "from bot.cli import main; main()"
+    return subprocess.Popen(
+        [sys.executable, "-c", code, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+
+
+def _counts(url: str) -> tuple[int, int]:
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        entries = connection.scalar(select(func.count()).select_from(Entry))
+        imports = connection.scalar(select(func.count()).select_from(Import))
+    engine.dispose()
+    return int(entries or 0), int(imports or 0)
+
+
+def test_sigkill_mid_import_leaves_nothing_and_the_retry_imports_everything_once(tmp_path: Path) -> None:
+    frame = generate(months=1_700, seed=5).head(ROWS)
+    assert len(frame) == ROWS
+    csv_path = tmp_path / "big.csv"
+    csv_path.write_bytes(to_csv_bytes(frame))
+    database = tmp_path / "bot.db"
+    url = f"sqlite:///{database}"
+    upgrade(url)
+    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+
+    process = _leakbot("import", str(csv_path), "--user", "7", env=env)
+    wal = Path(f"{database}-wal")
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if wal.exists() and wal.stat().st_size > 4 << 20:  # rows are being written
+            break
+        time.sleep(0.005)
+    assert process.poll() is None, "the import finished before it could be killed"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert _counts(url) == (0, 0)
+
+    done = _leakbot("import", str(csv_path), "--user", "7", env=env)
+    out, err = done.communicate(timeout=300)
+    assert done.returncode == 0, err.decode()
+    assert "100,000 imported" in out.decode()
+    assert _counts(url) == (ROWS, 1)
+    again = _leakbot("import", str(csv_path), "--user", "7", env=env)
+    out, _ = again.communicate(timeout=300)
+    assert "0 imported, 100,000 duplicates" in out.decode()
+    assert _counts(url)[0] == ROWS
