@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint format demo clean
+.PHONY: run test bench reliability lint format demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# The long soak (200 people, 20,000 messages); short versions of every reliability test run in `make test`.
+reliability: $(STAMP)
+	$(BIN)/python -m benchmarks.soak 200 20000
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -13,6 +13,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ PEOPLE = 50
 MESSAGES = 2_000
 TARGET_RATE = 100.0
 TARGET_P99_MS = 200.0
+LOAD_TIMEOUT_S = 1_800
 
 
 def _echo_application(settings: Settings) -> Application:  # type: ignore[type-arg]
@@ -69,7 +71,14 @@ def _serve(app: Application, ready: threading.Event, stop: threading.Event) -> N
     asyncio.run(main())
 
 
-def _people(conn: Connection, rate: float | None) -> None:
+@dataclass(frozen=True)
+class Load:
+    people: int = PEOPLE
+    messages: int = MESSAGES
+    rate: float | None = None  # None: closed loop
+
+
+def _people(conn: Connection, load: Load) -> None:
     """Child process: the fake Bot API server and the 50 people, away from the bot's GIL.
 
     rate None: a closed loop (the server's call hook sends a person's next message the moment
@@ -80,7 +89,8 @@ def _people(conn: Connection, rate: float | None) -> None:
     fake = FakeTelegram().start()
     conn.send((fake.base_url, fake.file_base_url))
     conn.recv()  # the bot is up
-    chats = range(10_000, 10_000 + PEOPLE)
+    rate, people, messages = load.rate, load.people, load.messages
+    chats = range(10_000, 10_000 + people)
     sent = dict.fromkeys(chats, 0)
     waiting: dict[int, deque[int]] = {chat: deque() for chat in chats}  # update ids awaiting replies
     latencies: list[float] = []
@@ -95,9 +105,9 @@ def _people(conn: Connection, rate: float | None) -> None:
         if call.method != "sendMessage" or not waiting.get(chat):
             return
         latencies.append((call.at - fake.pushed_at[waiting[chat].popleft()]) * 1000)
-        if rate is None and sent[chat] < MESSAGES // PEOPLE:
+        if rate is None and sent[chat] < messages // people:
             send_next(chat)
-        if len(latencies) == MESSAGES:
+        if len(latencies) == messages:
             done.set()
 
     fake.on_call = on_call
@@ -107,33 +117,35 @@ def _people(conn: Connection, rate: float | None) -> None:
             for chat in chats:
                 send_next(chat)
     else:
-        for k in range(MESSAGES):
+        for k in range(messages):
             time.sleep(max(0.0, began + k / rate - time.monotonic()))
-            send_next(chats[k % PEOPLE])
-    if not done.wait(300):
-        raise SystemExit(f"only {len(latencies)} of {MESSAGES} replies arrived")
+            send_next(chats[k % people])
+    if not done.wait(LOAD_TIMEOUT_S):
+        raise SystemExit(f"only {len(latencies)} of {messages} replies arrived")
     conn.send((len(latencies) / (time.monotonic() - began), sorted(latencies)))
     conn.recv()  # the bot has stopped polling
     fake.stop()
 
 
-def _load(
+def run_load(
     make_app: Callable[[Settings], Application],  # type: ignore[type-arg]
     tmp: Path,
-    rate: float | None = None,
+    load: Load = Load(),
+    database_url: str | None = None,
 ) -> tuple[float, list[float]]:
-    """Run one load against a fresh SQLite database; return messages/s and sorted latencies (ms)."""
+    """Run one load (by default on a fresh SQLite database); return messages/s and sorted
+    update-to-reply latencies (ms)."""
     context = multiprocessing.get_context("fork")
     parent, child = context.Pipe()
-    load = context.Process(target=_people, args=(child, rate), daemon=True)
-    load.start()
+    people = context.Process(target=_people, args=(child, load), daemon=True)
+    people.start()
     base_url, file_base_url = parent.recv()
     settings = Settings(
         _env_file=None,
         telegram_bot_token=TOKEN,
         telegram_api_base_url=base_url,  # type: ignore[call-arg]
         telegram_file_base_url=file_base_url,
-        database_url=f"sqlite:///{tmp / f'bot-{time.perf_counter_ns()}.db'}",
+        database_url=database_url or f"sqlite:///{tmp / f'bot-{time.perf_counter_ns()}.db'}",
     )
     upgrade(settings.database_url)
     ready, stop = threading.Event(), threading.Event()
@@ -145,7 +157,7 @@ def _load(
     stop.set()
     server.join(30)
     parent.send("done")
-    load.join(30)
+    people.join(30)
     return rate_seen, latencies
 
 
@@ -156,10 +168,10 @@ def _p(values: list[float], q: float) -> float:
 def run() -> list[dict[str, Any]]:
     tune_interpreter()  # as `leakbot run` does
     with tempfile.TemporaryDirectory() as tmp:
-        echo_rate, _ = _load(_echo_application, Path(tmp))
-        rate, _ = _load(build_application, Path(tmp))
-        _, echo_lat = _load(_echo_application, Path(tmp), TARGET_RATE)
-        _, lat = _load(build_application, Path(tmp), TARGET_RATE)
+        echo_rate, _ = run_load(_echo_application, Path(tmp))
+        rate, _ = run_load(build_application, Path(tmp))
+        _, echo_lat = run_load(_echo_application, Path(tmp), Load(rate=TARGET_RATE))
+        _, lat = run_load(build_application, Path(tmp), Load(rate=TARGET_RATE))
     p50, p99 = statistics.median(lat), _p(lat, 0.99)
     echo_p50, echo_p99 = statistics.median(echo_lat), _p(echo_lat, 0.99)
     return [
