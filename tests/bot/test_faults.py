@@ -67,3 +67,25 @@ def test_sigkill_mid_import_leaves_nothing_and_the_retry_imports_everything_once
     out, _ = again.communicate(timeout=300)
     assert "0 imported, 100,000 duplicates" in out.decode()
     assert _counts(url)[0] == ROWS
+
+
+async def test_a_graceful_stop_finishes_what_it_took_and_a_restart_takes_the_rest(
+    fake, bot_settings, db
+) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from tests.bot.conftest import running_bot
+
+    messages = 30
+    async with running_bot(bot_settings):
+        for k in range(messages):
+            fake.send_text(1001, f"{100 + k} dining upi", message_id=5000 + k)
+        await asyncio.to_thread(fake.wait_for, "sendMessage", chat_id=1001)
+    first_run = db.scalar(select(func.count()).select_from(Entry))
+    assert first_run >= 1
+    replies_first = len(fake.sent(chat_id=1001))
+    assert replies_first == first_run  # everything taken before the stop was finished and answered
+    async with running_bot(bot_settings):
+        await asyncio.to_thread(fake.wait_for, "sendMessage", chat_id=1001, count=messages, timeout=30)
+    db.rollback()
+    assert db.scalar(select(func.count()).select_from(Entry)) == messages
