@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -118,12 +119,23 @@ def insert_entry_frame(session: Session, frame: pd.DataFrame) -> None:
     connection.exec_driver_sql(sql, list(zip(*values, strict=True)))
 
 
-def entries_frame(session: Session, user_id: int, *, types: Sequence[str] | None = None) -> pd.DataFrame:
-    """Return this person's entries as a DataFrame, oldest first."""
+def entries_frame(
+    session: Session,
+    user_id: int,
+    *,
+    types: Sequence[str] | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> pd.DataFrame:
+    """Return this person's entries as a DataFrame, oldest first (local dates in [start, end))."""
     columns = [getattr(Entry, c) for c in ENTRY_FRAME_COLUMNS]
     query = select(*columns).where(Entry.user_id == user_id)
     if types:
         query = query.where(Entry.type.in_(list(types)))
+    if start is not None:
+        query = query.where(Entry.local_date >= start)
+    if end is not None:
+        query = query.where(Entry.local_date < end)
     query = query.order_by(Entry.occurred_at, Entry.id)
     rows = session.execute(query).all()
     return pd.DataFrame(rows, columns=list(ENTRY_FRAME_COLUMNS))

@@ -7,33 +7,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Entry, User
+from db import repositories as repo
+from db.models import User
 from services.errors import LeakBotError
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _YEAR = re.compile(r"^(\d{4})$")
 _DAYS = re.compile(r"^(?:last)?(\d{1,4})d$")
 DEFAULT_PERIOD = "365d"
-COLUMNS = (
-    "id",
-    "local_date",
-    "type",
-    "category",
-    "amount_minor",
-    "is_necessary",
-    "payment_mode",
-    "is_recurring",
-    "context",
-    "time_block",
-    "day_type",
-    "note",
-    "leakage_score",
-    "leak_rules",
-    "is_leak",
-)
 
 
 @dataclass(frozen=True)
@@ -71,13 +54,7 @@ def parse_period(text: str | None, *, today: date) -> Period:
 
 def entries(session: Session, user: User, period: Period) -> pd.DataFrame:
     """The person's entries in the period (all types), oldest first; local_date as datetime64."""
-    columns = [getattr(Entry, c) for c in COLUMNS]
-    rows = session.execute(
-        select(*columns)
-        .where(Entry.user_id == user.id, Entry.local_date >= period.start, Entry.local_date < period.end)
-        .order_by(Entry.local_date, Entry.id)
-    ).all()
-    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    frame = repo.entries_frame(session, user.id, start=period.start, end=period.end)
     frame["local_date"] = pd.to_datetime(frame["local_date"])
     frame["is_leak"] = frame["is_leak"].astype("boolean").fillna(False).astype(bool)
     return frame

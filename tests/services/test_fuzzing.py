@@ -16,6 +16,7 @@ from bot import callbacks
 from db.models import Entry
 from services import corrections, importing, ledger, preferences
 from services.errors import LeakBotError
+from services.synthetic import SAMPLE_COLUMNS
 from tests.factories import make_user
 
 FUZZ = settings(
@@ -25,20 +26,7 @@ FUZZ = settings(
 )
 HEADERS = [
     ["Date", "Amount", "Category"],
-    [
-        "Id",
-        "Date",
-        "type",
-        "category",
-        "value",
-        "Is_Necessary",
-        "payment_mode",
-        "is_recurring",
-        "context",
-        "time_block",
-        "day_type",
-        "cummulative monthly spend",
-    ],
+    list(SAMPLE_COLUMNS),
     ["Txn Date", "Description", "Debit", "Credit", "Balance"],
 ]
 cells = st.one_of(
