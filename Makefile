@@ -25,9 +25,11 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
-# The long soak (200 people, 20,000 messages); short versions of every reliability test run in `make test`.
+# The long soaks: 200 people send 20,000 messages to one bot on SQLite, then to four webhook
+# processes on one PostgreSQL database. Short versions of both run in `make test`.
 reliability: $(STAMP)
 	$(BIN)/python -m benchmarks.soak 200 20000
+	$(BIN)/python -m benchmarks.soak_webhooks
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -153,7 +153,13 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_file_base_url)
-        .request(RetryingRequest(connection_pool_size=4))
+        .request(
+            RetryingRequest(
+                connection_pool_size=4,
+                read_timeout=settings.bot_api_timeout,
+                write_timeout=settings.bot_api_timeout,
+            )
+        )
         .get_updates_request(RetryingRequest())
         .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(post_init)

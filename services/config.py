@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_format: str = "text"
     webhook_secret: SecretStr | None = None
+    bot_api_timeout: float = 10.0  # seconds to wait for a Bot API answer before retrying
     health_port: int | None = None  # GET /healthz on this port when set
     health_host: str = "0.0.0.0"
     model_dir: Path = Path("data/models")

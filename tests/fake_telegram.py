@@ -70,6 +70,7 @@ class FakeTelegram:
         self.pushed_at: dict[int, float] = {}  # update_id -> when the test sent it
         self.files: dict[str, bytes] = {}
         self.fail_next: dict[str, list[int]] = {}  # method -> HTTP statuses to answer first
+        self.delay_next: dict[str, list[float]] = {}  # method -> seconds to stall the next answers
         # Called (under the server's lock) with each recorded call: load generators use it to
         # send a person's next message the moment the previous one is answered.
         self.on_call: Callable[[Call], None] | None = None
@@ -188,6 +189,9 @@ class FakeTelegram:
 
     # --- the HTTP side -----------------------------------------------------------------
     def _answer(self, method: str, params: dict[str, Any]) -> tuple[int, Any]:
+        delays = self.delay_next.get(method)
+        if delays:
+            time.sleep(delays.pop(0))  # the bot's read timeout fires first
         failures = self.fail_next.get(method)
         if failures:
             status = failures.pop(0)
@@ -276,7 +280,7 @@ class FakeTelegram:
                 body = self.rfile.read(length)
                 params = fake._parse(self.headers.get("Content-Type", ""), body)
                 status, result = fake._answer(method, params)
-                if method != "getUpdates":
+                if method != "getUpdates" and status == 200:  # what was delivered; failures are not
                     with fake._cond:
                         call = Call(method, params)
                         fake.calls.append(call)

@@ -225,3 +225,19 @@ async def test_a_429_and_a_500_from_telegram_lose_no_reply_and_duplicate_nothing
     assert len(entries_of(db, ALICE)) == 1
     assert len([c for c in fake.sent(chat_id=ALICE) if "Groceries" in str(c.params.get("text"))]) == 1
     assert isinstance(repo.get_user(db, ALICE), User)
+
+
+async def test_a_bot_api_timeout_is_retried_and_the_entry_stored_once(
+    fake: FakeTelegram, bot_settings, db: Session
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.bot.conftest import running_bot
+
+    impatient = bot_settings.model_copy(update={"bot_api_timeout": 0.5})
+    async with running_bot(impatient):
+        fake.delay_next["sendMessage"] = [1.5]  # Telegram answers too late once
+        fake.send_text(ALICE, "300 groceries", message_id=77)
+        replies = await asyncio.to_thread(fake.wait_for, "sendMessage", chat_id=ALICE, count=2, timeout=15)
+    # The late answer did arrive at Telegram, and so did the retry: the person may see the reply
+    # twice (at least once is the promise), but the entry exists once.
+    assert all("₹300 Groceries" in c.params["text"] for c in replies)
+    assert len(entries_of(db, ALICE)) == 1
