@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_PATTERN = re.compile(r"^(?P<action>[a-z]{1,3}):(?P<a>\d{1,18})(?::(?P<b>\d{1,18}))?$")
+_NUMBER = r"(?:0|[1-9]\d{0,17})"  # as str(int) writes it: no leading zeros, no signs
+_PATTERN = re.compile(rf"(?P<action>[a-z]{{1,3}}):(?P<a>{_NUMBER})(?::(?P<b>{_NUMBER}))?")
 ACTIONS = {
     "u": 1,  # undo this entry
     "v": 2,  # verdict: entry id, 1 = leak / 0 = not a leak
@@ -35,7 +36,7 @@ def encode(action: str, a: int, b: int | None = None) -> str:
 
 def decode(data: str | None) -> Payload | None:
     """The payload, or None when the data is not exactly one we could have sent."""
-    match = _PATTERN.match(data or "")
+    match = _PATTERN.fullmatch(data or "")  # not match + $: that would accept a trailing newline
     if not match or match["action"] not in ACTIONS:
         return None
     b = match["b"]

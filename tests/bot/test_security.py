@@ -93,11 +93,12 @@ async def test_a_full_session_never_logs_the_token(
         "/budget dining 100",
         "120 swiggy 9pm",
         "/unknown",
-        "/dashboard",
         "/model",
         "/digest",
     ):
         await reply_call(fake, ALICE, text)
+    fake.send_text(ALICE, "/dashboard")
+    await asyncio.to_thread(fake.wait_for, "sendPhoto", chat_id=ALICE)
     fake.send_document(ALICE, "bank.csv", b"Date,Description,Amount\n01/01/2024,Zomato,-99\n")
     await asyncio.to_thread(fake.wait_for, "editMessageText", chat_id=ALICE)
     assert len(caplog.records) > 50
