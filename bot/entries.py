@@ -73,9 +73,14 @@ def _log(
     view = logged.entry
     if entry.type == "expense" and modeling.predict_entries(session, person, [entry.id], model_dir=model_dir):
         view = ledger.view_entry(entry, person)
+    history = (
+        insights.category_history(session=session, user=person, entry=entry)
+        if entry.type == "expense"
+        else None
+    )
     lines = [
-        insights.unusual_line(session=session, user=person, entry=entry),
-        insights.pace_line(session=session, user=person, entry=entry),
+        insights.unusual_line(session=session, user=person, entry=entry, history=history),
+        insights.pace_line(session=session, user=person, entry=entry, history=history),
     ]
     extra = budgets.alerts_for(session=session, user=person, entry=entry)
     return view, [line for line in lines if line] + extra

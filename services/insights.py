@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db import repositories as repo
@@ -80,7 +80,40 @@ def leak_overview(*, session: Session, user: User, top: int = 3) -> LeakOverview
     )
 
 
-def pace_line(*, session: Session, user: User, entry: Entry) -> str | None:
+def _month_bounds(day: date) -> tuple[date, date]:
+    start = day.replace(day=1)
+    return start, date(start.year + (start.month == 12), start.month % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class CategoryHistory:
+    """The person's expenses in an entry's category since a year before it (the entry included):
+    what both the pace line and the unusual-spend line read, fetched with one query."""
+
+    entry_id: int
+    dates: list[date]
+    amounts: list[int]
+    ids: list[int]
+
+
+def category_history(*, session: Session, user: User, entry: Entry) -> CategoryHistory:
+    since = min(entry.local_date - timedelta(days=UNUSUAL_LOOKBACK_DAYS), _month_bounds(entry.local_date)[0])
+    rows = session.execute(
+        select(Entry.id, Entry.local_date, Entry.amount_minor).where(
+            Entry.user_id == user.id,
+            Entry.type == "expense",
+            Entry.category == entry.category,
+            Entry.local_date >= since,
+        )
+    ).all()
+    return CategoryHistory(
+        entry.id, [r[1] for r in rows], [int(r[2]) for r in rows], [int(r[0]) for r in rows]
+    )
+
+
+def pace_line(
+    *, session: Session, user: User, entry: Entry, history: CategoryHistory | None = None
+) -> str | None:
     """For a leak: `₹120 dining out, 22 times this month: about ₹31,700 a year at this pace`.
 
     The yearly figure is this month's total for the category so far, times twelve, rounded
@@ -88,17 +121,10 @@ def pace_line(*, session: Session, user: User, entry: Entry) -> str | None:
     """
     if not entry.is_leak:
         return None
-    start = entry.local_date.replace(day=1)
-    end = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
-    count, total = session.execute(
-        select(func.count(), func.coalesce(func.sum(Entry.amount_minor), 0)).where(
-            Entry.user_id == user.id,
-            Entry.type == "expense",
-            Entry.category == entry.category,
-            Entry.local_date >= start,
-            Entry.local_date < end,
-        )
-    ).one()
+    history = history or category_history(session=session, user=user, entry=entry)
+    start, end = _month_bounds(entry.local_date)
+    in_month = [a for d, a in zip(history.dates, history.amounts, strict=True) if start <= d < end]
+    count, total = len(in_month), sum(in_month)
     hundred = 100 * 10 ** exponent(user.currency)
     yearly = (int(total) * 12 + hundred // 2) // hundred * hundred
     times = "once" if count == 1 else f"{count} times"
@@ -122,7 +148,9 @@ def robust_z(values: np.ndarray, x: float) -> float:
     return 0.6745 * (x - median) / mad
 
 
-def unusual_line(*, session: Session, user: User, entry: Entry) -> str | None:
+def unusual_line(
+    *, session: Session, user: User, entry: Entry, history: CategoryHistory | None = None
+) -> str | None:
     """`Unusual for you: ₹4,500 on dining out; you usually spend about ₹190.` or None.
 
     Compares the log amount with the person's other expenses in the category over the last
@@ -130,17 +158,14 @@ def unusual_line(*, session: Session, user: User, entry: Entry) -> str | None:
     """
     if entry.type != "expense":
         return None
+    history = history or category_history(session=session, user=user, entry=entry)
     since = entry.local_date - timedelta(days=UNUSUAL_LOOKBACK_DAYS)
     amounts = np.array(
-        session.scalars(
-            select(Entry.amount_minor).where(
-                Entry.user_id == user.id,
-                Entry.type == "expense",
-                Entry.category == entry.category,
-                Entry.local_date >= since,
-                Entry.id != entry.id,
-            )
-        ).all(),
+        [
+            a
+            for i, d, a in zip(history.ids, history.dates, history.amounts, strict=True)
+            if i != entry.id and d >= since
+        ],
         dtype=np.float64,
     )
     if len(amounts) < UNUSUAL_MIN_HISTORY:

@@ -19,6 +19,7 @@ import calendar
 import logging
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -370,6 +371,7 @@ def train_all(
         )
         (report.models.append if isinstance(outcome, Trained) else report.skipped.append)(outcome)  # type: ignore[arg-type]
     session.flush()
+    forget_serving()
     return report
 
 
@@ -420,12 +422,37 @@ def _newest(session: Session, scope: str, user_id: int | None) -> ModelRecord | 
     return session.scalar(query.order_by(ModelRecord.version.desc()).limit(1))
 
 
+SERVING_TTL_S = 30.0  # how long a process trusts its answer to "which model serves this person"
+_serving: dict[tuple[str, int], tuple[float, int | None]] = {}
+_serving_lock = threading.Lock()
+
+
+def forget_serving() -> None:
+    """Drop the cached answers (after training in this process)."""
+    with _serving_lock:
+        _serving.clear()
+
+
 def serving_record(session: Session, user: User) -> ModelRecord | None:
-    """The model that speaks for this person, if any beat the rule."""
+    """The model that speaks for this person, if any beat the rule.
+
+    Asked on every chat message, so the answer (a model id, or none) is cached per process for
+    SERVING_TTL_S: a model trained by another instance serves within that time.
+    """
+    key = (str(session.get_bind().url), user.id)
+    now = time.monotonic()
+    with _serving_lock:
+        cached = _serving.get(key)
+    if cached is not None and cached[0] > now:
+        return session.get(ModelRecord, cached[1]) if cached[1] is not None else None
+    found = None
     for record in (_newest(session, "personal", user.id), _newest(session, "global", None)):
         if record is not None and record.promoted:
-            return record
-    return None
+            found = record
+            break
+    with _serving_lock:
+        _serving[key] = (now + SERVING_TTL_S, found.id if found is not None else None)
+    return found
 
 
 def predict_entries(
