@@ -42,6 +42,7 @@ class WebhookSoak:
     stored: int
     errors: list[str]
     seconds: float
+    rss_growth_mb: float  # the largest growth of one process's RSS after warm-up (first 20% of the run)
 
 
 def _free_port() -> int:
@@ -62,6 +63,16 @@ def _wait_listening(port: int, process: subprocess.Popen[bytes]) -> None:
                 return
         time.sleep(0.1)
     raise RuntimeError(f"bot on port {port} did not start")
+
+
+def _rss_mb(pid: int) -> float | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
 
 
 def soak_webhooks(database_url: str, *, processes: int, people: int, messages: int) -> WebhookSoak:
@@ -132,6 +143,16 @@ def soak_webhooks(database_url: str, *, processes: int, people: int, messages: i
                 )
 
     posters = [threading.Thread(target=poster, daemon=True) for _ in range(8)]
+    samples: dict[int, list[float]] = {process.pid: [] for process in bots}
+    sampling = threading.Event()
+
+    def sample() -> None:
+        while not sampling.wait(0.5):
+            for pid, values in samples.items():
+                if (rss := _rss_mb(pid)) is not None:
+                    values.append(rss)
+
+    sampler = threading.Thread(target=sample, daemon=True)
     errors: list[str] = []
     started = time.monotonic()
     try:
@@ -140,12 +161,14 @@ def soak_webhooks(database_url: str, *, processes: int, people: int, messages: i
         fake.on_call = on_call
         for t in posters:
             t.start()
+        sampler.start()
         started = time.monotonic()
         for chat in sent:
             work.put(chat)
         done.wait(RUN_TIMEOUT_S)
     finally:
         seconds = time.monotonic() - started
+        sampling.set()
         for _ in posters:
             work.put(None)
         for process in bots:
@@ -166,7 +189,11 @@ def soak_webhooks(database_url: str, *, processes: int, people: int, messages: i
     with engine.connect() as connection:
         stored = int(connection.scalar(select(func.count()).select_from(Entry)) or 0)
     engine.dispose()
-    return WebhookSoak(processes, people * per_person, answered, stored, errors, seconds)
+    growth = max(
+        (max(v) - v[int(len(v) * 0.2)] for v in samples.values() if v),
+        default=0.0,
+    )
+    return WebhookSoak(processes, people * per_person, answered, stored, errors, seconds, growth)
 
 
 ADMIN_URL = os.environ.get("LEAKBOT_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -191,11 +218,16 @@ def main() -> int:
     print(
         f"webhook soak: {result.processes} processes, {result.messages:,} messages in {result.seconds:.0f} s "
         f"({result.messages / max(result.seconds, 1e-9):.0f} msg/s): {result.answered:,} answered, "
-        f"{result.stored:,} stored, {len(result.errors)} errors"
+        f"{result.stored:,} stored, {len(result.errors)} errors, largest RSS growth of one process "
+        f"after warm-up {result.rss_growth_mb:+.1f} MB"
     )
     for line in result.errors[:20]:
         print("  ", line)
-    ok = not result.errors and result.stored == result.answered == result.messages
+    ok = (
+        not result.errors
+        and result.stored == result.answered == result.messages
+        and result.rss_growth_mb < 50
+    )
     return 0 if ok else 1
 
 

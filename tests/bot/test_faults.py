@@ -89,3 +89,43 @@ async def test_a_graceful_stop_finishes_what_it_took_and_a_restart_takes_the_res
         await asyncio.to_thread(fake.wait_for, "sendMessage", chat_id=1001, count=messages, timeout=30)
     db.rollback()
     assert db.scalar(select(func.count()).select_from(Entry)) == messages
+
+
+def test_sigterm_to_a_running_bot_finishes_its_work_and_exits_cleanly(tmp_path: Path) -> None:
+    """`leakbot run` as deployed: SIGTERM while messages are queued. The process exits 0, every
+    reply it sent matches a stored entry, and a restart takes the rest: each message once."""
+    from tests.fake_telegram import TOKEN, FakeTelegram
+
+    fake = FakeTelegram().start()
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": fake.base_url,
+        "TELEGRAM_FILE_BASE_URL": fake.file_base_url,
+        "MODEL_DIR": str(tmp_path / "models"),
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+    }
+    messages = 40
+    try:
+        first = _leakbot("run", env=env)
+        fake.wait_for("setMyCommands", timeout=60)
+        for k in range(messages):
+            fake.send_text(1001, f"{100 + k} dining upi", message_id=9000 + k)
+        fake.wait_for("sendMessage", chat_id=1001, timeout=30)
+        first.send_signal(signal.SIGTERM)
+        _, err = first.communicate(timeout=60)
+        assert first.returncode == 0, err.decode()[-3000:]
+        assert "Traceback" not in err.decode()
+        answered = len(fake.sent(chat_id=1001))
+        assert _counts(url)[0] == answered  # nothing half-done: each stored entry was answered
+        second = _leakbot("run", env=env)
+        fake.wait_for("setMyCommands", count=2, timeout=60)  # up, with its signal handlers
+        fake.wait_for("sendMessage", chat_id=1001, count=messages, timeout=60)
+        second.send_signal(signal.SIGTERM)
+        second.communicate(timeout=60)
+        assert second.returncode == 0
+        assert _counts(url)[0] == messages
+    finally:
+        fake.stop()
