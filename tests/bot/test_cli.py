@@ -169,3 +169,25 @@ def test_backup_on_postgresql_points_to_pg_dump(cli: CliRunner, monkeypatch: pyt
     monkeypatch.setenv("DATABASE_URL", "postgresql://u@127.0.0.1:5432/x")
     get_settings.cache_clear()
     assert "pg_dump -Fc" in run(cli, "backup", "x.dump", code=1)
+
+
+def test_json_logs_are_one_object_per_line_without_the_token(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+    import logging
+
+    from bot.cli import configure_logging
+    from services.config import Settings
+
+    token = "999:json-log-secret"
+    configure_logging(Settings(_env_file=None, telegram_bot_token=token, log_format="json"))  # type: ignore[call-arg]
+    log = logging.getLogger("leakbot.test")
+    log.warning("calling %s", f"https://api.telegram.org/bot{token}/getMe")
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        log.exception("failed")
+    lines = [json.loads(line) for line in capsys.readouterr().err.strip().splitlines()]
+    assert [line["level"] for line in lines] == ["WARNING", "ERROR"]
+    assert lines[0]["message"] == "calling https://api.telegram.org/bot<token>/getMe"
+    assert "RuntimeError: boom" in lines[1]["exception"] and lines[1]["logger"] == "leakbot.test"
+    logging.basicConfig(force=True)
