@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from db.migrate import upgrade
@@ -129,3 +130,25 @@ def test_sigterm_to_a_running_bot_finishes_its_work_and_exits_cleanly(tmp_path: 
         assert _counts(url)[0] == messages
     finally:
         fake.stop()
+
+
+@pytest.mark.parametrize("empty_database_url", ["postgresql"], indirect=True)
+async def test_the_bot_carries_on_when_postgresql_drops_its_connections(
+    fake, bot_settings, empty_database_url: str
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.bot.conftest import running_bot
+    from tests.bot.helpers import reply
+    from tests.conftest import _pg_admin
+
+    upgrade(empty_database_url)
+    settings = bot_settings.model_copy(update={"database_url": empty_database_url})
+    async with running_bot(settings):
+        assert "₹120 Dining Out" in await reply(fake, 1001, "120 dining")
+        with _pg_admin() as admin:  # as a PostgreSQL restart or failover does
+            admin.execute(  # type: ignore[attr-defined]
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid()",
+                (empty_database_url.rsplit("/", 1)[1],),
+            )
+        assert "₹130 Dining Out" in await reply(fake, 1001, "130 dining")
+    assert _counts(empty_database_url)[0] == 2
