@@ -8,6 +8,7 @@ a short one (tests/bot/test_soak.py) through the same function.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import tempfile
 import threading
@@ -18,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from benchmarks.bench_bot import Load, run_load
+from benchmarks.soak_webhooks import rss_mb
 from bot.app import build_application, tune_interpreter
 from db.migrate import upgrade
 from db.models import Entry
@@ -42,10 +44,7 @@ class SoakResult:
 
 
 def _rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+    return rss_mb(os.getpid()) or 0.0
 
 
 class _Errors(logging.Handler):

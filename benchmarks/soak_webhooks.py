@@ -65,7 +65,8 @@ def _wait_listening(port: int, process: subprocess.Popen[bytes]) -> None:
     raise RuntimeError(f"bot on port {port} did not start")
 
 
-def _rss_mb(pid: int) -> float | None:
+def rss_mb(pid: int) -> float | None:
+    """A process's resident memory now (Linux /proc), or None when it is gone."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
@@ -149,7 +150,7 @@ def soak_webhooks(database_url: str, *, processes: int, people: int, messages: i
     def sample() -> None:
         while not sampling.wait(0.5):
             for pid, values in samples.items():
-                if (rss := _rss_mb(pid)) is not None:
+                if (rss := rss_mb(pid)) is not None:
                     values.append(rss)
 
     sampler = threading.Thread(target=sample, daemon=True)

@@ -47,19 +47,15 @@ def _today(person: User) -> date:
     return ledger.local_datetime(datetime.now(UTC), person.timezone).date()
 
 
-def _keyboard(item: subscriptions.Listed) -> InlineKeyboardMarkup | None:
-    if item.status == "confirmed":
-        return InlineKeyboardMarkup(
-            [[InlineKeyboardButton("Dismiss", callback_data=callbacks.encode("sd", item.id))]]
-        )
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton("Yes, a subscription", callback_data=callbacks.encode("sc", item.id)),
-                InlineKeyboardButton("Dismiss", callback_data=callbacks.encode("sd", item.id)),
-            ]
-        ]
+def _keyboard(subscription_id: int, status: str) -> InlineKeyboardMarkup:
+    """Dismiss, plus "Yes, a subscription" while it is not confirmed yet."""
+    dismiss = InlineKeyboardButton("Dismiss", callback_data=callbacks.encode("sd", subscription_id))
+    if status == "confirmed":
+        return InlineKeyboardMarkup([[dismiss]])
+    confirm = InlineKeyboardButton(
+        "Yes, a subscription", callback_data=callbacks.encode("sc", subscription_id)
     )
+    return InlineKeyboardMarkup([[confirm, dismiss]])
 
 
 async def subscriptions_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -87,7 +83,7 @@ async def subscriptions_command(update: Update, context: ContextTypes.DEFAULT_TY
         await message.reply_text(
             mark + html.escape(subscriptions.describe(item.detected, currency)),
             parse_mode=ParseMode.HTML,
-            reply_markup=_keyboard(item),
+            reply_markup=_keyboard(item.id, item.status),
         )
 
 
@@ -113,11 +109,7 @@ async def subscription_button(update: Update, context: ContextTypes.DEFAULT_TYPE
         return
     if status == "confirmed":
         await query.answer(f"Noted. I'll remind you before {row.label} renews.")
-        await query.edit_message_reply_markup(
-            InlineKeyboardMarkup(
-                [[InlineKeyboardButton("Dismiss", callback_data=callbacks.encode("sd", row.id))]]
-            )
-        )
+        await query.edit_message_reply_markup(_keyboard(row.id, row.status))
     else:
         await query.answer("Dismissed: I won't mention it again.")
         await query.edit_message_reply_markup(None)

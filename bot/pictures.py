@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -16,6 +18,7 @@ from services import charts, dashboard, ledger, reports
 from services.errors import LeakBotError
 
 CHART_PREFIX = "ch:"
+T = TypeVar("T")
 
 
 def _today(person: User) -> datetime:
@@ -87,40 +90,44 @@ def _month(args: list[str], person: User) -> tuple[int, int]:
     return period.start.year, period.start.month
 
 
+async def _for_month(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, build: Callable[[Session, User, int, int], T]
+) -> T | None:
+    """Run build for the month in the command's argument (default: this month); a bad month
+    gets its message and None."""
+    args = context.args or []
+    try:
+        return await with_person(update, context, lambda s, p: build(s, p, *_month(args, p)))
+    except LeakBotError as exc:
+        assert update.effective_message
+        await update.effective_message.reply_text(str(exc))
+        return None
+
+
+def _dashboard(session: Session, person: User, year: int, month: int) -> tuple[bytes, str]:
+    data = dashboard.dashboard_data(session, person, year=year, month=month)
+    return dashboard.dashboard_png(data), dashboard.summary_text(data)
+
+
+def _report(session: Session, person: User, year: int, month: int) -> tuple[bytes, str]:
+    return dashboard.report_pdf(session, person, year=year, month=month), f"{year}-{month:02d}"
+
+
 async def dashboard_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/dashboard [YYYY-MM]: the month's KPI tiles and charts as one picture, with a summary."""
-    message = update.effective_message
-    assert message
-    args = context.args or []
-
-    def work(session: Session, person: User) -> tuple[bytes, str]:
-        year, month = _month(args, person)
-        data = dashboard.dashboard_data(session, person, year=year, month=month)
-        return dashboard.dashboard_png(data), dashboard.summary_text(data)
-
-    try:
-        picture, summary = await with_person(update, context, work)
-    except LeakBotError as exc:
-        await message.reply_text(str(exc))
-        return
-    await message.reply_photo(picture, caption=summary[:1024])
+    assert update.effective_message
+    result = await _for_month(update, context, _dashboard)
+    if result is not None:
+        picture, summary = result
+        await update.effective_message.reply_photo(picture, caption=summary[:1024])
 
 
 async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/report [YYYY-MM]: a PDF with the dashboard, every chart and the fourteen question tables."""
-    message = update.effective_message
-    assert message
-    args = context.args or []
-
-    def work(session: Session, person: User) -> tuple[bytes, str]:
-        year, month = _month(args, person)
-        return dashboard.report_pdf(session, person, year=year, month=month), f"{year}-{month:02d}"
-
-    try:
-        pdf, label = await with_person(update, context, work)
-    except LeakBotError as exc:
-        await message.reply_text(str(exc))
-        return
-    await message.reply_document(
-        pdf, filename=f"leakbot-report-{label}.pdf", caption=f"LeakBot report, {label}"
-    )
+    assert update.effective_message
+    result = await _for_month(update, context, _report)
+    if result is not None:
+        pdf, label = result
+        await update.effective_message.reply_document(
+            pdf, filename=f"leakbot-report-{label}.pdf", caption=f"LeakBot report, {label}"
+        )

@@ -247,9 +247,11 @@ def due_reminders(*, session: Session, today: date) -> list[Reminder]:
         .join(User, User.id == Subscription.user_id)
         .where(Subscription.status == "confirmed")
     ).all()
+    detected_by_user: dict[int, dict[str, Detected]] = {}
     for sub, user in rows:
-        detected = {d.key: d for d in detect(_expenses(session, user), today=today)}
-        d = detected.get(sub.key)
+        if user.id not in detected_by_user:  # one detection per person, however many they confirmed
+            detected_by_user[user.id] = {d.key: d for d in detect(_expenses(session, user), today=today)}
+        d = detected_by_user[user.id].get(sub.key)
         if d is None or d.stopped or sub.reminded_for == d.next_expected:
             continue
         if (d.next_expected - today).days == user.renewal_reminder_days:
