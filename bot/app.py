@@ -24,7 +24,7 @@ from telegram.ext import (
 
 from bot import account, digests, entries, health, learning, pictures, questions, redaction, uploads
 from bot.request import RetryingRequest
-from bot.runtime import Runtime, db_workers, runtime
+from bot.runtime import Runtime, db_workers, quick_wait, runtime
 from db.session import make_engine, make_session_factory
 from services import questions as question_service
 from services.config import Settings
@@ -105,6 +105,7 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
     rt.engine = make_engine(rt.settings.database_url)
     rt.sessions = make_session_factory(rt.engine)
     rt.executor = ThreadPoolExecutor(db_workers(rt.engine), thread_name_prefix="leakbot-db")
+    rt.quick_wait_s = quick_wait(rt.engine)
     if rt.settings.health_port is not None:
         engine, executor = rt.engine, rt.executor
 

@@ -445,6 +445,7 @@ def digest_cmd(
         from telegram import Bot
 
         from bot.digests import run_once
+        from bot.request import RetryingRequest
 
         settings = get_settings()
         if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
@@ -456,6 +457,7 @@ def digest_cmd(
             settings.telegram_bot_token.get_secret_value(),  # type: ignore[union-attr]
             base_url=settings.telegram_api_base_url,
             base_file_url=settings.telegram_file_base_url,
+            request=RetryingRequest(),
         )
         try:
             counts = run_once(bot, make_session_factory(engine))

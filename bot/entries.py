@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -69,10 +70,11 @@ def _log(
     logged = ledger.log_text(session=session, user=person, text=text, now=now, source_ref=ref)
     if not logged.created:
         return logged.entry, []
-    entry = logged.row
-    view = logged.entry
-    if entry.type == "expense" and modeling.predict_entries(session, person, [entry.id], model_dir=model_dir):
-        view = ledger.view_entry(entry, person)
+    entry, view = logged.row, logged.entry
+    if entry.type == "expense":
+        probability = modeling.predict_entries(session, person, [entry.id], model_dir=model_dir)
+        if entry.id in probability:
+            view = replace(view, model_probability=probability[entry.id])
     history = (
         insights.category_history(session=session, user=person, entry=entry)
         if entry.type == "expense"

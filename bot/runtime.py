@@ -4,6 +4,7 @@ off the event loop, in one session and transaction per call."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -21,6 +22,9 @@ from services.config import Settings
 
 T = TypeVar("T")
 POSTGRES_DB_WORKERS = 8
+# How long the event loop waits, blocked, for a service call on SQLite's one database thread
+# before it awaits the call like any other. See in_db_thread.
+SQLITE_QUICK_WAIT_S = 0.02
 
 
 @dataclass
@@ -32,6 +36,7 @@ class Runtime:
     sessions: sessionmaker[Session] | None = None
     refused: set[int] = field(default_factory=set)  # people outside ALLOWED_USER_IDS already told
     executor: ThreadPoolExecutor | None = None  # where services run; see db_workers()
+    quick_wait_s: float = 0.0  # see in_db_thread
     health: asyncio.Server | None = None  # the /healthz endpoint, when HEALTH_PORT is set
 
 
@@ -41,9 +46,31 @@ def db_workers(engine: Engine) -> int:
     return 1 if engine.dialect.name == "sqlite" else POSTGRES_DB_WORKERS
 
 
+def quick_wait(engine: Engine) -> float:
+    """SQLITE_QUICK_WAIT_S on SQLite; nothing on PostgreSQL, whose threads wait on the network
+    side by side."""
+    return SQLITE_QUICK_WAIT_S if engine.dialect.name == "sqlite" else 0.0
+
+
 async def in_db_thread(context: ContextTypes.DEFAULT_TYPE, work: Callable[[], T]) -> T:
-    """Run blocking service work off the event loop, on the bot's database threads."""
-    return await asyncio.get_running_loop().run_in_executor(runtime(context).executor, work)
+    """Run blocking service work off the event loop, on the bot's database threads.
+
+    On SQLite the loop first waits up to quick_wait_s for the answer, blocked. Two threads
+    that both run Python share one GIL: every SQLite call releases it, and getting it back
+    waits for the loop to let go, so a 2 ms service call took 10 ms and the bot answered a
+    quarter fewer messages (benchmarks/bench_bot.py). Waiting briefly lets the database
+    thread run alone; a call that takes longer (an import, a chart, a lock held by another
+    process) is then awaited like any other, so it holds up other people's messages by
+    quick_wait_s at most.
+    """
+    rt = runtime(context)
+    assert rt.executor is not None
+    future = rt.executor.submit(work)
+    if rt.quick_wait_s:
+        concurrent.futures.wait([future], timeout=rt.quick_wait_s)
+    if future.done():
+        return future.result()
+    return await asyncio.wrap_future(future)
 
 
 def runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:

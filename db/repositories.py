@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from db.base import utcnow
@@ -41,8 +41,13 @@ ENTRY_FRAME_COLUMNS: tuple[str, ...] = (
 )
 
 
+# Statements every chat message runs are built once: building a statement and its cache key
+# costs more than SQLite takes to run it.
+_USER_BY_TELEGRAM_ID = select(User).where(User.telegram_id == bindparam("telegram_id"))
+
+
 def get_user(session: Session, telegram_id: int) -> User | None:
-    return session.scalar(select(User).where(User.telegram_id == telegram_id))
+    return session.scalar(_USER_BY_TELEGRAM_ID, {"telegram_id": telegram_id})
 
 
 def add_user(session: Session, **fields: Any) -> User:
@@ -61,6 +66,28 @@ def add_entry(session: Session, **fields: Any) -> Entry:
     session.add(entry)
     session.flush()
     return entry
+
+
+_entry_columns = Entry.__table__.c
+_ENTRY_ID_BY_REF = select(_entry_columns.id).where(
+    _entry_columns.user_id == bindparam("user_id"), _entry_columns.source_ref == bindparam("source_ref")
+)
+# Core rather than the ORM's flush, and not the dialects' ON CONFLICT insert: that one is
+# compiled afresh on every call (SQLAlchemy cannot cache it).
+_INSERT_ENTRY = insert(Entry.__table__).returning(_entry_columns.id)
+
+
+def add_entry_once(session: Session, **fields: Any) -> int | None:
+    """Insert one entry unless the person already has its source_ref.
+
+    Returns the new id, or None when (user_id, source_ref) was stored before. The chat
+    path's insert: two cached Core statements on the session's connection, no flush.
+    """
+    connection = session.connection()
+    ref = {"user_id": fields["user_id"], "source_ref": fields["source_ref"]}
+    if connection.execute(_ENTRY_ID_BY_REF, ref).first() is not None:
+        return None
+    return int(connection.execute(_INSERT_ENTRY, fields).scalar_one())
 
 
 def existing_refs(session: Session, user_id: int, refs: Sequence[str]) -> set[str]:

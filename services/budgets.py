@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -100,12 +100,19 @@ def usage(*, session: Session, user: User, today: date) -> list[BudgetUsage]:
     return result
 
 
+_budgets = Budget.__table__.c
+# Built once: every logged expense runs it, and most people have no budget to alert on.
+_BUDGETS_FOR = select(_budgets.id, _budgets.category, _budgets.limit_minor).where(
+    _budgets.user_id == bindparam("user_id"), _budgets.category.in_(bindparam("categories", expanding=True))
+)
+
+
 def alerts_for(*, session: Session, user: User, entry: Entry) -> list[str]:
     """Alerts this entry triggers (each budget, month and level at most once)."""
     if entry.type != "expense":
         return []
     targets = [entry.category] + ([LEAKS_BUDGET] if entry.is_leak else [])
-    budgets = session.scalars(select(Budget).where(Budget.user_id == user.id, Budget.category.in_(targets)))
+    budgets = session.connection().execute(_BUDGETS_FOR, {"user_id": user.id, "categories": targets}).all()
     month = entry.local_date.strftime("%Y-%m")
     messages = []
     for budget in budgets:

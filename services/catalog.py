@@ -8,8 +8,11 @@ the CSV importer and the synthetic generator all read this one table.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
+from types import MappingProxyType
 
 
 class EntryType(StrEnum):
@@ -456,14 +459,15 @@ def category_named(name: str) -> Category | None:
     return _BY_NAME.get(name.strip().casefold())
 
 
-def alias_table(entry_type: EntryType) -> dict[str, str]:
+@cache
+def alias_table(entry_type: EntryType) -> Mapping[str, str]:
     """Map every name and alias (casefolded) to its category name, for one entry type."""
     table: dict[str, str] = {}
     for c in categories_of(entry_type):
         table[c.name.casefold()] = c.name
         for alias in c.aliases:
             table.setdefault(alias.casefold(), c.name)
-    return table
+    return MappingProxyType(table)
 
 
 def closest_categories(word: str, entry_type: EntryType, n: int = 3) -> list[str]:

@@ -15,14 +15,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
 from services.catalog import CATEGORIES
 from services.scoring import score_frame, score_one
-from services.timing import day_type_of, day_types, local_to_utc, time_block_of, time_blocks
+from services.timing import (
+    day_type_of,
+    day_types,
+    local_to_utc,
+    local_to_utc_one,
+    time_block_of,
+    time_blocks,
+)
 
 DEFAULT_PAYMENT_MODE = "Other"
 OPTIONAL_COLUMNS = (
@@ -124,14 +130,8 @@ def complete_entry(fields: dict[str, Any], *, profile: ScoringProfile) -> dict[s
         value = fields.get(name)
         return default if value is None else value
 
-    occurred = (
-        pd.Timestamp(local_dt)
-        .tz_localize(ZoneInfo(profile.timezone), ambiguous=True, nonexistent="shift_forward")
-        .tz_convert("UTC")
-        .to_pydatetime()
-    )
     row: dict[str, Any] = {
-        "occurred_at": occurred,
+        "occurred_at": local_to_utc_one(local_dt, profile.timezone),
         "local_date": local_dt.date(),
         "type": fields["type"],
         "category": category,

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy.orm import Session
 
 from db import repositories as repo
+from db.base import utcnow
 from db.models import Entry, User
 from services.catalog import EntryType
 from services.entries import ScoringProfile, complete_entry
@@ -55,7 +56,9 @@ class EntryView:
 class LoggedEntry:
     entry: EntryView
     created: bool  # False when this message had been stored before (a re-delivery)
-    row: Entry  # the stored row, for follow-ups in the same transaction (alerts, pace)
+    # The stored entry's values, for follow-ups in the same transaction (alerts, pace); a new
+    # entry's object is not attached to the session: change it through queries, not here.
+    row: Entry
 
 
 def profile_of(user: User) -> ScoringProfile:
@@ -110,9 +113,6 @@ def log_entry(
     *, session: Session, user: User, parsed: ParsedEntry, now: datetime, source_ref: str
 ) -> LoggedEntry:
     """Store one entry from chat (once per source_ref) and return it scored and explained."""
-    existing = repo.entry_by_ref(session, user.id, source_ref)
-    if existing is not None:
-        return LoggedEntry(entry=view_entry(existing, user), created=False, row=existing)
     fields = {
         "type": parsed.type.value,
         "category": parsed.category,
@@ -124,8 +124,19 @@ def log_entry(
         "context": parsed.context,
         "note": parsed.note,
     }
-    row = complete_entry(fields, profile=profile_of(user))
-    entry = repo.add_entry(session, user_id=user.id, source="chat", source_ref=source_ref, **row)
+    values = {
+        "user_id": user.id,
+        "source": "chat",
+        "source_ref": source_ref,
+        "created_at": utcnow(),
+        **complete_entry(fields, profile=profile_of(user)),
+    }
+    entry_id = repo.add_entry_once(session, **values)
+    if entry_id is None:  # this message was stored before: a re-delivery
+        existing = repo.entry_by_ref(session, user.id, source_ref)
+        assert existing is not None
+        return LoggedEntry(entry=view_entry(existing, user), created=False, row=existing)
+    entry = Entry(id=entry_id, **values)  # what was stored, without loading it back
     return LoggedEntry(entry=view_entry(entry, user), created=True, row=entry)
 
 

@@ -480,10 +480,10 @@ def predict_entries(
         wanted = history["entry_id"].isin([e.id for e in entries]).to_numpy()
         features = model_frame(history, {user.id: user}).loc[wanted]
         ids = history.loc[wanted, "entry_id"].astype(int).tolist()
-    probability = training.leak_probability(model, features)
-    result = dict(zip(ids, probability.astype(float).tolist(), strict=True))
+    probability = training.leak_probability(model, features).astype(float).round(4)
+    result = dict(zip(ids, probability.tolist(), strict=True))
     for entry in entries:
-        entry.model_probability = round(result[entry.id], 4)
+        entry.model_probability = result[entry.id]
     return result
 
 

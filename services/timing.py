@@ -6,7 +6,7 @@ Night 21:00-04:59. Saturday and Sunday are the weekend.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -61,6 +61,17 @@ def local_to_utc(local: pd.Series, tz: str) -> pd.Series:
     """Turn naive local wall-clock datetimes into UTC (DST gaps shift forward, overlaps pick the first)."""
     aware = local.dt.tz_localize(ZoneInfo(tz), ambiguous=True, nonexistent="shift_forward")
     return aware.dt.tz_convert("UTC")
+
+
+def local_to_utc_one(local: datetime, tz: str) -> datetime:
+    """local_to_utc for one naive datetime, without pandas (the chat path)."""
+    zone = ZoneInfo(tz)
+    utc = local.replace(tzinfo=zone, fold=0).astimezone(UTC)  # fold=0: an overlap's first time
+    if utc.astimezone(zone).replace(tzinfo=None) == local:
+        return utc
+    # In a DST gap (a wall-clock time that never happened): shift forward, as the batch does.
+    series = local_to_utc(pd.Series([pd.Timestamp(local)]), tz)
+    return series.iloc[0].to_pydatetime()  # type: ignore[no-any-return]
 
 
 def local_datetime(moment: datetime, tz: str) -> datetime:

@@ -5,6 +5,7 @@ import pandas as pd
 
 from services.entries import ENTRY_COLUMNS, ScoringProfile, complete_entries, complete_entry
 from services.synthetic import generate
+from services.timing import local_to_utc, local_to_utc_one
 
 
 def test_one_entry_is_completed_exactly_like_a_batch() -> None:
@@ -37,3 +38,21 @@ def test_one_entry_is_completed_exactly_like_a_batch() -> None:
             expected = batch.loc[i].to_dict()
             expected["occurred_at"] = expected["occurred_at"].to_pydatetime()
             assert {c: one[c] for c in ENTRY_COLUMNS} == expected, (zone, i)
+
+
+def test_one_local_time_turns_into_utc_like_a_batch_across_daylight_saving() -> None:
+    """Every half hour around spring-forward gaps and fall-back overlaps: the chat path's
+    conversion equals the vectorised one (gaps shift forward, overlaps take the first time)."""
+    around = {
+        "America/New_York": ("2026-03-08", "2026-11-01"),
+        "Pacific/Auckland": ("2026-04-05", "2026-09-27"),
+        "Europe/London": ("2026-03-29", "2026-10-25"),
+        "Asia/Kolkata": ("2026-03-08", "2026-11-01"),
+    }
+    for zone, days in around.items():
+        for day in days:
+            local = pd.Series(pd.date_range(f"{day} 00:00", periods=8 * 2, freq="30min"))
+            batch = local_to_utc(local, zone)
+            for moment, expected in zip(local, batch, strict=True):
+                one = local_to_utc_one(moment.to_pydatetime(), zone)
+                assert one == expected.to_pydatetime(), (zone, moment)
