@@ -21,7 +21,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
-from bot.app import build_application, tune_interpreter
+from bot.app import BOT_API_CONNECTIONS, CONCURRENT_UPDATES, build_application, tune_interpreter
+from bot.request import RetryingRequest
 from db.migrate import upgrade
 from services.config import Settings
 from tests.fake_telegram import TOKEN, Call, FakeTelegram
@@ -44,7 +45,9 @@ def _echo_application(settings: Settings) -> Application:  # type: ignore[type-a
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_file_base_url)
-        .concurrent_updates(16)
+        .request(RetryingRequest(connection_pool_size=BOT_API_CONNECTIONS))
+        .get_updates_request(RetryingRequest())
+        .concurrent_updates(CONCURRENT_UPDATES)
         .build()
     )
     app.add_handler(MessageHandler(filters.ALL, echo))

@@ -31,6 +31,7 @@ from services.config import Settings
 
 log = logging.getLogger(__name__)
 CONCURRENT_UPDATES = 16
+BOT_API_CONNECTIONS = 4  # keep-alive connections for replies; getUpdates has its own
 NIGHTLY_TRAINING_AT = dtime(3, 0, tzinfo=UTC)  # retrain when new verdicts arrived
 RENEWAL_REMINDERS_AT = dtime(4, 0, tzinfo=UTC)  # 09:30 in India
 DIGEST_TICK_S = 60  # how often the scheduler looks for due digests
@@ -156,7 +157,7 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
         .base_file_url(settings.telegram_file_base_url)
         .request(
             RetryingRequest(
-                connection_pool_size=4,
+                connection_pool_size=BOT_API_CONNECTIONS,
                 read_timeout=settings.bot_api_timeout,
                 write_timeout=settings.bot_api_timeout,
             )

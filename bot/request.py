@@ -1,10 +1,10 @@
 """HTTP to the Bot API: aiohttp underneath, with retries on top.
 
-python-telegram-bot talks HTTP through a `BaseRequest`; its default is built on httpx, which
-spends about 2 ms of the event loop's time per call (connection-pool bookkeeping, anyio
-streams, pure-Python HTTP parsing). `AiohttpRequest` does the same calls through aiohttp's
-C-accelerated client for about a third of that (`benchmarks/bench_bot.py` measures the
-echo bot both ways). `RetryingRequest` adds retries: 429 waits as long as Telegram asks,
+python-telegram-bot talks HTTP through a `BaseRequest`; its default is built on httpx,
+whose connection-pool bookkeeping, anyio streams and pure-Python HTTP parsing run on the
+event loop for every call. `AiohttpRequest` makes the same calls through aiohttp's
+C-accelerated client: an echo bot under load spent 5.1 ms of CPU per message with httpx and
+3.0–3.5 ms with aiohttp. `RetryingRequest` adds retries: 429 waits as long as Telegram asks,
 5xx and network errors back off; getUpdates is left to the updater's own retry loop.
 """
 
@@ -13,7 +13,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import urllib.request
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
@@ -29,7 +31,9 @@ BACKOFF = (0.2, 0.5, 1.0, 2.0)
 
 class AiohttpRequest(BaseRequest):
     """A `BaseRequest` on one aiohttp `ClientSession` (keep-alive, at most
-    connection_pool_size connections; HTTP(S)_PROXY from the environment is honoured).
+    connection_pool_size connections). HTTPS_PROXY / HTTP_PROXY / ALL_PROXY and NO_PROXY
+    from the environment are honoured, looked up once per host (aiohttp's trust_env would
+    read them, and ~/.netrc, on every call).
 
     Timeouts mean what they mean for python-telegram-bot's own HTTPXRequest: connect and
     read per socket operation, pool as the wait for a free connection; the whole call is
@@ -52,6 +56,7 @@ class AiohttpRequest(BaseRequest):
         self._pool_timeout = pool_timeout
         self._media_write_timeout = media_write_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[tuple[str, str], str | None] = {}
 
     @property
     def read_timeout(self) -> float | None:
@@ -62,7 +67,6 @@ class AiohttpRequest(BaseRequest):
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._pool_size),
                 headers={"User-Agent": self.USER_AGENT},
-                trust_env=True,
             )
 
     async def shutdown(self) -> None:
@@ -102,12 +106,23 @@ class AiohttpRequest(BaseRequest):
                 form.add_field(name, content, filename=filename, content_type=mimetype)
             body = form
         try:
-            async with self._session.request(method, url, data=body, timeout=timeout) as response:
+            async with self._session.request(
+                method, url, data=body, timeout=timeout, proxy=self._proxy_for(url)
+            ) as response:
                 return response.status, await response.read()
         except TimeoutError as exc:  # aiohttp's ServerTimeoutError is one too
             raise TimedOut from exc
         except aiohttp.ClientError as exc:
             raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+
+    def _proxy_for(self, url: str) -> str | None:
+        parts = urlsplit(url)
+        key = (parts.scheme, parts.hostname or "")
+        if key not in self._proxies:
+            proxies = urllib.request.getproxies()
+            proxy = proxies.get(parts.scheme) or proxies.get("all")
+            self._proxies[key] = None if urllib.request.proxy_bypass(key[1]) else proxy
+        return self._proxies[key]
 
 
 def _given(value: ODVInput[float], default: float | None) -> float | None:

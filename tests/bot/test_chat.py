@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
+from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
 
 from db import repositories as repo
+from services import ledger
 from services.importing import import_csv
 from services.ledger import UserDefaults, ensure_user
 from services.questions import QUESTIONS
@@ -90,3 +93,38 @@ async def test_the_token_never_reaches_the_logs(
     await reply(fake, ALICE, "250 dining upi")
     assert caplog.records, "expected the bot to log something at DEBUG"
     assert not [r for r in caplog.records if TOKEN in r.getMessage()]
+
+
+async def test_one_persons_slow_database_call_does_not_hold_up_anyone_else(
+    fake: FakeTelegram, bot, db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Alice's entry is stuck in the database thread until Bob has been answered: the event
+    loop waits on a database call only briefly, so Bob gets his answer meanwhile."""
+    entered, release = threading.Event(), threading.Event()
+    log_text = ledger.log_text
+
+    def stuck(**kwargs: Any) -> ledger.LoggedEntry:
+        entered.set()
+        release.wait(30)
+        return log_text(**kwargs)
+
+    bob: dict[str, str] = {}
+
+    def bob_asks_for_help() -> None:  # on its own thread: the bot's event loop may be blocked
+        try:
+            assert entered.wait(10), "Alice's entry never reached the database"
+            fake.send_text(BOB, "/help")
+            bob["reply"] = str(fake.wait_for("sendMessage", chat_id=BOB)[0].params["text"])
+        except AssertionError as exc:
+            bob["error"] = str(exc)
+        finally:
+            release.set()
+
+    monkeypatch.setattr(ledger, "log_text", stuck)
+    helper = threading.Thread(target=bob_asks_for_help)
+    helper.start()
+    fake.send_text(ALICE, "250 dining upi")
+    alice = await asyncio.to_thread(fake.wait_for, "sendMessage", chat_id=ALICE)
+    await asyncio.to_thread(helper.join)
+    assert "/spend 250 dining upi" in bob.get("reply", ""), bob
+    assert "₹250 Dining Out" in alice[0].params["text"]
