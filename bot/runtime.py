@@ -57,11 +57,11 @@ async def in_db_thread(context: ContextTypes.DEFAULT_TYPE, work: Callable[[], T]
 
     On SQLite the loop first waits up to quick_wait_s for the answer, blocked. Two threads
     that both run Python share one GIL: every SQLite call releases it, and getting it back
-    waits for the loop to let go, so a 2 ms service call took 10 ms and the bot answered a
-    quarter fewer messages (benchmarks/bench_bot.py). Waiting briefly lets the database
-    thread run alone; a call that takes longer (an import, a chart, a lock held by another
-    process) is then awaited like any other, so it holds up other people's messages by
-    quick_wait_s at most.
+    waits for the loop to let go, so a 2-3 ms service call took 10 ms and the bot answered
+    about a fifth fewer messages than with the call made inline (benchmarks/bench_bot.py).
+    Waiting briefly lets the database thread run alone; a call that takes longer (an import,
+    a chart, a lock held by another process) is then awaited like any other, so it holds up
+    other people's messages by quick_wait_s at most (tests/bot/test_chat.py).
     """
     rt = runtime(context)
     assert rt.executor is not None
