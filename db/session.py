@@ -3,6 +3,7 @@ per CLI command, per job); services and repositories receive the session and nev
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import weakref
 from collections.abc import Iterator
@@ -15,6 +16,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# RETURNING (3.35) and aggregate FILTER clauses (3.30) are used on every chat message.
+SQLITE_MIN_VERSION = (3, 35)
 # One writer at a time per SQLite engine, handed over by a lock in this process: SQLite's own
 # busy handler (still there for other processes) sleeps 1-100 ms between retries, which under
 # load turns a 2 ms transaction into a queue of sleepers.
@@ -35,6 +38,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     url = _normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
+        if sqlite3.sqlite_version_info < SQLITE_MIN_VERSION:
+            raise RuntimeError(
+                f"LeakBot needs SQLite {'.'.join(map(str, SQLITE_MIN_VERSION))} or newer; this Python's "
+                f"sqlite3 module has {sqlite3.sqlite_version}. Use a newer Python build or PostgreSQL."
+            )
         database = parsed.database
         if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from db.migrate import upgrade
@@ -50,3 +51,12 @@ def test_a_transaction_waits_for_another_writer_and_then_commits(tmp_path: Path)
     with session_scope(sessions) as session:
         assert session.scalar(select(func.count()).select_from(Entry)) == 1
     engine.dispose()
+
+
+def test_an_sqlite_too_old_for_leakbot_is_refused_with_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 31, 1))
+    monkeypatch.setattr(sqlite3, "sqlite_version", "3.31.1")
+    with pytest.raises(RuntimeError, match=r"needs SQLite 3\.35 or newer.*has 3\.31\.1.*PostgreSQL"):
+        make_engine(f"sqlite:///{tmp_path / 'old.db'}")
