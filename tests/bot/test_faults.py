@@ -122,12 +122,17 @@ def test_sigterm_to_a_running_bot_finishes_its_work_and_exits_cleanly(tmp_path: 
         answered = len(fake.sent(chat_id=1001))
         assert _counts(url)[0] == answered  # nothing half-done: each stored entry was answered
         second = _leakbot("run", env=env)
-        fake.wait_for("setMyCommands", count=2, timeout=60)  # up, with its signal handlers
         fake.wait_for("sendMessage", chat_id=1001, count=messages, timeout=60)
+        # One more message, answered, shows the second process is running (not still starting:
+        # a stop signal between post_init and python-telegram-bot's run loop ends the process
+        # with "Event loop stopped before Future completed").
+        fake.send_text(1001, "1 dining upi", message_id=9000 + messages)
+        fake.wait_for("sendMessage", chat_id=1001, count=messages + 1, timeout=60)
         second.send_signal(signal.SIGTERM)
-        second.communicate(timeout=60)
-        assert second.returncode == 0
-        assert _counts(url)[0] == messages
+        _, err = second.communicate(timeout=60)
+        assert second.returncode == 0, err.decode()[-3000:]
+        assert "Traceback" not in err.decode()
+        assert _counts(url)[0] == messages + 1
     finally:
         fake.stop()
 
