@@ -61,13 +61,6 @@ def entry_by_ref(session: Session, user_id: int, source_ref: str) -> Entry | Non
     return session.scalar(select(Entry).where(Entry.user_id == user_id, Entry.source_ref == source_ref))
 
 
-def add_entry(session: Session, **fields: Any) -> Entry:
-    entry = Entry(**fields)
-    session.add(entry)
-    session.flush()
-    return entry
-
-
 _entry_columns = Entry.__table__.c
 _ENTRY_ID_BY_REF = select(_entry_columns.id).where(
     _entry_columns.user_id == bindparam("user_id"), _entry_columns.source_ref == bindparam("source_ref")

@@ -100,13 +100,13 @@ _columns = Entry.__table__.c
 _in_month = and_(
     _columns.local_date >= bindparam("month_start"), _columns.local_date < bindparam("month_end")
 )
-_in_year = _columns.id != bindparam("entry_id")
+_not_this_entry = _columns.id != bindparam("entry_id")
 # Built once: every logged expense runs it. One row, not one per expense: someone who logs
 # every coffee has hundreds a year, and turning each row into Python objects cost 15 ms.
 _CATEGORY_HISTORY = select(
     func.count().filter(_in_month),
     func.coalesce(func.sum(_columns.amount_minor).filter(_in_month), 0),
-    func.aggregate_strings(cast(_columns.amount_minor, String), ",").filter(_in_year),
+    func.aggregate_strings(cast(_columns.amount_minor, String), ",").filter(_not_this_entry),
 ).where(
     _columns.user_id == bindparam("user_id"),
     _columns.type == "expense",
@@ -121,7 +121,7 @@ def category_history(*, session: Session, user: User, entry: Entry) -> CategoryH
     parameters = {
         "user_id": user.id,
         "category": entry.category,
-        "since": min(year_ago, month_start),
+        "since": year_ago,  # before the month starts, so the month is covered too
         "month_start": month_start,
         "month_end": month_end,
         "entry_id": entry.id,
