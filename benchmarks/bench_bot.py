@@ -23,6 +23,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageH
 
 from bot.app import BOT_API_CONNECTIONS, CONCURRENT_UPDATES, build_application, tune_interpreter
 from bot.request import RetryingRequest
+from bot.serving import Polling, running
 from db.migrate import upgrade
 from services.config import Settings
 from tests.fake_telegram import TOKEN, Call, FakeTelegram
@@ -56,20 +57,10 @@ def _echo_application(settings: Settings) -> Application:  # type: ignore[type-a
 
 def _serve(app: Application, ready: threading.Event, stop: threading.Event) -> None:  # type: ignore[type-arg]
     async def main() -> None:
-        await app.initialize()
-        if app.post_init:
-            await app.post_init(app)
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
-        await app.start()
-        ready.set()
-        while not stop.is_set():
-            await asyncio.sleep(0.05)
-        await app.updater.stop()
-        await app.stop()
-        if app.post_shutdown:
-            await app.post_shutdown(app)
-        await app.shutdown()
+        async with running(app, Polling(timeout=1)):
+            ready.set()
+            while not stop.is_set():
+                await asyncio.sleep(0.05)
 
     asyncio.run(main())
 

@@ -41,6 +41,10 @@ pick a name and a username, and copy the token it gives you into TELEGRAM_BOT_TO
 environment or in a .env file next to the Makefile: TELEGRAM_BOT_TOKEN=123456:ABC...), then run
 `make run` again. No token yet? `leakbot demo` shows what LeakBot finds, fully offline."""
 
+BAD_TOKEN_HELP = """\
+Telegram rejected the token in TELEGRAM_BOT_TOKEN. Copy it again from @BotFather (/mybots, pick
+the bot, API Token); if you revoked it there, use the new one."""
+
 UserOption = Annotated[int, typer.Option("--user", help="The person's Telegram user id.")]
 
 
@@ -527,22 +531,37 @@ def run(
         raise typer.Exit(2)
     configure_logging(settings)
     upgrade(settings.database_url)
+    from telegram.error import InvalidToken, NetworkError, TelegramError
+
+    from bot import serving
     from bot.app import build_application, tune_interpreter
 
     tune_interpreter()
     application = build_application(settings)
-    if webhook_url is None:
-        application.run_polling(allowed_updates=["message", "callback_query"])
-        return
-    path = urlparse(webhook_url).path.strip("/") or "telegram"
-    application.run_webhook(
-        listen=listen,
-        port=port,
-        url_path=path,
-        webhook_url=webhook_url,
-        secret_token=settings.webhook_secret_value(),
-        allowed_updates=["message", "callback_query"],
+    updates: serving.Polling | serving.Webhook = (
+        serving.Polling()
+        if webhook_url is None
+        else serving.Webhook(
+            url=webhook_url,
+            url_path=urlparse(webhook_url).path.strip("/") or "telegram",
+            listen=listen,
+            port=port,
+            secret_token=settings.webhook_secret_value(),
+        )
     )
+    token = settings.telegram_bot_token.get_secret_value()
+    try:
+        serving.run(application, updates)
+    except InvalidToken:  # its message quotes the token
+        fail(BAD_TOKEN_HELP)
+    except NetworkError as exc:  # TimedOut too
+        reason = exc.message.replace(token, "<token>")
+        fail(
+            f"Cannot reach the Bot API at {settings.telegram_api_base_url} ({reason}). Check the "
+            "network, HTTPS_PROXY, or TELEGRAM_API_BASE_URL for a local Bot API server."
+        )
+    except TelegramError as exc:
+        fail(f"Telegram refused to start the bot: {exc.message.replace(token, '<token>')}")
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from telegram.ext import Application
 
 from bot.app import build_application
+from bot.serving import Polling, Webhook, running
 from db.migrate import upgrade
 from db.session import make_session_factory
 from services.config import Settings
@@ -54,30 +55,21 @@ def db(bot_settings: Settings) -> Iterator[Session]:
 
 @asynccontextmanager
 async def running_bot(settings: Settings, *, webhook_port: int | None = None) -> AsyncIterator[Application]:  # type: ignore[type-arg]
-    """Run the bot as `run_polling` / `run_webhook` do: initialize, post_init, updater, start ... and back."""
+    """The bot as `leakbot run` runs it (bot/serving.py), polling fast or on a local webhook."""
     app = build_application(settings)
-    await app.initialize()
-    assert app.post_init is not None and app.updater is not None
-    await app.post_init(app)
-    if webhook_port is None:
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
-    else:
-        await app.updater.start_webhook(
+    updates: Polling | Webhook = (
+        Polling(timeout=1)
+        if webhook_port is None
+        else Webhook(
+            url=f"http://127.0.0.1:{webhook_port}/hook",
+            url_path="hook",
             listen="127.0.0.1",
             port=webhook_port,
-            url_path="hook",
-            webhook_url=f"http://127.0.0.1:{webhook_port}/hook",
             secret_token=settings.webhook_secret_value(),
         )
-    await app.start()
-    try:
+    )
+    async with running(app, updates):
         yield app
-    finally:
-        await app.updater.stop()
-        await app.stop()
-        assert app.post_shutdown is not None
-        await app.post_shutdown(app)
-        await app.shutdown()
 
 
 @pytest.fixture

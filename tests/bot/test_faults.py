@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -17,6 +18,7 @@ from db.migrate import upgrade
 from db.models import Entry, Import
 from db.session import make_engine
 from services.synthetic import generate, to_csv_bytes
+from tests.fake_telegram import TOKEN, Call, FakeTelegram
 
 ROWS = 100_000
 
@@ -26,6 +28,18 @@ def _leakbot(*args: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-c", code, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
+
+
+def _bot_env(fake: FakeTelegram, url: str, tmp_path: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE_URL": fake.base_url,
+        "TELEGRAM_FILE_BASE_URL": fake.file_base_url,
+        "MODEL_DIR": str(tmp_path / "models"),
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+    }
 
 
 def _counts(url: str) -> tuple[int, int]:
@@ -95,19 +109,10 @@ async def test_a_graceful_stop_finishes_what_it_took_and_a_restart_takes_the_res
 def test_sigterm_to_a_running_bot_finishes_its_work_and_exits_cleanly(tmp_path: Path) -> None:
     """`leakbot run` as deployed: SIGTERM while messages are queued. The process exits 0, every
     reply it sent matches a stored entry, and a restart takes the rest: each message once."""
-    from tests.fake_telegram import TOKEN, FakeTelegram
 
     fake = FakeTelegram().start()
     url = f"sqlite:///{tmp_path / 'bot.db'}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": fake.base_url,
-        "TELEGRAM_FILE_BASE_URL": fake.file_base_url,
-        "MODEL_DIR": str(tmp_path / "models"),
-        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
-    }
+    env = _bot_env(fake, url, tmp_path)
     messages = 40
     try:
         first = _leakbot("run", env=env)
@@ -123,9 +128,6 @@ def test_sigterm_to_a_running_bot_finishes_its_work_and_exits_cleanly(tmp_path: 
         assert _counts(url)[0] == answered  # nothing half-done: each stored entry was answered
         second = _leakbot("run", env=env)
         fake.wait_for("sendMessage", chat_id=1001, count=messages, timeout=60)
-        # One more message, answered, shows the second process is running (not still starting:
-        # a stop signal between post_init and python-telegram-bot's run loop ends the process
-        # with "Event loop stopped before Future completed").
         fake.send_text(1001, "1 dining upi", message_id=9000 + messages)
         fake.wait_for("sendMessage", chat_id=1001, count=messages + 1, timeout=60)
         second.send_signal(signal.SIGTERM)
@@ -133,6 +135,60 @@ def test_sigterm_to_a_running_bot_finishes_its_work_and_exits_cleanly(tmp_path: 
         assert second.returncode == 0, err.decode()[-3000:]
         assert "Traceback" not in err.decode()
         assert _counts(url)[0] == messages + 1
+    finally:
+        fake.stop()
+
+
+@pytest.mark.parametrize("moment", ["getMe", "setMyCommands", "deleteWebhook"])
+def test_sigterm_while_the_bot_is_starting_stops_it_cleanly(tmp_path: Path, moment: str) -> None:
+    """`docker stop` or Ctrl-C just after start: whichever start-up step the signal lands in
+    (checking the token, registering the commands, starting the updater), the process exits 0
+    without a traceback. (python-telegram-bot's run_polling exited 1 on a signal while its
+    updater was starting.)"""
+
+    fake = FakeTelegram().start()
+    try:
+        bot = _leakbot("run", env=_bot_env(fake, f"sqlite:///{tmp_path / 'bot.db'}", tmp_path))
+        signalled: list[str] = []
+
+        def stop_now(call: Call) -> None:  # runs before the bot has the server's answer
+            if call.method == moment and not signalled:
+                signalled.append(moment)
+                bot.send_signal(signal.SIGTERM)
+
+        fake.on_call = stop_now
+        _, err = bot.communicate(timeout=60)
+        assert signalled == [moment]
+        assert bot.returncode == 0, err.decode()[-3000:]
+        assert "Traceback" not in err.decode()
+    finally:
+        fake.stop()
+
+
+def test_a_rejected_token_or_an_unreachable_bot_api_is_explained_without_a_traceback(
+    tmp_path: Path,
+) -> None:
+    """`leakbot run` whose start-up fails says what to fix, exits 1, and neither prints a
+    traceback nor the token (python-telegram-bot's own message for a rejected token quotes it)."""
+    fake = FakeTelegram().start()
+    try:
+        env = _bot_env(fake, f"sqlite:///{tmp_path / 'bot.db'}", tmp_path)
+        fake.fail_next["getMe"] = [401]  # what Telegram answers a revoked or mistyped token
+        rejected = _leakbot("run", env=env)
+        _, err = rejected.communicate(timeout=60)
+        assert rejected.returncode == 1
+        assert "Telegram rejected the token in TELEGRAM_BOT_TOKEN" in err.decode()
+        with socket.socket() as probe:  # a port nothing listens on
+            probe.bind(("127.0.0.1", 0))
+            closed = probe.getsockname()[1]
+        env["TELEGRAM_API_BASE_URL"] = f"http://127.0.0.1:{closed}/bot"
+        unreachable = _leakbot("run", env=env)
+        _, err2 = unreachable.communicate(timeout=60)
+        assert unreachable.returncode == 1
+        assert f"Cannot reach the Bot API at http://127.0.0.1:{closed}/bot" in err2.decode()
+        for text in (err.decode(), err2.decode()):
+            assert TOKEN not in text
+            assert "Traceback" not in text and "Unclosed" not in text, text[-3000:]
     finally:
         fake.stop()
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import Engine, inspect
 
 from db.migrate import current_revision, downgrade, head_revision, schema_drift, upgrade
@@ -63,3 +64,33 @@ def test_a_database_filled_at_the_first_revision_upgrades_with_every_row_intact(
     assert len(after) == len(before) > 100
     pd.testing.assert_frame_equal(after[before.columns], before)
     assert after["verdict_at"].isna().all() and reminder == 2
+
+
+def test_an_upgrade_that_fails_half_way_leaves_the_database_as_it_was(
+    empty_database_url: str, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The bot migrates on start; a crash or a stop signal in the middle must not leave half a
+    schema behind. The last revision's table fails to be created: nothing of any revision stays."""
+    from alembic.operations import Operations
+
+    from db.session import make_engine
+
+    create_table = Operations.create_table
+
+    def fail_on_digests(self, name, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if name == "digests":
+            raise RuntimeError("interrupted")
+        return create_table(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(Operations, "create_table", fail_on_digests)
+    with pytest.raises(RuntimeError, match="interrupted"):
+        upgrade(empty_database_url)
+    engine = make_engine(empty_database_url)
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    assert current_revision(engine) is None
+    engine.dispose()
+    monkeypatch.undo()
+    upgrade(empty_database_url)
+    engine = make_engine(empty_database_url)
+    assert current_revision(engine) == head_revision()
+    engine.dispose()
