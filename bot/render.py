@@ -20,7 +20,7 @@ from services.importing import ImportSummary
 from services.ledger import EntryView
 from services.money import format_money, to_minor
 from services.preferences import PreferencesView
-from services.questions import QUESTIONS, QUESTIONS_BY_ID, LeakLine, QuestionResult, insight
+from services.questions import QUESTIONS, QUESTIONS_BY_ID, LeakLine, QuestionResult, insight, savings_pace
 
 EMPTY_HINT = "Nothing to show yet. Log a few spends (e.g. 250 dining upi) or upload a CSV, then ask again."
 
@@ -103,11 +103,14 @@ def largest_leaks_html(leaks: list[LeakLine], today: date) -> str:
 
 
 def savings_total_html(result: QuestionResult) -> str:
-    """The yearly figure under /savings: the last 12 months of potential savings."""
-    last = result.rows[-12:]
-    total = sum((r[1] for r in last), Decimal(0))
-    amount = format_money(to_minor(total, result.currency), result.currency)
-    return f"<b>About {html.escape(amount)} a year</b> could stay in your pocket."
+    """The yearly figure under /savings: the last 12 months of potential savings, or their
+    pace over a year when fewer months are known."""
+    pace = savings_pace(result.rows)
+    amount = html.escape(format_money(to_minor(pace.per_year, result.currency), result.currency))
+    if pace.months >= 12:
+        return f"<b>About {amount} a year</b> could stay in your pocket."
+    known = "one month" if pace.months == 1 else f"{pace.months} months"
+    return f"<b>About {amount} a year</b> at this pace (from {known}) could stay in your pocket."
 
 
 CALLBACK_PREFIX = "ask:"

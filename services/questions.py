@@ -359,6 +359,32 @@ def ask(*, session: Session, user: User, question_id: str, year: int | None = No
     )
 
 
+@dataclass(frozen=True, slots=True)
+class SavingsPace:
+    """potential_savings over the year up to its latest month: what it adds up to, over how
+    many calendar months (from the first month with savings in that year), and that pace
+    over twelve months."""
+
+    total: Decimal
+    months: int
+    per_year: Decimal
+
+
+def savings_pace(rows: Sequence[tuple[Any, ...]]) -> SavingsPace:
+    """From potential_savings rows ("YYYY-MM", amount), oldest first, at least one."""
+
+    def month_number(ym: str) -> int:
+        year, month = ym.split("-")
+        return int(year) * 12 + int(month)
+
+    last = month_number(rows[-1][0])
+    year = [r for r in rows if last - month_number(r[0]) < 12]
+    total = sum((r[1] for r in year), Decimal(0))
+    months = last - month_number(year[0][0]) + 1
+    per_year = (total * 12 / months).quantize(Decimal(1), ROUND_HALF_UP)  # an estimate: whole units
+    return SavingsPace(total, months, per_year)
+
+
 def _money_text(value: Decimal, currency: str) -> str:
     from services.money import format_money, to_minor
 
@@ -399,10 +425,11 @@ def insight(result: QuestionResult) -> str:
         case "high_score_contexts":
             return f"{first[0]} spends dominate your highest scores: {first[1]} of them."
         case "potential_savings":
-            total = sum((r[1] for r in rows[-12:]), Decimal(0))
+            pace = savings_pace(rows)
+            span = "the last month" if pace.months == 1 else f"the last {pace.months} months"
             return (
                 f"Halving your top tenth of leak-prone spends would have saved "
-                f"{_money_text(total, cur)} over the last {min(len(rows), 12)} months shown."
+                f"{_money_text(pace.total, cur)} over {span}."
             )
         case "salary_week_categories":
             return f"Right after payday you spend most often on {first[0]} ({first[1]} times)."

@@ -70,6 +70,10 @@ async def test_questions_answer_from_the_persons_own_data_only(fake: FakeTelegra
     assert "Top leak contexts per month" in await reply(fake, ALICE, "/top_leaks")
 
     assert "Nothing to show yet" in await reply(fake, BOB, "/top_categories")
+    await reply(fake, BOB, "250 dining upi")  # Bob's first month: his year is a pace, not a sum
+    savings = await reply(fake, BOB, "/savings")
+    assert "saved ₹125 over the last month." in savings
+    assert "<b>About ₹1,500 a year</b> at this pace (from one month)" in savings
 
     await reply(fake, ALICE, "/ask")
     keyboard = fake.sent(chat_id=ALICE)[-1].params["reply_markup"]["inline_keyboard"]

@@ -182,3 +182,17 @@ def test_the_sample_dataset_answers_every_question_like_pandas(session: Session,
             assert list(result.rows) == expected[question.id], (year, question.id)
     months_2023 = ask(session=session, user=user, question_id="monthly_spend", year=2023).rows
     assert [m for m, _ in months_2023] == list(range(1, 13))
+
+
+def test_savings_a_year_counts_the_year_up_to_the_latest_month_and_scales_a_shorter_history() -> None:
+    """/savings ends with "about X a year": a full year of history is summed as it is; a
+    shorter one (a new user's first month, or a gap) is scaled to twelve months."""
+    from services.questions import savings_pace
+
+    two_years = [(f"{2024 + k // 12}-{k % 12 + 1:02d}", Decimal("100.50")) for k in range(14)]
+    full = savings_pace(two_years)  # 2024-03 .. 2025-02 count
+    assert (full.months, full.total, full.per_year) == (12, Decimal("1206.00"), Decimal(1206))
+    first_month = savings_pace([("2026-11", Decimal("125.00"))])
+    assert (first_month.months, first_month.per_year) == (1, Decimal(1500))
+    with_a_gap = savings_pace([("2026-06", Decimal("60.00")), ("2026-08", Decimal("30.00"))])
+    assert (with_a_gap.months, with_a_gap.total, with_a_gap.per_year) == (3, Decimal("90.00"), Decimal(360))
