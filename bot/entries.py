@@ -17,7 +17,7 @@ from bot.runtime import runtime, with_person
 from db.models import User
 from services import budgets, corrections, insights, ledger, modeling
 from services.catalog import EntryType, categories_of
-from services.errors import LeakBotError
+from services.errors import LeakBotError, NotFound
 from services.parsing import looks_like_entry
 
 HELP = """\
@@ -109,7 +109,7 @@ async def log_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await message.reply_text(
         render.entry_html(view, extra=extra),
         parse_mode=ParseMode.HTML,
-        reply_markup=render.entry_keyboard(view.id),
+        reply_markup=render.entry_keyboard(view.id, view.type),
     )
 
 
@@ -208,7 +208,7 @@ async def entry_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             return (
                 ("Noted: a leak." if payload.b == 1 else "Noted: not a leak."),
                 shown,
-                render.entry_keyboard(entry_id),
+                render.entry_keyboard(entry_id, shown.type),
             )
         entry = corrections.owned_entry(session, person, entry_id)
         kind = EntryType(entry.type)
@@ -224,14 +224,15 @@ async def entry_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         shown = corrections.set_category(
             session=session, user=person, entry_id=entry_id, category=names[payload.b]
         )
-        return f"Moved to {shown.category}.", shown, render.entry_keyboard(entry_id)
+        return f"Moved to {shown.category}.", shown, render.entry_keyboard(entry_id, shown.type)
 
     try:
         note, shown, follow = await with_person(update, context, act)
+    except NotFound:
+        await query.answer("That entry isn't yours or no longer exists.")
+        return
     except LeakBotError as exc:
-        await query.answer(
-            str(exc) if "button" in str(exc) else "That entry isn't yours or no longer exists."
-        )
+        await query.answer(str(exc))
         return
     await query.answer(note)
     if shown is None:

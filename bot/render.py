@@ -157,16 +157,17 @@ def entry_line(e: EntryView) -> str:
     )
 
 
-def entry_keyboard(entry_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton("Undo", callback_data=callbacks.encode("u", entry_id)),
-                InlineKeyboardButton("Not a leak", callback_data=callbacks.encode("v", entry_id, 0)),
-                InlineKeyboardButton("Leak", callback_data=callbacks.encode("v", entry_id, 1)),
-            ],
-            [InlineKeyboardButton("Change category", callback_data=callbacks.encode("c", entry_id))],
+def entry_keyboard(entry_id: int, entry_type: str) -> InlineKeyboardMarkup:
+    """Undo and Change category under every entry; the verdict buttons under expenses only
+    (income and savings are never leaks)."""
+    first = [InlineKeyboardButton("Undo", callback_data=callbacks.encode("u", entry_id))]
+    if entry_type == EntryType.EXPENSE:
+        first += [
+            InlineKeyboardButton("Not a leak", callback_data=callbacks.encode("v", entry_id, 0)),
+            InlineKeyboardButton("Leak", callback_data=callbacks.encode("v", entry_id, 1)),
         ]
+    return InlineKeyboardMarkup(
+        [first, [InlineKeyboardButton("Change category", callback_data=callbacks.encode("c", entry_id))]]
     )
 
 

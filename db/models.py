@@ -119,6 +119,9 @@ class Entry(Base):
         CheckConstraint(_in("type", ENTRY_TYPES), name="type"),
         CheckConstraint(_in("source", ENTRY_SOURCES), name="source"),
         CheckConstraint("amount_minor > 0", name="amount_positive"),
+        # An id is never handed out twice (SQLite would reuse a removed newest entry's id, and
+        # the buttons under that entry's message would act on the new one): migration 0005.
+        {"sqlite_autoincrement": True},
     )
 
 

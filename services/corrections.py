@@ -23,7 +23,7 @@ from services.catalog import (
     normalise_choice,
     normalise_payment_mode,
 )
-from services.errors import NotFound, ParseError
+from services.errors import LeakBotError, NotFound, ParseError
 from services.ledger import EntryView, view_entry
 from services.money import parse_amount
 from services.parsing import MAX_NOTE_CHARS, parse_date_word, parse_time_word
@@ -62,6 +62,8 @@ def delete_entry(*, session: Session, user: User, entry_id: int) -> EntryView:
 def set_verdict(*, session: Session, user: User, entry_id: int, is_leak: bool) -> EntryView:
     """Store the person's own verdict (the ML issue learns from it)."""
     entry = owned_entry(session, user, entry_id)
+    if entry.type != EntryType.EXPENSE:
+        raise LeakBotError(f"Only expenses can be leaks; this is {entry.type}.")
     entry.user_verdict = is_leak
     entry.verdict_at = datetime.now(UTC)
     return view_entry(entry, user)

@@ -59,6 +59,21 @@ async def test_buttons_undo_relabel_and_record_the_persons_verdict(
     assert entries_of(db, ALICE) == []
     assert await press(fake, ALICE, f"v:{entry_id}:1") == "That entry isn't yours or no longer exists."
 
+    # The next entry gets a new id: the removed entry's buttons still refer to nothing
+    # (SQLite used to hand the newest id out again, and its Undo removed the new entry).
+    await reply_call(fake, ALICE, "80 chai cash")
+    assert entries_of(db, ALICE)[0].id != entry_id
+    assert await press(fake, ALICE, f"u:{entry_id}") == "That entry isn't yours or no longer exists."
+    assert [e.amount_minor for e in entries_of(db, ALICE)] == [8_000]
+
+    # Income and savings are never leaks: no verdict buttons, and a forged one is refused.
+    income = await reply_call(fake, ALICE, "/income 50000 salary")
+    assert [b["text"] for b in buttons(income)] == ["Undo", "Change category"]
+    income_id = entries_of(db, ALICE)[-1].id
+    assert await press(fake, ALICE, f"v:{income_id}:1") == "Only expenses can be leaks; this is income."
+    db.expire_all()
+    assert entries_of(db, ALICE)[-1].user_verdict is None
+
 
 async def test_recent_undo_delete_and_edit(fake: FakeTelegram, bot, db: Session) -> None:  # type: ignore[no-untyped-def]
     for text in ("100 dining", "200 groceries", "/spend 120+80 fuel", "50 chai"):
