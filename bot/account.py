@@ -15,6 +15,7 @@ from db.models import User
 from db.session import session_scope
 from services import budgets, ledger, preferences
 from services.errors import LeakBotError
+from services.wording import counted
 
 
 async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -37,7 +38,7 @@ async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except LeakBotError as exc:
         await message.reply_text(str(exc))
         return
-    rescored = f" {change.rescored:,} entries re-scored." if change.rescored else ""
+    rescored = f" {counted(change.rescored, 'entry', 'entries')} re-scored." if change.rescored else ""
     await message.reply_text(f"{change.setting} is now {change.value}.{rescored}")
 
 

@@ -28,6 +28,7 @@ from services.errors import LeakBotError
 from services.export import export_csv
 from services.insights import leak_overview
 from services.synthetic import generate, to_csv_bytes
+from services.wording import counted
 
 app = typer.Typer(help="LeakBot: find the small outflows that drain your money.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -143,7 +144,7 @@ def import_file(
             owner = person(session, user)
             if revert is not None:
                 removed = importing.revert_import(session=session, user=owner, import_id=revert)
-                typer.echo(f"Reverted import #{revert}: {removed:,} entries removed.")
+                typer.echo(f"Reverted import #{revert}: {counted(removed, 'entry', 'entries')} removed.")
                 return
             assert file is not None
             if not file.is_file():
@@ -199,7 +200,7 @@ def export(user: UserOption, out: Annotated[Path, typer.Option(help="Where to wr
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     rows = data.count(b"\n") - 1
-    typer.echo(f"Wrote {rows:,} entries to {out}")
+    typer.echo(f"Wrote {counted(rows, 'entry', 'entries')} to {out}")
 
 
 @app.command("log")

@@ -21,6 +21,7 @@ from services.ledger import EntryView
 from services.money import format_money, to_minor
 from services.preferences import PreferencesView
 from services.questions import QUESTIONS, QUESTIONS_BY_ID, LeakLine, QuestionResult, insight, savings_pace
+from services.wording import counted
 
 EMPTY_HINT = "Nothing to show yet. Log a few spends (e.g. 250 dining upi) or upload a CSV, then ask again."
 
@@ -185,12 +186,13 @@ def category_keyboard(entry_id: int, kind: EntryType) -> InlineKeyboardMarkup:
 def import_summary_html(summary: ImportSummary, *, shown_errors: int = 5) -> str:
     lines = [
         f"<b>Imported {html.escape(summary.file_name)}</b> ({html.escape(summary.layout)})",
-        f"{summary.imported:,} imported · {summary.duplicates:,} duplicates · {summary.rejected:,} rejected",
+        f"{summary.imported:,} imported · {counted(summary.duplicates, 'duplicate')} · "
+        f"{summary.rejected:,} rejected",
     ]
     for error in summary.errors[:shown_errors]:
         lines.append(html.escape(error))
     if summary.rejected > shown_errors:
-        lines.append(f"… and {summary.rejected - shown_errors:,} more rejected lines")
+        lines.append(f"… and {counted(summary.rejected - shown_errors, 'more rejected line')}")
     return "\n".join(lines)
 
 

@@ -19,6 +19,7 @@ from services import corrections, importing, matching, modeling
 from services.errors import LeakBotError
 from services.export import export_csv
 from services.importing.reader import MAX_FILE_BYTES
+from services.wording import counted
 
 log = logging.getLogger(__name__)
 CSV_TYPES = {
@@ -111,7 +112,7 @@ async def import_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     def act(session: Session, person: User) -> str:
         if payload.action == "rv":
             removed = importing.revert_import(session=session, user=person, import_id=payload.a)
-            return f"Import #{payload.a} reverted: {removed:,} entries removed."
+            return f"Import #{payload.a} reverted: {counted(removed, 'entry', 'entries')} removed."
         if payload.action == "kp":
             assert payload.b is not None
             for entry_id in (payload.a, payload.b):  # only the owner's own offer can be answered
@@ -138,5 +139,5 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     rows = data.count(b"\n") - 1
     await message.reply_document(
         InputFile(data, filename="leakbot-export.csv"),
-        caption=f"{rows:,} entries. Send this file back to import it.",
+        caption=f"{counted(rows, 'entry', 'entries')}. Send this file back to import it.",
     )

@@ -17,6 +17,7 @@ from services.errors import ImportRefused, NotFound
 from services.importing.layouts import detect_layout, is_header
 from services.importing.reader import read_rows, read_table
 from services.ledger import profile_of
+from services.wording import counted
 
 INSERT_CHUNK = 10_000
 MAX_STORED_ERRORS = 100
@@ -38,7 +39,7 @@ class ImportSummary:
     @property
     def line(self) -> str:
         return (
-            f"{self.imported:,} imported, {self.duplicates:,} duplicates, "
+            f"{self.imported:,} imported, {counted(self.duplicates, 'duplicate')}, "
             f"{self.rejected:,} rejected ({self.layout})"
         )
 

@@ -181,7 +181,7 @@ async def test_settings_rescore_and_location_sets_the_time_zone(fake: FakeTelegr
     await reply(fake, ALICE, "350 dining 2pm")  # not necessary + unplanned = 4: OK at threshold 5
     assert entries_of(db, ALICE)[0].is_leak is False
     assert "leak_threshold: 5" in await reply(fake, ALICE, "/settings")
-    assert "1 entries re-scored" in await reply(fake, ALICE, "/settings leak_threshold 4")
+    assert "1 entry re-scored" in await reply(fake, ALICE, "/settings leak_threshold 4")
     assert entries_of(db, ALICE)[0].is_leak is True
     assert "is now ₹400" in await reply(fake, ALICE, "/settings micro 400")
     assert entries_of(db, ALICE)[0].leakage_score == 5

@@ -1,0 +1,8 @@
+"""Small helpers for the words around numbers in replies and summaries."""
+
+from __future__ import annotations
+
+
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """'1 entry', '2 entries', '1,204 duplicates': the count with the noun that agrees with it."""
+    return f"{n:,} {singular if n == 1 else plural or singular + 's'}"
