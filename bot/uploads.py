@@ -82,9 +82,8 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except LeakBotError as exc:
         await _edit(progress, f"Nothing imported from {name}: {exc}")
         return
-    await _edit(
-        progress, render.import_summary_html(summary), markup=render.revert_keyboard(summary.import_id)
-    )
+    revert = render.revert_keyboard(summary.import_id) if summary.imported else None  # nothing to undo
+    await _edit(progress, render.import_summary_html(summary), markup=revert)
     for chat_entry, imported in duplicates:
         await message.reply_text(
             render.duplicate_html(chat_entry, imported),

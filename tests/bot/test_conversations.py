@@ -134,6 +134,7 @@ async def test_a_statement_upload_imports_with_a_summary_revert_and_duplicate_of
     fake.send_document(ALICE, "march.csv", statement)  # the same file again adds nothing
     again = (await edits_after(fake, 3))[-1]
     assert "0 imported · 2 duplicates" in again.params["text"]
+    assert buttons(again) == []  # nothing of it to revert
 
     revert = next(b["callback_data"] for b in buttons(summary) if b["text"] == "Revert this import")
     await press(fake, ALICE, revert)
