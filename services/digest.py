@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from db.models import Digest, User
 from services import charts, reports, subscriptions
 from services.errors import LeakBotError
-from services.money import format_money, short_money
+from services.money import format_money, round_minor, short_money
 from services.scoring import reasons
 
 LATE_LIMIT = timedelta(hours=24)
@@ -229,7 +229,7 @@ def build(session: Session, user: User, week_ending: date, *, today: date | None
     for item in new[:3]:
         lines.append(f"New recurring charge: {subscriptions.describe(item.detected, currency)}.")
     if leak:
-        monthly = int(leak * WEEKS_PER_MONTH)
+        monthly = round_minor(int(leak * WEEKS_PER_MONTH), currency)
         lines.append(
             f"At this pace leaks cost about {money(monthly, currency)} a month: that is what you could save."
         )

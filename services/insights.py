@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from db import repositories as repo
 from db.models import Entry, User
-from services.money import exponent, format_money
+from services.money import format_money, round_minor
 from services.scoring import reasons
 
 
@@ -142,8 +142,7 @@ def pace_line(
         return None
     history = history or category_history(session=session, user=user, entry=entry)
     count, total = history.month_count, history.month_total
-    hundred = 100 * 10 ** exponent(user.currency)
-    yearly = (int(total) * 12 + hundred // 2) // hundred * hundred
+    yearly = round_minor(int(total) * 12, user.currency, 100)
     times = "once" if count == 1 else f"{count} times"
     return (
         f"{format_money(entry.amount_minor, user.currency)} {entry.category.lower()}, {times} this month: "

@@ -71,6 +71,13 @@ def to_minor(amount: Decimal, currency: str) -> int:
     return int(scaled)
 
 
+def round_minor(minor: int, currency: str, units: int = 1) -> int:
+    """Round an amount in minor units to the nearest `units` whole currency units (half up),
+    for estimates: "about ₹1,300 a month", "about ₹31,700 a year"."""
+    step = units * 10 ** exponent(currency)
+    return (minor + step // 2) // step * step
+
+
 def from_minor(minor: int, currency: str) -> Decimal:
     """Return the exact amount for integer minor units."""
     return Decimal(minor).scaleb(-exponent(currency))

@@ -3,6 +3,7 @@ sent late within a day, claimed exactly once, and saying what the week's data sa
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import UTC, date, datetime
 
@@ -99,19 +100,22 @@ def test_the_digest_states_the_weeks_numbers_and_biggest_leaks(session: Session)
             "1000 groceries 2025-11-03 10am",
             "450 dining 2025-11-04 9pm",
             "300 swiggy 2025-11-06 11pm",
-            "120 snacks 2025-11-08 8pm",
+            "125 snacks 2025-11-08 8pm",
             "2000 rent 2025-10-28 10am",  # the week before
         ]
     ):
         ledger.log_text(session=session, user=person, text=text, now=now, source_ref=f"d{k}")
     content = digest.build(session, person, date(2025, 11, 9))
     assert "Your week, 02 Nov – 08 Nov" in content.text
-    assert content.spend_minor == 187_000
+    assert content.spend_minor == 187_500
     leaks = content.leak_minor
-    assert 0 < leaks <= 87_000
-    assert f"{leaks * 100 // 187_000}% of spending" in content.text
-    assert "Spent ₹1,870 (-6% vs the week before)" in content.text
+    assert 0 < leaks <= 87_500
+    assert f"{leaks * 100 // 187_500}% of spending" in content.text
+    assert "Spent ₹1,875 (-6% vs the week before)" in content.text
     assert "• ₹450 Dining Out on Tue" in content.text
+    pace = re.search(r"At this pace leaks cost about ₹([\d,.]+) a month", content.text)
+    assert pace is not None and "." not in pace[1]  # an estimate, in whole rupees
+    assert abs(int(pace[1].replace(",", "")) * 100 - leaks * 52 / 12) <= 50
     assert len(content.images) == 2 and all(i.startswith(b"\x89PNG") for i in content.images)
     empty = digest.build(session, person, date(2025, 12, 28))
     assert "No spending logged this week" in empty.text and empty.images == []
