@@ -15,6 +15,7 @@ from typing import Annotated
 from urllib.parse import urlparse
 
 import typer
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from bot import render
@@ -569,6 +570,15 @@ def main() -> None:
     """Console entry point."""
     try:
         app()
+    except ValidationError as exc:  # a setting from the environment or .env
+        # Each setting's name and what is wrong with it, never its value (it may be the token).
+        problems = [
+            f"  {str(e['loc'][0]).upper()}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()
+        ]
+        typer.secho(
+            "LeakBot's configuration has a problem:\n" + "\n".join(problems), fg=typer.colors.RED, err=True
+        )
+        sys.exit(2)
     except LeakBotError as exc:  # pragma: no cover - commands catch their own
         typer.secho(str(exc), fg=typer.colors.RED, err=True)
         sys.exit(1)

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from services.money import CURRENCIES
+
 DEFAULT_DATABASE_URL = f"sqlite:///{Path('data') / 'leakbot.db'}"
 
 
@@ -42,7 +44,7 @@ class Settings(BaseSettings):
             try:
                 return frozenset(int(p) for p in parts)
             except ValueError as exc:
-                raise ValueError("ALLOWED_USER_IDS must be Telegram user ids separated by commas") from exc
+                raise ValueError("must be Telegram user ids separated by commas") from exc
         if isinstance(value, int):
             return frozenset({value})
         return value
@@ -59,17 +61,16 @@ class Settings(BaseSettings):
     @field_validator("default_currency")
     @classmethod
     def _currency_code(cls, value: str) -> str:
-        value = value.strip().upper()
-        if len(value) != 3 or not value.isalpha():
-            raise ValueError("DEFAULT_CURRENCY must be a three-letter ISO code such as INR")
-        return value
+        if value.strip().upper() not in CURRENCIES:
+            raise ValueError(f"{value!r} is not an ISO 4217 currency code in circulation, such as INR or USD")
+        return value.strip().upper()
 
     @field_validator("log_level")
     @classmethod
     def _log_level(cls, value: str) -> str:
         value = value.strip().upper()
         if value not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
-            raise ValueError("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+            raise ValueError("must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
         return value
 
     @field_validator("log_format")
@@ -77,7 +78,7 @@ class Settings(BaseSettings):
     def _log_format(cls, value: str) -> str:
         value = value.strip().lower()
         if value not in {"text", "json"}:
-            raise ValueError("LOG_FORMAT must be text or json")
+            raise ValueError("must be text or json")
         return value
 
     def webhook_secret_value(self) -> str:

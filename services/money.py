@@ -17,6 +17,14 @@ _EXPONENTS: dict[str, int] = {
     "UGX": 0,
     "XOF": 0,
     "XAF": 0,
+    "XPF": 0,
+    "BIF": 0,
+    "DJF": 0,
+    "GNF": 0,
+    "KMF": 0,
+    "PYG": 0,
+    "RWF": 0,
+    "VUV": 0,
     "BHD": 3,
     "KWD": 3,
     "OMR": 3,
@@ -25,6 +33,29 @@ _EXPONENTS: dict[str, int] = {
     "IQD": 3,
     "LYD": 3,
 }
+# ISO 4217's currencies in circulation (its fund codes, metals and test codes left out).
+CURRENCIES = frozenset(
+    """AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN
+    BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD
+    FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY
+    KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP
+    MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR
+    RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SYP SZL THB TJS TMT TND
+    TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW
+    ZWG""".split()  # noqa: SIM905
+)
+
+
+def currency_code(value: str) -> str:
+    """The ISO 4217 code for value (any case), or ParseError naming examples."""
+    code = value.strip().upper()
+    if code not in CURRENCIES:
+        raise ParseError(
+            f"{value.strip()!r} is not a currency code I know. Use one like INR, USD, EUR or GBP."
+        )
+    return code
+
+
 _SYMBOLS: dict[str, str] = {
     "INR": "₹",
     "USD": "$",

@@ -11,7 +11,7 @@ from timezonefinder import TimezoneFinder
 from db.models import User
 from services import rescoring
 from services.errors import LeakBotError
-from services.money import exponent, format_money, parse_amount
+from services.money import currency_code, exponent, format_money, parse_amount
 
 SETTINGS = ("timezone", "currency", "micro", "leak_threshold", "salary_day", "reminder_days")
 _ALIASES = {
@@ -72,9 +72,7 @@ def change(*, session: Session, user: User, setting: str, value: str) -> Change:
         user.timezone = value
         return Change(name, value, rescoring.rescore_all(session=session, user=user, rederive_time=True))
     if name == "currency":
-        code = value.upper()
-        if len(code) != 3 or not code.isalpha():
-            raise LeakBotError("A currency is a three-letter code such as INR, USD or EUR.")
+        code = currency_code(value)
         if exponent(code) != exponent(user.currency):
             raise LeakBotError(
                 f"{code} counts {exponent(code)} decimals and {user.currency} "

@@ -191,3 +191,30 @@ def test_json_logs_are_one_object_per_line_without_the_token(capsys: pytest.Capt
     assert lines[0]["message"] == "calling https://api.telegram.org/bot<token>/getMe"
     assert "RuntimeError: boom" in lines[1]["exception"] and lines[1]["logger"] == "leakbot.test"
     logging.basicConfig(force=True)
+
+
+def test_a_bad_setting_is_named_with_its_reason_and_nothing_runs(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'never.db'}",
+        "TELEGRAM_BOT_TOKEN": "123:secret-token",
+        "DEFAULT_CURRENCY": "XYZ",
+        "LOG_FORMAT": "yaml",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", "from bot.cli import main; main()", "run"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert "LeakBot's configuration has a problem:" in done.stderr
+    assert "DEFAULT_CURRENCY: 'XYZ' is not an ISO 4217 currency code" in done.stderr
+    assert "LOG_FORMAT: must be text or json" in done.stderr
+    assert "Traceback" not in done.stderr and "secret-token" not in done.stderr
+    assert not (tmp_path / "never.db").exists()

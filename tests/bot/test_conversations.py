@@ -188,6 +188,11 @@ async def test_settings_rescore_and_location_sets_the_time_zone(fake: FakeTelegr
     assert entries_of(db, ALICE)[0].leakage_score == 5
     assert "not a time zone" in await reply(fake, ALICE, "/settings timezone Mars/Olympus")
     assert "from 1 to 31" in await reply(fake, ALICE, "/settings salary_day 40")
+    assert "'XYZ' is not a currency code I know" in await reply(fake, ALICE, "/settings currency XYZ")
+    assert "stored amounts would change meaning" in await reply(fake, ALICE, "/settings currency jpy")
+    assert "currency is now USD" in await reply(fake, ALICE, "/settings currency usd")
+    assert "$350 Dining Out" in await reply(fake, ALICE, "/recent")
+    await reply(fake, ALICE, "/settings currency INR")
     before = len(fake.sent(chat_id=ALICE))
     message = fake.message(ALICE)
     message["location"] = {"latitude": 51.5072, "longitude": -0.1276}
