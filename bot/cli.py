@@ -571,7 +571,7 @@ def main() -> None:
     try:
         app()
     except ValidationError as exc:  # a setting from the environment or .env
-        # Each setting's name and what is wrong with it, never its value (it may be the token).
+        # Each setting's name and what is wrong with it; not pydantic's input_value (it may be the token).
         problems = [
             f"  {str(e['loc'][0]).upper()}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()
         ]
