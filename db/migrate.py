@@ -29,12 +29,31 @@ def alembic_config(url: str) -> Config:
 
 
 def _run(url: str, step: Callable[[Config, str], None], revision: str) -> None:
+    """Run the step in one transaction: all of it or none of it.
+
+    On SQLite, foreign keys are off while it runs, as SQLite's own procedure for schema
+    changes asks: a batch migration rebuilds a table by copying it and dropping the old one,
+    and with foreign keys on, dropping `users` or `imports` would cascade-delete every row
+    that refers to them. Before the commit, `PRAGMA foreign_key_check` must find nothing.
+    """
     engine = make_engine(url)
     try:
-        with engine.begin() as connection:
-            config = alembic_config(url)
-            config.attributes["connection"] = connection
-            step(config, revision)
+        with engine.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:  # on the driver connection: SQLite ignores it inside a transaction
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+            try:
+                with connection.begin():
+                    config = alembic_config(url)
+                    config.attributes["connection"] = connection
+                    step(config, revision)
+                    if sqlite:
+                        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                        if broken:
+                            raise RuntimeError(f"the migration left rows without their parents: {broken[:5]}")
+            finally:
+                if sqlite:
+                    connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
     finally:
         engine.dispose()
 

@@ -24,6 +24,10 @@ from db.base import Base, IdType, MinorUnits, UTCDateTime, utcnow
 
 ENTRY_TYPES = ("expense", "income", "savings")
 ENTRY_SOURCES = ("chat", "csv")
+# For tables whose ids ride in inline buttons: an id is never handed out twice. SQLite would
+# give a removed newest row's id to the next one, and the buttons under the removed row's
+# message would act on it (migration 0005). PostgreSQL's sequences never reuse.
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
 IMPORT_STATUSES = ("completed", "reverted")
 
 
@@ -77,7 +81,7 @@ class Import(Base):
     status: Mapped[str] = mapped_column(String(16), default="completed")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    __table_args__ = (CheckConstraint(_in("status", IMPORT_STATUSES), name="status"),)
+    __table_args__ = (CheckConstraint(_in("status", IMPORT_STATUSES), name="status"), NEVER_REUSE_IDS)
 
 
 class Entry(Base):
@@ -119,9 +123,7 @@ class Entry(Base):
         CheckConstraint(_in("type", ENTRY_TYPES), name="type"),
         CheckConstraint(_in("source", ENTRY_SOURCES), name="source"),
         CheckConstraint("amount_minor > 0", name="amount_positive"),
-        # An id is never handed out twice (SQLite would reuse a removed newest entry's id, and
-        # the buttons under that entry's message would act on the new one): migration 0005.
-        {"sqlite_autoincrement": True},
+        NEVER_REUSE_IDS,
     )
 
 
@@ -205,6 +207,7 @@ class Subscription(Base):
     __table_args__ = (
         UniqueConstraint("user_id", "key"),
         CheckConstraint(_in("status", SUBSCRIPTION_STATUSES), name="status"),
+        NEVER_REUSE_IDS,
     )
 
 

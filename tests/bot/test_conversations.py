@@ -223,13 +223,23 @@ async def test_a_leak_reply_puts_the_habit_in_a_years_terms(fake: FakeTelegram, 
 
 async def test_forget_needs_the_persons_own_confirmation(fake: FakeTelegram, bot, db: Session) -> None:  # type: ignore[no-untyped-def]
     await reply(fake, ALICE, "250 dining")
+    header = ["date", "amount", "category"]
+    fake.send_document(ALICE, "may.csv", csv_bytes(header, [["2024-05-02", "90", "snacks"]]))
+    old_revert = buttons((await edits_after(fake, 1))[-1])[0]["callback_data"]
     call = await reply_call(fake, ALICE, "/forget")
     confirm = buttons(call)[0]["callback_data"]
     assert await press(fake, BOB, confirm) == "That button is not one of mine."
-    assert len(entries_of(db, ALICE)) == 1
+    assert len(entries_of(db, ALICE)) == 2
     assert await press(fake, ALICE, confirm) == "Deleted."
     db.rollback()
     assert repo.get_user(db, ALICE) is None and db.scalars(select(Entry)).all() == []
+
+    # Starting again: the buttons of the forgotten past act on nothing new (no id is reused).
+    fake.send_document(ALICE, "june.csv", csv_bytes(header, [["2024-06-02", "75", "tea"]]))
+    await edits_after(fake, 3)
+    assert await press(fake, ALICE, old_revert) == f"You have no import #{old_revert.split(':')[1]}."
+    db.expire_all()
+    assert [e.amount_minor for e in entries_of(db, ALICE)] == [7_500]
 
 
 async def test_unknown_commands_and_text_get_a_hint(fake: FakeTelegram, bot) -> None:  # type: ignore[no-untyped-def]

@@ -40,7 +40,12 @@ def test_a_database_filled_at_the_first_revision_upgrades_with_every_row_intact(
     upgrade(url, "0001")
     engine = make_engine(url)
     frame = generate_entries(months=3, seed=8, profile=ScoringProfile("Asia/Kolkata", 30_000, 5))
-    frame = frame.assign(user_id=1, source="chat", source_ref=[f"m{i}" for i in range(len(frame))])
+    frame = frame.assign(
+        user_id=1,
+        source="csv",
+        source_ref=[f"m{i}" for i in range(len(frame))],
+        import_id=1,  # rebuilding imports (0005) must not take these with it
+    )
     with Session(engine) as session, session.begin():
         session.execute(
             text(
@@ -48,6 +53,14 @@ def test_a_database_filled_at_the_first_revision_upgrades_with_every_row_intact(
                 "leak_threshold, salary_day, digest_enabled, digest_weekday, digest_minute_of_day, "
                 "created_at) "
                 "VALUES (1, 77, 77, 'Asia/Kolkata', 'INR', 30000, 5, 1, true, 6, 540, '2024-01-01 00:00:00')"
+            )
+        )
+        session.execute(
+            text(
+                "INSERT INTO imports (id, user_id, file_name, sha256, layout, total_rows, imported_rows, "
+                "duplicate_rows, rejected_rows, errors, status, created_at) VALUES (1, 1, 'a.csv', "
+                f"'{'0' * 64}', 'leakbot', {len(frame)}, {len(frame)}, 0, 0, '', 'completed', "
+                "'2024-01-01 00:00:00')"
             )
         )
         insert_entry_frame(session, frame)
