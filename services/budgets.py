@@ -18,6 +18,7 @@ from db.models import LEAKS_BUDGET, Budget, BudgetAlert, Entry, User
 from services.catalog import EntryType, alias_table, closest_categories
 from services.errors import LeakBotError, ParseError
 from services.money import format_money, parse_amount
+from services.wording import one_of
 
 ALERT_LEVELS = (100, 80)
 LEAKS_LABEL = "leaks"
@@ -38,7 +39,7 @@ def _target(name: str) -> str:
     category = alias_table(EntryType.EXPENSE).get(word)
     if category is None:
         close = closest_categories(name, EntryType.EXPENSE)
-        hint = f" Did you mean {' or '.join(close)}?" if close else ""
+        hint = f" Did you mean {one_of(close)}?" if close else ""
         raise ParseError(f"I don't know the expense category {name!r}.{hint}")
     return category
 

@@ -28,6 +28,7 @@ from services.ledger import EntryView, view_entry
 from services.money import parse_amount
 from services.parsing import MAX_NOTE_CHARS, parse_date_word, parse_time_word
 from services.timing import day_type_of, time_block_of
+from services.wording import one_of
 
 EDITABLE = ("amount", "category", "mode", "context", "necessary", "recurring", "note", "date", "time")
 _YES = {"yes", "y", "true", "need", "necessary", "1"}
@@ -78,7 +79,7 @@ def set_category(*, session: Session, user: User, entry_id: int, category: str) 
     found = category_named(name) if name else None
     if found is None:
         close = closest_categories(category, kind)
-        hint = f" Did you mean {' or '.join(close)}?" if close else ""
+        hint = f" Did you mean {one_of(close)}?" if close else ""
         raise ParseError(f"I don't know the {kind.value} category {category!r}.{hint}")
     entry.category = found.name
     entry.is_necessary, entry.context, entry.is_recurring = found.necessary, found.context, found.recurring

@@ -29,6 +29,7 @@ from services.catalog import (
 from services.errors import ParseError
 from services.money import looks_like_amount, parse_amount
 from services.timing import BLOCK_REPRESENTATIVE_HOUR
+from services.wording import one_of
 
 MAX_MESSAGE_CHARS = 1000
 MAX_NOTE_CHARS = 200
@@ -223,7 +224,7 @@ def parse_entry(
             raise ParseError(_usage(kind, f"Which category? For example: {names}."))
         unknown = leftovers[0]
         close = closest_categories(unknown, kind)
-        hint = f" Did you mean {' or '.join(close)}?" if close else ""
+        hint = f" Did you mean {one_of(close)}?" if close else ""
         raise ParseError(f"I don't know the category {unknown!r}.{hint} /help lists them all.")
     note = " ".join(leftovers)[:MAX_NOTE_CHARS]
     return ParsedEntry(type=kind, amount_minor=amount, category=category, note=note, **fields)  # type: ignore[arg-type]

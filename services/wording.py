@@ -6,3 +6,8 @@ from __future__ import annotations
 def counted(n: int, singular: str, plural: str | None = None) -> str:
     """'1 entry', '2 entries', '1,204 duplicates': the count with the noun that agrees with it."""
     return f"{n:,} {singular if n == 1 else plural or singular + 's'}"
+
+
+def one_of(choices: list[str]) -> str:
+    """'A', 'A or B', 'A, B or C': choices offered as alternatives."""
+    return choices[0] if len(choices) == 1 else f"{', '.join(choices[:-1])} or {choices[-1]}"

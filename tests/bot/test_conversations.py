@@ -91,6 +91,8 @@ async def test_recent_undo_delete_and_edit(fake: FakeTelegram, bot, db: Session)
     assert "₹2,500 Groceries" in edited
     assert "I can't edit 'colour'" in await reply(fake, ALICE, f"/edit {ids[1]} colour red")
     assert "not a time" in await reply(fake, ALICE, f"/edit {ids[1]} time 25pm")
+    unknown = await reply(fake, ALICE, f"/edit {ids[1]} category dinig")
+    assert "Did you mean Dining Out, Entertainment or Fuel?" in unknown
     night = await reply(fake, ALICE, f"/edit {ids[2]} time 11pm")
     assert "(night)" in night
     assert [e.amount_minor for e in entries_of(db, ALICE)] == [250_000, 20_000]
