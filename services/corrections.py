@@ -134,7 +134,7 @@ def _move(entry: Entry, user: User, name: str, value: str) -> None:
     zone = ZoneInfo(user.timezone)
     local = entry.occurred_at.astimezone(zone)
     if name == "date":
-        day = parse_date_word(value, local.date())
+        day = parse_date_word(value, datetime.now(zone).date())  # "yesterday" is the person's
         if day is None:
             raise ParseError(f"{value!r} is not a date: use 2024-05-03, 03-05-2024 or yesterday.")
         moved = datetime.combine(day, local.time(), tzinfo=zone)

@@ -33,6 +33,7 @@ from services.wording import one_of
 
 MAX_MESSAGE_CHARS = 1000
 MAX_NOTE_CHARS = 200
+EARLIEST_DATE = date(2000, 1, 1)  # an earlier date on a spend is a typo
 
 VERBS: dict[str, EntryType] = {
     "spend": EntryType.EXPENSE,
@@ -138,6 +139,17 @@ def parse_time_word(token: str, next_token: str | None) -> tuple[time, bool] | N
 
 
 def parse_date_word(token: str, today: date) -> date | None:
+    """The date a word names (None when it names none), or ParseError for a date that cannot
+    be a spend's: not a real date, after today, or before EARLIEST_DATE (both typos)."""
+    day = _date_word(token, today)
+    if day is not None and day > today:
+        raise ParseError(f"{token} is in the future; log spends on or before today ({today:%d %b %Y}).")
+    if day is not None and day < EARLIEST_DATE:
+        raise ParseError(f"{token} is before {EARLIEST_DATE.year}; is that a typo?")
+    return day
+
+
+def _date_word(token: str, today: date) -> date | None:
     word = token.casefold()
     if word == "today":
         return today

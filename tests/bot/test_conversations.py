@@ -93,6 +93,7 @@ async def test_recent_undo_delete_and_edit(fake: FakeTelegram, bot, db: Session)
     assert "not a time" in await reply(fake, ALICE, f"/edit {ids[1]} time 25pm")
     unknown = await reply(fake, ALICE, f"/edit {ids[1]} category dinig")
     assert "Did you mean Dining Out, Entertainment or Fuel?" in unknown
+    assert "is in the future" in await reply(fake, ALICE, f"/edit {ids[1]} date 2999-01-01")
     night = await reply(fake, ALICE, f"/edit {ids[2]} time 11pm")
     assert "(night)" in night
     assert [e.amount_minor for e in entries_of(db, ALICE)] == [250_000, 20_000]
