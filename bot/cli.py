@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from bot import render
+from bot.redaction import REDACTED
 from db.migrate import current_revision, head_revision, upgrade
 from db.models import User
 from db.session import make_engine, make_session_factory, session_scope
@@ -556,14 +557,14 @@ def run(
         serving.run(application, updates)
     except InvalidToken:  # its message quotes the token
         fail(BAD_TOKEN_HELP)
-    except NetworkError as exc:  # TimedOut too
-        reason = exc.message.replace(token, "<token>")
-        fail(
-            f"Cannot reach the Bot API at {settings.telegram_api_base_url} ({reason}). Check the "
-            "network, HTTPS_PROXY, or TELEGRAM_API_BASE_URL for a local Bot API server."
-        )
     except TelegramError as exc:
-        fail(f"Telegram refused to start the bot: {exc.message.replace(token, '<token>')}")
+        reason = exc.message.replace(token, REDACTED)
+        if isinstance(exc, NetworkError):  # TimedOut too
+            fail(
+                f"Cannot reach the Bot API at {settings.telegram_api_base_url} ({reason}). Check the "
+                "network, HTTPS_PROXY, or TELEGRAM_API_BASE_URL for a local Bot API server."
+            )
+        fail(f"Telegram refused to start the bot: {reason}")
 
 
 def main() -> None:

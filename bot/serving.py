@@ -3,8 +3,7 @@
 python-telegram-bot's `run_polling` / `run_webhook` turn a stop signal into `SystemExit`
 raised wherever the event loop happens to be. During start-up that breaks: a SIGTERM while
 the updater was starting ended `leakbot run` with "Event loop stopped before Future
-completed" (exit 1), and one during the first getUpdates was lost, so the process ran on
-until it was killed (tests/bot/test_faults.py). Here a signal only sets an event: start-up
+completed" (exit 1; tests/bot/test_faults.py). Here a signal only sets an event: start-up
 is cancelled if it is still going, and the same orderly stop runs whatever the moment.
 """
 
@@ -28,14 +27,14 @@ ALLOWED_UPDATES = ("message", "callback_query")
 class Polling:
     """Long polling: getUpdates, `timeout` seconds per call."""
 
-    timeout: float = 10.0
+    timeout: int = 10
     poll_interval: float = 0.0
     allowed_updates: Sequence[str] = ALLOWED_UPDATES
 
     async def start(self, updater: Updater) -> None:
         await updater.start_polling(
             poll_interval=self.poll_interval,
-            timeout=int(self.timeout),
+            timeout=self.timeout,
             allowed_updates=list(self.allowed_updates),
         )
 
