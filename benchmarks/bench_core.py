@@ -15,8 +15,8 @@ import pandas as pd
 
 from db.migrate import upgrade
 from db.session import make_engine, make_session_factory, session_scope
-from services.importing import import_csv
-from services.ledger import UserDefaults, ensure_user
+from services.importing.pipeline import import_csv
+from services.ledger.people import UserDefaults, ensure_user
 from services.scoring import score_frame
 from services.synthetic import generate, to_csv_bytes
 

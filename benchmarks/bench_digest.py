@@ -18,12 +18,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from db import repositories as repo
+from db.frames import insert_entry_frame
 from db.migrate import upgrade
 from db.models import User
 from db.session import make_engine, make_session_factory, session_scope
 from services import digest, reports
-from services.entries import ScoringProfile
+from services.ledger.completion import ScoringProfile
 from services.synthetic import generate_entries
 
 PEOPLE = 1_000
@@ -49,7 +49,7 @@ def _build(url: str) -> None:
         for k in range(1, PEOPLE + 1):
             frame = ledgers[k % DISTINCT_LEDGERS].assign(user_id=k, source="csv")
             frame["source_ref"] = [f"bench:{i}" for i in range(len(frame))]
-            repo.insert_entry_frame(session, frame)
+            insert_entry_frame(session, frame)
     engine.dispose()
 
 

@@ -23,7 +23,7 @@ from db.models import Entry, User
 from db.session import make_engine, make_session_factory, session_scope
 from ml.features import MODEL_FEATURES, preprocessor
 from services import modeling, synthetic
-from services.ledger import UserDefaults, ensure_user
+from services.ledger.people import UserDefaults, ensure_user
 from services.scoring import score_frame
 
 PEOPLE = 60

@@ -12,12 +12,12 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import text
 
-from db import repositories as repo
+from db.frames import insert_entry_frame
 from db.migrate import upgrade
 from db.models import User
 from db.session import make_engine, make_session_factory, session_scope
-from services.entries import ScoringProfile
-from services.questions import QUESTIONS, ask
+from services.ledger.completion import ScoringProfile
+from services.questions.canned import QUESTIONS, ask
 from services.synthetic import generate_entries
 
 PEOPLE = 1_000
@@ -46,7 +46,7 @@ def build(url: str) -> None:
             frame["user_id"] = k
             frame["source"] = "csv"
             frame["source_ref"] = [f"bench:{i}" for i in range(len(frame))]
-            repo.insert_entry_frame(session, frame)
+            insert_entry_frame(session, frame)
     with engine.connect() as connection:
         connection.exec_driver_sql("ANALYZE")
     engine.dispose()

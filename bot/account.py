@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy.orm import Session
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot import callbacks, render
-from bot.runtime import in_db_thread, runtime, with_person
-from db.models import User
-from db.session import session_scope
-from services import budgets, ledger, preferences
+from bot.buttons import ID, NOT_MINE, Action
+from bot.render import account as render
+from bot.runtime import in_session, with_person
 from services.errors import LeakBotError
-from services.wording import counted
+from services.usecases import account, people
 
 
 async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -24,8 +21,8 @@ async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert message
     args = context.args or []
     if not args:
-        view = await with_person(update, context, lambda s, p: preferences.view(p))
-        await message.reply_text(render.preferences_html(view), parse_mode=ParseMode.HTML)
+        shown = await with_person(update, context, lambda s, p: account.settings(session=s, person=p))
+        await message.reply_text(render.settings_reply(shown).html, parse_mode=ParseMode.HTML)
         return
     if len(args) < 2:
         await message.reply_text("Usage: /settings NAME VALUE, e.g. /settings timezone Europe/London")
@@ -33,13 +30,12 @@ async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     name, value = args[0], " ".join(args[1:])
     try:
         change = await with_person(
-            update, context, lambda s, p: preferences.change(session=s, user=p, setting=name, value=value)
+            update, context, lambda s, p: account.change_setting(session=s, person=p, name=name, value=value)
         )
     except LeakBotError as exc:
         await message.reply_text(str(exc))
         return
-    rescored = f" {counted(change.rescored, 'entry', 'entries')} re-scored." if change.rescored else ""
-    await message.reply_text(f"{change.setting} is now {change.value}.{rescored}")
+    await message.reply_text(render.changed(change))
 
 
 async def location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -47,17 +43,16 @@ async def location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     assert message and message.location
     lat, lng = message.location.latitude, message.location.longitude
-
-    def act(session: Session, person: User) -> preferences.Change:
-        zone = preferences.timezone_at(latitude=lat, longitude=lng)
-        return preferences.change(session=session, user=person, setting="timezone", value=zone)
-
     try:
-        change = await with_person(update, context, act)
+        change = await with_person(
+            update,
+            context,
+            lambda s, p: account.set_timezone_at(session=s, person=p, latitude=lat, longitude=lng),
+        )
     except LeakBotError as exc:
         await message.reply_text(str(exc))
         return
-    await message.reply_text(f"Time zone set to {change.value}.")
+    await message.reply_text(f"Time zone set to {change.now.timezone}.")
 
 
 async def budget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -65,16 +60,12 @@ async def budget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     assert message
     args = context.args or []
+    now = datetime.now(UTC)
     if not args:
-        today = datetime.now(UTC)
-        rows = await with_person(
-            update,
-            context,
-            lambda s, p: budgets.usage(
-                session=s, user=p, today=ledger.local_datetime(today, p.timezone).date()
-            ),
+        rows, currency = await with_person(
+            update, context, lambda s, p: (account.budgets(session=s, person=p, now=now), p.currency)
         )
-        await message.reply_text(render.budgets_html(rows), parse_mode=ParseMode.HTML)
+        await message.reply_text(render.budgets_reply(rows, currency).html, parse_mode=ParseMode.HTML)
         return
     if len(args) < 2:
         await message.reply_text(
@@ -83,13 +74,15 @@ async def budget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     target, amount = " ".join(args[:-1]), args[-1]
     try:
-        text = await with_person(
-            update, context, lambda s, p: budgets.set_budget(session=s, user=p, target=target, amount=amount)
+        change, currency = await with_person(
+            update,
+            context,
+            lambda s, p: (account.set_budget(session=s, person=p, target=target, amount=amount), p.currency),
         )
     except LeakBotError as exc:
         await message.reply_text(str(exc))
         return
-    await message.reply_text(text)
+    await message.reply_text(render.budget_changed(change, currency))
 
 
 async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -98,29 +91,23 @@ async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert message and sender
     await message.reply_text(
         "This deletes every entry, import, budget and setting of yours. Sure?",
-        reply_markup=render.forget_keyboard(sender.id),
+        reply_markup=InlineKeyboardMarkup(
+            [[InlineKeyboardButton("Yes, delete everything", callback_data=FORGET.data(sender.id))]]
+        ),
     )
 
 
-async def forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def forget_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, telegram_id: int) -> None:
     """Delete everything, if the presser is the person the button was made for."""
     query, sender = update.callback_query, update.effective_user
     assert query is not None and sender is not None
-    payload = callbacks.decode(query.data)
-    if payload is None or payload.action != "fg" or payload.a != sender.id:
-        await query.answer("That button is not one of mine.")
+    if telegram_id != sender.id:
+        await query.answer(NOT_MINE)
         return
-    rt = runtime(context)
-    assert rt.sessions is not None
-    sessions = rt.sessions
-
-    def wipe() -> bool:
-        with session_scope(sessions) as session:
-            person = ledger.find_user(session=session, telegram_id=sender.id)
-            if person is not None:
-                ledger.forget(session=session, user=person)
-            return person is not None
-
-    await in_db_thread(context, wipe)
+    await in_session(context, lambda s: people.forget(session=s, telegram_id=sender.id))
     await query.answer("Deleted.")
     await query.edit_message_text("Everything about you is deleted. Send /start to begin again.")
+
+
+FORGET = Action("fg", (ID,), forget_pressed)  # the presser's own Telegram id
+BUTTONS = (FORGET,)

@@ -14,7 +14,6 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     ApplicationHandlerStop,
-    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
@@ -22,12 +21,13 @@ from telegram.ext import (
     filters,
 )
 
-from bot import account, digests, entries, health, learning, pictures, questions, redaction, uploads
+from bot import account, buttons, digests, entries, health, imports, learning, questions, redaction, reports
 from bot.request import RetryingRequest
 from bot.runtime import Runtime, db_workers, quick_wait, runtime
 from db.session import make_engine, make_session_factory
-from services import questions as question_service
 from services.config import Settings
+from services.learning.serving import ModelService
+from services.questions.canned import QUESTIONS
 
 log = logging.getLogger(__name__)
 CONCURRENT_UPDATES = 16
@@ -35,6 +35,7 @@ BOT_API_CONNECTIONS = 4  # keep-alive connections for replies; getUpdates has it
 NIGHTLY_TRAINING_AT = dtime(3, 0, tzinfo=UTC)  # retrain when new verdicts arrived
 RENEWAL_REMINDERS_AT = dtime(4, 0, tzinfo=UTC)  # 09:30 in India
 DIGEST_TICK_S = 60  # how often the scheduler looks for due digests
+FEATURES = (entries, imports, account, questions, reports, learning)  # each lists its BUTTONS
 COMMANDS = [
     BotCommand("spend", "Log an expense: /spend 250 dining upi"),
     BotCommand("income", "Log income: /income 50000 salary"),
@@ -47,7 +48,7 @@ COMMANDS = [
     BotCommand("settings", "Show or change settings"),
     BotCommand("budget", "Monthly limits: /budget dining 3000"),
     BotCommand("ask", "Ask a question about your spending"),
-    *(BotCommand(q.command, q.title) for q in question_service.QUESTIONS),
+    *(BotCommand(q.command, q.title) for q in QUESTIONS),
     BotCommand("dashboard", "This month at a glance: /dashboard 2024-05"),
     BotCommand("charts", "Charts of your spending"),
     BotCommand("chart", "One chart: /chart categories 2024"),
@@ -107,6 +108,7 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
     rt.sessions = make_session_factory(rt.engine)
     rt.executor = ThreadPoolExecutor(db_workers(rt.engine), thread_name_prefix="leakbot-db")
     rt.quick_wait_s = quick_wait(rt.engine)
+    rt.models = ModelService(rt.settings.model_dir)
     if rt.settings.health_port is not None:
         engine, executor = rt.engine, rt.executor
 
@@ -178,27 +180,21 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
     add(CommandHandler("undo", entries.undo))
     add(CommandHandler("delete", entries.delete))
     add(CommandHandler("edit", entries.edit))
-    add(CommandHandler("export", uploads.export))
+    add(CommandHandler("export", imports.export))
     add(CommandHandler("settings", account.settings))
     add(CommandHandler("budget", account.budget))
     add(CommandHandler("forget", account.forget))
     add(CommandHandler("digest", digests.digest_command))
-    add(CommandHandler("chart", pictures.chart))
-    add(CommandHandler("charts", pictures.charts_menu))
-    add(CommandHandler("dashboard", pictures.dashboard_command))
-    add(CommandHandler("report", pictures.report_command))
+    add(CommandHandler("chart", reports.chart))
+    add(CommandHandler("charts", reports.charts_menu))
+    add(CommandHandler("dashboard", reports.dashboard_command))
+    add(CommandHandler("report", reports.report_command))
     add(CommandHandler("model", learning.model))
     add(CommandHandler("subscriptions", learning.subscriptions_command))
-    add(CommandHandler(list(question_service.QUESTIONS_BY_COMMAND), questions.question_command))
+    add(CommandHandler(list(questions.COMMANDS), questions.question_command))
     add(CommandHandler("ask", questions.ask_menu))
-    add(CallbackQueryHandler(questions.ask_button, pattern=r"^ask:"))
-    add(CallbackQueryHandler(entries.entry_button, pattern=r"^[uvcs]:"))
-    add(CallbackQueryHandler(uploads.import_button, pattern=r"^(rv|mg|kp):"))
-    add(CallbackQueryHandler(account.forget_button, pattern=r"^fg:"))
-    add(CallbackQueryHandler(learning.subscription_button, pattern=r"^s[cd]:"))
-    add(CallbackQueryHandler(pictures.chart_button, pattern=r"^ch:"))
-    add(CallbackQueryHandler(_forged))
-    add(MessageHandler(filters.Document.ALL, uploads.upload))
+    add(buttons.handler_for(action for feature in FEATURES for action in feature.BUTTONS))
+    add(MessageHandler(filters.Document.ALL, imports.upload))
     add(MessageHandler(filters.LOCATION, account.location))
     add(MessageHandler(filters.TEXT & ~filters.COMMAND, entries.log_message))
     add(MessageHandler(filters.ALL, unknown))
@@ -209,9 +205,3 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
     jobs.run_repeating(digests.tick, interval=DIGEST_TICK_S, first=DIGEST_TICK_S, name="digests")
     application.add_error_handler(error_handler)
     return application
-
-
-async def _forged(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Any button data we did not make."""
-    assert update.callback_query is not None
-    await update.callback_query.answer("That button is not one of mine.")

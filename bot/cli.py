@@ -1,36 +1,36 @@
-"""The `leakbot` command line: one session and transaction per command."""
+"""The `leakbot` command line: parse, call one use case in one session and transaction, print
+what the chat would say (as plain text).
+
+Start-up stays light: a command imports what it needs when it runs, so `leakbot --help` and
+`leakbot log` load neither pandas, matplotlib nor scikit-learn, and every command checks the
+schema revision with one query before it migrates (benchmarks/bench_startup.py).
+"""
 
 from __future__ import annotations
 
 import json
 import logging
-import re
 import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
-from urllib.parse import urlparse
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
-from pydantic import ValidationError
-from sqlalchemy.orm import Session
 
-from bot import render
 from bot.redaction import REDACTED
-from db.migrate import current_revision, head_revision, upgrade
-from db.models import User
-from db.session import make_engine, make_session_factory, session_scope
-from services import charts, dashboard, importing, ledger, modeling, questions, reports, subscriptions
-from services import digest as digest_service
-from services.config import Settings, get_settings
 from services.errors import LeakBotError
-from services.export import export_csv
-from services.insights import leak_overview
-from services.synthetic import generate, to_csv_bytes
-from services.wording import counted
+from services.reporting.names import CHART_TITLES
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from db.models import User
+    from services.config import Settings
+    from services.learning.serving import ModelService
+    from services.usecases.imports import ProgressCallback
 
 app = typer.Typer(help="LeakBot: find the small outflows that drain your money.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -49,6 +49,14 @@ Telegram rejected the token in TELEGRAM_BOT_TOKEN. Copy it again from @BotFather
 the bot, API Token); if you revoked it there, use the new one."""
 
 UserOption = Annotated[int, typer.Option("--user", help="The person's Telegram user id.")]
+SHOWN_IMPORT_ERRORS = 10
+PROGRESS_BAR_LINES = 5_000  # files this long get a progress bar on a terminal
+
+
+def settings() -> Settings:
+    from services.config import get_settings
+
+    return get_settings()
 
 
 class JsonFormatter(logging.Formatter):
@@ -66,18 +74,18 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
-def configure_logging(settings: Settings) -> None:
+def configure_logging(config: Settings) -> None:
     from bot import redaction
 
-    if settings.telegram_bot_token is not None:
-        redaction.install(settings.telegram_bot_token.get_secret_value())
+    if config.telegram_bot_token is not None:
+        redaction.install(config.telegram_bot_token.get_secret_value())
     handler = logging.StreamHandler()
     handler.setFormatter(
         JsonFormatter()
-        if settings.log_format == "json"
+        if config.log_format == "json"
         else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     )
-    logging.basicConfig(level=settings.log_level, handlers=[handler], force=True)
+    logging.basicConfig(level=config.log_level, handlers=[handler], force=True)
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
@@ -85,9 +93,12 @@ def configure_logging(settings: Settings) -> None:
 
 @contextmanager
 def open_session(url: str | None = None) -> Iterator[Session]:
-    """Migrate, then open one session and transaction for this command."""
-    url = url or get_settings().database_url
-    upgrade(url)
+    """Migrate if the schema is behind, then open one session and transaction for this command."""
+    from db.migrate import ensure_current
+    from db.session import make_engine, make_session_factory, session_scope
+
+    url = url or settings().database_url
+    ensure_current(url)
     engine = make_engine(url)
     try:
         with session_scope(make_session_factory(engine)) as session:
@@ -97,23 +108,39 @@ def open_session(url: str | None = None) -> Iterator[Session]:
 
 
 def person(session: Session, telegram_id: int) -> User:
-    settings = get_settings()
-    return ledger.ensure_user(
+    from services.usecases.people import UserDefaults
+    from services.usecases.people import person as find_or_register
+
+    config = settings()
+    return find_or_register(
         session=session,
         telegram_id=telegram_id,
-        defaults=ledger.UserDefaults(settings.default_timezone, settings.default_currency),
+        defaults=UserDefaults(config.default_timezone, config.default_currency),
     )
 
 
-def fail(message: str) -> None:
+def model_service() -> ModelService:
+    from services.learning.serving import ModelService
+
+    return ModelService(settings().model_dir)
+
+
+def fail(message: str) -> NoReturn:
     typer.secho(message, fg=typer.colors.RED, err=True)
     raise typer.Exit(1)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
 
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply every pending migration."""
-    url = get_settings().database_url
+    from db.migrate import current_revision, head_revision, upgrade
+    from db.session import make_engine
+
+    url = settings().database_url
     upgrade(url)
     engine = make_engine(url)
     try:
@@ -125,9 +152,12 @@ def db_upgrade() -> None:
 @db_app.command("current")
 def db_current() -> None:
     """Print the revision the database is at."""
-    engine = make_engine(get_settings().database_url)
+    from db.migrate import stored_revision
+    from db.session import make_engine
+
+    engine = make_engine(settings().database_url)
     try:
-        typer.echo(current_revision(engine) or "not migrated")
+        typer.echo(stored_revision(engine) or "not migrated")
     finally:
         engine.dispose()
 
@@ -139,70 +169,89 @@ def import_file(
     revert: Annotated[int | None, typer.Option(help="Undo this import id instead.")] = None,
 ) -> None:
     """Import a CSV (our export, the sample dataset's format, or a bank/UPI statement)."""
+    from bot.render import imports as render
+    from services.usecases import imports
+
     if (file is None) == (revert is None):
         fail("Give a FILE to import, or --revert IMPORT_ID.")
     try:
         with open_session() as session:
             owner = person(session, user)
             if revert is not None:
-                removed = importing.revert_import(session=session, user=owner, import_id=revert)
-                typer.echo(f"Reverted import #{revert}: {counted(removed, 'entry', 'entries')} removed.")
+                done = imports.revert_import(session=session, person=owner, import_id=revert)
+                typer.echo(render.reverted(done))
                 return
             assert file is not None
             if not file.is_file():
                 fail(f"No such file: {file}")
             data = file.read_bytes()
-            summary = _import_with_progress(session, owner, data, file.name)
+            with _progress(data) as on_progress:
+                result = imports.import_file(
+                    session=session,
+                    person=owner,
+                    data=data,
+                    file_name=file.name,
+                    models=model_service(),
+                    on_progress=on_progress,
+                )
     except LeakBotError as exc:
         fail(str(exc))
+    summary = result.summary
+    typer.echo(f"Import #{summary.import_id} from {summary.file_name}: {render.counts_line(summary)}")
+    for line, reason in summary.errors[:SHOWN_IMPORT_ERRORS]:
+        typer.echo(f"  {render.error_line(line, reason)}")
+    if summary.rejected > SHOWN_IMPORT_ERRORS:
+        typer.echo(f"  ... and {summary.rejected - SHOWN_IMPORT_ERRORS:,} more rejected lines")
+
+
+@contextmanager
+def _progress(data: bytes) -> Iterator[ProgressCallback]:
+    """A progress bar on a terminal for a long file; elsewhere a line on stderr per batch stored
+    (`stored 20,000 of 100,000 rows`) once a file takes more than one batch."""
+    from services.importing.pipeline import INSERT_CHUNK
+
+    if sys.stderr.isatty() and data.count(b"\n") >= PROGRESS_BAR_LINES:
+        with typer.progressbar(length=1, label="Importing", file=sys.stderr) as bar:
+
+            def advance(done: int, total: int) -> None:
+                bar.length = max(total, 1)
+                bar.update(done - bar.pos)
+
+            yield advance
         return
-    typer.echo(f"Import #{summary.import_id} from {summary.file_name}: {summary.line}")
-    for error in summary.errors[:10]:
-        typer.echo(f"  {error}")
-    if summary.rejected > 10:
-        typer.echo(f"  ... and {summary.rejected - 10:,} more rejected lines")
 
+    def report(done: int, total: int) -> None:
+        if total > INSERT_CHUNK:
+            typer.echo(f"stored {done:,} of {total:,} rows", err=True)
 
-def _import_with_progress(session: Session, owner: User, data: bytes, name: str) -> importing.ImportSummary:
-    summary = _import_file(session, owner, data, name)
-    modeling.predict_import(session, owner, summary.import_id, model_dir=get_settings().model_dir)
-    return summary
-
-
-def _import_file(session: Session, owner: User, data: bytes, name: str) -> importing.ImportSummary:
-    if data.count(b"\n") < 5_000 or not sys.stderr.isatty():
-        return importing.import_csv(session=session, user=owner, data=data, file_name=name)
-    with typer.progressbar(length=1, label="Importing", file=sys.stderr) as bar:
-
-        def progress(done: int, total: int) -> None:
-            bar.length = max(total, 1)
-            bar.update(done - bar.pos)
-
-        return importing.import_csv(
-            session=session, user=owner, data=data, file_name=name, on_progress=progress
-        )
+    yield report
 
 
 @app.command("imports")
-def imports(user: UserOption) -> None:
+def imports_cmd(user: UserOption) -> None:
     """List a person's imports (newest first) with their ids for --revert."""
+    from bot.render import imports as render
+    from services.usecases import imports
+
     with open_session() as session:
-        rows = importing.pipeline.list_imports(session=session, user=person(session, user))
+        rows = imports.list_imports(session=session, person=person(session, user))
     if not rows:
         typer.echo("No imports yet.")
     for r in rows:
-        typer.echo(f"#{r.import_id}  {r.file_name}  {r.line}")
+        typer.echo(f"#{r.import_id}  {r.file_name}  {render.counts_line(r)}")
 
 
 @app.command("export")
 def export(user: UserOption, out: Annotated[Path, typer.Option(help="Where to write the CSV.")]) -> None:
     """Write a person's entries in LeakBot's own CSV format."""
+    from services.usecases import imports
+    from services.wording import counted
+
     with open_session() as session:
-        data = export_csv(session=session, user=person(session, user))
+        done = imports.export_entries(session=session, person=person(session, user))
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
-    rows = data.count(b"\n") - 1
-    typer.echo(f"Wrote {counted(rows, 'entry', 'entries')} to {out}")
+    out.write_bytes(done.data)
+    typer.echo(f"Wrote {counted(done.entries, 'entry', 'entries')} to {out}")
 
 
 @app.command("log")
@@ -210,36 +259,48 @@ def log(
     text: Annotated[str, typer.Argument(help='An entry as you would send it: "250 dining upi".')],
     user: UserOption,
 ) -> None:
-    """Log one entry from the command line, exactly as the bot reads a message."""
+    """Log one entry exactly as the bot reads a message, and print the bot's reply."""
+    from bot.render.entries import logged_reply
+    from services.usecases import entries
+
     try:
         with open_session() as session:
-            owner = person(session, user)
-            now = datetime.now(UTC)
-            logged = ledger.log_text(
-                session=session, user=owner, text=text, now=now, source_ref=f"cli:{now.isoformat()}"
+            moment = now()
+            logged = entries.log_text(
+                session=session,
+                person=person(session, user),
+                text=text,
+                now=moment,
+                source_ref=f"cli:{moment.isoformat()}",
+                models=model_service(),
             )
     except LeakBotError as exc:
         fail(str(exc))
-        return
-    e = logged.entry
-    typer.echo(f"#{e.id} {e.local_date} {e.local_time} {e.amount} {e.category} ({e.payment_mode})")
-    typer.echo(e.verdict)
+    typer.echo(f"#{logged.entry.id} " + logged_reply(logged).plain)
 
 
 @app.command("entries")
-def entries(
+def entries_cmd(
     user: UserOption,
     limit: Annotated[int, typer.Option(help="How many, newest first.")] = 20,
 ) -> None:
     """Show a person's latest entries, each scored and explained."""
-    with open_session() as session:
-        rows = ledger.recent(session=session, user=person(session, user), limit=limit)
+    from bot.render.entries import verdict
+    from services.money import format_money
+    from services.usecases import entries
+
+    try:
+        with open_session() as session:
+            rows = entries.recent(session=session, person=person(session, user), limit=limit)
+    except LeakBotError as exc:
+        fail(str(exc))
     if not rows:
         typer.echo("No entries yet: import a CSV or log one with `leakbot log`.")
     for e in rows:
+        amount = format_money(e.amount_minor, e.currency)
         typer.echo(
-            f"#{e.id:<6} {e.local_date} {e.local_time}  {e.type:<8} {e.amount:>12}  "
-            f"{e.category:<16} {e.payment_mode:<11}  {e.verdict}"
+            f"#{e.id:<6} {e.local_date} {e.local_time:%H:%M}  {e.type.value:<8} {amount:>12}  "
+            f"{e.category:<16} {e.payment_mode:<11}  {verdict(e)}"
         )
 
 
@@ -252,33 +313,31 @@ def ask_cmd(
     list_: Annotated[bool, typer.Option("--list", help="List the question ids.")] = False,
 ) -> None:
     """Answer one of the fourteen business questions over a person's entries."""
+    from bot.render import questions as render
+    from services.questions.canned import QUESTIONS
+    from services.usecases import questions
+
     if list_:
-        for q in questions.QUESTIONS:
+        for q in QUESTIONS:
             typer.echo(f"{q.id:<28} /{q.command:<15} {q.title}")
         return
     if question is None or user is None:
         fail("Give a QUESTION id and --user TELEGRAM_ID (or --list).")
-        return
     if fmt not in ("table", "csv", "json"):
         fail("--format must be table, csv or json.")
     try:
         with open_session() as session:
-            result = questions.ask(
-                session=session, user=person(session, user), question_id=question, year=year
+            answer = questions.answer(
+                session=session, person=person(session, user), question_id=question, now=now(), year=year
             )
     except LeakBotError as exc:
         fail(str(exc))
-        return
     if fmt == "json":
-        typer.echo(render.answer_json(result))
+        typer.echo(render.answer_json(answer.result))
     elif fmt == "csv":
-        typer.echo(render.answer_csv(result), nl=False)
-    elif result.rows:
-        typer.echo(f"{result.title}" + (f" ({result.year})" if result.year else ""))
-        typer.echo(render.table_text(result))
-        typer.echo(questions.insight(result))
+        typer.echo(render.answer_csv(answer.result), nl=False)
     else:
-        typer.echo(render.EMPTY_HINT)
+        typer.echo(render.cli_text(answer.result))
 
 
 @app.command("generate")
@@ -289,6 +348,8 @@ def generate_cmd(
     seed: Annotated[int, typer.Option(help="Same seed, same data.")] = 0,
 ) -> None:
     """Write synthetic ledgers in the sample dataset's format."""
+    from services.synthetic import generate, to_csv_bytes
+
     out.parent.mkdir(parents=True, exist_ok=True)
     for k in range(users):
         target = out if users == 1 else out.with_name(f"{out.stem}-{k + 1}{out.suffix or '.csv'}")
@@ -303,59 +364,49 @@ def demo(
     seed: int = 7,
 ) -> None:
     """Build a demo person from synthetic data, offline, and show what LeakBot finds."""
+    from bot.render.imports import counts_line
+    from bot.render.reports import overview_lines
+    from services.synthetic import generate, to_csv_bytes
+    from services.usecases import imports, reports
+
     with tempfile.TemporaryDirectory() as tmp, open_session(f"sqlite:///{Path(tmp) / 'demo.db'}") as session:
         owner = person(session, 1)
         data = to_csv_bytes(generate(months=months, seed=seed))
-        summary = importing.import_csv(session=session, user=owner, data=data, file_name="demo.csv")
-        overview = leak_overview(session=session, user=owner)
-    typer.echo(f"Demo: {months} months of synthetic spending, {summary.line}.")
-    typer.echo(
-        f"{overview.leaks} of {overview.expenses} expenses are leaks: {overview.leak_spend} of "
-        f"{overview.spend} spent ({overview.leak_share_pct}%)."
-    )
-    typer.echo("Top leak categories:")
-    for c in overview.top_categories:
-        typer.echo(f"  {c.category:<16} {c.amount:>10} in {c.count} leaks")
-    typer.echo("Examples:")
-    for x in overview.examples:
-        typer.echo(f"  {x.local_date} {x.category} {x.amount}: score {x.score} ({', '.join(x.reasons)})")
+        result = imports.import_file(
+            session=session, person=owner, data=data, file_name="demo.csv", models=model_service()
+        )
+        found = reports.overview(session=session, person=owner)
+    typer.echo(f"Demo: {months} months of synthetic spending, {counts_line(result.summary)}.")
+    for line in overview_lines(found):
+        typer.echo(line)
 
 
 @app.command("train")
 def train_cmd() -> None:
     """Train the global and personal leak models now and say which were promoted."""
-    settings = get_settings()
+    from bot.render.learning import training_lines
+    from services.usecases import learning
+
     with open_session() as session:
-        report = modeling.train_all(session, model_dir=settings.model_dir)
-    for line in report.lines():
+        report = learning.train(session=session, models=model_service())
+    for line in training_lines(report):
         typer.echo(line)
 
 
 @app.command("subscriptions")
 def subscriptions_cmd(user: UserOption) -> None:
     """List the recurring charges found in the person's expenses."""
+    from bot.render.learning import subscription_text
+    from services.usecases import learning
+
     with open_session() as session:
         owner = person(session, user)
-        today = ledger.local_datetime(datetime.now(UTC), owner.timezone).date()
-        items = subscriptions.refresh(session=session, user=owner, today=today)
-        for item in items:
-            typer.echo(f"[{item.status}] {subscriptions.describe(item.detected, owner.currency)}")
-        if not items:
-            typer.echo("No recurring charges found.")
-
-
-def _today_of(owner: User) -> datetime:
-    return ledger.local_datetime(datetime.now(UTC), owner.timezone)
-
-
-def _year_month(month: str | None, owner: User) -> tuple[int, int]:
-    if month is None:
-        today = _today_of(owner)
-        return today.year, today.month
-    if not re.fullmatch(r"\d{4}-\d{2}", month):
-        fail("--month takes YYYY-MM, e.g. 2024-05.")
-    period = reports.parse_period(month, today=_today_of(owner).date())
-    return period.start.year, period.start.month
+        items = learning.subscriptions(session=session, person=owner, now=now())
+        currency = owner.currency
+    for item in items:
+        typer.echo(f"[{item.status}] {subscription_text(item.detected, currency)}")
+    if not items:
+        typer.echo("No recurring charges found.")
 
 
 @app.command("backup")
@@ -364,7 +415,7 @@ def backup_cmd(file: Annotated[Path, typer.Argument(help="Where to write the cop
     from db import backup
 
     try:
-        size = backup.backup(get_settings().database_url, file)
+        size = backup.backup(settings().database_url, file)
     except backup.BackupError as exc:
         fail(str(exc))
     typer.echo(f"Backed up to {file} ({size:,} bytes)")
@@ -374,8 +425,9 @@ def backup_cmd(file: Annotated[Path, typer.Argument(help="Where to write the cop
 def restore_cmd(file: Annotated[Path, typer.Argument(help="A file written by leakbot backup.")]) -> None:
     """Replace the SQLite database's contents with a backup, then migrate it to this version."""
     from db import backup
+    from db.migrate import upgrade
 
-    url = get_settings().database_url
+    url = settings().database_url
     try:
         backup.restore(url, file)
     except backup.BackupError as exc:
@@ -386,40 +438,46 @@ def restore_cmd(file: Annotated[Path, typer.Argument(help="A file written by lea
 
 @app.command("chart")
 def chart_cmd(
-    name: Annotated[str, typer.Argument(help=f"One of: {', '.join(charts.CHARTS)}.")],
+    name: Annotated[str, typer.Argument(help=f"One of: {', '.join(CHART_TITLES)}.")],
     user: UserOption,
     out: Annotated[Path, typer.Option(help="Where to write the PNG.")],
     period: Annotated[str | None, typer.Option(help="2024-05, 2024, 30d or all (default 365d).")] = None,
 ) -> None:
     """Draw one chart of the person's spending as a PNG."""
-    if name not in charts.CHARTS:
-        fail(f"No chart {name!r}. Charts: {', '.join(charts.CHARTS)}.")
-    with open_session() as session:
-        owner = person(session, user)
-        try:
-            chosen = reports.parse_period(period, today=_today_of(owner).date())
-        except LeakBotError as exc:
-            fail(str(exc))
-        picture = charts.render(
-            name, reports.entries(session, owner, chosen), owner.currency, period_label=chosen.label
-        )
-    out.write_bytes(picture)
-    typer.echo(f"Wrote {out} ({charts.CHARTS[name].title}, {chosen.label})")
+    from bot.render.reports import chart_caption
+    from services.usecases import reports
+
+    try:
+        with open_session() as session:
+            picture = reports.chart(
+                session=session, person=person(session, user), name=name, period=period, now=now()
+            )
+    except LeakBotError as exc:
+        fail(str(exc))
+    out.write_bytes(picture.png)
+    typer.echo(f"Wrote {out} ({chart_caption(picture).replace(' · ', ', ')})")
+
+
+MonthOption = Annotated[str | None, typer.Option(help="YYYY-MM (default: this month).")]
 
 
 @app.command("dashboard")
 def dashboard_cmd(
     user: UserOption,
     out: Annotated[Path, typer.Option(help="Where to write the PNG.")],
-    month: Annotated[str | None, typer.Option(help="YYYY-MM (default: this month).")] = None,
+    month: MonthOption = None,
 ) -> None:
     """Write the month's dashboard image and print its summary."""
-    with open_session() as session:
-        owner = person(session, user)
-        year, number = _year_month(month, owner)
-        data = dashboard.dashboard_data(session, owner, year=year, month=number)
-    out.write_bytes(dashboard.dashboard_png(data))
-    typer.echo(dashboard.summary_text(data))
+    from bot.render.reports import dashboard_summary
+    from services.usecases import reports
+
+    try:
+        with open_session() as session:
+            shown = reports.dashboard(session=session, person=person(session, user), month=month, now=now())
+    except LeakBotError as exc:
+        fail(str(exc))
+    out.write_bytes(shown.png)
+    typer.echo(dashboard_summary(shown.data))
     typer.echo(f"Wrote {out}")
 
 
@@ -427,13 +485,17 @@ def dashboard_cmd(
 def report_cmd(
     user: UserOption,
     out: Annotated[Path, typer.Option(help="Where to write the PDF.")],
-    month: Annotated[str | None, typer.Option(help="YYYY-MM (default: this month).")] = None,
+    month: MonthOption = None,
 ) -> None:
     """Write the PDF report: dashboard, every chart, the fourteen question tables."""
-    with open_session() as session:
-        owner = person(session, user)
-        year, number = _year_month(month, owner)
-        out.write_bytes(dashboard.report_pdf(session, owner, year=year, month=number))
+    from services.usecases import reports
+
+    try:
+        with open_session() as session:
+            made = reports.report(session=session, person=person(session, user), month=month, now=now())
+    except LeakBotError as exc:
+        fail(str(exc))
+    out.write_bytes(made.pdf)
     typer.echo(f"Wrote {out}")
 
 
@@ -449,40 +511,47 @@ def digest_cmd(
     if send_due == (user is not None):
         fail("Use either --user ID --out DIR or --send-due.")
     if send_due:
-        from telegram import Bot
-
-        from bot.digests import run_once
-        from bot.request import RetryingRequest
-
-        settings = get_settings()
-        if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
-            fail(NO_TOKEN_HELP)
-        configure_logging(settings)
-        upgrade(settings.database_url)
-        engine = make_engine(settings.database_url)
-        bot = Bot(
-            settings.telegram_bot_token.get_secret_value(),  # type: ignore[union-attr]
-            base_url=settings.telegram_api_base_url,
-            base_file_url=settings.telegram_file_base_url,
-            request=RetryingRequest(),
-        )
-        try:
-            counts = run_once(bot, make_session_factory(engine))
-        finally:
-            engine.dispose()
-        typer.echo(f"digests: {counts['sent']} sent, {counts['blocked']} blocked, {counts['failed']} failed")
+        _send_due_digests()
         return
-    if out is None:
+    if out is None or user is None:
         fail("--user needs --out DIR.")
-    assert out is not None and user is not None
+    from bot.render.reports import digest_reply
+    from services.usecases import reports
+
     with open_session() as session:
-        owner = person(session, user)
-        content = digest_service.build(session, owner, _today_of(owner).date())
+        content = reports.digest_preview(session=session, person=person(session, user), now=now())
     out.mkdir(parents=True, exist_ok=True)
-    (out / "digest.txt").write_text(re.sub(r"</?b>", "", content.text) + "\n")
+    (out / "digest.txt").write_text(digest_reply(content).plain + "\n")
     for i, image in enumerate(content.images, 1):
         (out / f"chart-{i}.png").write_bytes(image)
     typer.echo(f"Wrote {out / 'digest.txt'} and {len(content.images)} charts")
+
+
+def _send_due_digests() -> None:
+    from telegram import Bot
+
+    from bot.digests import run_once
+    from bot.request import RetryingRequest
+    from db.migrate import ensure_current
+    from db.session import make_engine, make_session_factory
+
+    config = settings()
+    if config.telegram_bot_token is None or not config.telegram_bot_token.get_secret_value():
+        fail(NO_TOKEN_HELP)
+    configure_logging(config)
+    ensure_current(config.database_url)
+    engine = make_engine(config.database_url)
+    bot = Bot(
+        config.telegram_bot_token.get_secret_value(),
+        base_url=config.telegram_api_base_url,
+        base_file_url=config.telegram_file_base_url,
+        request=RetryingRequest(),
+    )
+    try:
+        counts = run_once(bot, make_session_factory(engine))
+    finally:
+        engine.dispose()
+    typer.echo(f"digests: {counts['sent']} sent, {counts['blocked']} blocked, {counts['failed']} failed")
 
 
 @ml_app.command("seed-experiment")
@@ -493,6 +562,8 @@ def seed_experiment_cmd(
 ) -> None:
     """Rerun the seed write-up's ML experiment, with and without the label's own inputs."""
     from ml import seed_experiment
+    from services.learning.seed import seed_frame
+    from services.usecases import imports
 
     if (csv is None) == (user is None):
         fail("Give exactly one of --csv FILE or --user ID.")
@@ -504,11 +575,18 @@ def seed_experiment_cmd(
             open_session(f"sqlite:///{Path(tmp) / 'experiment.db'}") as session,
         ):
             owner = person(session, 1)
-            importing.import_csv(session=session, user=owner, data=csv.read_bytes(), file_name=csv.name)
-            frame = modeling.seed_frame(session, owner)
+            imports.import_file(
+                session=session,
+                person=owner,
+                data=csv.read_bytes(),
+                file_name=csv.name,
+                models=model_service(),
+            )
+            frame = seed_frame(session, owner)
     else:
+        assert user is not None
         with open_session() as session:
-            frame = modeling.seed_frame(session, person(session, user))  # type: ignore[arg-type]
+            frame = seed_frame(session, person(session, user))
     try:
         results = seed_experiment.run(frame, out)
     except ValueError as exc:
@@ -528,19 +606,23 @@ def run(
     listen: Annotated[str, typer.Option(help="Address to listen on in webhook mode.")] = "0.0.0.0",
 ) -> None:
     """Run the Telegram bot: long polling, or webhooks with --webhook-url."""
-    settings = get_settings()
-    if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value():
+    from urllib.parse import urlparse
+
+    config = settings()
+    if config.telegram_bot_token is None or not config.telegram_bot_token.get_secret_value():
         typer.echo(NO_TOKEN_HELP, err=True)
         raise typer.Exit(2)
-    configure_logging(settings)
-    upgrade(settings.database_url)
+    configure_logging(config)
+    from db.migrate import ensure_current
+
+    ensure_current(config.database_url)
     from telegram.error import InvalidToken, NetworkError, TelegramError
 
     from bot import serving
     from bot.app import build_application, tune_interpreter
 
     tune_interpreter()
-    application = build_application(settings)
+    application = build_application(config)
     updates: serving.Polling | serving.Webhook = (
         serving.Polling()
         if webhook_url is None
@@ -549,10 +631,10 @@ def run(
             url_path=urlparse(webhook_url).path.strip("/") or "telegram",
             listen=listen,
             port=port,
-            secret_token=settings.webhook_secret_value(),
+            secret_token=config.webhook_secret_value(),
         )
     )
-    token = settings.telegram_bot_token.get_secret_value()
+    token = config.telegram_bot_token.get_secret_value()
     try:
         serving.run(application, updates)
     except InvalidToken:  # its message quotes the token
@@ -561,7 +643,7 @@ def run(
         reason = exc.message.replace(token, REDACTED)
         if isinstance(exc, NetworkError):  # TimedOut too
             fail(
-                f"Cannot reach the Bot API at {settings.telegram_api_base_url} ({reason}). Check the "
+                f"Cannot reach the Bot API at {config.telegram_api_base_url} ({reason}). Check the "
                 "network, HTTPS_PROXY, or TELEGRAM_API_BASE_URL for a local Bot API server."
             )
         fail(f"Telegram refused to start the bot: {reason}")
@@ -571,8 +653,16 @@ def main() -> None:
     """Console entry point."""
     try:
         app()
-    except ValidationError as exc:  # a setting from the environment or .env
-        # Each setting's name and what is wrong with it; not pydantic's input_value (it may be the token).
+    except LeakBotError as exc:  # pragma: no cover - commands catch their own
+        typer.secho(str(exc), fg=typer.colors.RED, err=True)
+        sys.exit(1)
+    except Exception as exc:
+        from pydantic import ValidationError  # loaded only now: `leakbot --help` needs no pydantic
+
+        if not isinstance(exc, ValidationError):
+            raise
+        # A setting from the environment or .env: each setting's name and what is wrong with it,
+        # not pydantic's input_value (it may be the token).
         problems = [
             f"  {str(e['loc'][0]).upper()}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()
         ]
@@ -580,6 +670,3 @@ def main() -> None:
             "LeakBot's configuration has a problem:\n" + "\n".join(problems), fg=typer.colors.RED, err=True
         )
         sys.exit(2)
-    except LeakBotError as exc:  # pragma: no cover - commands catch their own
-        typer.secho(str(exc), fg=typer.colors.RED, err=True)
-        sys.exit(1)

@@ -6,9 +6,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 from telegram import Bot, InputMediaPhoto, Update
@@ -16,56 +15,42 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
+from bot.render import account as render_account
+from bot.render import reports as render
 from bot.runtime import in_db_thread, runtime, with_person
-from db.models import User
 from db.session import session_scope
-from services import digest, ledger
 from services.errors import LeakBotError
+from services.usecases import account, digests, reports
+
+if TYPE_CHECKING:
+    from services.reporting.digest import WeeklyDigest
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 RunSync = Callable[[Callable[[], T]], Awaitable[T]]
 
 
-async def deliver(bot: Bot, chat_id: int, content: digest.Content) -> None:
+async def deliver(bot: Bot, chat_id: int, digest: WeeklyDigest) -> None:
     """The text, then the charts as one album (or one photo)."""
-    await bot.send_message(chat_id, content.text, parse_mode=ParseMode.HTML)
-    if len(content.images) == 1:
-        await bot.send_photo(chat_id, content.images[0])
-    elif content.images:
-        await bot.send_media_group(chat_id, [InputMediaPhoto(image) for image in content.images])
+    await bot.send_message(chat_id, render.digest_reply(digest).html, parse_mode=ParseMode.HTML)
+    if len(digest.images) == 1:
+        await bot.send_photo(chat_id, digest.images[0])
+    elif digest.images:
+        await bot.send_media_group(chat_id, [InputMediaPhoto(image) for image in digest.images])
 
 
-@dataclass(frozen=True)
-class Claimed:
-    user_id: int
-    chat_id: int
-    week_ending: date
-
-
-def _claim_due(sessions: sessionmaker[Session], now: datetime) -> list[Claimed]:
+def _in_session(sessions: sessionmaker[Session], work: Callable[[Session], T]) -> T:
     with session_scope(sessions) as session:
-        candidates = [
-            (d.user.id, d.user.chat_id or d.user.telegram_id, d.week_ending) for d in digest.due(session, now)
-        ]
-    claimed = []
-    for user_id, chat_id, week_ending in candidates:
-        with session_scope(sessions) as session:  # committed before anything is sent
-            if digest.claim(session, user_id, week_ending, now):
-                claimed.append(Claimed(user_id, chat_id, week_ending))
-    return claimed
+        return work(session)
 
 
-def _build(sessions: sessionmaker[Session], item: Claimed) -> digest.Content:
-    with session_scope(sessions) as session:
-        user = session.get(User, item.user_id)
-        assert user is not None
-        return digest.build(session, user, item.week_ending)
-
-
-def _mark(sessions: sessionmaker[Session], item: Claimed, outcome: str) -> None:
-    with session_scope(sessions) as session:
-        digest.mark(session, item.user_id, item.week_ending, outcome, datetime.now(UTC))
+def _claim_due(sessions: sessionmaker[Session], now: datetime) -> list[digests.DueDigest]:
+    candidates = _in_session(sessions, lambda s: digests.due_digests(session=s, now=now))
+    return [  # each claim in its own transaction, committed before anything is sent
+        due
+        for due in candidates
+        if _in_session(sessions, lambda s, due=due: digests.claim_digest(session=s, due=due, now=now))  # type: ignore[misc]
+    ]
 
 
 async def send_due(
@@ -74,17 +59,24 @@ async def send_due(
     """One scheduler tick: claim, build, send and record every due digest. A person who
     blocked the bot gets the digest turned off; a failed send is released for a later tick."""
     counts = {"sent": 0, "blocked": 0, "failed": 0}
-    for item in await run_sync(lambda: _claim_due(sessions, now)):
+    for due in await run_sync(lambda: _claim_due(sessions, now)):
         try:
-            content = await run_sync(lambda item=item: _build(sessions, item))  # type: ignore[misc]
-            await deliver(bot, item.chat_id, content)
+            content = await run_sync(
+                lambda due=due: _in_session(sessions, lambda s: digests.build_digest(session=s, due=due))  # type: ignore[misc]
+            )
+            await deliver(bot, due.chat_id, content)
             outcome = "sent"
         except Forbidden:
             outcome = "blocked"
         except (TelegramError, LeakBotError) as exc:
-            log.warning("digest for user %s failed, will retry: %s", item.user_id, exc)
+            log.warning("digest for user %s failed, will retry: %s", due.user_id, exc)
             outcome = "failed"
-        await run_sync(lambda item=item, outcome=outcome: _mark(sessions, item, outcome))  # type: ignore[misc]
+        await run_sync(
+            lambda due=due, outcome=outcome: _in_session(  # type: ignore[misc]
+                sessions,
+                lambda s: digests.record_delivery(session=s, due=due, outcome=outcome, now=datetime.now(UTC)),
+            )
+        )
         counts[outcome] += 1
     return counts
 
@@ -108,22 +100,23 @@ async def digest_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     assert message and chat
     args = " ".join(context.args or [])
     if args.strip().lower() == "now":
-
-        def preview(session: Session, person: User) -> digest.Content:
-            today = ledger.local_datetime(datetime.now(UTC), person.timezone).date()
-            return digest.build(session, person, today)
-
-        content = await with_person(update, context, preview)
+        now = datetime.now(UTC)
+        content = await with_person(
+            update, context, lambda s, p: reports.digest_preview(session=s, person=p, now=now)
+        )
         await deliver(context.bot, chat.id, content)
         return
     try:
-        text = await with_person(
+        schedule = await with_person(
             update,
             context,
             lambda s, p: (
-                digest.describe_schedule(p) if not args else digest.set_schedule(session=s, user=p, text=args)
+                account.digest_schedule(session=s, person=p)
+                if not args
+                else account.set_digest_schedule(session=s, person=p, text=args)
             ),
         )
+        text = render_account.schedule_text(schedule)
     except LeakBotError as exc:
         text = str(exc)
     await message.reply_text(text)

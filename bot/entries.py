@@ -3,22 +3,22 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime
-from pathlib import Path
 
-from sqlalchemy.orm import Session
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot import callbacks, render
-from bot.runtime import runtime, with_person
-from db.models import User
-from services import budgets, corrections, insights, ledger, modeling
-from services.catalog import EntryType, categories_of
+from bot.buttons import FLAG, ID, Action
+from bot.render import entries as render
+from bot.render.text import Reply
+from bot.runtime import models, with_person
+from services.catalog import EntryType
 from services.errors import LeakBotError, NotFound
-from services.parsing import looks_like_entry
+from services.ledger.corrections import EDITABLE
+from services.ledger.entries import EntryView
+from services.ledger.parsing import looks_like_entry
+from services.usecases import entries
 
 HELP = """\
 <b>LeakBot</b> finds the small spends that add up. Every command with an example:
@@ -45,7 +45,11 @@ HELP = """\
 /subscriptions — recurring charges I found
 /forget — delete everything about you
 Share your location to set your time zone."""
-RECENT_DEFAULT, RECENT_MAX = 10, 50
+NOT_YOURS = "That entry isn't yours or no longer exists."
+
+
+async def _send(message: Message, reply: Reply, markup: InlineKeyboardMarkup | None = None) -> None:
+    await message.reply_text(reply.html, parse_mode=ParseMode.HTML, reply_markup=markup)
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -64,53 +68,29 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await update.effective_message.reply_text(HELP, parse_mode=ParseMode.HTML)
 
 
-def _log(
-    session: Session, person: User, text: str, now: datetime, ref: str, model_dir: Path
-) -> tuple[ledger.EntryView, list[str]]:
-    logged = ledger.log_text(session=session, user=person, text=text, now=now, source_ref=ref)
-    if not logged.created:
-        return logged.entry, []
-    entry, view = logged.row, logged.entry
-    if entry.type == "expense":
-        probability = modeling.predict_entries(session, person, [entry.id], model_dir=model_dir)
-        if entry.id in probability:
-            view = replace(view, model_probability=probability[entry.id])
-    history = (
-        insights.category_history(session=session, user=person, entry=entry)
-        if entry.type == "expense"
-        else None
-    )
-    lines = [
-        insights.unusual_line(session=session, user=person, entry=entry, history=history),
-        insights.pace_line(session=session, user=person, entry=entry, history=history),
-    ]
-    extra = budgets.alerts_for(session=session, user=person, entry=entry)
-    return view, [line for line in lines if line] + extra
-
-
 async def log_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log an entry from /spend, /income, /save or a plain message that starts with an amount."""
     message, chat = update.effective_message, update.effective_chat
     assert message and chat
     text = message.text or ""
     if not text.startswith("/") and not looks_like_entry(text):
-        await message.reply_text(
-            "Send an amount and a category, e.g. 250 dining upi. /help lists everything."
-        )
+        await message.reply_text(render.HELP_HINT)
         return
     now = message.date.astimezone(UTC) if message.date else datetime.now(UTC)
     ref = f"chat:{chat.id}:{message.message_id}"
+    service = models(context)
     try:
-        model_dir = runtime(context).settings.model_dir
-        view, extra = await with_person(update, context, lambda s, p: _log(s, p, text, now, ref, model_dir))
+        logged = await with_person(
+            update,
+            context,
+            lambda s, p: entries.log_text(
+                session=s, person=p, text=text, now=now, source_ref=ref, models=service
+            ),
+        )
     except LeakBotError as exc:
         await message.reply_text(str(exc))
         return
-    await message.reply_text(
-        render.entry_html(view, extra=extra),
-        parse_mode=ParseMode.HTML,
-        reply_markup=render.entry_keyboard(view.id, view.type),
-    )
+    await _send(message, render.logged_reply(logged), entry_keyboard(logged.entry))
 
 
 async def recent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -118,28 +98,29 @@ async def recent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     assert message
     args = context.args or []
-    if len(args) > 1 or (args and not (args[0].isdigit() and 1 <= int(args[0]) <= RECENT_MAX)):
-        await message.reply_text(f"Usage: /recent [n], with n from 1 to {RECENT_MAX}.")
+    if len(args) > 1 or (args and not args[0].isdigit()):
+        await message.reply_text(f"Usage: /recent [n], with n from 1 to {entries.RECENT_MAX}.")
         return
-    limit = int(args[0]) if args else RECENT_DEFAULT
-    rows = await with_person(update, context, lambda s, p: ledger.recent(session=s, user=p, limit=limit))
-    if not rows:
-        await message.reply_text("Nothing logged yet. Try: 250 dining upi")
+    limit = int(args[0]) if args else entries.RECENT_DEFAULT
+    try:
+        rows = await with_person(
+            update, context, lambda s, p: entries.recent(session=s, person=p, limit=limit)
+        )
+    except LeakBotError:
+        await message.reply_text(f"Usage: /recent [n], with n from 1 to {entries.RECENT_MAX}.")
         return
-    await message.reply_text("\n".join(render.entry_line(e) for e in rows), parse_mode=ParseMode.HTML)
+    await _send(message, render.recent_reply(rows))
 
 
 async def undo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Remove the last logged entry."""
     assert update.effective_message
     try:
-        gone = await with_person(update, context, lambda s, p: corrections.undo_last(session=s, user=p))
+        gone = await with_person(update, context, lambda s, p: entries.undo_last(session=s, person=p))
     except LeakBotError as exc:
         await update.effective_message.reply_text(str(exc))
         return
-    await update.effective_message.reply_text(
-        f"Removed #{gone.id}: {gone.amount} {gone.category} on {gone.local_date}."
-    )
+    await update.effective_message.reply_text(render.removed(gone))
 
 
 async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -153,12 +134,12 @@ async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     entry_id = int(args[0].lstrip("#"))
     try:
         gone = await with_person(
-            update, context, lambda s, p: corrections.delete_entry(session=s, user=p, entry_id=entry_id)
+            update, context, lambda s, p: entries.delete_entry(session=s, person=p, entry_id=entry_id)
         )
     except LeakBotError as exc:
         await message.reply_text(str(exc))
         return
-    await message.reply_text(f"Removed #{gone.id}: {gone.amount} {gone.category} on {gone.local_date}.")
+    await message.reply_text(render.removed(gone))
 
 
 async def edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -168,8 +149,7 @@ async def edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     args = context.args or []
     if len(args) < 3 or not args[0].lstrip("#").isdigit():
         await message.reply_text(
-            f"Usage: /edit ID FIELD VALUE, e.g. /edit 42 amount 300. "
-            f"Fields: {', '.join(corrections.EDITABLE)}."
+            f"Usage: /edit ID FIELD VALUE, e.g. /edit 42 amount 300. Fields: {', '.join(EDITABLE)}."
         )
         return
     entry_id, field, value = int(args[0].lstrip("#")), args[1], " ".join(args[2:])
@@ -177,65 +157,111 @@ async def edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         shown = await with_person(
             update,
             context,
-            lambda s, p: corrections.edit_entry(
-                session=s, user=p, entry_id=entry_id, field=field, value=value
-            ),
+            lambda s, p: entries.edit_entry(session=s, person=p, entry_id=entry_id, field=field, value=value),
         )
     except LeakBotError as exc:
         await message.reply_text(str(exc))
         return
-    await message.reply_text(render.entry_html(shown), parse_mode=ParseMode.HTML)
+    await _send(message, render.entry_reply(shown))
 
 
-async def entry_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Undo, verdict and category buttons under a logged entry."""
+# --- buttons under an entry ------------------------------------------------------------------
+def entry_keyboard(e: EntryView) -> InlineKeyboardMarkup:
+    """Undo and Change category under every entry; the verdict buttons under expenses only
+    (income and savings are never leaks)."""
+    first = [InlineKeyboardButton("Undo", callback_data=UNDO.data(e.id))]
+    if e.type is EntryType.EXPENSE:
+        first += [
+            InlineKeyboardButton("Not a leak", callback_data=VERDICT.data(e.id, False)),
+            InlineKeyboardButton("Leak", callback_data=VERDICT.data(e.id, True)),
+        ]
+    return InlineKeyboardMarkup(
+        [first, [InlineKeyboardButton("Change category", callback_data=CATEGORY_MENU.data(e.id))]]
+    )
+
+
+async def _answer_entry(update: Update, note: str, shown: EntryView, markup: InlineKeyboardMarkup) -> None:
     query = update.callback_query
     assert query is not None
-    payload = callbacks.decode(query.data)
-    if payload is None or payload.action not in ("u", "v", "c", "s"):
-        await query.answer("That button is not one of mine.")
-        return
-    entry_id = payload.a
-
-    def act(session: Session, person: User) -> tuple[str, ledger.EntryView | None, object]:
-        if payload.action == "u":
-            gone = corrections.delete_entry(session=session, user=person, entry_id=entry_id)
-            return "Undone.", None, f"Undone: {gone.amount} {gone.category} on {gone.local_date}."
-        if payload.action == "v":
-            shown = corrections.set_verdict(
-                session=session, user=person, entry_id=entry_id, is_leak=payload.b == 1
-            )
-            return (
-                ("Noted: a leak." if payload.b == 1 else "Noted: not a leak."),
-                shown,
-                render.entry_keyboard(entry_id, shown.type),
-            )
-        entry = corrections.owned_entry(session, person, entry_id)
-        kind = EntryType(entry.type)
-        if payload.action == "c":
-            return (
-                "Pick a category.",
-                ledger.view_entry(entry, person),
-                render.category_keyboard(entry_id, kind),
-            )
-        names = [c.name for c in categories_of(kind)]
-        if payload.b is None or payload.b >= len(names):
-            raise LeakBotError("That button is not one of mine.")
-        shown = corrections.set_category(
-            session=session, user=person, entry_id=entry_id, category=names[payload.b]
-        )
-        return f"Moved to {shown.category}.", shown, render.entry_keyboard(entry_id, shown.type)
-
-    try:
-        note, shown, follow = await with_person(update, context, act)
-    except NotFound:
-        await query.answer("That entry isn't yours or no longer exists.")
-        return
-    except LeakBotError as exc:
-        await query.answer(str(exc))
-        return
     await query.answer(note)
-    if shown is None:
-        await query.edit_message_text(str(follow))
+    await query.edit_message_text(
+        render.entry_reply(shown).html, parse_mode=ParseMode.HTML, reply_markup=markup
+    )
+
+
+async def _refused(update: Update, exc: LeakBotError) -> None:
+    assert update.callback_query is not None
+    await update.callback_query.answer(NOT_YOURS if isinstance(exc, NotFound) else str(exc))
+
+
+async def undo_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, entry_id: int) -> None:
+    """Remove the entry the button sits under."""
+    query = update.callback_query
+    assert query is not None
+    try:
+        gone = await with_person(
+            update, context, lambda s, p: entries.delete_entry(session=s, person=p, entry_id=entry_id)
+        )
+    except LeakBotError as exc:
+        await _refused(update, exc)
         return
-    await query.edit_message_text(render.entry_html(shown), parse_mode=ParseMode.HTML, reply_markup=follow)  # type: ignore[arg-type]
+    await query.answer("Undone.")
+    await query.edit_message_text(render.undone(gone))
+
+
+async def verdict_pressed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, entry_id: int, is_leak: bool
+) -> None:
+    """Store the person's own verdict on the entry."""
+    try:
+        shown = await with_person(
+            update,
+            context,
+            lambda s, p: entries.record_verdict(session=s, person=p, entry_id=entry_id, is_leak=is_leak),
+        )
+    except LeakBotError as exc:
+        await _refused(update, exc)
+        return
+    await _answer_entry(
+        update, "Noted: a leak." if is_leak else "Noted: not a leak.", shown, entry_keyboard(shown)
+    )
+
+
+async def category_menu_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, entry_id: int) -> None:
+    """Show the categories the entry can move to."""
+    try:
+        menu = await with_person(
+            update, context, lambda s, p: entries.category_menu(session=s, person=p, entry_id=entry_id)
+        )
+    except LeakBotError as exc:
+        await _refused(update, exc)
+        return
+    buttons = [
+        InlineKeyboardButton(name, callback_data=PICK_CATEGORY.data(entry_id, i))
+        for i, name in enumerate(menu.categories)
+    ]
+    keyboard = InlineKeyboardMarkup([buttons[i : i + 3] for i in range(0, len(buttons), 3)])
+    await _answer_entry(update, "Pick a category.", menu.entry, keyboard)
+
+
+async def category_pressed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, entry_id: int, index: int
+) -> None:
+    """Move the entry to the chosen category and re-score it."""
+    try:
+        shown = await with_person(
+            update,
+            context,
+            lambda s, p: entries.pick_category(session=s, person=p, entry_id=entry_id, index=index),
+        )
+    except LeakBotError as exc:
+        await _refused(update, exc)
+        return
+    await _answer_entry(update, f"Moved to {shown.category}.", shown, entry_keyboard(shown))
+
+
+UNDO = Action("u", (ID,), undo_pressed)
+VERDICT = Action("v", (ID, FLAG), verdict_pressed)  # 1 = a leak, 0 = not a leak
+CATEGORY_MENU = Action("c", (ID,), category_menu_pressed)
+PICK_CATEGORY = Action("s", (ID, ID), category_pressed)  # entry id, index in its category menu
+BUTTONS = (UNDO, VERDICT, CATEGORY_MENU, PICK_CATEGORY)

@@ -4,31 +4,30 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy.orm import Session
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot import render
+from bot.buttons import Action, word
+from bot.render import questions as render
 from bot.runtime import with_person
-from db.models import User
-from services import ledger, questions
 from services.errors import LeakBotError
+from services.questions.canned import QUESTIONS, QUESTIONS_BY_COMMAND, QUESTIONS_BY_ID
+from services.usecases import questions
+
+COMMANDS = tuple(QUESTIONS_BY_COMMAND)
 
 
-def answer(session: Session, person: User, question_id: str, year: int | None) -> str:
-    """Ask one question for the person and render the reply."""
-    result = questions.ask(session=session, user=person, question_id=question_id, year=year)
-    reply = render.answer_html(result)
-    if not result.rows:
-        return reply
-    if question_id == "top_leak_contexts_by_month":
-        today = ledger.local_datetime(datetime.now(UTC), person.timezone).date()
-        leaks = questions.largest_leaks(session=session, user=person, year=today.year, month=today.month)
-        reply += "\n" + render.largest_leaks_html(leaks, today)
-    if question_id == "potential_savings":
-        reply += "\n" + render.savings_total_html(result)
-    return reply
+async def _answer(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, question_id: str, year: int | None
+) -> str:
+    now = datetime.now(UTC)
+    result = await with_person(
+        update,
+        context,
+        lambda s, p: questions.answer(session=s, person=p, question_id=question_id, now=now, year=year),
+    )
+    return render.answer_reply(result).html
 
 
 async def question_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -36,7 +35,7 @@ async def question_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     message = update.effective_message
     assert message and message.text
     command = message.text.split()[0].lstrip("/").split("@", 1)[0].lower()
-    question = questions.QUESTIONS_BY_COMMAND[command]
+    question = QUESTIONS_BY_COMMAND[command]
     year: int | None = None
     if context.args:
         if not question.by_year or len(context.args) > 1 or not context.args[0].isdigit():
@@ -45,7 +44,7 @@ async def question_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             return
         year = int(context.args[0])
     try:
-        reply = await with_person(update, context, lambda s, p: answer(s, p, question.id, year))
+        reply = await _answer(update, context, question.id, year)
     except LeakBotError as exc:
         await message.reply_text(str(exc))
         return
@@ -55,18 +54,22 @@ async def question_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 async def ask_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Offer every question as a button."""
     assert update.effective_message
-    await update.effective_message.reply_text("Which question?", reply_markup=render.questions_keyboard())
+    buttons = [InlineKeyboardButton(q.title, callback_data=ASK.data(q.id)) for q in QUESTIONS]
+    await update.effective_message.reply_text(
+        "Which question?",
+        reply_markup=InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)]),
+    )
 
 
-async def ask_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Answer the question whose button was pressed; refuse forged buttons."""
+async def ask_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, question_id: str) -> None:
+    """Answer the question whose button was pressed."""
     query = update.callback_query
     assert query is not None
-    question_id = render.question_from_callback(query.data)
-    if question_id is None:
-        await query.answer("That button is not one of mine.")
-        return
     await query.answer()
-    reply = await with_person(update, context, lambda s, p: answer(s, p, question_id, None))
+    reply = await _answer(update, context, question_id, None)
     if query.message is not None:
         await context.bot.send_message(query.message.chat.id, reply, parse_mode=ParseMode.HTML)
+
+
+ASK = Action("ask", (word(QUESTIONS_BY_ID),), ask_pressed)
+BUTTONS = (ASK,)

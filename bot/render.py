@@ -11,15 +11,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from services.budgets import BudgetUsage
+from services.preferences import PreferencesView
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
-from services.budgets import BudgetUsage
 from services.catalog import EntryType, categories_of
 from services.importing import ImportSummary
 from services.ledger import EntryView
 from services.money import format_money, to_minor
-from services.preferences import PreferencesView
 from services.questions import QUESTIONS, QUESTIONS_BY_ID, LeakLine, QuestionResult, insight, savings_pace
 from services.wording import counted
 

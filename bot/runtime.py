@@ -17,8 +17,9 @@ from telegram.ext import ContextTypes
 
 from db.models import User
 from db.session import session_scope
-from services import ledger
 from services.config import Settings
+from services.learning.serving import ModelService
+from services.usecases import people
 
 T = TypeVar("T")
 POSTGRES_DB_WORKERS = 8
@@ -38,6 +39,7 @@ class Runtime:
     executor: ThreadPoolExecutor | None = None  # where services run; see db_workers()
     quick_wait_s: float = 0.0  # see in_db_thread
     health: asyncio.Server | None = None  # the /healthz endpoint, when HEALTH_PORT is set
+    models: ModelService | None = None  # the loaded leak models and who they serve
 
 
 def db_workers(engine: Engine) -> int:
@@ -77,6 +79,27 @@ def runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
     return context.application.bot_data["runtime"]  # type: ignore[no-any-return]
 
 
+def models(context: ContextTypes.DEFAULT_TYPE) -> ModelService:
+    """The process's model service (built in post_init)."""
+    service = runtime(context).models
+    assert service is not None
+    return service
+
+
+async def in_session(context: ContextTypes.DEFAULT_TYPE, work: Callable[[Session], T]) -> T:
+    """Run work(session) in a worker thread in one transaction, for jobs that act for nobody
+    in particular (the digest tick, reminders, training)."""
+    rt = runtime(context)
+    assert rt.sessions is not None
+    sessions = rt.sessions
+
+    def call() -> T:
+        with session_scope(sessions) as session:
+            return work(session)
+
+    return await in_db_thread(context, call)
+
+
 async def with_person(
     update: Update, context: ContextTypes.DEFAULT_TYPE, work: Callable[[Session, User], T]
 ) -> T:
@@ -85,11 +108,11 @@ async def with_person(
     sender, chat = update.effective_user, update.effective_chat
     assert sender is not None and rt.sessions is not None
     sessions = rt.sessions
-    defaults = ledger.UserDefaults(rt.settings.default_timezone, rt.settings.default_currency)
+    defaults = people.UserDefaults(rt.settings.default_timezone, rt.settings.default_currency)
 
     def call() -> T:
         with session_scope(sessions) as session:
-            person = ledger.ensure_user(
+            person = people.person(
                 session=session, telegram_id=sender.id, defaults=defaults, chat_id=chat.id if chat else None
             )
             return work(session, person)

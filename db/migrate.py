@@ -1,27 +1,56 @@
-"""Run Alembic migrations from code: `leakbot db upgrade`, the bot's start-up and the tests."""
+"""Run Alembic migrations from code: `leakbot db upgrade`, the bot's start-up and the tests.
+
+Every CLI command first checks the schema with one query (ensure_current) and runs the
+migration machinery only when the database is behind: loading Alembic and its scripts costs
+more than most commands.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.config import Config
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 
 import migrations
 from db import models  # noqa: F401  (registers the tables)
 from db.base import Base
 from db.session import make_engine
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(migrations.__file__).resolve().parent
+# The newest revision in migrations/versions (tests/db/test_migrations.py checks it is).
+HEAD_REVISION = "0005"
+
+
+def stored_revision(engine: Engine) -> str | None:
+    """The revision recorded in the database (one query, no Alembic); None when unmigrated."""
+    try:
+        with engine.connect() as connection:
+            return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()  # type: ignore[no-any-return]
+    except DBAPIError:  # no alembic_version table yet
+        return None
+
+
+def ensure_current(url: str) -> None:
+    """Migrate the database unless it already is at HEAD_REVISION."""
+    engine = make_engine(url)
+    try:
+        current = stored_revision(engine)
+    finally:
+        engine.dispose()
+    if current != HEAD_REVISION:
+        upgrade(url)
 
 
 def alembic_config(url: str) -> Config:
     """Return an Alembic config pointing at the packaged migrations and the given database."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["database_url"] = url
@@ -60,22 +89,30 @@ def _run(url: str, step: Callable[[Config, str], None], revision: str) -> None:
 
 def upgrade(url: str, revision: str = "head") -> None:
     """Apply migrations up to revision (default: the newest)."""
+    from alembic import command
+
     _run(url, command.upgrade, revision)
 
 
 def downgrade(url: str, revision: str) -> None:
     """Step migrations back down to revision."""
+    from alembic import command
+
     _run(url, command.downgrade, revision)
 
 
 def current_revision(engine: Engine) -> str | None:
     """Return the revision the database is at, or None when it was never migrated."""
+    from alembic.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
 def head_revision() -> str:
-    """Return the newest revision in the migrations folder."""
+    """Return the newest revision in the migrations folder (as Alembic reads it)."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
     assert head is not None
     return head
@@ -83,6 +120,9 @@ def head_revision() -> str:
 
 def schema_drift(engine: Engine) -> list[object]:
     """Return the differences autogenerate finds between the models and the database."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         return list(compare_metadata(context, Base.metadata))

@@ -29,6 +29,7 @@ ENTRY_SOURCES = ("chat", "csv")
 # message would act on it (migration 0005). PostgreSQL's sequences never reuse.
 NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
 IMPORT_STATUSES = ("completed", "reverted")
+NOTE_LENGTH = 500  # characters of a note kept, from chat, /edit or a file
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -102,7 +103,7 @@ class Entry(Base):
     context: Mapped[str] = mapped_column(String(16))
     time_block: Mapped[str] = mapped_column(String(16))
     day_type: Mapped[str] = mapped_column(String(8))
-    note: Mapped[str] = mapped_column(String(500), default="")
+    note: Mapped[str] = mapped_column(String(NOTE_LENGTH), default="")
     source: Mapped[str] = mapped_column(String(8))
     source_ref: Mapped[str] = mapped_column(String(128))
     import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id", ondelete="CASCADE"), index=True)

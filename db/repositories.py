@@ -1,44 +1,19 @@
-"""Queries and writes, each scoped to one person. They take the session; they never commit."""
+"""Queries and writes, each scoped to one person. They take the session; they never commit.
+
+The bulk paths that read and write DataFrames are in db/frames.py (pandas is loaded only there)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import Any
 
-import numpy as np
-import pandas as pd
 from sqlalchemy import bindparam, delete, func, insert, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
 
-from db.base import utcnow
 from db.models import Entry, Import, User
 
 _IN_CHUNK = 500
-
-ENTRY_FRAME_COLUMNS: tuple[str, ...] = (
-    "id",
-    "occurred_at",
-    "local_date",
-    "type",
-    "category",
-    "amount_minor",
-    "is_necessary",
-    "payment_mode",
-    "is_recurring",
-    "context",
-    "time_block",
-    "day_type",
-    "note",
-    "source",
-    "source_ref",
-    "import_id",
-    "leakage_score",
-    "leak_rules",
-    "is_leak",
-    "model_probability",
-    "user_verdict",
-)
 
 
 # Statements every chat message runs are built once: building a statement and its cache key
@@ -102,65 +77,6 @@ def existing_refs(session: Session, user_id: int, refs: Sequence[str]) -> set[st
     return found
 
 
-def insert_entry_frame(session: Session, frame: pd.DataFrame) -> None:
-    """Insert a frame of complete entries with one driver-level executemany.
-
-    The bulk path of CSV import: values are converted column by column (vectorised) to what
-    the driver stores, instead of row by row through the ORM. `occurred_at` must be UTC.
-    """
-    if frame.empty:
-        return
-    if "created_at" not in frame:
-        frame = frame.assign(created_at=utcnow())
-    connection = session.connection()
-    dialect = connection.dialect
-    columns = list(frame.columns)
-    values: list[list[Any]] = []
-    for name in columns:
-        column = frame[name]
-        if name in ("occurred_at", "created_at"):
-            utc = pd.to_datetime(column, utc=True)
-            if dialect.name == "sqlite":
-                naive = utc.dt.tz_localize(None).to_numpy(dtype="datetime64[us]")
-                values.append(np.char.replace(np.datetime_as_string(naive, unit="us"), "T", " ").tolist())
-            else:
-                values.append(list(utc.dt.to_pydatetime()))
-        elif name == "local_date" and dialect.name == "sqlite":
-            values.append([d.isoformat() for d in column])
-        elif column.isna().any():
-            values.append(column.astype(object).where(column.notna(), None).tolist())
-        else:
-            values.append(column.tolist())
-    marker = "?" if dialect.paramstyle == "qmark" else "%s"
-    sql = (
-        f"INSERT INTO {Entry.__tablename__} ({', '.join(columns)}) "
-        f"VALUES ({', '.join([marker] * len(columns))})"
-    )
-    connection.exec_driver_sql(sql, list(zip(*values, strict=True)))
-
-
-def entries_frame(
-    session: Session,
-    user_id: int,
-    *,
-    types: Sequence[str] | None = None,
-    start: date | None = None,
-    end: date | None = None,
-) -> pd.DataFrame:
-    """Return this person's entries as a DataFrame, oldest first (local dates in [start, end))."""
-    columns = [getattr(Entry, c) for c in ENTRY_FRAME_COLUMNS]
-    query = select(*columns).where(Entry.user_id == user_id)
-    if types:
-        query = query.where(Entry.type.in_(list(types)))
-    if start is not None:
-        query = query.where(Entry.local_date >= start)
-    if end is not None:
-        query = query.where(Entry.local_date < end)
-    query = query.order_by(Entry.occurred_at, Entry.id)
-    rows = session.execute(query).all()
-    return pd.DataFrame(rows, columns=list(ENTRY_FRAME_COLUMNS))
-
-
 def recent_entries(session: Session, user_id: int, limit: int) -> list[Entry]:
     return list(
         session.scalars(
@@ -194,3 +110,15 @@ def list_imports(session: Session, user_id: int) -> list[Import]:
 def delete_import_entries(session: Session, user_id: int, import_id: int) -> int:
     result = session.execute(delete(Entry).where(Entry.user_id == user_id, Entry.import_id == import_id))
     return int(result.rowcount or 0)
+
+
+def insert_once(
+    session: Session, model: type[Any], rows: Sequence[dict[str, Any]] | dict[str, Any]
+) -> Insert:
+    """INSERT ... ON CONFLICT DO NOTHING for this session's database: a row that would break a
+    unique constraint is skipped, so several instances can race to claim one thing."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model).values(rows).on_conflict_do_nothing()

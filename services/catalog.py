@@ -8,6 +8,7 @@ the CSV importer and the synthetic generator all read this one table.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -524,3 +525,12 @@ def normalise_choice(value: str, choices: tuple[str, ...]) -> str | None:
         if key == "".join(choice.split()).casefold():
             return choice
     return None
+
+
+_NOT_LETTERS = re.compile(r"[^a-z\s]+")
+
+
+def normalise_description(note: str | None) -> str:
+    """A description as recurring payments share it: lower-case letters only, spaces
+    collapsed (`Netflix #123` -> `netflix`)."""
+    return " ".join(_NOT_LETTERS.sub(" ", (note or "").lower()).split())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from services.errors import ParseError
 
@@ -100,6 +101,69 @@ def to_minor(amount: Decimal, currency: str) -> int:
     if scaled != scaled.to_integral_value():
         raise ParseError(f"{amount} has more decimal places than {currency} allows ({exponent(currency)}).")
     return int(scaled)
+
+
+def to_major(minor: Any, currency: str) -> Any:
+    """Minor units as floats of whole currency units, for drawing only (chart axes and bars):
+    `12345` paise is 123.45, `12345` yen is 12345.0. One value, an array or a Series."""
+    return minor / 10 ** exponent(currency)
+
+
+# The default micro-spend threshold: what a small, easy-to-miss spend is in each currency
+# (₹300 in India). Amounts in whole units; a currency not listed gets FALLBACK_MICRO_UNITS.
+MICRO_THRESHOLD_UNITS: dict[str, int] = {
+    "INR": 300,
+    "USD": 5,
+    "EUR": 5,
+    "GBP": 5,
+    "CHF": 5,
+    "CAD": 7,
+    "AUD": 8,
+    "NZD": 8,
+    "SGD": 6,
+    "HKD": 40,
+    "JPY": 600,
+    "KRW": 6000,
+    "CNY": 30,
+    "TWD": 150,
+    "AED": 15,
+    "SAR": 15,
+    "QAR": 15,
+    "KWD": 1,
+    "BHD": 2,
+    "OMR": 2,
+    "JOD": 3,
+    "PKR": 1000,
+    "BDT": 400,
+    "LKR": 1000,
+    "NPR": 500,
+    "IDR": 60000,
+    "VND": 100000,
+    "THB": 150,
+    "MYR": 20,
+    "PHP": 200,
+    "ZAR": 80,
+    "NGN": 5000,
+    "KES": 500,
+    "BRL": 25,
+    "MXN": 80,
+    "TRY": 150,
+    "SEK": 50,
+    "NOK": 50,
+    "DKK": 35,
+    "PLN": 20,
+    "CZK": 100,
+    "HUF": 1500,
+    "ILS": 15,
+    "EGP": 200,
+}
+FALLBACK_MICRO_UNITS = 300
+
+
+def default_micro_threshold(currency: str) -> int:
+    """The default micro-spend threshold in minor units of currency: ₹300, $5, ¥600, KWD 1."""
+    units = MICRO_THRESHOLD_UNITS.get(currency.upper(), FALLBACK_MICRO_UNITS)
+    return units * 10 ** exponent(currency)
 
 
 def round_minor(minor: int, currency: str, units: int = 1) -> int:

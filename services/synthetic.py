@@ -15,10 +15,11 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from db.frames import insert_entry_frame
 from db.models import User
-from db.repositories import insert_entry_frame
-from services.entries import ScoringProfile, complete_entries
-from services.ledger import profile_of
+from services.importing.pipeline import complete_frame
+from services.ledger.completion import ScoringProfile
+from services.ledger.people import profile_of
 from services.timing import BLOCK_REPRESENTATIVE_HOUR
 
 SAMPLE_COLUMNS = (
@@ -273,7 +274,7 @@ def generate_entries(*, months: int, seed: int, profile: ScoringProfile) -> pd.D
             "day_type": sample["day_type"],
         }
     )
-    return complete_entries(raw, profile=profile)
+    return complete_frame(raw, profile=profile)
 
 
 # --- taste: people whose notion of a leak is not the rule's ---------------------------------

@@ -1,16 +1,27 @@
-"""Time of day and kind of day, in the person's own time zone.
+"""Time in the person's own time zone: time blocks, weekdays and weekends, calendar months,
+the salary week, and local wall-clock time to UTC.
 
 Time blocks: Morning 05:00-11:59, Afternoon 12:00-16:59, Evening 17:00-20:59,
-Night 21:00-04:59. Saturday and Sunday are the weekend.
+Night 21:00-04:59. Saturday and Sunday are the weekend. The salary date of a month is the
+person's salary day, or the month's last day when the salary day is beyond it; the salary
+week is the SALARY_WEEK_DAYS days from the latest salary date.
+
+Every function takes one value or a numpy array of them and has one implementation for
+both (the chat path passes one entry, an import a hundred thousand). numpy only: pandas is
+loaded only to convert many local times to UTC at once.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+import calendar
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # (first hour, block); a block runs until the next one starts.
 TIME_BLOCK_STARTS: tuple[tuple[int, str], ...] = (
@@ -28,57 +39,109 @@ BLOCK_REPRESENTATIVE_HOUR: dict[str, int] = {
 }
 # When a file gives only a date (bank statements), the entry is placed at local noon.
 DATE_ONLY_HOUR = 12
-WEEKEND_DAYS = (5, 6)  # Saturday, Sunday
+WEEKEND_DAYS = (5, 6)  # Saturday, Sunday (Monday = 0)
+SALARY_WEEK_DAYS = 7
 
 _HOUR_TO_BLOCK = np.array(
     [next((b for h, b in reversed(TIME_BLOCK_STARTS) if hour >= h), "Night") for hour in range(24)],
     dtype=object,
 )
+_EPOCH_WEEKDAY = 3  # 1970-01-01 was a Thursday
+
+
+def time_blocks(hours: Any) -> np.ndarray:
+    """The time block of each local hour (0-23)."""
+    return _HOUR_TO_BLOCK[np.asarray(hours, dtype=np.int64)]  # type: ignore[no-any-return]
 
 
 def time_block_of(hour: int) -> str:
-    """Return the time block of a local hour (0-23)."""
+    """The time block of one local hour."""
     return str(_HOUR_TO_BLOCK[hour])
 
 
+def _days(values: Any) -> np.ndarray:
+    return np.asarray(values, dtype="datetime64[D]")
+
+
+def weekdays(days: Any) -> np.ndarray:
+    """Monday = 0 ... Sunday = 6 for each date."""
+    return (_days(days).astype(np.int64) + _EPOCH_WEEKDAY) % 7  # type: ignore[no-any-return]
+
+
+def day_types(days: Any) -> np.ndarray:
+    """`Weekend` for Saturdays and Sundays, `Weekday` otherwise."""
+    return np.where(np.isin(weekdays(days), WEEKEND_DAYS), "Weekend", "Weekday").astype(object)
+
+
 def day_type_of(day: date) -> str:
-    """Return `Weekend` for Saturday and Sunday, `Weekday` otherwise."""
+    """day_types for one date."""
     return "Weekend" if day.weekday() in WEEKEND_DAYS else "Weekday"
 
 
-def time_blocks(hours: pd.Series) -> pd.Series:
-    """Vectorised time_block_of."""
-    return pd.Series(_HOUR_TO_BLOCK[hours.to_numpy(dtype=np.int64)], index=hours.index, dtype=object)
+# --- calendar months ---------------------------------------------------------------------------
+def month_bounds(day: date) -> tuple[date, date]:
+    """The first day of day's month and the first day of the next month."""
+    start = day.replace(day=1)
+    return start, start + timedelta(days=calendar.monthrange(start.year, start.month)[1])
 
 
-def day_types(days: pd.Series) -> pd.Series:
-    """Vectorised day_type_of over a datetime64 series."""
-    weekend = days.dt.day_of_week.isin(WEEKEND_DAYS).to_numpy()
-    return pd.Series(np.where(weekend, "Weekend", "Weekday"), index=days.index, dtype=object)
+def month_start(year: int, month: int, *, plus: int = 0) -> date:
+    """The first day of the month `plus` months after year-month (plus may be negative)."""
+    index = year * 12 + month - 1 + plus
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _salary_dates(months: np.ndarray, salary_day: int) -> np.ndarray:
+    """The salary date in each month (datetime64[M]): the salary day, or the month's last day."""
+    first = months.astype("datetime64[D]")
+    length = ((months + 1).astype("datetime64[D]") - first).astype(np.int64)
+    return first + (np.minimum(salary_day, length) - 1)  # type: ignore[no-any-return]
+
+
+def salary_weeks(days: Any, salary_day: int) -> np.ndarray:
+    """True where a date lies within SALARY_WEEK_DAYS days from the latest salary date."""
+    days = _days(days)
+    months = days.astype("datetime64[M]")
+    this_month = _salary_dates(months, salary_day)
+    latest = np.where(days >= this_month, this_month, _salary_dates(months - 1, salary_day))
+    return (days - latest).astype(np.int64) < SALARY_WEEK_DAYS  # type: ignore[no-any-return]
+
+
+def is_salary_week(day: date, salary_day: int) -> bool:
+    """salary_weeks for one date."""
+    return bool(salary_weeks([day], salary_day)[0])
+
+
+# --- time zones --------------------------------------------------------------------------------
+def local_datetime(moment: datetime, tz: str) -> datetime:
+    """An aware datetime as wall-clock time in tz."""
+    return moment.astimezone(ZoneInfo(tz))
+
+
+def local_today(now: datetime, tz: str) -> date:
+    """The person's own date at the moment now."""
+    return local_datetime(now, tz).date()
+
+
+def combine_local(day: date, at: time, tz: str) -> datetime:
+    """The aware datetime for a local date and time in tz."""
+    return datetime.combine(day, at, tzinfo=ZoneInfo(tz))
 
 
 def local_to_utc(local: pd.Series, tz: str) -> pd.Series:
-    """Turn naive local wall-clock datetimes into UTC (DST gaps shift forward, overlaps pick the first)."""
+    """Naive local wall-clock datetimes to UTC: DST gaps shift forward to the first valid
+    time, overlaps take the first (earlier) of the two."""
     aware = local.dt.tz_localize(ZoneInfo(tz), ambiguous=True, nonexistent="shift_forward")
     return aware.dt.tz_convert("UTC")
 
 
 def local_to_utc_one(local: datetime, tz: str) -> datetime:
-    """local_to_utc for one naive datetime, without pandas (the chat path)."""
+    """local_to_utc for one naive datetime (the chat path, without pandas)."""
     zone = ZoneInfo(tz)
     utc = local.replace(tzinfo=zone, fold=0).astimezone(UTC)  # fold=0: an overlap's first time
     if utc.astimezone(zone).replace(tzinfo=None) == local:
         return utc
-    # In a DST gap (a wall-clock time that never happened): shift forward, as the batch does.
-    series = local_to_utc(pd.Series([pd.Timestamp(local)]), tz)
-    return series.iloc[0].to_pydatetime()  # type: ignore[no-any-return]
+    # A wall-clock time that never happened (a DST gap): rare, so the batch rule decides.
+    import pandas as pd
 
-
-def local_datetime(moment: datetime, tz: str) -> datetime:
-    """Return an aware datetime as wall-clock time in tz."""
-    return moment.astimezone(ZoneInfo(tz))
-
-
-def combine_local(day: date, at: time, tz: str) -> datetime:
-    """Return the aware datetime for a local date and time in tz."""
-    return datetime.combine(day, at, tzinfo=ZoneInfo(tz))
+    return local_to_utc(pd.Series([pd.Timestamp(local)]), tz).iloc[0].to_pydatetime()  # type: ignore[no-any-return]

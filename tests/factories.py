@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from db.models import User
-from services.ledger import UserDefaults, ensure_user
+from services.ledger.people import UserDefaults, ensure_user
 
 _ids = itertools.count(10_000)
 

@@ -1,5 +1,3 @@
-"""CSV import: our own export, the sample dataset's format, and bank / UPI statements."""
-
-from services.importing.pipeline import ImportSummary, import_csv, revert_import
-
-__all__ = ["ImportSummary", "import_csv", "revert_import"]
+"""Files into a person's ledger: LeakBot's own export, the sample dataset's format, and bank /
+UPI statements (reader, layouts, values); the all-or-nothing import and its revert
+(pipeline); chat spends that match imported rows (matching)."""

@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from db.models import NOTE_LENGTH
 from services.catalog import (
     CATEGORIES,
     CONTEXTS,
@@ -37,11 +38,10 @@ from services.importing.values import (
     parse_dates,
     parse_times,
 )
+from services.ledger.ownformat import OWN_COLUMNS, restore
 from services.money import MAX_ENTRY_AMOUNT, format_money, to_minor
-from services.ownformat import OWN_COLUMNS, restore
 from services.timing import BLOCK_REPRESENTATIVE_HOUR, DATE_ONLY_HOUR
 
-MAX_NOTE_CHARS = 500
 _TYPE_WORDS = {
     "expense": "expense",
     "expenses": "expense",
@@ -158,7 +158,7 @@ def _ledger_frame(
         offset = pd.to_timedelta(hours.astype(np.int64), unit="h")
     offset = offset.fillna(pd.Timedelta(hours=DATE_ONLY_HOUR))
     out["local_dt"] = dates.dt.normalize() + offset
-    out["note"] = c.get("note", pd.Series("", index=raw.index)).str.slice(0, MAX_NOTE_CHARS)
+    out["note"] = c.get("note", pd.Series("", index=raw.index)).str.slice(0, NOTE_LENGTH)
     key_parts = [c[k] for k in cols if k not in ("currency",)]
     out["key"] = _join(key_parts)
     return out, errors
@@ -520,7 +520,7 @@ def _statement_convert(
     else:
         offset = pd.Series(pd.Timedelta(hours=DATE_ONLY_HOUR), index=raw.index)
     out["local_dt"] = dates.dt.normalize() + offset
-    out["note"] = description.str.slice(0, MAX_NOTE_CHARS)
+    out["note"] = description.str.slice(0, NOTE_LENGTH)
     ref = cell(cols.ref)
     ref = ref.where(~ref.isin(["", "0", "-", "NA", "N/A", "0000000000000000"]), None)
     direction = pd.Series(np.where(outflow, "out", "in"), index=raw.index)

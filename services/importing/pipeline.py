@@ -11,13 +11,13 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from db import repositories as repo
+from db.frames import insert_entry_frame
 from db.models import Import, User
-from services.entries import complete_entries
 from services.errors import ImportRefused, NotFound
 from services.importing.layouts import detect_layout, is_header
 from services.importing.reader import read_rows, read_table
-from services.ledger import profile_of
-from services.wording import counted
+from services.ledger.completion import OPTIONAL_COLUMNS, ScoringProfile, complete
+from services.ledger.people import profile_of
 
 INSERT_CHUNK = 10_000
 MAX_STORED_ERRORS = 100
@@ -34,14 +34,7 @@ class ImportSummary:
     imported: int
     duplicates: int
     rejected: int
-    errors: tuple[str, ...]  # "line 12: reason", the first MAX_STORED_ERRORS
-
-    @property
-    def line(self) -> str:
-        return (
-            f"{self.imported:,} imported, {counted(self.duplicates, 'duplicate')}, "
-            f"{self.rejected:,} rejected ({self.layout})"
-        )
+    errors: tuple[tuple[int, str], ...]  # (line number, reason), the first MAX_STORED_ERRORS
 
 
 def _digest(keys: pd.Series) -> list[str]:
@@ -82,7 +75,7 @@ def import_csv(
     reasons[too_long & reasons.isna().to_numpy()] = f"more fields than the header's {len(table.header)}"
     lines = pd.Series(rows.lines, index=raw.index)
     good = reasons.isna()
-    errors = [f"line {ln}: {why}" for ln, why in zip(lines[~good], reasons[~good], strict=True)]
+    errors = [(int(ln), str(why)) for ln, why in zip(lines[~good], reasons[~good], strict=True)]
 
     candidates = converted.frame[good]
     refs = source_refs(candidates["key"]) if len(candidates) else pd.Series([], dtype=object)
@@ -103,17 +96,35 @@ def import_csv(
         errors=json.dumps(errors[:MAX_STORED_ERRORS]),
         status="completed",
     )
-    entries = complete_entries(candidates, profile=profile_of(user))
+    entries = complete_frame(candidates, profile=profile_of(user))
     entries["user_id"] = user.id
     entries["source"] = "csv"
     entries["source_ref"] = refs
     entries["import_id"] = record.id
     total = len(entries)
     for start in range(0, total, INSERT_CHUNK):
-        repo.insert_entry_frame(session, entries.iloc[start : start + INSERT_CHUNK])
+        insert_entry_frame(session, entries.iloc[start : start + INSERT_CHUNK])
         if on_progress is not None:
             on_progress(min(start + INSERT_CHUNK, total), total)
     return summary_of(record)
+
+
+def complete_frame(candidates: pd.DataFrame, *, profile: ScoringProfile) -> pd.DataFrame:
+    """services.ledger.completion.complete over a frame of candidate rows (gaps as None)."""
+    given = {name: candidates[name].to_numpy() for name in ("type", "category", "amount_minor", "local_dt")}
+    for name in OPTIONAL_COLUMNS:
+        if name in candidates:
+            column = candidates[name].astype(object)
+            given[name] = column.where(column.notna(), None).to_numpy()
+    completed = complete(given, profile=profile)
+    completed["local_date"] = completed["local_date"].astype(object)  # datetime.date values
+    frame = pd.DataFrame(  # object columns stay object: None, not NaN, where a value is missing
+        {
+            name: pd.Series(values, index=candidates.index, dtype=values.dtype)
+            for name, values in completed.items()
+        }
+    )
+    return frame
 
 
 def revert_import(*, session: Session, user: User, import_id: int) -> int:
@@ -138,8 +149,16 @@ def summary_of(record: Import) -> ImportSummary:
         imported=record.imported_rows,
         duplicates=record.duplicate_rows,
         rejected=record.rejected_rows,
-        errors=tuple(json.loads(record.errors or "[]")),
+        errors=tuple(_error(e) for e in json.loads(record.errors or "[]")),
     )
+
+
+def _error(stored: object) -> tuple[int, str]:
+    """A stored error: [line, reason], or the older "line 12: reason" text."""
+    if isinstance(stored, list):
+        return int(stored[0]), str(stored[1])
+    head, _, reason = str(stored).partition(": ")
+    return int(head.removeprefix("line ")), reason
 
 
 def list_imports(*, session: Session, user: User) -> list[ImportSummary]:

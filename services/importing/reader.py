@@ -12,9 +12,8 @@ import numpy as np
 import pandas as pd
 
 from services.errors import ImportRefused
+from services.importing.limits import MAX_FILE_BYTES, MAX_ROWS
 
-MAX_FILE_BYTES = 20 * 1024 * 1024  # what a Telegram bot may download, and plenty for a year
-MAX_ROWS = 200_000
 MAX_FIELD_CHARS = 2_000
 HEADER_SEARCH_ROWS = 40
 _DELIMITERS = (",", ";", "\t", "|")

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy.orm import Session
 
 from db import repositories as repo
-from services import ledger
-from services.importing import import_csv
-from services.ledger import UserDefaults, ensure_user
-from services.questions import QUESTIONS
+from services.importing.pipeline import import_csv
+from services.ledger import entries as ledger
+from services.ledger.people import UserDefaults, ensure_user
+from services.questions.canned import QUESTIONS
 from services.synthetic import generate, to_csv_bytes
 from tests.fake_telegram import TOKEN, FakeTelegram
 

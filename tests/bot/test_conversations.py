@@ -51,7 +51,7 @@ async def test_buttons_undo_relabel_and_record_the_persons_verdict(
     # Bob cannot touch Alice's entry; forged and stale payloads change nothing.
     assert await press(fake, BOB, f"u:{entry_id}") == "That entry isn't yours or no longer exists."
     assert await press(fake, ALICE, "u:abc") == "That button is not one of mine."
-    assert await press(fake, ALICE, f"s:{entry_id}:999") == "That button is not one of mine."
+    assert await press(fake, ALICE, f"s:{entry_id}:999") == "That is not one of the categories I offered."
     assert await press(fake, ALICE, f"v:{entry_id}:1:9") == "That button is not one of mine."
     assert len(entries_of(db, ALICE)) == 1
 

@@ -10,9 +10,12 @@ import pandas as pd
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.render.learning import training_lines
 from db.models import Entry
-from services import modeling, synthetic
+from services import synthetic
 from services.config import Settings
+from services.learning.features import load_expenses
+from services.learning.training import train_all
 from tests.bot.helpers import buttons, press, replies, reply
 from tests.factories import make_user
 from tests.fake_telegram import FakeTelegram
@@ -24,15 +27,15 @@ def _teach(db: Session, settings: Settings) -> list[str]:
     """Alice's history, with verdicts from someone for whom anything unnecessary after dark is a leak."""
     user = make_user(db, telegram_id=ALICE)
     synthetic.store_generated(db, user, months=12, seed=5)
-    expenses = modeling.load_expenses(db, user_ids=[user.id])
+    expenses = load_expenses(db, user_ids=[user.id])
     verdicts = synthetic.simulated_verdicts(expenses, "night_owl", share=0.3, seed=6)
     for entry_id, verdict in zip(expenses["entry_id"], verdicts, strict=True):
         if not pd.isna(verdict):
             db.execute(update(Entry).where(Entry.id == int(entry_id)).values(user_verdict=bool(verdict)))
     db.commit()
-    report = modeling.train_all(db, model_dir=settings.model_dir)
+    report = train_all(db, model_dir=settings.model_dir)
     db.commit()
-    return report.lines()
+    return training_lines(report)
 
 
 async def test_a_promoted_personal_model_speaks_in_replies_and_in_model(

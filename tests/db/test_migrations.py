@@ -3,7 +3,16 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine, inspect
 
-from db.migrate import current_revision, downgrade, head_revision, schema_drift, upgrade
+from db.migrate import (
+    HEAD_REVISION,
+    current_revision,
+    downgrade,
+    ensure_current,
+    head_revision,
+    schema_drift,
+    stored_revision,
+    upgrade,
+)
 
 
 def test_migrations_reach_head_and_match_the_models(engine: Engine) -> None:
@@ -31,9 +40,9 @@ def test_a_database_filled_at_the_first_revision_upgrades_with_every_row_intact(
     from sqlalchemy import text
     from sqlalchemy.orm import Session
 
-    from db.repositories import insert_entry_frame
+    from db.frames import insert_entry_frame
     from db.session import make_engine
-    from services.entries import ScoringProfile
+    from services.ledger.completion import ScoringProfile
     from services.synthetic import generate_entries
 
     url = empty_database_url
@@ -107,3 +116,21 @@ def test_an_upgrade_that_fails_half_way_leaves_the_database_as_it_was(
     engine = make_engine(empty_database_url)
     assert current_revision(engine) == head_revision()
     engine.dispose()
+
+
+def test_commands_check_the_revision_with_one_query_and_migrate_only_when_behind(
+    empty_database_url: str,
+) -> None:
+    """HEAD_REVISION is Alembic's head; a database behind it is brought up to it. (That a
+    current one loads no Alembic at all: tests/bot/test_startup.py.)"""
+    from db.session import make_engine
+
+    assert head_revision() == HEAD_REVISION
+    engine = make_engine(empty_database_url)
+    try:
+        assert stored_revision(engine) is None
+        upgrade(empty_database_url, "0003")
+        ensure_current(empty_database_url)
+        assert stored_revision(engine) == HEAD_REVISION == current_revision(engine)
+    finally:
+        engine.dispose()

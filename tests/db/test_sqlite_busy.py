@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import func, select
 
 from db.migrate import upgrade
-from db.models import Entry
+from db.models import Entry, User
 from db.session import make_engine, make_session_factory, session_scope
-from services import ledger
+from services.ledger import entries as ledger
 from tests.factories import make_user
 
 
@@ -42,7 +42,7 @@ def test_a_transaction_waits_for_another_writer_and_then_commits(tmp_path: Path)
     other.start()
     holding.wait(5)
     with session_scope(sessions) as session:
-        user = session.get(ledger.User, user_id)
+        user = session.get(User, user_id)
         ledger.log_text(
             session=session, user=user, text="120 dining", now=datetime.now(UTC), source_ref="busy"
         )

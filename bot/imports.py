@@ -1,0 +1,182 @@
+"""Files in and out: uploads (with progress, summary, revert and duplicate offers) and /export."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import PurePath
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot.buttons import ID, Action
+from bot.render import imports as render
+from bot.runtime import models, with_person
+from services.errors import LeakBotError
+from services.importing.limits import MAX_FILE_BYTES
+from services.usecases import imports
+
+log = logging.getLogger(__name__)
+CSV_TYPES = {
+    "text/csv",
+    "text/plain",
+    "application/csv",
+    "text/comma-separated-values",
+    "application/vnd.ms-excel",
+}
+PROGRESS_ROWS = 20_000  # files with more rows than this get a progress message that moves
+PROGRESS_STEP = 0.25
+
+
+def _refusal(name: str, mime: str | None, size: int | None) -> str | None:
+    if size is not None and size > MAX_FILE_BYTES:
+        return (
+            f"That file is {size / 1_048_576:.1f} MB; I take CSV files up to "
+            f"{MAX_FILE_BYTES // 1_048_576} MB. Split it by date and send the parts."
+        )
+    suffix = PurePath(name).suffix.casefold()
+    if suffix not in (".csv", ".txt") and (mime or "") not in CSV_TYPES:
+        return "I can only import CSV files (.csv). Export your statement as CSV and send that."
+    return None
+
+
+async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Import an uploaded CSV: progress, then a summary with Revert, then duplicate offers."""
+    message = update.effective_message
+    assert message and message.document
+    document = message.document
+    name = document.file_name or "upload.csv"
+    refusal = _refusal(name, document.mime_type, document.file_size)
+    if refusal:
+        await message.reply_text(refusal)
+        return
+    progress = await message.reply_text(f"Importing {name}…")
+    data = bytes(await (await document.get_file()).download_as_bytearray())
+    loop = asyncio.get_running_loop()
+    reported = [0.0]
+
+    def on_progress(done: int, total: int) -> None:
+        share = done / total if total else 1.0
+        if total >= PROGRESS_ROWS and share - reported[0] >= PROGRESS_STEP and share < 1:
+            reported[0] = share
+            asyncio.run_coroutine_threadsafe(_edit(progress, f"Importing {name}… {share:.0%}"), loop)
+
+    service = models(context)
+    try:
+        result = await with_person(
+            update,
+            context,
+            lambda s, p: imports.import_file(
+                session=s, person=p, data=data, file_name=name, models=service, on_progress=on_progress
+            ),
+        )
+    except LeakBotError as exc:
+        await _edit(progress, f"Nothing imported from {name}: {exc}")
+        return
+    summary = result.summary
+    revert = (  # nothing to undo when nothing was imported
+        InlineKeyboardMarkup(
+            [[InlineKeyboardButton("Revert this import", callback_data=REVERT.data(summary.import_id))]]
+        )
+        if summary.imported
+        else None
+    )
+    await _edit(progress, render.summary_reply(summary).html, markup=revert)
+    for chat_entry, imported in result.possible_duplicates:
+        await message.reply_text(
+            render.duplicate_reply(chat_entry, imported).html,
+            parse_mode=ParseMode.HTML,
+            reply_markup=InlineKeyboardMarkup(
+                [
+                    [
+                        InlineKeyboardButton("Merge", callback_data=MERGE.data(chat_entry.id, imported.id)),
+                        InlineKeyboardButton(
+                            "Keep both", callback_data=KEEP_BOTH.data(chat_entry.id, imported.id)
+                        ),
+                    ]
+                ]
+            ),
+        )
+
+
+async def _edit(message: Message, text: str, *, markup: InlineKeyboardMarkup | None = None) -> None:
+    try:
+        await message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    except TelegramError as exc:  # e.g. "message is not modified"
+        log.warning("could not edit the progress message: %s", exc)
+
+
+async def _answered(update: Update, text: str) -> None:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await query.edit_message_text(text)
+
+
+async def revert_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, import_id: int) -> None:
+    """Remove everything the import added."""
+    try:
+        done = await with_person(
+            update, context, lambda s, p: imports.revert_import(session=s, person=p, import_id=import_id)
+        )
+    except LeakBotError as exc:
+        assert update.callback_query is not None
+        await update.callback_query.answer(str(exc))
+        return
+    await _answered(update, render.reverted(done))
+
+
+async def merge_pressed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, chat_id: int, imported_id: int
+) -> None:
+    """Merge a chat spend into the statement row that is the same money."""
+    try:
+        merged = await with_person(
+            update,
+            context,
+            lambda s, p: imports.merge_duplicate(
+                session=s, person=p, chat_entry_id=chat_id, imported_entry_id=imported_id
+            ),
+        )
+    except LeakBotError as exc:
+        assert update.callback_query is not None
+        await update.callback_query.answer(str(exc))
+        return
+    await _answered(update, render.merged(merged))
+
+
+async def keep_pressed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, chat_id: int, imported_id: int
+) -> None:
+    """Keep both entries."""
+    try:
+        await with_person(
+            update,
+            context,
+            lambda s, p: imports.keep_both(
+                session=s, person=p, chat_entry_id=chat_id, imported_entry_id=imported_id
+            ),
+        )
+    except LeakBotError as exc:
+        assert update.callback_query is not None
+        await update.callback_query.answer(str(exc))
+        return
+    await _answered(update, "Kept both.")
+
+
+async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Send the person's data as CSV in LeakBot's own format."""
+    message = update.effective_message
+    assert message
+    done = await with_person(update, context, lambda s, p: imports.export_entries(session=s, person=p))
+    await message.reply_document(
+        InputFile(done.data, filename="leakbot-export.csv"), caption=render.export_caption(done)
+    )
+
+
+REVERT = Action("rv", (ID,), revert_pressed)
+MERGE = Action("mg", (ID, ID), merge_pressed)  # chat entry id, imported entry id
+KEEP_BOTH = Action("kp", (ID, ID), keep_pressed)
+BUTTONS = (REVERT, MERGE, KEEP_BOTH)

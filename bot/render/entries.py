@@ -1,0 +1,112 @@
+"""Entries in words: the reply to a logged spend, /recent lines, what was removed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.render.text import Reply, Span, b, code, i
+from services.insights.budgets import Alert
+from services.insights.habits import Pace, Unusual
+from services.ledger.entries import EntryView
+from services.money import format_money
+from services.scoring.rules import RULES_BY_CODE
+from services.usecases.entries import Logged
+
+HELP_HINT = "Send an amount and a category, e.g. 250 dining upi. /help lists everything."
+NOTHING_YET = "Nothing logged yet. Try: 250 dining upi"
+
+
+def reasons(rules: Sequence[str], *, time_block: str, context: str) -> list[str]:
+    """The fired rules in plain words, most telling first."""
+    words = []
+    for rule in rules:
+        if rule == "impulse_time":
+            words.append(time_block.lower())
+        elif rule == "impulsive_context":
+            words.append(f"impulsive context ({context.lower()})")
+        else:
+            words.append(RULES_BY_CODE[rule].label)
+    return words
+
+
+def verdict(e: EntryView) -> str:
+    """`Leak: score 6/5 (not necessary, impulsive context (unplanned), evening)`, `OK: score 2/5`."""
+    if e.score is None:
+        return "Not scored (only expenses are)."
+    why = reasons(e.rules, time_block=e.time_block, context=e.context)
+    head = "Leak" if e.score >= e.leak_threshold else "OK"
+    return f"{head}: score {e.score}/{e.leak_threshold}" + (f" ({', '.join(why)})" if why else "")
+
+
+def _model(e: EntryView) -> str:
+    return f" · model: {e.model_probability:.0%} leak" if e.model_probability is not None else ""
+
+
+def pace_line(p: Pace, currency: str) -> str:
+    times = "once" if p.count_this_month == 1 else f"{p.count_this_month} times"
+    return (
+        f"{format_money(p.amount_minor, currency)} {p.category.lower()}, {times} this month: "
+        f"about {format_money(p.yearly_minor, currency)} a year at this pace"
+    )
+
+
+def unusual_line(u: Unusual, currency: str) -> str:
+    return (
+        f"Unusual for you: {format_money(u.amount_minor, currency)} on {u.category.lower()}; "
+        f"you usually spend about {format_money(u.usual_minor, currency)}."
+    )
+
+
+def alert_line(alert: Alert, currency: str) -> str:
+    used = alert.usage
+    label = used.category or "leaks"
+    amounts = f"{format_money(used.used_minor, currency)} of {format_money(used.limit_minor, currency)}"
+    if alert.level == 100:
+        return f"Over budget: {label} {amounts} this month ({used.percent}%)."
+    return f"Heads-up: {label} at {amounts} this month ({used.percent}%)."
+
+
+def entry_reply(e: EntryView, logged: Logged | None = None) -> Reply:
+    """One entry: amount, category, mode, when, note, verdict, then what logging it found."""
+    money = format_money(e.amount_minor, e.currency)
+    extra: list[str] = []
+    if logged is not None:
+        if logged.unusual is not None:
+            extra.append(unusual_line(logged.unusual, e.currency))
+        if logged.pace is not None:
+            extra.append(pace_line(logged.pace, e.currency))
+        extra += [alert_line(a, e.currency) for a in logged.alerts]
+    own = None if e.user_verdict is None else "Your call: " + ("a leak" if e.user_verdict else "not a leak")
+    return Reply.of(
+        b(f"{money} {e.category} · {e.payment_mode}"),
+        f"{e.local_date:%d %b %Y} {e.local_time:%H:%M} ({e.time_block.lower()})",
+        i(e.note) if e.note else None,
+        verdict(e) + _model(e),
+        own,
+        *extra,
+    )
+
+
+def logged_reply(logged: Logged) -> Reply:
+    """The reply to a logged message (`leakbot log` prints the same words)."""
+    return entry_reply(logged.entry, logged)
+
+
+def entry_line(e: EntryView) -> tuple[Span | str, ...]:
+    """A short line for /recent: `#42 04 May 20:15 ₹250 Dining Out · Leak: score 7/5`."""
+    short = verdict(e).split(" (")[0]
+    money = format_money(e.amount_minor, e.currency)
+    return (code(f"#{e.id}"), f" {e.local_date:%d %b} {e.local_time:%H:%M} {money} {e.category} · {short}")
+
+
+def recent_reply(entries: Sequence[EntryView]) -> Reply:
+    return Reply(tuple(entry_line(e) for e in entries)) if entries else Reply.of(NOTHING_YET)
+
+
+def removed(e: EntryView, *, prefix: str = "Removed") -> str:
+    """`Removed #42: ₹250 Dining Out on 2024-05-04.`"""
+    return f"{prefix} #{e.id}: {format_money(e.amount_minor, e.currency)} {e.category} on {e.local_date}."
+
+
+def undone(e: EntryView) -> str:
+    return f"Undone: {format_money(e.amount_minor, e.currency)} {e.category} on {e.local_date}."

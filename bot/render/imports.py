@@ -1,0 +1,61 @@
+"""Imports in words: the upload summary, a revert, a possible duplicate, the export's caption."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.render.text import Reply, b, i
+from services.ledger.entries import EntryView
+from services.money import format_money
+from services.usecases.imports import Export, Reverted
+from services.wording import counted
+
+if TYPE_CHECKING:  # pandas-backed; the summary is only read here
+    from services.importing.pipeline import ImportSummary
+
+SHOWN_ERRORS = 5
+
+
+def counts_line(s: ImportSummary) -> str:
+    """`1,204 imported, 3 duplicates, 2 rejected (HDFC Bank statement)`."""
+    return (
+        f"{s.imported:,} imported, {counted(s.duplicates, 'duplicate')}, {s.rejected:,} rejected ({s.layout})"
+    )
+
+
+def error_line(line: int, reason: str) -> str:
+    return f"line {line}: {reason}"
+
+
+def summary_reply(s: ImportSummary, *, shown_errors: int = SHOWN_ERRORS) -> Reply:
+    more = s.rejected - shown_errors
+    return Reply.of(
+        (b(f"Imported {s.file_name}"), f" ({s.layout})"),
+        f"{s.imported:,} imported · {counted(s.duplicates, 'duplicate')} · {s.rejected:,} rejected",
+        *(error_line(n, why) for n, why in s.errors[:shown_errors]),
+        f"… and {counted(more, 'more rejected line')}" if more > 0 else None,
+    )
+
+
+def reverted(r: Reverted) -> str:
+    return f"Import #{r.import_id} reverted: {counted(r.removed, 'entry', 'entries')} removed."
+
+
+def _spend(e: EntryView) -> str:
+    return f"{format_money(e.amount_minor, e.currency)} {e.category} on {e.local_date:%d %b}"
+
+
+def duplicate_reply(chat: EntryView, imported: EntryView) -> Reply:
+    return Reply.of(
+        b("Possible duplicate"),
+        f"You logged: {_spend(chat)}",
+        (f"Statement: {_spend(imported)} ", i(imported.note[:60])),
+    )
+
+
+def merged(e: EntryView) -> str:
+    return f"Merged into #{e.id}: {format_money(e.amount_minor, e.currency)} {e.category} on {e.local_date}."
+
+
+def export_caption(export: Export) -> str:
+    return f"{counted(export.entries, 'entry', 'entries')}. Send this file back to import it."

@@ -1,0 +1,103 @@
+"""What LeakBot learnt, in words: /model, a training run, recurring charges and reminders."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from bot.render.text import Reply
+from services.money import format_money
+
+if TYPE_CHECKING:  # pandas / scikit-learn backed; their results are only read here
+    from services.insights.subscriptions import Detected, Listed, Reminder
+    from services.learning.status import ModelStatus
+    from services.learning.training import Skipped, TrainingReport
+
+NO_SUBSCRIPTIONS = (
+    "No recurring charges found yet. I look for the same payment every week, month or year "
+    "(at least three times)."
+)
+
+
+def status_reply(s: ModelStatus) -> Reply:
+    """Which model decides for the person, and how it did against the rule."""
+    counts = f"Your verdicts: {s.leak_verdicts} leak, {s.fine_verdicts} not a leak."
+    m = s.model
+    if m is None:
+        need = s.verdicts_needed
+        more = (
+            f"{need} more of each verdict and I can learn your own taste."
+            if need
+            else "Training runs nightly."
+        )
+        return Reply.of(counts, "No model yet: the six rules decide. " + more)
+    c = m.comparison
+    who = "your personal model" if m.scope == "personal" else "the model trained on everyone"
+    return Reply.of(
+        counts,
+        f"{'In use' if m.in_use else 'Not in use'}: {who} v{m.version}, trained {m.trained_at:%Y-%m-%d}, "
+        f"on {c.n} held-out verdicts: F1 {c.model.f1:.2f} vs the rule's {c.rule.f1:.2f} "
+        f"(precision {c.model.precision:.2f}, recall {c.model.recall:.2f}, "
+        f"Brier {c.model.brier:.3f} vs {c.rule.brier:.3f}).",
+        None if m.in_use else "It does not beat the six rules on your verdicts, so the rules decide.",
+    )
+
+
+def _skipped(s: Skipped) -> str:
+    if s.no_expenses:
+        return "no expenses yet"
+    if s.scope == "global":
+        return f"global: verdicts from {s.people} people; it needs {s.needed} with both kinds"
+    return (
+        f"user {s.telegram_id}: {s.leak_verdicts} leak and {s.fine_verdicts} not-a-leak verdicts; "
+        f"a personal model needs {s.needed} of each"
+    )
+
+
+def training_lines(report: TrainingReport) -> list[str]:
+    """One line per model trained (against the rule) or skipped (and why)."""
+    lines = []
+    for m in report.models:
+        who = "global" if m.scope == "global" else f"personal (user {m.user_id})"
+        c = m.comparison
+        verdict = "promoted" if m.promoted else "not promoted: the rule stands"
+        lines.append(
+            f"{who} v{m.version}: F1 {c.model.f1:.2f} vs rule {c.rule.f1:.2f} "
+            f"on {c.n} held-out verdicts, Brier {c.model.brier:.3f} vs {c.rule.brier:.3f}; {verdict}"
+        )
+    return lines + [_skipped(s) for s in report.skipped]
+
+
+def subscription_text(item: Detected, currency: str) -> str:
+    """`netflix: ₹649 monthly, ₹649/month, ₹7,788/year; last 03 May 2024, next about 02 Jun 2024`."""
+    money = format_money
+    text = (
+        f"{item.label}: {money(item.amount_minor, currency)} {item.period}, "
+        f"{money(item.monthly_minor, currency)}/month, {money(item.yearly_minor, currency)}/year; "
+        f"last {item.last:%d %b %Y}"
+    )
+    text += ", looks stopped" if item.stopped else f", next about {item.next_expected:%d %b %Y}"
+    if item.price_rise_from is not None:
+        text += f". Price up from {money(item.price_rise_from, currency)}"
+    return text
+
+
+def subscriptions_head(items: Sequence[Listed], currency: str) -> str:
+    monthly = sum(i.detected.monthly_minor for i in items if not i.detected.stopped)
+    return (
+        f"{len(items)} recurring charges, about {format_money(monthly, currency)} a month "
+        f"({format_money(monthly * 12, currency)} a year) for the active ones:"
+    )
+
+
+def subscription_line(item: Listed, currency: str) -> str:
+    mark = "✅ " if item.status == "confirmed" else ("🆕 " if item.new else "")
+    return mark + subscription_text(item.detected, currency)
+
+
+def reminder_text(r: Reminder) -> str:
+    d = r.subscription
+    return (
+        f"Heads-up: {d.label} renews on {d.next_expected:%d %b} "
+        f"({format_money(d.amount_minor, r.currency)}). Still worth it?"
+    )

@@ -1,0 +1,33 @@
+"""The seed write-up's ML experiment on a person's own data: its columns plus `is_leakage`."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from db.models import User
+from services.learning.features import load_expenses
+from services.money import to_major
+from services.scoring.features import compute_features
+
+SEED_LEAK_SCORE = 5  # the seed labels is_leakage = score >= 5, whatever the person's threshold
+
+
+def seed_frame(session: Session, user: User) -> pd.DataFrame:
+    """The person's expenses as the seed's experiment saw them."""
+    expenses = load_expenses(session, user_ids=[user.id])
+    core = compute_features(
+        expenses.assign(local_date=pd.to_datetime(expenses["local_date"])),
+        salary_day=user.salary_day,
+        micro_threshold_minor=user.micro_threshold_minor,
+    )
+    frame = pd.concat(
+        [expenses[["category", "payment_mode", "context", "time_block", "day_type"]], core], axis=1
+    )
+    frame["amount"] = to_major(expenses["amount_minor"].astype(float), user.currency)
+    for column in ("is_necessary", "is_recurring"):
+        frame[column] = expenses[column].astype(int)
+    for column in ("is_salary_week", "is_micro_spend", "is_leakage_potential"):
+        frame[column] = frame[column].astype(int)
+    frame["is_leakage"] = (pd.to_numeric(expenses["leakage_score"]).fillna(0) >= SEED_LEAK_SCORE).astype(int)
+    return frame

@@ -1,0 +1,123 @@
+"""Which model speaks for whom: the newest personal model when promoted, else the newest
+global one when promoted, else none (the rule decides).
+
+A ModelService is built once per process (the bot's runtime at start-up, or one CLI
+command) and handed to the use cases. It keeps the loaded models by file and hash, and for
+SERVING_TTL_S its answer to "which model serves this person", asked on every chat message.
+A model file whose hash or library versions do not match is refused with a log line and
+the rule stands. scikit-learn, joblib and pandas are loaded only once a model serves.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Entry, ModelRecord, User
+from services.learning.registry import newest
+
+log = logging.getLogger(__name__)
+SERVING_TTL_S = 30.0  # how long a process trusts its answer to "which model serves this person"
+
+
+class ModelService:
+    """The loaded models and who they serve, shared by every thread of one process."""
+
+    def __init__(self, model_dir: Path, *, ttl_s: float = SERVING_TTL_S) -> None:
+        self.model_dir = model_dir
+        self.ttl_s = ttl_s
+        self._models: dict[tuple[str, str], Any] = {}
+        self._serving: dict[tuple[str, int], tuple[float, int | None]] = {}
+        self._lock = threading.Lock()
+
+    def forget(self) -> None:
+        """Drop every cached answer and model (after training in this process)."""
+        with self._lock:
+            self._serving.clear()
+            self._models.clear()
+
+    def serving_record(self, session: Session, user: User) -> ModelRecord | None:
+        """The model that speaks for this person, if any beat the rule. A model trained by
+        another instance serves within ttl_s."""
+        key = (str(session.get_bind().url), user.id)
+        now = time.monotonic()
+        with self._lock:
+            cached = self._serving.get(key)
+        if cached is not None and cached[0] > now:
+            return session.get(ModelRecord, cached[1]) if cached[1] is not None else None
+        found = None
+        for record in (newest(session, "personal", user.id), newest(session, "global", None)):
+            if record is not None and record.promoted:
+                found = record
+                break
+        with self._lock:
+            self._serving[key] = (now + self.ttl_s, found.id if found is not None else None)
+        return found
+
+    def load(self, record: ModelRecord) -> Any | None:
+        """The record's model, loaded once; None when its file is refused."""
+        from ml import persistence
+
+        key = (str(self.model_dir / record.file_name), record.sha256)
+        with self._lock:
+            if key in self._models:
+                return self._models[key]
+        try:
+            model = persistence.load(
+                self.model_dir / record.file_name, sha256=record.sha256, versions=record.library_versions
+            )
+        except persistence.ModelRejected as exc:
+            log.warning("model %s v%s refused, the rule stands: %s", record.scope, record.version, exc)
+            model = None
+        with self._lock:
+            self._models[key] = model
+        return model
+
+    def predict_entries(self, session: Session, user: User, entry_ids: list[int]) -> dict[int, float]:
+        """P(leak) for some of the person's expenses, stored on them; empty when the rule stands.
+
+        One entry (a chat message) reads its month and category; several are computed with the
+        person's whole history, as in training.
+        """
+        record = self.serving_record(session, user)
+        model = self.load(record) if record is not None else None
+        if model is None or not entry_ids:
+            return {}
+        from ml.training import leak_probability
+        from services.learning.features import entry_features, load_expenses, model_frame
+
+        entries = session.scalars(
+            select(Entry).where(Entry.id.in_(entry_ids), Entry.user_id == user.id, Entry.type == "expense")
+        ).all()
+        if not entries:
+            return {}
+        if len(entries) == 1:
+            features = entry_features(session, user, entries[0])
+            ids = [entries[0].id]
+        else:
+            history = load_expenses(session, user_ids=[user.id])
+            wanted = history["entry_id"].isin([e.id for e in entries]).to_numpy()
+            features = model_frame(history, {user.id: user}).loc[wanted]
+            ids = history.loc[wanted, "entry_id"].astype(int).tolist()
+        probability = leak_probability(model, features).astype(float).round(4)
+        result = dict(zip(ids, probability.tolist(), strict=True))
+        for entry in entries:
+            entry.model_probability = result[entry.id]
+        return result
+
+    def predict_import(self, session: Session, user: User, import_id: int) -> int:
+        """Give every expense of an import its probability (when a model serves); how many."""
+        if self.serving_record(session, user) is None:
+            return 0
+        ids = session.scalars(
+            select(Entry.id).where(
+                Entry.user_id == user.id, Entry.import_id == import_id, Entry.type == "expense"
+            )
+        ).all()
+        return len(self.predict_entries(session, user, list(ids)))

@@ -1,0 +1,181 @@
+"""Train the leak models on the person's own verdicts and judge them against the rule.
+
+Ground truth is the person's verdict (the Leak / Not a leak buttons). A **personal** model is
+trained for anyone with at least MIN_VERDICTS_EACH verdicts of both kinds, on those verdicts
+only. A **global** model learns from everyone: verdicts at full weight, the rule's verdict
+on unjudged expenses as a weak label (WEAK_LABEL_WEIGHT); it is judged with folds grouped
+by person. Either is promoted only when its held-out F1 on human verdicts beats the rule's
+on the same verdicts by registry.PROMOTION_MARGIN; otherwise the rule stands. Weak labels
+are never used as truth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.models import Entry, ModelRecord, User
+from ml import training
+from services.learning import registry
+from services.learning.features import load_expenses, model_frame
+
+MIN_VERDICTS_EACH = 20
+MIN_GLOBAL_PEOPLE = 2
+WEAK_LABEL_WEIGHT = 0.2
+
+
+@dataclass(frozen=True)
+class Trained:
+    scope: str
+    user_id: int | None
+    version: int
+    n_verdicts: int
+    comparison: training.Comparison
+    promoted: bool
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A model that was not trained, and why (counts, for the renderer)."""
+
+    scope: str
+    telegram_id: int | None = None  # personal: whose
+    leak_verdicts: int = 0
+    fine_verdicts: int = 0
+    people: int = 0  # global: how many people gave verdicts
+    needed: int = 0  # verdicts of each kind (personal) or people (global) a model needs
+    no_expenses: bool = False
+
+
+@dataclass
+class TrainingReport:
+    models: list[Trained] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def _trained(row: ModelRecord, comparison: training.Comparison) -> Trained:
+    return Trained(row.scope, row.user_id, row.version, row.n_verdicts, comparison, row.promoted)
+
+
+def train_personal(
+    session: Session,
+    *,
+    user: User,
+    expenses: pd.DataFrame,
+    features: pd.DataFrame,
+    model_dir: Path,
+    now: datetime,
+) -> Trained | Skipped:
+    """Train and judge one person's model on their verdicts; return it, or why it was skipped."""
+    judged = expenses["user_verdict"].notna().to_numpy()
+    y = expenses.loc[judged, "user_verdict"].astype(bool).to_numpy()
+    leaks, fine = int(y.sum()), int((~y).sum())
+    if min(leaks, fine) < MIN_VERDICTS_EACH:
+        return Skipped(
+            "personal",
+            telegram_id=user.telegram_id,
+            leak_verdicts=leaks,
+            fine_verdicts=fine,
+            needed=MIN_VERDICTS_EACH,
+        )
+    X = features.loc[judged]
+    rule = expenses.loc[judged, "is_leak"].astype(bool).to_numpy()
+    idx, probability = training.out_of_fold("personal", X, y, judged=np.ones(len(y), dtype=bool))
+    comparison = training.compare(y[idx], probability, rule[idx])
+    model = training.fit("personal", X, y)
+    row = registry.record(
+        session,
+        model_dir=model_dir,
+        model=model,
+        scope="personal",
+        user_id=user.id,
+        comparison=comparison,
+        n_verdicts=len(y),
+        now=now,
+    )
+    return _trained(row, comparison)
+
+
+def train_global(
+    session: Session, *, expenses: pd.DataFrame, features: pd.DataFrame, model_dir: Path, now: datetime
+) -> Trained | Skipped:
+    """Train and judge the model for everyone (verdicts plus weak labels, folds by person)."""
+    judged = expenses["user_verdict"].notna().to_numpy()
+    people = expenses.loc[judged, "user_id"].nunique()
+    verdicts = expenses.loc[judged, "user_verdict"].astype(bool)
+    if people < MIN_GLOBAL_PEOPLE or verdicts.nunique() < 2:
+        return Skipped("global", people=int(people), needed=MIN_GLOBAL_PEOPLE)
+    y = np.where(judged, expenses["user_verdict"].fillna(False), expenses["is_leak"].fillna(False)).astype(
+        bool
+    )
+    weight = np.where(judged, 1.0, WEAK_LABEL_WEIGHT)
+    groups = expenses["user_id"].to_numpy()
+    idx, probability = training.out_of_fold(
+        "global", features, y, judged=judged, weight=weight, groups=groups
+    )
+    rule = expenses["is_leak"].fillna(False).astype(bool).to_numpy()
+    comparison = training.compare(y[idx], probability, rule[idx])
+    model = training.fit("global", features, y, weight)
+    row = registry.record(
+        session,
+        model_dir=model_dir,
+        model=model,
+        scope="global",
+        user_id=None,
+        comparison=comparison,
+        n_verdicts=int(judged.sum()),
+        now=now,
+    )
+    return _trained(row, comparison)
+
+
+def train_all(
+    session: Session, *, model_dir: Path, now: datetime | None = None, user_ids: list[int] | None = None
+) -> TrainingReport:
+    """Train the global model and every personal model there are enough verdicts for."""
+    now = now or datetime.now(UTC)
+    report = TrainingReport()
+    expenses = load_expenses(session, user_ids=user_ids)
+    if expenses.empty:
+        report.skipped.append(Skipped("global", no_expenses=True))
+        return report
+    users = {
+        u.id: u
+        for u in session.scalars(select(User).where(User.id.in_(expenses["user_id"].unique().tolist())))
+    }
+    features = model_frame(expenses, users)
+
+    def keep(outcome: Trained | Skipped) -> None:
+        (report.models if isinstance(outcome, Trained) else report.skipped).append(outcome)  # type: ignore[arg-type]
+
+    keep(train_global(session, expenses=expenses, features=features, model_dir=model_dir, now=now))
+    for uid, rows in expenses.groupby("user_id", sort=True):
+        if rows["user_verdict"].notna().sum() == 0:
+            continue
+        keep(
+            train_personal(
+                session,
+                user=users[int(uid)],
+                expenses=rows,
+                features=features.loc[rows.index],
+                model_dir=model_dir,
+                now=now,
+            )
+        )
+    session.flush()
+    return report
+
+
+def needs_training(session: Session) -> bool:
+    """True when a verdict was given after the newest model was trained."""
+    newest_verdict = session.scalar(select(func.max(Entry.verdict_at)))
+    if newest_verdict is None:
+        return False
+    newest_model = session.scalar(select(func.max(ModelRecord.trained_at)))
+    return newest_model is None or newest_verdict > newest_model

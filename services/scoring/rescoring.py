@@ -1,0 +1,94 @@
+"""Re-derive and re-score stored entries when an entry is edited or a person's settings change."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import Session
+
+from db.models import Entry, User
+from services.scoring.rules import SCORED_COLUMNS, score, score_one
+from services.timing import day_types, time_blocks
+
+
+def score_entry(entry: Entry, user: User) -> None:
+    """Recompute one entry's score, rules and verdict from its stored fields."""
+    if entry.type != "expense":
+        entry.leakage_score = entry.leak_rules = entry.is_leak = None
+        return
+    entry.leakage_score, entry.leak_rules, entry.is_leak = score_one(
+        amount_minor=entry.amount_minor,
+        is_necessary=entry.is_necessary,
+        context=entry.context,
+        is_recurring=entry.is_recurring,
+        time_block=entry.time_block,
+        day_type=entry.day_type,
+        micro_threshold_minor=user.micro_threshold_minor,
+        leak_threshold=user.leak_threshold,
+    )
+
+
+_entries = Entry.__table__.c
+_RESCORE = (
+    update(Entry.__table__)
+    .where(_entries.id == bindparam("entry_id"), _entries.user_id == bindparam("owner"))
+    .values(
+        local_date=bindparam("local_date"),
+        time_block=bindparam("time_block"),
+        day_type=bindparam("day_type"),
+        leakage_score=bindparam("leakage_score"),
+        leak_rules=bindparam("leak_rules"),
+        is_leak=bindparam("is_leak"),
+    )
+)
+
+
+def rescore_all(*, session: Session, user: User, rederive_time: bool) -> int:
+    """Re-score every entry of the person (and, after a time-zone change, re-derive the local
+    date, time block and weekday/weekend from the stored UTC time). Returns how many."""
+    session.flush()
+    rows = session.execute(
+        select(
+            _entries.id,
+            _entries.type,
+            _entries.occurred_at,
+            _entries.local_date,
+            *(_entries[c] for c in SCORED_COLUMNS),
+        ).where(_entries.user_id == user.id)
+    ).all()
+    if not rows:
+        return 0
+    columns = {name: np.array([getattr(r, name) for r in rows], dtype=object) for name in rows[0]._fields}
+    if rederive_time:
+        zone = ZoneInfo(user.timezone)
+        local = np.array(
+            [r.occurred_at.astimezone(zone).replace(tzinfo=None) for r in rows],
+            dtype="datetime64[s]",
+        )
+        columns["local_date"] = local.astype("datetime64[D]").astype(object)
+        columns["time_block"] = time_blocks((local - local.astype("datetime64[D]")).astype("timedelta64[h]"))
+        columns["day_type"] = day_types(local)
+    scores = score(
+        columns, micro_threshold_minor=user.micro_threshold_minor, leak_threshold=user.leak_threshold
+    )
+    expense = columns["type"] == "expense"
+    session.connection().execute(
+        _RESCORE,
+        [
+            {
+                "entry_id": int(columns["id"][i]),
+                "owner": user.id,
+                "local_date": columns["local_date"][i],
+                "time_block": columns["time_block"][i],
+                "day_type": columns["day_type"][i],
+                "leakage_score": int(scores.score[i]) if expense[i] else None,
+                "leak_rules": str(scores.rules[i]) if expense[i] else None,
+                "is_leak": bool(scores.is_leak[i]) if expense[i] else None,
+            }
+            for i in range(len(rows))
+        ],
+    )
+    session.expire_all()
+    return len(rows)

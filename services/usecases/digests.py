@@ -1,0 +1,52 @@
+"""The weekly digest's scheduler: who is due, the claim that sends each digest once, what it
+says, and how delivery went. Each step runs in its own transaction at the door, so a claim is
+committed before anything is sent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session
+
+from db.models import User
+from services.reporting import schedule
+
+if TYPE_CHECKING:
+    from services.reporting.digest import WeeklyDigest
+
+
+@dataclass(frozen=True, slots=True)
+class DueDigest:
+    user_id: int
+    chat_id: int
+    week_ending: date
+
+
+def due_digests(*, session: Session, now: datetime) -> tuple[DueDigest, ...]:
+    """Digests due now and not claimed yet."""
+    return tuple(
+        DueDigest(d.user.id, d.user.chat_id or d.user.telegram_id, d.week_ending)
+        for d in schedule.due(session, now)
+    )
+
+
+def claim_digest(*, session: Session, due: DueDigest, now: datetime) -> bool:
+    """Claim one digest; True for the one caller that may send it (commit before sending)."""
+    return schedule.claim(session, due.user_id, due.week_ending, now)
+
+
+def build_digest(*, session: Session, due: DueDigest) -> WeeklyDigest:
+    """What a claimed digest says."""
+    from services.reporting import digest
+
+    user = session.get(User, due.user_id)
+    assert user is not None
+    return digest.build(session, user, due.week_ending)
+
+
+def record_delivery(*, session: Session, due: DueDigest, outcome: str, now: datetime) -> None:
+    """`sent`; `blocked` (the person blocked the bot: the digest is turned off); or `failed`
+    (the claim is released for a later tick)."""
+    schedule.mark(session, due.user_id, due.week_ending, outcome, now)

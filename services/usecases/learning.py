@@ -1,0 +1,91 @@
+"""What LeakBot learns: train the models, show which one speaks for the person, the recurring
+charges it found (confirm or dismiss) and the renewal reminders they earn."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session
+
+from db.models import User
+from services.learning.serving import ModelService
+from services.timing import local_today
+
+if TYPE_CHECKING:
+    from services.insights.subscriptions import Listed, Reminder
+    from services.learning.status import ModelStatus
+    from services.learning.training import TrainingReport
+
+
+def train(*, session: Session, models: ModelService) -> TrainingReport:
+    """Train the global model and every personal model there are enough verdicts for."""
+    from services.learning.training import train_all
+
+    report = train_all(session, model_dir=models.model_dir)
+    models.forget()  # this process serves the new models at once
+    return report
+
+
+def nightly_training(*, session: Session, models: ModelService) -> TrainingReport | None:
+    """Train when a verdict arrived since the newest model; None when nothing is new."""
+    from services.learning.training import needs_training
+
+    return train(session=session, models=models) if needs_training(session) else None
+
+
+@dataclass(frozen=True)
+class ModelReport:
+    status: ModelStatus
+    confusion_png: bytes | None = field(default=None, repr=False)  # the shown model's held-out matrix
+
+
+def model_status(*, session: Session, person: User, models: ModelService) -> ModelReport:
+    """Which model decides for the person (or the rules), with its held-out scores."""
+    from services.learning.status import status
+
+    shown = status(session, person, models)
+    if shown.model is None:
+        return ModelReport(shown)
+    from services.reporting.charts import confusion_matrix_png
+
+    who = "Your personal model" if shown.model.scope == "personal" else "The model trained on everyone"
+    title = f"{who} v{shown.model.version}: held-out verdicts"
+    return ModelReport(shown, confusion_matrix_png(shown.model.comparison.model.confusion, title))
+
+
+def subscriptions(*, session: Session, person: User, now: datetime) -> tuple[Listed, ...]:
+    """Recurring charges in the person's spending, not dismissed, biggest first."""
+    from services.insights import subscriptions as found
+
+    return tuple(found.refresh(session=session, user=person, today=local_today(now, person.timezone)))
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionStatus:
+    subscription_id: int
+    label: str
+    status: str  # "confirmed" or "dismissed"
+
+
+def set_subscription(
+    *, session: Session, person: User, subscription_id: int, confirmed: bool
+) -> SubscriptionStatus:
+    """Confirm one of the person's recurring charges (reminders before it renews) or dismiss it."""
+    from services.insights import subscriptions as found
+
+    row = found.set_status(
+        session=session,
+        user=person,
+        subscription_id=subscription_id,
+        status="confirmed" if confirmed else "dismissed",
+    )
+    return SubscriptionStatus(row.id, row.label, row.status)
+
+
+def renewal_reminders(*, session: Session, today: date) -> tuple[Reminder, ...]:
+    """Everyone's confirmed subscriptions renewing in their reminder_days (each renewal once)."""
+    from services.insights import subscriptions as found
+
+    return tuple(found.due_reminders(session=session, today=today))

@@ -1,0 +1,423 @@
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db import repositories as repo
+from db.frames import entries_frame
+from db.models import Import
+from services.errors import ImportRefused, NotFound
+from services.importing.limits import MAX_FILE_BYTES
+from services.importing.pipeline import import_csv, revert_import
+from services.synthetic import generate, to_csv_bytes
+from tests.factories import csv_bytes, make_user
+
+
+def count(session: Session, user_id: int) -> int:
+    return repo.count_entries(session, user_id)
+
+
+def seed_rule_is_leak(sample: pd.DataFrame) -> pd.Series:
+    score = (
+        (sample["value"] < 300).astype(int)
+        + 2 * (sample["Is_Necessary"] == "No")
+        + 2 * sample["context"].isin(["Unplanned", "Emergency", "Festive"])
+        + 2 * ((sample["is_recurring"] == "Yes") & (sample["context"] != "Planned"))
+        + sample["time_block"].isin(["Evening", "Night"])
+        + (sample["day_type"] == "Weekend")
+    )
+    return score >= 5
+
+
+@pytest.mark.seed
+def test_the_sample_dataset_imports_end_to_end_once(session: Session, seed_csv: bytes) -> None:
+    user = make_user(session)
+    summary = import_csv(session=session, user=user, data=seed_csv, file_name="seed.csv")
+    assert (summary.layout, summary.imported, summary.rejected) == ("sample dataset", 1091, 0)
+    frame = entries_frame(session, user.id)
+    assert frame["type"].value_counts().to_dict() == {"expense": 860, "income": 131, "savings": 100}
+
+    sample = pd.read_csv(io.BytesIO(seed_csv))
+    expenses = sample[sample["type"] == "expense"]
+    stored = frame[frame["type"] == "expense"]
+    assert int(stored["is_leak"].sum()) == int(seed_rule_is_leak(expenses).sum())
+    assert int(stored["amount_minor"].sum()) == int(expenses["value"].sum()) * 100
+    assert set(stored["payment_mode"]) <= {
+        "Cash",
+        "UPI",
+        "Debit Card",
+        "Credit Card",
+        "Net Banking",
+    }
+
+    again = import_csv(session=session, user=user, data=seed_csv, file_name="seed.csv")
+    assert (again.imported, again.duplicates) == (0, 1091)
+    assert count(session, user.id) == 1091
+
+
+def test_identical_rows_in_one_file_stay_two_but_an_overlapping_file_adds_only_new_rows(
+    session: Session,
+) -> None:
+    user = make_user(session)
+    header = ["Date", "Narration", "Withdrawal Amt.", "Deposit Amt."]
+    tea = ["05/01/2024", "UPI-CHAI POINT-chai@okaxis", "20.00", ""]
+    first = csv_bytes(header, [tea, tea, ["06/01/2024", "SWIGGY ORDER", "250.00", ""]])
+    second = csv_bytes(
+        header,
+        [
+            tea,
+            tea,
+            ["06/01/2024", "SWIGGY ORDER", "250.00", ""],
+            ["07/01/2024", "SALARY JAN", "", "50,000.00"],
+        ],
+    )
+    assert import_csv(session=session, user=user, data=first, file_name="jan-a.csv").imported == 3
+    overlap = import_csv(session=session, user=user, data=second, file_name="jan-b.csv")
+    assert (overlap.imported, overlap.duplicates) == (1, 3)
+    assert count(session, user.id) == 4
+
+
+BANK_FILES = {
+    "HDFC Bank statement": (
+        [
+            "Date",
+            "Narration",
+            "Chq./Ref.No.",
+            "Value Dt",
+            "Withdrawal Amt.",
+            "Deposit Amt.",
+            "Closing Balance",
+        ],
+        [
+            [
+                "13/01/24",
+                "UPI-ZOMATO LTD-zomato@hdfcbank-Food",
+                "0000401234567890",
+                "13/01/24",
+                "1,250.50",
+                "",
+                "48,749.50",
+            ],
+            [
+                "14/01/24",
+                "NEFT CR-ACME CORP SALARY JAN",
+                "N014240000123",
+                "14/01/24",
+                "",
+                "75,000.00",
+                "1,23,749.50",
+            ],
+        ],
+    ),
+    "SBI statement": (
+        [
+            "Txn Date",
+            "Value Date",
+            "Description",
+            "Ref No./Cheque No.",
+            "Debit",
+            "Credit",
+            "Balance",
+        ],
+        [
+            [
+                "13 Jan 2024",
+                "13 Jan 2024",
+                "TO TRANSFER-UPI/DR/401312/ZOMATO/YESB/zomato@ybl",
+                "UPI401312",
+                "1,250.50",
+                "",
+                "48,749.50",
+            ],
+            [
+                "14 Jan 2024",
+                "14 Jan 2024",
+                "BY TRANSFER-NEFT*SALARY",
+                "NEFT123",
+                "",
+                "75,000.00",
+                "1,23,749.50",
+            ],
+        ],
+    ),
+    "ICICI Bank statement": (
+        [
+            "S No.",
+            "Value Date",
+            "Transaction Date",
+            "Cheque Number",
+            "Transaction Remarks",
+            "Withdrawal Amount (INR )",
+            "Deposit Amount (INR )",
+            "Balance (INR )",
+        ],
+        [
+            [
+                "1",
+                "13/01/2024",
+                "13/01/2024",
+                "-",
+                "UPI/401312/Zomato/zomato@icici",
+                "1250.50",
+                "0",
+                "48749.50",
+            ],
+            ["2", "14/01/2024", "14/01/2024", "-", "NEFT-SALARY-ACME", "0", "75000", "123749.50"],
+        ],
+    ),
+    "Axis Bank statement": (
+        ["Tran Date", "CHQNO", "PARTICULARS", "DR", "CR", "BAL", "SOL"],
+        [
+            ["13-01-2024", "", "UPI/P2M/401312/ZOMATO", "1250.50", "", "48749.50", "123"],
+            ["14-01-2024", "", "NEFT/SALARY/ACME", "", "75000.00", "123749.50", "123"],
+        ],
+    ),
+    "Kotak Mahindra Bank statement": (
+        [
+            "Sl. No.",
+            "Transaction Date",
+            "Value Date",
+            "Description",
+            "Chq / Ref No.",
+            "Amount",
+            "Dr / Cr",
+            "Balance",
+        ],
+        [
+            [
+                "1",
+                "13-01-2024",
+                "13-01-2024",
+                "UPI/ZOMATO/401312",
+                "UPI-401312",
+                "1,250.50",
+                "DR",
+                "48,749.50",
+            ],
+            [
+                "2",
+                "14-01-2024",
+                "14-01-2024",
+                "NEFT SALARY ACME",
+                "NEFT-555",
+                "75,000.00",
+                "CR",
+                "1,23,749.50",
+            ],
+        ],
+    ),
+    "Paytm UPI statement": (
+        [
+            "Date",
+            "Time",
+            "Transaction Details",
+            "Other Transaction Details (UPI ID or A/c No)",
+            "Your Account",
+            "Amount",
+            "UPI Ref No.",
+            "Order ID",
+            "Remarks",
+            "Tags",
+            "Comment",
+        ],
+        [
+            [
+                "13/01/2024",
+                "20:15:00",
+                "Paid to Zomato",
+                "zomato@paytm",
+                "SBI - 12",
+                "-1,250.50",
+                "401312",
+                "",
+                "",
+                "",
+                "",
+            ],
+            [
+                "14/01/2024",
+                "09:00:00",
+                "Received from ACME Salary",
+                "acme@icici",
+                "SBI - 12",
+                "+75,000",
+                "401399",
+                "",
+                "",
+                "",
+                "",
+            ],
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("layout", list(BANK_FILES))
+def test_bank_and_upi_statements_are_recognised_and_categorised(session: Session, layout: str) -> None:
+    user = make_user(session)
+    header, rows = BANK_FILES[layout]
+    summary = import_csv(session=session, user=user, data=csv_bytes(header, rows), file_name="s.csv")
+    assert (summary.layout, summary.imported, summary.errors) == (layout, 2, ())
+    frame = entries_frame(session, user.id).sort_values("local_date")
+    spend, salary = frame.iloc[0], frame.iloc[1]
+    assert (spend["type"], spend["category"], spend["amount_minor"]) == (
+        "expense",
+        "Dining Out",
+        125_050,
+    )
+    assert str(spend["local_date"]) == "2024-01-13"
+    assert (salary["type"], salary["category"], salary["amount_minor"]) == (
+        "income",
+        "Salary",
+        7_500_000,
+    )
+
+
+def test_generic_statement_semicolons_bom_cp1252_and_month_first_dates(session: Session) -> None:
+    user = make_user(session)
+    data = csv_bytes(
+        ["Posting Date", "Payee", "Amount"],
+        [
+            ["01/13/2024", "Café Coffee Day", "-180,00".replace(",", ".")],
+            ["02/01/2024", "ATM CASH WITHDRAWAL", "-2000"],
+            ["02/03/2024", "Refund Myntra", "499"],
+        ],
+        delimiter=";",
+        encoding="cp1252",
+        preamble=["Account statement", "Name: A. Person"],
+    )
+    summary = import_csv(session=session, user=user, data=data, file_name="generic.csv")
+    assert summary.layout == "bank statement (columns detected)"
+    assert summary.imported == 3
+    frame = entries_frame(session, user.id).sort_values("local_date")
+    assert [str(d) for d in frame["local_date"]] == ["2024-01-13", "2024-02-01", "2024-02-03"]
+    assert frame["note"].iloc[0] == "Café Coffee Day"
+    assert frame["payment_mode"].tolist() == ["Other", "Cash", "Other"]
+    assert frame["category"].tolist() == ["Dining Out", "Other", "Refund"]
+
+
+def test_utf8_bom_and_day_first_are_the_default_when_dates_fit_both(session: Session) -> None:
+    user = make_user(session)
+    data = "\ufeffDate,Description,Debit,Credit\n03/04/2024,Netflix,649,\n".encode()
+    import_csv(session=session, user=user, data=data, file_name="bom.csv")
+    entry = entries_frame(session, user.id).iloc[0]
+    assert (str(entry["local_date"]), entry["category"]) == ("2024-04-03", "Subscription")
+
+
+def test_bad_rows_are_reported_by_line_and_good_rows_still_import(session: Session) -> None:
+    user = make_user(session)
+    header = [
+        "Id",
+        "Date",
+        "type",
+        "category",
+        "value",
+        "Is_Necessary",
+        "payment_mode",
+        "is_recurring",
+        "context",
+        "time_block",
+        "day_type",
+    ]
+    good = [
+        "1",
+        "01-01-2023",
+        "expense",
+        "Dining Out",
+        "150",
+        "No",
+        "Upi",
+        "No",
+        "Unplanned",
+        "Evening",
+        "Weekend",
+    ]
+    rows = [
+        good,
+        ["2", "32-01-2023", *good[2:]],
+        ["3", "01-01-2023", "expense", "Dinning", *good[4:]],
+        ["4", "01-01-2023", "expense", "Rent", "-5", *good[5:]],
+        ["5", "01-01-2023", "expense", "Rent", "abc", *good[5:]],
+        ["6", "01-01-2023", "expense", "Rent", "900", "Maybe", *good[6:]],
+        ["7", "01-01-2023", "gift", "Rent", "900", *good[5:]],
+    ]
+    summary = import_csv(session=session, user=user, data=csv_bytes(header, rows), file_name="bad.csv")
+    assert (summary.imported, summary.rejected) == (1, 6)
+    assert summary.errors[0] == (3, "'32-01-2023' is not a date")
+    assert summary.errors[1][0] == 4
+    assert summary.errors[1][1].startswith("unknown expense category 'Dinning' (closest: Dining Out")
+    assert summary.errors[2] == (5, "negative amount: log refunds as income")
+    assert summary.errors[3] == (6, "'abc' is not an amount")
+    assert summary.errors[4] == (7, "is_necessary must be Yes or No, not 'Maybe'")
+    assert summary.errors[5][0] == 8 and summary.errors[5][1].startswith(
+        "type must be expense, income or savings"
+    )
+    stored = json.loads(session.scalar(select(Import.errors).where(Import.id == summary.import_id)))
+    assert [tuple(e) for e in stored] == list(summary.errors)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty"),
+        (b"\x00\x01\x02binary\x00", "not a CSV"),
+        (b"%PDF-1.7 statement", "not a CSV"),
+        (b"hello,world\n1,2\n", "couldn't find a header row"),
+        (b"x" * (MAX_FILE_BYTES + 1), "limit is 20 MB"),
+    ],
+)
+def test_unusable_files_are_refused_whole(session: Session, data: bytes, message: str) -> None:
+    user = make_user(session)
+    with pytest.raises(ImportRefused, match=message):
+        import_csv(session=session, user=user, data=data, file_name="x.csv")
+    assert session.scalar(select(func.count()).select_from(Import).where(Import.user_id == user.id)) == 0
+
+
+def test_a_crash_mid_import_leaves_nothing_behind(engine) -> None:  # type: ignore[no-untyped-def]
+    from db.session import make_session_factory, session_scope
+
+    factory = make_session_factory(engine)
+    with session_scope(factory) as s:
+        user_id = make_user(s).id
+    data = to_csv_bytes(generate(months=400, seed=5))  # > 2 insert chunks
+
+    def crash(done: int, total: int) -> None:
+        if done >= 10_000:
+            raise RuntimeError("power cut")
+
+    with pytest.raises(RuntimeError), session_scope(factory) as s:
+        user = s.get(repo.User, user_id)
+        import_csv(session=s, user=user, data=data, file_name="big.csv", on_progress=crash)
+    with session_scope(factory) as s:
+        assert repo.count_entries(s, user_id) == 0
+        assert s.scalar(select(func.count()).select_from(Import).where(Import.user_id == user_id)) == 0
+        user = s.get(repo.User, user_id)
+        assert import_csv(session=s, user=user, data=data, file_name="big.csv").rejected == 0
+    with session_scope(factory) as s:
+        assert repo.count_entries(s, user_id) == len(generate(months=400, seed=5))
+        s.delete(s.get(repo.User, user_id))
+
+
+def test_an_import_reverts_as_a_whole_and_only_for_its_owner(session: Session) -> None:
+    owner, stranger = make_user(session), make_user(session)
+    data = to_csv_bytes(generate(months=2, seed=9))
+    first = import_csv(session=session, user=owner, data=data, file_name="a.csv")
+    other = import_csv(
+        session=session,
+        user=owner,
+        data=csv_bytes(["Date", "Description", "Amount"], [["01/03/2023", "Zomato", "-99"]]),
+        file_name="b.csv",
+    )
+    with pytest.raises(NotFound):
+        revert_import(session=session, user=stranger, import_id=first.import_id)
+    assert revert_import(session=session, user=owner, import_id=first.import_id) == first.imported
+    assert count(session, owner.id) == other.imported == 1
+    with pytest.raises(ImportRefused, match="already reverted"):
+        revert_import(session=session, user=owner, import_id=first.import_id)
+    again = import_csv(session=session, user=owner, data=data, file_name="a.csv")
+    assert again.imported == first.imported

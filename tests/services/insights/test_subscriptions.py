@@ -1,0 +1,115 @@
+"""Planted subscriptions are found with their period among a realistic ledger; one-offs are not."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from bot.render.learning import reminder_text
+from services import synthetic
+from services.insights import subscriptions
+from services.ledger import entries as ledger
+from services.ledger.completion import ScoringProfile
+from tests.factories import make_user
+
+TODAY = date(2025, 11, 20)
+
+
+def _background(seed: int = 3) -> pd.DataFrame:
+    entries = synthetic.generate_entries(
+        months=24, seed=seed, profile=ScoringProfile("Asia/Kolkata", 30_000, 5)
+    )
+    expenses = entries[entries["type"] == "expense"]
+    return expenses[["local_date", "amount_minor", "category", "note"]].reset_index(drop=True)
+
+
+def _series(
+    start: date,
+    step_days: float,
+    n: int,
+    amount: int,
+    *,
+    note: str = "",
+    category: str = "Subscription",
+    rng=None,
+    skip=(),
+) -> list[dict]:  # type: ignore[no-untyped-def, type-arg]
+    rng = rng or np.random.default_rng(0)
+    rows = []
+    for i in range(n):
+        if i in skip:
+            continue
+        jitter = int(rng.integers(-2, 3)) if step_days > 20 else 0
+        day = start + timedelta(days=round(i * step_days) + jitter)
+        rows.append({"local_date": day, "amount_minor": amount, "category": category, "note": note})
+    return rows
+
+
+def test_planted_subscriptions_are_found_with_their_period_price_rise_and_gaps() -> None:
+    rng = np.random.default_rng(7)
+    netflix = _series(date(2024, 6, 5), 30.44, 18, 49_900, note="NETFLIX.COM 8812", rng=rng, skip=(7,))
+    for row in netflix[-2:]:
+        row["amount_minor"] = 64_900  # the price went up for the last two payments
+    gym = _series(date(2025, 8, 10), 7, 15, 30_000, category="Entertainment")  # no description: by amount
+    insurance = _series(date(2023, 3, 10), 365.25, 3, 1_200_000, note="LIC premium", category="Utilities")
+    cancelled = _series(date(2024, 1, 15), 30.44, 6, 19_900, note="spotify", rng=rng)
+    one_offs = [
+        {"local_date": date(2025, 3, 3), "amount_minor": 5_500_000, "category": "Travel", "note": "goa trip"},
+        {
+            "local_date": date(2025, 7, 9),
+            "amount_minor": 899_900,
+            "category": "Clothing",
+            "note": "wedding suit",
+        },
+    ]
+    frame = pd.concat(
+        [_background(), pd.DataFrame(netflix + gym + insurance + cancelled + one_offs)], ignore_index=True
+    )
+    found = {d.label: d for d in subscriptions.detect(frame, today=TODAY)}
+
+    assert found["netflix com"].period == "monthly"
+    assert found["netflix com"].price_rise_from == 49_900 and found["netflix com"].amount_minor == 64_900
+    assert found["netflix com"].yearly_minor == found["netflix com"].monthly_minor * 12
+    assert not found["netflix com"].stopped
+    assert found["Entertainment"].period == "weekly" and found["Entertainment"].amount_minor == 30_000
+    assert found["lic premium"].period == "yearly"
+    assert found["spotify"].stopped and found["spotify"].period == "monthly"
+    assert "goa trip" not in found and "wedding suit" not in found
+    # Nothing else in two years of ordinary spending looks like a subscription.
+    assert set(found) == {"netflix com", "Entertainment", "lic premium", "spotify"}
+
+
+def test_dismissed_ones_stay_quiet_and_confirmed_ones_get_one_reminder(session: Session) -> None:
+    user = make_user(session)
+    start = date(2025, 8, 1)
+    for i in range(5):
+        for amount, offset, name in ((649, 0, "netflix"), (199, 3, "spotify")):
+            day = start + timedelta(days=30 * i + offset)
+            ledger.log_text(
+                session=session,
+                user=user,
+                text=f"/spend {amount} subscription {day.isoformat()} {name}",
+                now=datetime(2025, 12, 31, tzinfo=UTC),
+                source_ref=f"{name}{i}",
+            )
+    listed = subscriptions.refresh(session=session, user=user, today=date(2025, 12, 10))
+    assert {item.detected.label for item in listed} == {"netflix", "spotify"} and all(i.new for i in listed)
+    by_label = {item.detected.label: item for item in listed}
+    subscriptions.set_status(
+        session=session, user=user, subscription_id=by_label["spotify"].id, status="dismissed"
+    )
+    subscriptions.set_status(
+        session=session, user=user, subscription_id=by_label["netflix"].id, status="confirmed"
+    )
+    again = subscriptions.refresh(session=session, user=user, today=date(2025, 12, 10))
+    assert [i.detected.label for i in again] == ["netflix"] and not again[0].new
+
+    renewal = by_label["netflix"].detected.next_expected
+    before = renewal - timedelta(days=user.renewal_reminder_days)
+    assert subscriptions.due_reminders(session=session, today=before - timedelta(days=1)) == []
+    reminders = subscriptions.due_reminders(session=session, today=before)
+    assert [r.user_id for r in reminders] == [user.id] and "netflix renews on" in reminder_text(reminders[0])
+    assert subscriptions.due_reminders(session=session, today=before) == []  # once per renewal

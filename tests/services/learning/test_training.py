@@ -1,0 +1,147 @@
+"""The production model learns each person's own notion of a leak, and only serves when it
+beats the six rules on verdicts it never saw."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import f1_score
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.render.learning import training_lines
+from db.migrate import upgrade
+from db.models import Entry, ModelRecord, User
+from db.session import make_engine, make_session_factory, session_scope
+from ml import persistence
+from services import synthetic
+from services.learning.features import entry_features, load_expenses, model_frame
+from services.learning.serving import ModelService
+from services.learning.training import needs_training, train_all
+from services.ledger import corrections
+from services.ledger import entries as ledger
+from tests.factories import make_user
+
+MONTHS = 36
+SHARE = 0.10
+
+
+def _give_verdicts(
+    session: Session, user_id: int, stored: pd.DataFrame, taste: str, seed: int
+) -> pd.DataFrame:
+    expenses = load_expenses(session, user_ids=[user_id])
+    verdicts = synthetic.simulated_verdicts(expenses, taste, share=SHARE, seed=seed)
+    for entry_id, verdict in zip(expenses["entry_id"], verdicts, strict=True):
+        if verdict is not pd.NA:
+            session.execute(update(Entry).where(Entry.id == int(entry_id)).values(user_verdict=bool(verdict)))
+    return expenses.assign(truth=synthetic.taste_truth(expenses, taste), judged=verdicts.notna().to_numpy())
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """Four people with different tastes, 10% of their expenses judged, models trained."""
+    directory = tmp_path_factory.mktemp("models")
+    url = f"sqlite:///{directory / 'taste.db'}"
+    upgrade(url)
+    sessions = make_session_factory(make_engine(url))
+    people: dict[str, tuple[int, pd.DataFrame]] = {}
+    with session_scope(sessions) as session:
+        for k, taste in enumerate(synthetic.TASTES):
+            user = make_user(session)
+            stored = synthetic.store_generated(session, user, months=MONTHS, seed=100 + k)
+            people[taste] = (user.id, _give_verdicts(session, user.id, stored, taste, seed=200 + k))
+        report = train_all(session, model_dir=directory)
+    print("\n".join(training_lines(report)))
+    return {"sessions": sessions, "people": people, "report": report, "models": ModelService(directory)}
+
+
+@pytest.mark.parametrize("taste", ["weekday_diner", "big_ticket", "night_owl"])
+def test_a_personal_model_learns_a_taste_the_rule_does_not_share(trained: dict, taste: str) -> None:  # type: ignore[type-arg]
+    user_id, expenses = trained["people"][taste]
+    unseen = expenses[~expenses["judged"]]
+    with session_scope(trained["sessions"]) as session:
+        user = session.get(User, user_id)
+        record = trained["models"].serving_record(session, user)
+        assert record is not None and record.scope == "personal", training_lines(trained["report"])
+        probability = trained["models"].predict_entries(
+            session, user, unseen["entry_id"].astype(int).tolist()
+        )
+    predicted = unseen["entry_id"].map(probability).to_numpy() >= 0.5
+    model_f1 = f1_score(unseen["truth"], predicted)
+    rule_f1 = f1_score(unseen["truth"], unseen["is_leak"].astype(bool))
+    assert model_f1 >= rule_f1 + 0.15, (taste, model_f1, rule_f1)
+
+
+def test_no_personal_model_for_someone_whose_taste_is_the_rule(trained: dict) -> None:  # type: ignore[type-arg]
+    user_id, _ = trained["people"]["rule"]
+    with session_scope(trained["sessions"]) as session:
+        records = session.scalars(select(ModelRecord).where(ModelRecord.user_id == user_id)).all()
+        assert len(records) == 1 and not records[0].promoted
+        record = trained["models"].serving_record(session, session.get(User, user_id))
+    # The global model may speak for them only if it beat the rule on held-out people.
+    assert record is None or record.scope == "global"
+
+
+def test_a_tampered_or_foreign_model_file_is_refused_and_the_rule_stands(trained: dict, caplog) -> None:  # type: ignore[no-untyped-def, type-arg]
+    user_id, expenses = trained["people"]["night_owl"]
+    with session_scope(trained["sessions"]) as session:
+        user = session.get(User, user_id)
+        record = trained["models"].serving_record(session, user)
+        assert record is not None
+        path = trained["models"].model_dir / record.file_name
+        original = path.read_bytes()
+        try:
+            path.write_bytes(original[:-10] + b"0123456789")
+            fresh = ModelService(trained["models"].model_dir)  # a process that has not loaded it yet
+            assert fresh.predict_entries(session, user, [int(expenses["entry_id"].iloc[0])]) == {}
+            assert "does not match its recorded sha256" in caplog.text
+        finally:
+            path.write_bytes(original)
+        with pytest.raises(persistence.ModelRejected, match="scikit-learn"):
+            persistence.load(
+                path, sha256=record.sha256, versions={**record.library_versions, "scikit-learn": "0.1"}
+            )
+
+
+def test_retraining_is_needed_only_after_new_verdicts(trained: dict) -> None:  # type: ignore[type-arg]
+    with session_scope(trained["sessions"]) as session:
+        assert not needs_training(session)
+        entry = session.scalars(select(Entry).where(Entry.type == "expense").limit(1)).one()
+        corrections.set_verdict(
+            session=session, user=session.get(User, entry.user_id), entry_id=entry.id, is_leak=True
+        )
+        assert needs_training(session)
+        session.rollback()
+
+
+def test_one_entrys_features_equal_its_row_in_the_batch(session: Session) -> None:
+    """The chat path (its month, its category, its description's count) and the training path
+    (the whole history) agree."""
+    user = make_user(session, salary_day=28, micro_threshold_minor=25_000)
+    synthetic.store_generated(session, user, months=3, seed=9)
+    for k, text in enumerate(["649 subscription netflix", "649 subscription Netflix!", "99 snacks 11pm"]):
+        ledger.log_text(
+            session=session,
+            user=user,
+            text=text,
+            now=datetime(2023, 2, 27, 12, tzinfo=UTC),
+            source_ref=f"n{k}",
+        )
+    expenses = load_expenses(session, user_ids=[user.id])
+    batch = model_frame(expenses, {user.id: user})
+    rng = np.random.default_rng(1)
+    picks = list(rng.choice(len(expenses), size=12, replace=False)) + list(
+        range(len(expenses) - 3, len(expenses))
+    )
+    for i in picks:
+        entry = session.get(Entry, int(expenses["entry_id"].iloc[i]))
+        one = entry_features(session, user, entry).iloc[0]
+        expected = batch.iloc[i]
+        for column in batch.columns:
+            if isinstance(expected[column], str):
+                assert one[column] == expected[column], column
+            else:
+                assert one[column] == pytest.approx(float(expected[column]), rel=1e-9), (column, i)

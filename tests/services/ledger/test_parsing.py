@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+import re
+from datetime import date, time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from services.catalog import EntryType
+from services.errors import ParseError
+from services.ledger.parsing import looks_like_entry, parse_entry
+
+TODAY = date(2024, 6, 15)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "/spend 250 dining UPI",
+            dict(amount_minor=25_000, category="Dining Out", payment_mode="UPI"),
+        ),
+        ("250 dining upi", dict(amount_minor=25_000, category="Dining Out", payment_mode="UPI")),
+        (
+            "₹120 swiggy gpay #festive 8pm want",
+            dict(
+                amount_minor=12_000,
+                category="Dining Out",
+                payment_mode="UPI",
+                context="Festive",
+                is_necessary=False,
+                at_time=time(20, 0),
+            ),
+        ),
+        (
+            "Rs.99 netflix monthly credit card",
+            dict(
+                amount_minor=9_900,
+                category="Subscription",
+                is_recurring=True,
+                payment_mode="Credit Card",
+            ),
+        ),
+        (
+            "Rs 1,250.50 petrol card yesterday",
+            dict(
+                amount_minor=125_050,
+                category="Fuel",
+                payment_mode="Debit Card",
+                on_date=date(2024, 6, 14),
+            ),
+        ),
+        (
+            "1.2k recharge neft 2024-05-03",
+            dict(
+                amount_minor=120_000,
+                category="Mobile Recharge",
+                payment_mode="Net Banking",
+                on_date=date(2024, 5, 3),
+            ),
+        ),
+        (
+            "40 chai cash 8:30 am with ravi",
+            dict(
+                amount_minor=4_000,
+                category="Dining Out",
+                payment_mode="Cash",
+                at_time=time(8, 30),
+                note="with ravi",
+            ),
+        ),
+        (
+            "/spend@LeakBot 300 groceries need #routine 03-05",
+            dict(category="Groceries", is_necessary=True, context="Routine", on_date=date(2024, 5, 3)),
+        ),
+        (
+            "/income 50000 salary net banking",
+            dict(type=EntryType.INCOME, category="Salary", payment_mode="Net Banking"),
+        ),
+        ("/save 2000 mutual fund", dict(type=EntryType.SAVINGS, category="Mutual Fund")),
+    ],
+)
+def test_every_documented_form_reads_as_the_entry_meant(text: str, expected: dict[str, object]) -> None:
+    parsed = parse_entry(text, today=TODAY)
+    for field, value in expected.items():
+        assert getattr(parsed, field) == value, field
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("250 fod", "Did you mean Dining Out"),
+        ("250 netflx", "Did you mean Subscription"),
+        ("250 upi", "Which category?"),
+        ("-250 dining", "must be positive"),
+        ("0 dining", "more than zero"),
+        ("50000000 rent", "largest entry"),
+        ("12.345 dining", "decimal places"),
+        ("dining 250", "not an amount"),
+        ("250 dining #lazy", "Unknown tag"),
+        ("250 dining 31/02/2024", "not a real date"),
+        (
+            "250 dining 2030-01-01",
+            "2030-01-01 is in the future; log spends on or before today (15 Jun 2024).",
+        ),
+        ("250 dining 1900-01-01", "1900-01-01 is before 2000; is that a typo?"),
+        ("250 dining 13pm", "not a time"),
+    ],
+)
+def test_bad_messages_get_a_specific_message(text: str, message: str) -> None:
+    with pytest.raises(ParseError, match=re.escape(message)):
+        parse_entry(text, today=TODAY)
+
+
+def test_plain_messages_are_entries_only_when_they_start_with_an_amount() -> None:
+    assert looks_like_entry("250 dining upi")
+    assert looks_like_entry("Rs 250 dining")
+    assert not looks_like_entry("hello there")
+
+
+def test_a_date_without_a_year_is_never_in_the_future() -> None:
+    assert parse_entry("100 dining 20/12", today=TODAY).on_date == date(2023, 12, 20)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(max_size=80) | st.from_regex(r"/?(spend|income|save)? ?[-₹]?[0-9.,]{0,8}k? [a-z #:/0-9-]{0,30}")
+)
+def test_the_parser_only_ever_raises_its_own_error(text: str) -> None:
+    try:
+        parsed = parse_entry(text, today=TODAY)
+    except ParseError:
+        return
+    assert parsed.amount_minor > 0

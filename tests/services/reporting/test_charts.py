@@ -1,0 +1,90 @@
+"""Every chart draws a real picture for empty, one-entry and large data; the dashboard's
+numbers are the data's."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.image import imread
+from sqlalchemy.orm import Session
+
+from bot.render.reports import dashboard_summary
+from services import synthetic
+from services.ledger import entries as ledger
+from services.ledger.completion import ScoringProfile
+from services.reporting import charts, dashboard, pdf
+from tests.factories import make_user
+
+
+def _frame(months: int) -> pd.DataFrame:
+    e = synthetic.generate_entries(months=months, seed=2, profile=ScoringProfile("Asia/Kolkata", 30_000, 5))
+    return e.assign(
+        local_date=pd.to_datetime(e["local_date"]),
+        is_leak=e["is_leak"].astype("boolean").fillna(False).astype(bool),
+        id=range(len(e)),
+    )
+
+
+LARGE = _frame(24)
+ONE = LARGE[
+    (LARGE["type"] == "expense") & LARGE["is_leak"] & LARGE["time_block"].isin(["Evening", "Night"])
+].head(1)
+
+
+def _pixels(data: bytes) -> np.ndarray:
+    assert data.startswith(b"\x89PNG")
+    return imread(io.BytesIO(data), format="png")
+
+
+@pytest.mark.parametrize("name", list(charts.CHARTS))
+@pytest.mark.parametrize("data", ["empty", "one", "large"])
+def test_every_chart_is_a_readable_picture(name: str, data: str) -> None:
+    frame = {"empty": LARGE.head(0), "one": ONE, "large": LARGE}[data]
+    pixels = _pixels(charts.render(name, frame, "INR", period_label="2024"))
+    height, width = pixels.shape[:2]
+    assert width <= 1280 and height <= 1280
+    rgb = pixels[..., :3].reshape(-1, 3)
+    assert (rgb.std(axis=0) > 0.02).any(), "blank picture"
+    colours = len(np.unique((rgb * 255).astype(np.uint8), axis=0))
+    assert colours > (20 if data != "empty" else 3)
+
+
+def test_dashboard_numbers_are_the_months_data(session: Session) -> None:
+    person = make_user(session)
+    now = datetime(2024, 5, 31, 12, tzinfo=UTC)
+    entries = [
+        "/income 50000 salary 2024-05-01",
+        "/income 40000 salary 2024-04-01",
+        "/save 5000 mutual fund 2024-05-02",
+        "/save 2500 gold 2024-05-03",
+        "/save 4000 fd 2024-04-03",
+        "12000 rent 2024-05-05 10am",
+        "450 dining 2024-05-06 9pm",
+        "300 swiggy 2024-05-07 11pm",
+        "10000 rent 2024-04-05 10am",
+        "999 dining 2023-05-20 9pm",  # 12 months back, in the chart only
+    ]
+    for k, text in enumerate(entries):
+        ledger.log_text(session=session, user=person, text=text, now=now, source_ref=f"k{k}")
+    d = dashboard.dashboard_data(session, person, year=2024, month=5)
+    assert (d.income.value_minor, d.income.previous_minor) == (5_000_000, 4_000_000)
+    assert d.income.change_pct == pytest.approx(25.0)
+    assert (d.expenses.value_minor, d.expenses.previous_minor) == (1_275_000, 1_000_000)
+    assert (d.savings.value_minor, d.savings.previous_minor) == (750_000, 400_000)
+    assert d.savings_rate == pytest.approx(15.0) and d.previous_savings_rate == pytest.approx(10.0)
+    assert d.by_category == [("Rent", 1_200_000), ("Dining Out", 75_000)]
+    assert d.savings_by_instrument == [("Mutual Fund", 500_000), ("Gold", 250_000)]
+    assert d.monthly[0][0] == "2023-06" and d.monthly[-1] == ("2024-05", 5_000_000, 1_275_000)
+    assert len(d.monthly) == 12 and sum(e for _, _, e in d.monthly) == 2_275_000  # May 2023 is outside
+    assert d.leak_total_minor == 75_000 and d.leak_share == pytest.approx(75_000 * 100 / 1_275_000)
+    text = dashboard_summary(d)
+    assert "Income ₹50,000 (+25% vs last month)" in text and "savings rate 15%" in text
+    assert _pixels(dashboard.dashboard_png(d)).shape[1] == 1280
+    empty = dashboard.dashboard_data(session, make_user(session), year=2024, month=5)
+    assert empty.savings_rate is None and empty.leak_share is None and empty.income.change_pct is None
+    assert _pixels(dashboard.dashboard_png(empty)).shape[1] == 1280
+    assert pdf.report_pdf(session, person, year=2024, month=5).startswith(b"%PDF")

@@ -1,0 +1,138 @@
+"""The weekly digest: due at the person's own local time (both sides of UTC, across DST),
+sent late within a day, claimed exactly once, and saying what the week's data says."""
+
+from __future__ import annotations
+
+import re
+import threading
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import Engine, delete
+from sqlalchemy.orm import Session
+
+from bot.render.account import schedule_text
+from bot.render.reports import digest_reply
+from db.models import User
+from db.session import make_session_factory, session_scope
+from services.errors import LeakBotError
+from services.ledger import entries as ledger
+from services.reporting import digest, schedule
+from tests.factories import make_user
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def _due_ids(session: Session, now: datetime) -> set[int]:
+    return {d.user.id for d in schedule.due(session, now)}
+
+
+def test_due_at_sunday_nine_local_on_both_sides_of_utc_and_across_dst(session: Session) -> None:
+    india = make_user(session, timezone="Asia/Kolkata")  # UTC+5:30: Sunday 09:00 = 03:30 UTC
+    auckland = make_user(session, timezone="Pacific/Auckland")  # UTC+13 in November: Saturday 20:00 UTC
+    new_york = make_user(session, timezone="America/New_York")  # DST ends Sunday 2 November 2025
+    others = {india.id, auckland.id, new_york.id}
+
+    def due(now: str) -> set[int]:
+        return _due_ids(session, at(now)) & others
+
+    assert india.id not in due("2025-11-09T03:29:00")
+    assert india.id in due("2025-11-09T03:31:00")
+    assert auckland.id not in due("2025-11-08T19:59:00") and auckland.id in due("2025-11-08T20:00:00")
+    # New York: 09:00 EDT (13:00 UTC) on 26 October, 09:00 EST (14:00 UTC) on 2 November.
+    assert new_york.id in due("2025-10-26T13:00:00")
+    assert new_york.id not in due("2025-11-02T13:30:00")  # last week's 09:00 EDT is 24.5 h ago
+    assert new_york.id in due("2025-11-02T14:00:00")
+    assert schedule.latest_schedule(new_york, at("2025-11-02T14:00:00")) == datetime(
+        2025, 11, 2, 14, tzinfo=UTC
+    )
+    assert schedule.latest_schedule(new_york, at("2025-11-02T13:59:00")).date() == date(2025, 10, 26)
+
+
+def test_a_missed_digest_goes_out_late_within_a_day_and_then_never(session: Session) -> None:
+    person = make_user(session, timezone="Asia/Kolkata")
+    assert person.id in _due_ids(session, at("2025-11-10T03:00:00"))  # Monday 08:30 local: 23.5 h late
+    assert person.id not in _due_ids(session, at("2025-11-10T04:00:00"))  # 24.5 h late: skipped
+    person.digest_enabled = False
+    assert person.id not in _due_ids(session, at("2025-11-09T04:00:00"))
+
+
+def test_each_digest_is_claimed_once_by_concurrent_schedulers(engine: Engine) -> None:
+    sessions = make_session_factory(engine)
+    with session_scope(sessions) as session:
+        user_id = make_user(session).id
+    week = date(2025, 11, 9)
+    start = threading.Barrier(2)
+    wins: list[bool] = []
+
+    def scheduler() -> None:
+        start.wait()
+        with session_scope(sessions) as session:
+            wins.append(schedule.claim(session, user_id, week, at("2025-11-09T03:31:00")))
+
+    try:
+        threads = [threading.Thread(target=scheduler) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(wins) == [False, True]
+        with session_scope(sessions) as session:
+            assert user_id not in _due_ids(session, at("2025-11-09T03:40:00"))
+            schedule.mark(
+                session, user_id, week, "failed", at("2025-11-09T03:41:00")
+            )  # released: retried later
+        with session_scope(sessions) as session:
+            assert user_id in _due_ids(session, at("2025-11-09T03:42:00"))
+            assert schedule.claim(session, user_id, week, at("2025-11-09T03:42:00"))
+            schedule.mark(session, user_id, week, "blocked", at("2025-11-09T03:43:00"))
+        with session_scope(sessions) as session:
+            assert session.get(User, user_id).digest_enabled is False  # type: ignore[union-attr]
+    finally:
+        with session_scope(sessions) as session:
+            session.execute(delete(User).where(User.id == user_id))
+
+
+def test_the_digest_states_the_weeks_numbers_and_biggest_leaks(session: Session) -> None:
+    person = make_user(session)
+    now = datetime(2025, 11, 9, 3, tzinfo=UTC)
+    for k, text in enumerate(
+        [
+            "1000 groceries 2025-11-03 10am",
+            "450 dining 2025-11-04 9pm",
+            "300 swiggy 2025-11-06 11pm",
+            "125 snacks 2025-11-08 8pm",
+            "2000 rent 2025-10-28 10am",  # the week before
+        ]
+    ):
+        ledger.log_text(session=session, user=person, text=text, now=now, source_ref=f"d{k}")
+    content = digest.build(session, person, date(2025, 11, 9))
+    text = digest_reply(content).html
+    assert "Your week, 02 Nov – 08 Nov" in text
+    assert content.spend_minor == 187_500
+    leaks = content.leak_minor
+    assert 0 < leaks <= 87_500
+    assert f"{leaks * 100 // 187_500}% of spending" in text
+    assert "Spent ₹1,875 (-6% vs the week before)" in text
+    assert "• ₹450 Dining Out on Tue" in text
+    pace = re.search(r"At this pace leaks cost about ₹([\d,.]+) a month", text)
+    assert pace is not None and "." not in pace[1]  # an estimate, in whole rupees
+    assert abs(int(pace[1].replace(",", "")) * 100 - leaks * 52 / 12) <= 50
+    assert len(content.images) == 2 and all(i.startswith(b"\x89PNG") for i in content.images)
+    empty = digest.build(session, person, date(2025, 12, 28))
+    assert "No spending logged this week" in digest_reply(empty).plain and empty.images == ()
+
+
+def test_digest_schedule_settings(session: Session) -> None:
+    person = make_user(session)
+    assert schedule_text(schedule.set_schedule(session=session, user=person, text="fri 18:30")) == (
+        "Weekly digest: on, Friday 18:30 (Asia/Kolkata)."
+    )
+    assert schedule_text(schedule.set_schedule(session=session, user=person, text="off")).endswith(
+        "off. /digest on turns it on."
+    )
+    for bad in ("someday 9:00", "sunday 25:00", "t 09:00"):
+        with pytest.raises(LeakBotError):
+            schedule.set_schedule(session=session, user=person, text=bad)
