@@ -6,13 +6,14 @@ import json
 import sys
 from pathlib import Path
 
-from benchmarks import bench_bot, bench_core, bench_digest, bench_ml, bench_questions
+from benchmarks import bench_bot, bench_core, bench_digest, bench_ml, bench_questions, bench_startup
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 
 
 def main() -> int:
     results = [
+        *bench_startup.run(),
         *bench_core.run(),
         *bench_questions.run(),
         *bench_ml.run(),

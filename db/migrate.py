@@ -16,7 +16,6 @@ from sqlalchemy.exc import DBAPIError
 
 import migrations
 from db import models  # noqa: F401  (registers the tables)
-from db.base import Base
 from db.session import make_engine
 
 if TYPE_CHECKING:
@@ -116,13 +115,3 @@ def head_revision() -> str:
     head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
     assert head is not None
     return head
-
-
-def schema_drift(engine: Engine) -> list[object]:
-    """Return the differences autogenerate finds between the models and the database."""
-    from alembic.autogenerate import compare_metadata
-    from alembic.migration import MigrationContext
-
-    with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
-        return list(compare_metadata(context, Base.metadata))

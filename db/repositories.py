@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
 
@@ -86,10 +86,6 @@ def recent_entries(session: Session, user_id: int, limit: int) -> list[Entry]:
             .limit(limit)
         )
     )
-
-
-def count_entries(session: Session, user_id: int) -> int:
-    return session.scalar(select(func.count()).select_from(Entry).where(Entry.user_id == user_id)) or 0
 
 
 def add_import(session: Session, **fields: Any) -> Import:

@@ -23,7 +23,6 @@ from sklearn.pipeline import Pipeline
 
 from ml.features import MODEL_FEATURES, FrameEncoder
 
-KINDS = ("personal", "global")
 SEED = 20_24
 
 

@@ -33,7 +33,6 @@ PAYMENT_MODES: tuple[str, ...] = (
 CONTEXTS: tuple[str, ...] = ("Planned", "Unplanned", "Seasonal", "Routine", "Emergency", "Festive")
 TIME_BLOCKS: tuple[str, ...] = ("Morning", "Afternoon", "Evening", "Night")
 DAY_TYPES: tuple[str, ...] = ("Weekday", "Weekend")
-SOURCES: tuple[str, ...] = ("chat", "csv")
 
 
 @dataclass(frozen=True, slots=True)

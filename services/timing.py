@@ -14,7 +14,7 @@ loaded only to convert many local times to UTC at once.
 from __future__ import annotations
 
 import calendar
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -121,11 +121,6 @@ def local_datetime(moment: datetime, tz: str) -> datetime:
 def local_today(now: datetime, tz: str) -> date:
     """The person's own date at the moment now."""
     return local_datetime(now, tz).date()
-
-
-def combine_local(day: date, at: time, tz: str) -> datetime:
-    """The aware datetime for a local date and time in tz."""
-    return datetime.combine(day, at, tzinfo=ZoneInfo(tz))
 
 
 def local_to_utc(local: pd.Series, tz: str) -> pd.Series:

@@ -7,9 +7,10 @@ import io
 import itertools
 from collections.abc import Sequence
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import User
+from db.models import Entry, User
 from services.ledger.people import UserDefaults, ensure_user
 
 _ids = itertools.count(10_000)
@@ -33,6 +34,11 @@ def make_user(
         setattr(user, name, value)
     session.flush()
     return user
+
+
+def count_entries(session: Session, user_id: int) -> int:
+    """How many entries the person has."""
+    return int(session.scalar(select(func.count()).select_from(Entry).where(Entry.user_id == user_id)) or 0)
 
 
 def csv_bytes(

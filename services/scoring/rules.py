@@ -25,8 +25,6 @@ import numpy as np
 
 IMPULSIVE_CONTEXTS: tuple[str, ...] = ("Unplanned", "Emergency", "Festive")
 IMPULSE_TIME_BLOCKS: tuple[str, ...] = ("Evening", "Night")
-DEFAULT_LEAK_THRESHOLD = 5
-MAX_SCORE = 9
 # The columns the rules read.
 SCORED_COLUMNS = ("amount_minor", "is_necessary", "context", "is_recurring", "time_block", "day_type")
 

@@ -16,6 +16,7 @@ from services.ledger import entries as ledger
 from services.ledger.people import UserDefaults, ensure_user
 from services.questions.canned import QUESTIONS
 from services.synthetic import generate, to_csv_bytes
+from tests.factories import count_entries
 from tests.fake_telegram import TOKEN, FakeTelegram
 
 ALICE, BOB = 1001, 2002
@@ -54,7 +55,7 @@ async def test_a_redelivered_message_is_stored_once(fake: FakeTelegram, bot, db:
     second = await reply(fake, ALICE, "300 groceries", message_id=77)
     assert first == second
     user = repo.get_user(db, ALICE)
-    assert user is not None and repo.count_entries(db, user.id) == 1
+    assert user is not None and count_entries(db, user.id) == 1
 
 
 async def test_questions_answer_from_the_persons_own_data_only(fake: FakeTelegram, bot, db: Session) -> None:  # type: ignore[no-untyped-def]

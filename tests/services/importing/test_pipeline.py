@@ -15,11 +15,11 @@ from services.errors import ImportRefused, NotFound
 from services.importing.limits import MAX_FILE_BYTES
 from services.importing.pipeline import import_csv, revert_import
 from services.synthetic import generate, to_csv_bytes
-from tests.factories import csv_bytes, make_user
+from tests.factories import count_entries, csv_bytes, make_user
 
 
 def count(session: Session, user_id: int) -> int:
-    return repo.count_entries(session, user_id)
+    return count_entries(session, user_id)
 
 
 def seed_rule_is_leak(sample: pd.DataFrame) -> pd.Series:
@@ -394,12 +394,12 @@ def test_a_crash_mid_import_leaves_nothing_behind(engine) -> None:  # type: igno
         user = s.get(repo.User, user_id)
         import_csv(session=s, user=user, data=data, file_name="big.csv", on_progress=crash)
     with session_scope(factory) as s:
-        assert repo.count_entries(s, user_id) == 0
+        assert count_entries(s, user_id) == 0
         assert s.scalar(select(func.count()).select_from(Import).where(Import.user_id == user_id)) == 0
         user = s.get(repo.User, user_id)
         assert import_csv(session=s, user=user, data=data, file_name="big.csv").rejected == 0
     with session_scope(factory) as s:
-        assert repo.count_entries(s, user_id) == len(generate(months=400, seed=5))
+        assert count_entries(s, user_id) == len(generate(months=400, seed=5))
         s.delete(s.get(repo.User, user_id))
 
 

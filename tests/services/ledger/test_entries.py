@@ -5,10 +5,9 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy.orm import Session
 
 from bot.render.entries import verdict
-from db import repositories as repo
 from services.ledger.entries import log_entry, recent
 from services.ledger.parsing import parse_entry
-from tests.factories import make_user
+from tests.factories import count_entries, make_user
 
 # 2024-06-15 is a Saturday; 15:30 UTC is 21:00 in Kolkata.
 NOW = datetime(2024, 6, 15, 15, 30, tzinfo=UTC)
@@ -52,7 +51,7 @@ def test_the_same_message_delivered_twice_is_stored_once(session: Session) -> No
     first = log(session, user, "250 dining", ref="chat:7:42")
     second = log(session, user, "250 dining", ref="chat:7:42")
     assert not second.created and second.entry.id == first.entry.id
-    assert repo.count_entries(session, user.id) == 1
+    assert count_entries(session, user.id) == 1
 
 
 def test_a_time_later_than_now_means_yesterday(session: Session) -> None:

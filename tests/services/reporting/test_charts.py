@@ -16,7 +16,8 @@ from bot.render.reports import dashboard_summary
 from services import synthetic
 from services.ledger import entries as ledger
 from services.ledger.completion import ScoringProfile
-from services.reporting import charts, dashboard, pdf
+from services.questions import canned
+from services.reporting import charts, dashboard, pdf, periods
 from tests.factories import make_user
 
 
@@ -88,3 +89,46 @@ def test_dashboard_numbers_are_the_months_data(session: Session) -> None:
     assert empty.savings_rate is None and empty.leak_share is None and empty.income.change_pct is None
     assert _pixels(dashboard.dashboard_png(empty)).shape[1] == 1280
     assert pdf.report_pdf(session, person, year=2024, month=5).startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(
+    ("currency", "amount", "major", "shown"),
+    [
+        ("JPY", "12300", 12_300.0, "¥12,300"),
+        ("KWD", "12.3", 12.3, "KWD 12.300"),
+        ("INR", "12300", 12_300.0, "₹12,300"),
+    ],
+)
+def test_pictures_draw_whole_units_of_the_persons_currency(
+    session: Session, currency: str, amount: str, major: float, shown: str
+) -> None:
+    """A ¥12,300 dinner is a bar 12,300 long, KWD 12.300 one 12.3 long; titles and tables say so."""
+    person = make_user(session, currency=currency)
+    now = datetime(2024, 5, 31, 12, tzinfo=UTC)
+    ledger.log_text(
+        session=session, user=person, text=f"{amount} dining 2024-05-06 9pm", now=now, source_ref="d"
+    )
+    frame = periods.entries(session, person, periods.month_period(2024, 5))
+
+    figure = charts.categories(frame, currency)
+    assert figure is not None
+    assert [bar.get_width() for bar in figure.axes[0].patches] == [pytest.approx(major)]
+    trend = charts.leak_trend(frame, currency)
+    assert trend is not None and trend.axes[0].get_title(loc="left").endswith(f"at {shown}")
+    assert max(trend.axes[0].lines[0].get_ydata()) == pytest.approx(major)
+
+    d = dashboard.dashboard_data(session, person, year=2024, month=5)
+    board = dashboard.dashboard_figure(d)
+    bars = [
+        p.get_width()
+        for ax in board.axes
+        if ax.get_title(loc="left") == "Expenses by category"
+        for p in ax.patches
+    ]
+    assert bars == [pytest.approx(major)]
+    assert shown in [t.get_text() for ax in board.axes for t in ax.texts]  # the Expenses tile
+
+    answer = canned.ask(session=session, user=person, question_id="monthly_spend", year=2024)
+    page = pdf._table_page(answer)
+    cells = [cell.get_text().get_text() for cell in page.axes[0].tables[0].get_celld().values()]
+    assert shown in cells

@@ -136,3 +136,20 @@ def test_digest_schedule_settings(session: Session) -> None:
     for bad in ("someday 9:00", "sunday 25:00", "t 09:00"):
         with pytest.raises(LeakBotError):
             schedule.set_schedule(session=session, user=person, text=bad)
+
+
+@pytest.mark.parametrize(
+    ("currency", "amount", "shown"), [("JPY", "12300", "¥12,300"), ("KWD", "12.3", "KWD 12.300")]
+)
+def test_the_digest_speaks_the_persons_currency(
+    session: Session, currency: str, amount: str, shown: str
+) -> None:
+    person = make_user(session, currency=currency)
+    now = datetime(2025, 11, 9, 3, tzinfo=UTC)
+    ledger.log_text(
+        session=session, user=person, text=f"{amount} dining 2025-11-04 9pm", now=now, source_ref="y"
+    )
+    content = digest.build(session, person, date(2025, 11, 9))
+    text = digest_reply(content).plain
+    assert f"Spent {shown} (no spending the week before)." in text
+    assert f"• {shown} Dining Out on Tue: not necessary" in text
