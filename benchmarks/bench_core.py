@@ -17,7 +17,7 @@ from db.migrate import upgrade
 from db.session import make_engine, make_session_factory, session_scope
 from services.importing.pipeline import import_csv
 from services.ledger.people import UserDefaults, ensure_user
-from services.scoring import score_frame
+from services.scoring.rules import score
 from services.synthetic import generate, to_csv_bytes
 
 IMPORT_ROWS = 100_000
@@ -160,9 +160,9 @@ def bench_scoring() -> dict[str, Any]:
 
     sample = frame.head(APPLY_SAMPLE)
     apply_time = _best(lambda: sample.apply(seed_row_score, axis=1), repeat=1) * (n / APPLY_SAMPLE)
-    ours = _best(lambda: score_frame(frame), repeat=3)
-    check = score_frame(sample)["leakage_score"].astype(int)
-    assert (check == sample.apply(seed_row_score, axis=1)).all()
+    ours = _best(lambda: score(frame, micro_threshold_minor=30_000, leak_threshold=5), repeat=3)
+    check = score(sample, micro_threshold_minor=30_000, leak_threshold=5).score
+    assert (check == sample.apply(seed_row_score, axis=1).to_numpy()).all()
     speedup = apply_time / ours
     return {
         "name": "score 1M entries (speed-up over row-wise apply)",

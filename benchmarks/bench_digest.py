@@ -22,8 +22,8 @@ from db.frames import insert_entry_frame
 from db.migrate import upgrade
 from db.models import User
 from db.session import make_engine, make_session_factory, session_scope
-from services import digest, reports
 from services.ledger.completion import ScoringProfile
+from services.reporting import digest, periods
 from services.synthetic import generate_entries
 
 PEOPLE = 1_000
@@ -72,7 +72,7 @@ def run() -> list[dict[str, Any]]:
                 content = digest.build(session, person, WEEK_ENDING)
                 one.append((time.perf_counter() - start) * 1000)
                 start = time.perf_counter()
-                reports.entries(session, person, reports.Period(date(2023, 4, 23), WEEK_ENDING, ""))
+                periods.entries(session, person, periods.Period(date(2023, 4, 23), WEEK_ENDING, ""))
                 baseline.append((time.perf_counter() - start) * 1000)
             assert len(content.images) == 2
             session.rollback()

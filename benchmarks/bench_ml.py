@@ -22,9 +22,12 @@ from db.migrate import upgrade
 from db.models import Entry, User
 from db.session import make_engine, make_session_factory, session_scope
 from ml.features import MODEL_FEATURES, preprocessor
-from services import modeling, synthetic
+from services import synthetic
+from services.learning.features import load_expenses, model_frame
+from services.learning.serving import ModelService
+from services.learning.training import Trained, train_global, train_personal
 from services.ledger.people import UserDefaults, ensure_user
-from services.scoring import score_frame
+from services.scoring.rules import score
 
 PEOPLE = 60
 MONTHS = 36  # about 1,730 expenses each: 104,000 in all
@@ -44,7 +47,7 @@ def _build(url: str) -> None:
             )
             session.flush()
             synthetic.store_generated(session, user, months=MONTHS, seed=k)
-            expenses = modeling.load_expenses(session, user_ids=[user.id])
+            expenses = load_expenses(session, user_ids=[user.id])
             verdicts = synthetic.simulated_verdicts(expenses, TASTES[k % len(TASTES)], share=0.1, seed=k)
             judged = verdicts.notna().to_numpy()
             for value in (True, False):
@@ -62,23 +65,23 @@ def run() -> list[dict[str, Any]]:
         _build(url)
         sessions = make_session_factory(make_engine(url))
         with session_scope(sessions) as session:
-            expenses = modeling.load_expenses(session)
+            expenses = load_expenses(session)
             users = {u.id: u for u in session.scalars(select(User))}
-            features = modeling.model_frame(expenses, users)
+            features = model_frame(expenses, users)
             y = expenses["is_leak"].fillna(False).astype(bool).to_numpy()
             start = time.perf_counter()
             baseline = make_pipeline(preprocessor(), LogisticRegression(max_iter=500))
             baseline.fit(features[list(MODEL_FEATURES)], y)
             baseline_s = time.perf_counter() - start
             start = time.perf_counter()
-            trained = modeling.train_global(
+            trained = train_global(
                 session, expenses=expenses, features=features, model_dir=model_dir, now=datetime.now(UTC)
             )
             train_s = time.perf_counter() - start
-            assert isinstance(trained, modeling.Trained)
+            assert isinstance(trained, Trained)
             person = users[3]  # a night owl: their personal model is promoted
             mine = expenses[expenses["user_id"] == person.id]
-            outcome = modeling.train_personal(
+            outcome = train_personal(
                 session,
                 user=person,
                 expenses=mine,
@@ -86,30 +89,29 @@ def run() -> list[dict[str, Any]]:
                 model_dir=model_dir,
                 now=datetime.now(UTC),
             )
-            assert isinstance(outcome, modeling.Trained) and outcome.promoted, outcome
+            assert isinstance(outcome, Trained) and outcome.promoted, outcome
         ids = mine["entry_id"].astype(int).tolist()
         one, rule_one = [], []
         with session_scope(sessions) as session:
             person = session.get(User, person.id)
-            modeling.predict_entries(session, person, ids[-1:], model_dir=model_dir)  # load and cache
+            models = ModelService(model_dir)
+            models.predict_entries(session, person, ids[-1:])  # load and cache
             for k in range(RUNS):
                 entry_id = ids[-1 - k]
                 start = time.perf_counter()
-                modeling.predict_entries(session, person, [entry_id], model_dir=model_dir)
+                models.predict_entries(session, person, [entry_id])
                 one.append((time.perf_counter() - start) * 1000)
                 frame = mine[mine["entry_id"] == entry_id]
                 start = time.perf_counter()
-                score_frame(frame, micro_threshold_minor=person.micro_threshold_minor, leak_threshold=5)
+                score(frame, micro_threshold_minor=person.micro_threshold_minor, leak_threshold=5)
                 rule_one.append((time.perf_counter() - start) * 1000)
             batch_ids = expenses["entry_id"].astype(int).tolist()[:BATCH]
             start = time.perf_counter()
             for uid, rows in expenses.head(BATCH).groupby("user_id"):
-                modeling.predict_entries(
-                    session, users[int(uid)], rows["entry_id"].astype(int).tolist(), model_dir=model_dir
-                )
+                models.predict_entries(session, users[int(uid)], rows["entry_id"].astype(int).tolist())
             batch_ms = (time.perf_counter() - start) * 1000
             start = time.perf_counter()
-            score_frame(expenses.head(BATCH), micro_threshold_minor=30_000, leak_threshold=5)
+            score(expenses.head(BATCH), micro_threshold_minor=30_000, leak_threshold=5)
             rule_batch_ms = (time.perf_counter() - start) * 1000
             session.rollback()
     p50, rule_p50 = statistics.median(one), statistics.median(rule_one)

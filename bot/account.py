@@ -11,7 +11,6 @@ from telegram.ext import ContextTypes
 from bot.buttons import ID, NOT_MINE, Action
 from bot.render import account as render
 from bot.runtime import in_session, with_person
-from services.errors import LeakBotError
 from services.usecases import account, people
 
 
@@ -28,13 +27,9 @@ async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text("Usage: /settings NAME VALUE, e.g. /settings timezone Europe/London")
         return
     name, value = args[0], " ".join(args[1:])
-    try:
-        change = await with_person(
-            update, context, lambda s, p: account.change_setting(session=s, person=p, name=name, value=value)
-        )
-    except LeakBotError as exc:
-        await message.reply_text(str(exc))
-        return
+    change = await with_person(
+        update, context, lambda s, p: account.change_setting(session=s, person=p, name=name, value=value)
+    )
     await message.reply_text(render.changed(change))
 
 
@@ -43,15 +38,11 @@ async def location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     assert message and message.location
     lat, lng = message.location.latitude, message.location.longitude
-    try:
-        change = await with_person(
-            update,
-            context,
-            lambda s, p: account.set_timezone_at(session=s, person=p, latitude=lat, longitude=lng),
-        )
-    except LeakBotError as exc:
-        await message.reply_text(str(exc))
-        return
+    change = await with_person(
+        update,
+        context,
+        lambda s, p: account.set_timezone_at(session=s, person=p, latitude=lat, longitude=lng),
+    )
     await message.reply_text(f"Time zone set to {change.now.timezone}.")
 
 
@@ -73,15 +64,11 @@ async def budget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
         return
     target, amount = " ".join(args[:-1]), args[-1]
-    try:
-        change, currency = await with_person(
-            update,
-            context,
-            lambda s, p: (account.set_budget(session=s, person=p, target=target, amount=amount), p.currency),
-        )
-    except LeakBotError as exc:
-        await message.reply_text(str(exc))
-        return
+    change, currency = await with_person(
+        update,
+        context,
+        lambda s, p: (account.set_budget(session=s, person=p, target=target, amount=amount), p.currency),
+    )
     await message.reply_text(render.budget_changed(change, currency))
 
 

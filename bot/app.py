@@ -26,6 +26,7 @@ from bot.request import RetryingRequest
 from bot.runtime import Runtime, db_workers, quick_wait, runtime
 from db.session import make_engine, make_session_factory
 from services.config import Settings
+from services.errors import LeakBotError
 from services.learning.serving import ModelService
 from services.questions.canned import QUESTIONS
 
@@ -91,15 +92,22 @@ async def unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log the failure and apologise without details."""
-    log.error("update failed", exc_info=context.error)
-    if isinstance(update, Update):
-        if update.callback_query is not None:
-            await update.callback_query.answer("Sorry, that failed on my side.")
-        elif update.effective_message is not None:
-            await update.effective_message.reply_text(
-                "Sorry, something went wrong on my side. Please try again."
-            )
+    """Tell a person what was wrong with their input; log anything else and apologise.
+
+    A LeakBotError is bad input (a use case refusing it, with a message safe to show and
+    nothing changed): its message is the answer, to a button or to a message. Handlers let it
+    come here instead of catching it each."""
+    refusal = context.error if isinstance(context.error, LeakBotError) else None
+    if refusal is None:
+        log.error("update failed", exc_info=context.error)
+    if not isinstance(update, Update):
+        return
+    if update.callback_query is not None:
+        await update.callback_query.answer(str(refusal) if refusal else "Sorry, that failed on my side.")
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(
+            str(refusal) if refusal else "Sorry, something went wrong on my side. Please try again."
+        )
 
 
 async def post_init(application: Application) -> None:  # type: ignore[type-arg]

@@ -93,7 +93,8 @@ def configure_logging(config: Settings) -> None:
 
 @contextmanager
 def open_session(url: str | None = None) -> Iterator[Session]:
-    """Migrate if the schema is behind, then open one session and transaction for this command."""
+    """Migrate if the schema is behind, then open one session and transaction for this command.
+    Bad input (a LeakBotError) rolls it back and ends the command with its message, exit code 1."""
     from db.migrate import ensure_current
     from db.session import make_engine, make_session_factory, session_scope
 
@@ -103,6 +104,8 @@ def open_session(url: str | None = None) -> Iterator[Session]:
     try:
         with session_scope(make_session_factory(engine)) as session:
             yield session
+    except LeakBotError as exc:
+        fail(str(exc))
     finally:
         engine.dispose()
 
@@ -174,28 +177,25 @@ def import_file(
 
     if (file is None) == (revert is None):
         fail("Give a FILE to import, or --revert IMPORT_ID.")
-    try:
-        with open_session() as session:
-            owner = person(session, user)
-            if revert is not None:
-                done = imports.revert_import(session=session, person=owner, import_id=revert)
-                typer.echo(render.reverted(done))
-                return
-            assert file is not None
-            if not file.is_file():
-                fail(f"No such file: {file}")
-            data = file.read_bytes()
-            with _progress(data) as on_progress:
-                result = imports.import_file(
-                    session=session,
-                    person=owner,
-                    data=data,
-                    file_name=file.name,
-                    models=model_service(),
-                    on_progress=on_progress,
-                )
-    except LeakBotError as exc:
-        fail(str(exc))
+    with open_session() as session:
+        owner = person(session, user)
+        if revert is not None:
+            done = imports.revert_import(session=session, person=owner, import_id=revert)
+            typer.echo(render.reverted(done))
+            return
+        assert file is not None
+        if not file.is_file():
+            fail(f"No such file: {file}")
+        data = file.read_bytes()
+        with _progress(data) as on_progress:
+            result = imports.import_file(
+                session=session,
+                person=owner,
+                data=data,
+                file_name=file.name,
+                models=model_service(),
+                on_progress=on_progress,
+            )
     summary = result.summary
     typer.echo(f"Import #{summary.import_id} from {summary.file_name}: {render.counts_line(summary)}")
     for line, reason in summary.errors[:SHOWN_IMPORT_ERRORS]:
@@ -263,19 +263,16 @@ def log(
     from bot.render.entries import logged_reply
     from services.usecases import entries
 
-    try:
-        with open_session() as session:
-            moment = now()
-            logged = entries.log_text(
-                session=session,
-                person=person(session, user),
-                text=text,
-                now=moment,
-                source_ref=f"cli:{moment.isoformat()}",
-                models=model_service(),
-            )
-    except LeakBotError as exc:
-        fail(str(exc))
+    with open_session() as session:
+        moment = now()
+        logged = entries.log_text(
+            session=session,
+            person=person(session, user),
+            text=text,
+            now=moment,
+            source_ref=f"cli:{moment.isoformat()}",
+            models=model_service(),
+        )
     typer.echo(f"#{logged.entry.id} " + logged_reply(logged).plain)
 
 
@@ -289,11 +286,8 @@ def entries_cmd(
     from services.money import format_money
     from services.usecases import entries
 
-    try:
-        with open_session() as session:
-            rows = entries.recent(session=session, person=person(session, user), limit=limit)
-    except LeakBotError as exc:
-        fail(str(exc))
+    with open_session() as session:
+        rows = entries.recent(session=session, person=person(session, user), limit=limit)
     if not rows:
         typer.echo("No entries yet: import a CSV or log one with `leakbot log`.")
     for e in rows:
@@ -325,13 +319,10 @@ def ask_cmd(
         fail("Give a QUESTION id and --user TELEGRAM_ID (or --list).")
     if fmt not in ("table", "csv", "json"):
         fail("--format must be table, csv or json.")
-    try:
-        with open_session() as session:
-            answer = questions.answer(
-                session=session, person=person(session, user), question_id=question, now=now(), year=year
-            )
-    except LeakBotError as exc:
-        fail(str(exc))
+    with open_session() as session:
+        answer = questions.answer(
+            session=session, person=person(session, user), question_id=question, now=now(), year=year
+        )
     if fmt == "json":
         typer.echo(render.answer_json(answer.result))
     elif fmt == "csv":
@@ -447,13 +438,10 @@ def chart_cmd(
     from bot.render.reports import chart_caption
     from services.usecases import reports
 
-    try:
-        with open_session() as session:
-            picture = reports.chart(
-                session=session, person=person(session, user), name=name, period=period, now=now()
-            )
-    except LeakBotError as exc:
-        fail(str(exc))
+    with open_session() as session:
+        picture = reports.chart(
+            session=session, person=person(session, user), name=name, period=period, now=now()
+        )
     out.write_bytes(picture.png)
     typer.echo(f"Wrote {out} ({chart_caption(picture).replace(' · ', ', ')})")
 
@@ -471,11 +459,8 @@ def dashboard_cmd(
     from bot.render.reports import dashboard_summary
     from services.usecases import reports
 
-    try:
-        with open_session() as session:
-            shown = reports.dashboard(session=session, person=person(session, user), month=month, now=now())
-    except LeakBotError as exc:
-        fail(str(exc))
+    with open_session() as session:
+        shown = reports.dashboard(session=session, person=person(session, user), month=month, now=now())
     out.write_bytes(shown.png)
     typer.echo(dashboard_summary(shown.data))
     typer.echo(f"Wrote {out}")
@@ -490,11 +475,8 @@ def report_cmd(
     """Write the PDF report: dashboard, every chart, the fourteen question tables."""
     from services.usecases import reports
 
-    try:
-        with open_session() as session:
-            made = reports.report(session=session, person=person(session, user), month=month, now=now())
-    except LeakBotError as exc:
-        fail(str(exc))
+    with open_session() as session:
+        made = reports.report(session=session, person=person(session, user), month=month, now=now())
     out.write_bytes(made.pdf)
     typer.echo(f"Wrote {out}")
 
@@ -562,7 +544,7 @@ def seed_experiment_cmd(
 ) -> None:
     """Rerun the seed write-up's ML experiment, with and without the label's own inputs."""
     from ml import seed_experiment
-    from services.learning.seed import seed_frame
+    from services.learning.seed import SEED_CATEGORICAL, SEED_NUMERIC, seed_frame
     from services.usecases import imports
 
     if (csv is None) == (user is None):
@@ -588,7 +570,7 @@ def seed_experiment_cmd(
         with open_session() as session:
             frame = seed_frame(session, person(session, user))
     try:
-        results = seed_experiment.run(frame, out)
+        results = seed_experiment.run(frame, out, seed_experiment.Columns(SEED_CATEGORICAL, SEED_NUMERIC))
     except ValueError as exc:
         fail(f"Cannot run the experiment: {exc}")
     for slug in ("with_label_inputs", "without_label_inputs"):

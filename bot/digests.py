@@ -106,20 +106,16 @@ async def digest_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         )
         await deliver(context.bot, chat.id, content)
         return
-    try:
-        schedule = await with_person(
-            update,
-            context,
-            lambda s, p: (
-                account.digest_schedule(session=s, person=p)
-                if not args
-                else account.set_digest_schedule(session=s, person=p, text=args)
-            ),
-        )
-        text = render_account.schedule_text(schedule)
-    except LeakBotError as exc:
-        text = str(exc)
-    await message.reply_text(text)
+    schedule = await with_person(
+        update,
+        context,
+        lambda s, p: (
+            account.digest_schedule(session=s, person=p)
+            if not args
+            else account.set_digest_schedule(session=s, person=p, text=args)
+        ),
+    )
+    await message.reply_text(render_account.schedule_text(schedule))
 
 
 def run_once(bot: Bot, sessions: sessionmaker[Session]) -> dict[str, int]:

@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TypeVar
 
+from sqlalchemy.orm import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
@@ -13,6 +16,7 @@ from bot.buttons import FLAG, ID, Action
 from bot.render import entries as render
 from bot.render.text import Reply
 from bot.runtime import models, with_person
+from db.models import User
 from services.catalog import EntryType
 from services.errors import LeakBotError, NotFound
 from services.ledger.corrections import EDITABLE
@@ -46,6 +50,7 @@ HELP = """\
 /forget — delete everything about you
 Share your location to set your time zone."""
 NOT_YOURS = "That entry isn't yours or no longer exists."
+T = TypeVar("T")
 
 
 async def _send(message: Message, reply: Reply, markup: InlineKeyboardMarkup | None = None) -> None:
@@ -79,17 +84,13 @@ async def log_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     now = message.date.astimezone(UTC) if message.date else datetime.now(UTC)
     ref = f"chat:{chat.id}:{message.message_id}"
     service = models(context)
-    try:
-        logged = await with_person(
-            update,
-            context,
-            lambda s, p: entries.log_text(
-                session=s, person=p, text=text, now=now, source_ref=ref, models=service
-            ),
-        )
-    except LeakBotError as exc:
-        await message.reply_text(str(exc))
-        return
+    logged = await with_person(
+        update,
+        context,
+        lambda s, p: entries.log_text(
+            session=s, person=p, text=text, now=now, source_ref=ref, models=service
+        ),
+    )
     await _send(message, render.logged_reply(logged), entry_keyboard(logged.entry))
 
 
@@ -102,24 +103,14 @@ async def recent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(f"Usage: /recent [n], with n from 1 to {entries.RECENT_MAX}.")
         return
     limit = int(args[0]) if args else entries.RECENT_DEFAULT
-    try:
-        rows = await with_person(
-            update, context, lambda s, p: entries.recent(session=s, person=p, limit=limit)
-        )
-    except LeakBotError:
-        await message.reply_text(f"Usage: /recent [n], with n from 1 to {entries.RECENT_MAX}.")
-        return
+    rows = await with_person(update, context, lambda s, p: entries.recent(session=s, person=p, limit=limit))
     await _send(message, render.recent_reply(rows))
 
 
 async def undo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Remove the last logged entry."""
     assert update.effective_message
-    try:
-        gone = await with_person(update, context, lambda s, p: entries.undo_last(session=s, person=p))
-    except LeakBotError as exc:
-        await update.effective_message.reply_text(str(exc))
-        return
+    gone = await with_person(update, context, lambda s, p: entries.undo_last(session=s, person=p))
     await update.effective_message.reply_text(render.removed(gone))
 
 
@@ -132,13 +123,9 @@ async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text("Usage: /delete ID, e.g. /delete 42 (/recent shows ids).")
         return
     entry_id = int(args[0].lstrip("#"))
-    try:
-        gone = await with_person(
-            update, context, lambda s, p: entries.delete_entry(session=s, person=p, entry_id=entry_id)
-        )
-    except LeakBotError as exc:
-        await message.reply_text(str(exc))
-        return
+    gone = await with_person(
+        update, context, lambda s, p: entries.delete_entry(session=s, person=p, entry_id=entry_id)
+    )
     await message.reply_text(render.removed(gone))
 
 
@@ -153,15 +140,11 @@ async def edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
         return
     entry_id, field, value = int(args[0].lstrip("#")), args[1], " ".join(args[2:])
-    try:
-        shown = await with_person(
-            update,
-            context,
-            lambda s, p: entries.edit_entry(session=s, person=p, entry_id=entry_id, field=field, value=value),
-        )
-    except LeakBotError as exc:
-        await message.reply_text(str(exc))
-        return
+    shown = await with_person(
+        update,
+        context,
+        lambda s, p: entries.edit_entry(session=s, person=p, entry_id=entry_id, field=field, value=value),
+    )
     await _send(message, render.entry_reply(shown))
 
 
@@ -189,22 +172,23 @@ async def _answer_entry(update: Update, note: str, shown: EntryView, markup: Inl
     )
 
 
-async def _refused(update: Update, exc: LeakBotError) -> None:
-    assert update.callback_query is not None
-    await update.callback_query.answer(NOT_YOURS if isinstance(exc, NotFound) else str(exc))
+async def _on_entry(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, work: Callable[[Session, User], T]
+) -> T:
+    """with_person for a button under an entry: an entry that is not theirs, or gone, is said so."""
+    try:
+        return await with_person(update, context, work)
+    except NotFound as exc:
+        raise LeakBotError(NOT_YOURS) from exc
 
 
 async def undo_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, entry_id: int) -> None:
     """Remove the entry the button sits under."""
     query = update.callback_query
     assert query is not None
-    try:
-        gone = await with_person(
-            update, context, lambda s, p: entries.delete_entry(session=s, person=p, entry_id=entry_id)
-        )
-    except LeakBotError as exc:
-        await _refused(update, exc)
-        return
+    gone = await _on_entry(
+        update, context, lambda s, p: entries.delete_entry(session=s, person=p, entry_id=entry_id)
+    )
     await query.answer("Undone.")
     await query.edit_message_text(render.undone(gone))
 
@@ -213,15 +197,11 @@ async def verdict_pressed(
     update: Update, context: ContextTypes.DEFAULT_TYPE, entry_id: int, is_leak: bool
 ) -> None:
     """Store the person's own verdict on the entry."""
-    try:
-        shown = await with_person(
-            update,
-            context,
-            lambda s, p: entries.record_verdict(session=s, person=p, entry_id=entry_id, is_leak=is_leak),
-        )
-    except LeakBotError as exc:
-        await _refused(update, exc)
-        return
+    shown = await _on_entry(
+        update,
+        context,
+        lambda s, p: entries.record_verdict(session=s, person=p, entry_id=entry_id, is_leak=is_leak),
+    )
     await _answer_entry(
         update, "Noted: a leak." if is_leak else "Noted: not a leak.", shown, entry_keyboard(shown)
     )
@@ -229,13 +209,9 @@ async def verdict_pressed(
 
 async def category_menu_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, entry_id: int) -> None:
     """Show the categories the entry can move to."""
-    try:
-        menu = await with_person(
-            update, context, lambda s, p: entries.category_menu(session=s, person=p, entry_id=entry_id)
-        )
-    except LeakBotError as exc:
-        await _refused(update, exc)
-        return
+    menu = await _on_entry(
+        update, context, lambda s, p: entries.category_menu(session=s, person=p, entry_id=entry_id)
+    )
     buttons = [
         InlineKeyboardButton(name, callback_data=PICK_CATEGORY.data(entry_id, i))
         for i, name in enumerate(menu.categories)
@@ -248,15 +224,11 @@ async def category_pressed(
     update: Update, context: ContextTypes.DEFAULT_TYPE, entry_id: int, index: int
 ) -> None:
     """Move the entry to the chosen category and re-score it."""
-    try:
-        shown = await with_person(
-            update,
-            context,
-            lambda s, p: entries.pick_category(session=s, person=p, entry_id=entry_id, index=index),
-        )
-    except LeakBotError as exc:
-        await _refused(update, exc)
-        return
+    shown = await _on_entry(
+        update,
+        context,
+        lambda s, p: entries.pick_category(session=s, person=p, entry_id=entry_id, index=index),
+    )
     await _answer_entry(update, f"Moved to {shown.category}.", shown, entry_keyboard(shown))
 
 

@@ -117,14 +117,9 @@ async def _answered(update: Update, text: str) -> None:
 
 async def revert_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, import_id: int) -> None:
     """Remove everything the import added."""
-    try:
-        done = await with_person(
-            update, context, lambda s, p: imports.revert_import(session=s, person=p, import_id=import_id)
-        )
-    except LeakBotError as exc:
-        assert update.callback_query is not None
-        await update.callback_query.answer(str(exc))
-        return
+    done = await with_person(
+        update, context, lambda s, p: imports.revert_import(session=s, person=p, import_id=import_id)
+    )
     await _answered(update, render.reverted(done))
 
 
@@ -132,18 +127,13 @@ async def merge_pressed(
     update: Update, context: ContextTypes.DEFAULT_TYPE, chat_id: int, imported_id: int
 ) -> None:
     """Merge a chat spend into the statement row that is the same money."""
-    try:
-        merged = await with_person(
-            update,
-            context,
-            lambda s, p: imports.merge_duplicate(
-                session=s, person=p, chat_entry_id=chat_id, imported_entry_id=imported_id
-            ),
-        )
-    except LeakBotError as exc:
-        assert update.callback_query is not None
-        await update.callback_query.answer(str(exc))
-        return
+    merged = await with_person(
+        update,
+        context,
+        lambda s, p: imports.merge_duplicate(
+            session=s, person=p, chat_entry_id=chat_id, imported_entry_id=imported_id
+        ),
+    )
     await _answered(update, render.merged(merged))
 
 
@@ -151,18 +141,13 @@ async def keep_pressed(
     update: Update, context: ContextTypes.DEFAULT_TYPE, chat_id: int, imported_id: int
 ) -> None:
     """Keep both entries."""
-    try:
-        await with_person(
-            update,
-            context,
-            lambda s, p: imports.keep_both(
-                session=s, person=p, chat_entry_id=chat_id, imported_entry_id=imported_id
-            ),
-        )
-    except LeakBotError as exc:
-        assert update.callback_query is not None
-        await update.callback_query.answer(str(exc))
-        return
+    await with_person(
+        update,
+        context,
+        lambda s, p: imports.keep_both(
+            session=s, person=p, chat_entry_id=chat_id, imported_entry_id=imported_id
+        ),
+    )
     await _answered(update, "Kept both.")
 
 

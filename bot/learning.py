@@ -15,7 +15,6 @@ from telegram.ext import ContextTypes
 from bot.buttons import ID, Action
 from bot.render import learning as render
 from bot.runtime import in_session, models, with_person
-from services.errors import LeakBotError
 from services.usecases import learning
 
 log = logging.getLogger(__name__)
@@ -68,17 +67,13 @@ async def _set_subscription(
 ) -> None:
     query = update.callback_query
     assert query is not None
-    try:
-        row = await with_person(
-            update,
-            context,
-            lambda s, p: learning.set_subscription(
-                session=s, person=p, subscription_id=subscription_id, confirmed=confirmed
-            ),
-        )
-    except LeakBotError as exc:
-        await query.answer(str(exc))
-        return
+    row = await with_person(
+        update,
+        context,
+        lambda s, p: learning.set_subscription(
+            session=s, person=p, subscription_id=subscription_id, confirmed=confirmed
+        ),
+    )
     if confirmed:
         await query.answer(f"Noted. I'll remind you before {row.label} renews.")
         await query.edit_message_reply_markup(_keyboard(row.subscription_id, row.status))

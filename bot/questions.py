@@ -11,7 +11,6 @@ from telegram.ext import ContextTypes
 from bot.buttons import Action, word
 from bot.render import questions as render
 from bot.runtime import with_person
-from services.errors import LeakBotError
 from services.questions.canned import QUESTIONS, QUESTIONS_BY_COMMAND, QUESTIONS_BY_ID
 from services.usecases import questions
 
@@ -43,11 +42,7 @@ async def question_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             await message.reply_text(f"Usage: {usage}")
             return
         year = int(context.args[0])
-    try:
-        reply = await _answer(update, context, question.id, year)
-    except LeakBotError as exc:
-        await message.reply_text(str(exc))
-        return
+    reply = await _answer(update, context, question.id, year)
     await message.reply_text(reply, parse_mode=ParseMode.HTML)
 
 

@@ -31,15 +31,11 @@ async def chart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     name, period = args[0].lower(), args[1] if len(args) > 1 else None
     now = datetime.now(UTC)
-    try:
-        picture = await with_person(
-            update,
-            context,
-            lambda s, p: reports.chart(session=s, person=p, name=name, period=period, now=now),
-        )
-    except LeakBotError as exc:
-        await message.reply_text(str(exc))
-        return
+    picture = await with_person(
+        update,
+        context,
+        lambda s, p: reports.chart(session=s, person=p, name=name, period=period, now=now),
+    )
     await message.reply_photo(picture.png, caption=render.chart_caption(picture))
 
 
@@ -82,14 +78,10 @@ async def dashboard_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     message = update.effective_message
     assert message
     now = datetime.now(UTC)
-    try:
-        month = _month_argument(context)
-        shown = await with_person(
-            update, context, lambda s, p: reports.dashboard(session=s, person=p, month=month, now=now)
-        )
-    except LeakBotError as exc:
-        await message.reply_text(str(exc))
-        return
+    month = _month_argument(context)
+    shown = await with_person(
+        update, context, lambda s, p: reports.dashboard(session=s, person=p, month=month, now=now)
+    )
     await message.reply_photo(shown.png, caption=render.dashboard_summary(shown.data)[:1024])
 
 
@@ -98,14 +90,10 @@ async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     message = update.effective_message
     assert message
     now = datetime.now(UTC)
-    try:
-        month = _month_argument(context)
-        made = await with_person(
-            update, context, lambda s, p: reports.report(session=s, person=p, month=month, now=now)
-        )
-    except LeakBotError as exc:
-        await message.reply_text(str(exc))
-        return
+    month = _month_argument(context)
+    made = await with_person(
+        update, context, lambda s, p: reports.report(session=s, person=p, month=month, now=now)
+    )
     await message.reply_document(
         made.pdf, filename=render.report_file_name(made), caption=render.report_caption(made)
     )

@@ -15,28 +15,9 @@ from sqlalchemy.orm import Session
 from db.base import utcnow
 from db.models import Entry
 
-ENTRY_FRAME_COLUMNS: tuple[str, ...] = (
-    "id",
-    "occurred_at",
-    "local_date",
-    "type",
-    "category",
-    "amount_minor",
-    "is_necessary",
-    "payment_mode",
-    "is_recurring",
-    "context",
-    "time_block",
-    "day_type",
-    "note",
-    "source",
-    "source_ref",
-    "import_id",
-    "leakage_score",
-    "leak_rules",
-    "is_leak",
-    "model_probability",
-    "user_verdict",
+# Every column of an entry but its owner and bookkeeping times, in table order.
+ENTRY_FRAME_COLUMNS: tuple[str, ...] = tuple(
+    c.name for c in Entry.__table__.columns if c.name not in ("user_id", "verdict_at", "created_at")
 )
 
 

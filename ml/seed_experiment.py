@@ -41,26 +41,6 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 SEED = 42
-CATEGORICAL = ("category", "payment_mode", "context", "time_block", "day_type", "day_of_week")
-NUMERIC = (
-    "amount",
-    "is_necessary",
-    "is_recurring",
-    "daily_spend",
-    "monthly_total_spend",
-    "monthly_category_spend",
-    "category_spend_ratio",
-    "recurring_expense_count",
-    "monthly_non_essential_pct",
-    "avg_spend_per_time_block",
-    "avg_spend_per_day_type",
-    "cumulative_monthly_spend",
-    "month",
-    "week_of_month",
-    "is_salary_week",
-    "is_micro_spend",
-    "is_leakage_potential",
-)
 # What the six rules read, directly or through a feature derived from them.
 LABEL_INPUTS = (
     "amount",
@@ -118,9 +98,11 @@ def _pipeline(model: Any, categorical: list[str], numeric: list[str]) -> Pipelin
     return Pipeline([("features", pre), ("model", model)])
 
 
-def _run(name: str, frame: pd.DataFrame, y: np.ndarray, drop: tuple[str, ...]) -> tuple[Run, dict[str, Any]]:
-    categorical = [c for c in CATEGORICAL if c not in drop]
-    numeric = [c for c in NUMERIC if c not in drop]
+def _run(
+    name: str, frame: pd.DataFrame, y: np.ndarray, columns: Columns, drop: tuple[str, ...]
+) -> tuple[Run, dict[str, Any]]:
+    categorical = [c for c in columns.categorical if c not in drop]
+    numeric = [c for c in columns.numeric if c not in drop]
     X = frame[categorical + numeric]
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, stratify=y, random_state=SEED)
     rows, confusions, fitted = [], {}, {}
@@ -252,7 +234,15 @@ def _findings(full: Run, blind: Run) -> str:
     )
 
 
-def run(frame: pd.DataFrame, out: Path) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Columns:
+    """The seed's feature columns by kind (services/learning/seed.py names them)."""
+
+    categorical: tuple[str, ...]
+    numeric: tuple[str, ...]
+
+
+def run(frame: pd.DataFrame, out: Path, columns: Columns) -> dict[str, Any]:
     """Run both experiments on frame (seed columns + `is_leakage`); write the report into out."""
     out.mkdir(parents=True, exist_ok=True)
     y = frame["is_leakage"].astype(int).to_numpy()
@@ -264,7 +254,7 @@ def run(frame: pd.DataFrame, out: Path) -> dict[str, Any]:
         ("seed protocol (label inputs included)", "with_label_inputs", ()),
         ("label inputs removed", "without_label_inputs", LABEL_INPUTS),
     ):
-        result, extras = _run(name, frame, y, drop)
+        result, extras = _run(name, frame, y, columns, drop)
         _confusions_png(result, out / f"confusion_{slug}.png")
         _curves_png(result, extras, out / f"curves_{slug}.png")
         runs.append((result, slug))

@@ -123,6 +123,12 @@ def local_today(now: datetime, tz: str) -> date:
     return local_datetime(now, tz).date()
 
 
+def local_hours(moments: Any, tz: str) -> np.ndarray:
+    """The local hour (0-23) in tz of each aware moment."""
+    zone = ZoneInfo(tz)
+    return np.fromiter((m.astimezone(zone).hour for m in moments), dtype=np.int64, count=len(moments))
+
+
 def local_to_utc(local: pd.Series, tz: str) -> pd.Series:
     """Naive local wall-clock datetimes to UTC: DST gaps shift forward to the first valid
     time, overlaps take the first (earlier) of the two."""

@@ -1,24 +1,25 @@
 """The frame a leak model sees: one row of MODEL_FEATURES per expense, each computed against
-its owner's own history. One implementation for training (every expense at once) and for a
-new chat entry (its month, its category and its description's count, fetched by three
-small queries and passed through the same function)."""
+its owner's own history. One implementation (model_features, numpy) for training, where it
+reads every expense at once, and for a new chat entry, where it reads the entry's month and
+category and its description's count, fetched by three small queries."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from db.models import Entry, User
 from ml.features import MODEL_FEATURES
 from services.catalog import normalise_description
 from services.money import to_major
-from services.scoring.features import compute_features
-from services.timing import month_bounds
+from services.scoring.features import feature_arrays, group_median, groups
+from services.timing import local_hours, month_bounds
 
 EXPENSE_COLUMNS = (
     Entry.id,
@@ -38,11 +39,7 @@ EXPENSE_COLUMNS = (
     Entry.is_leak,
     Entry.user_verdict,
 )
-
-
-def _frame(rows: Any) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=[c.key for c in EXPENSE_COLUMNS])
-    return frame.rename(columns={"id": "entry_id"})
+_NAMES = [c.key if c.key != "id" else "entry_id" for c in EXPENSE_COLUMNS]
 
 
 def load_expenses(session: Session, *, user_ids: list[int] | None = None) -> pd.DataFrame:
@@ -50,83 +47,106 @@ def load_expenses(session: Session, *, user_ids: list[int] | None = None) -> pd.
     query = select(*EXPENSE_COLUMNS).where(Entry.type == "expense")
     if user_ids is not None:
         query = query.where(Entry.user_id.in_(user_ids))
-    return _frame(session.execute(query.order_by(Entry.user_id, Entry.occurred_at, Entry.id)).all())
+    rows = session.execute(query.order_by(Entry.user_id, Entry.occurred_at, Entry.id)).all()
+    return pd.DataFrame(rows, columns=_NAMES)
 
 
-def person_features(
-    frame: pd.DataFrame, user: User, *, description_counts: Mapping[str, int] | None = None
-) -> pd.DataFrame:
-    """MODEL_FEATURES for every row of one person's expenses (same index).
+def model_features(
+    columns: Mapping[str, Any],
+    user: User,
+    *,
+    category_medians: Mapping[str, float] | None = None,
+    description_counts: Mapping[str, int] | None = None,
+) -> dict[str, np.ndarray]:
+    """MODEL_FEATURES for every row of one person's expenses, as arrays.
 
-    Each feature reads the row's own calendar month, its category's amounts, and how often
-    its description occurs (description_counts, when the rows are not the whole history).
+    Each feature reads the row's own calendar month, the median amount of its category, and
+    how often its description occurs in the history. When the rows are not the whole history,
+    the caller passes those two (category_medians, description_counts) from it.
     """
-    base = frame.assign(local_date=pd.to_datetime(frame["local_date"]))
-    core = compute_features(
-        base, salary_day=user.salary_day, micro_threshold_minor=user.micro_threshold_minor
+    core = feature_arrays(
+        columns, salary_day=user.salary_day, micro_threshold_minor=user.micro_threshold_minor
     )
-    amount = frame["amount_minor"].astype(np.int64)
-    median = amount.groupby(frame["category"]).transform("median")
-    description = frame["note"].fillna("").map(normalise_description)
-    counts = description.value_counts() if description_counts is None else pd.Series(description_counts)
-    repeats = description.map(counts).fillna(0).where(description != "", 0)
-    local = pd.to_datetime(frame["occurred_at"], utc=True).dt.tz_convert(user.timezone)
-    features = pd.DataFrame(
-        {
-            "category": frame["category"].astype(str),
-            "payment_mode": frame["payment_mode"].astype(str),
-            "context": frame["context"].astype(str),
-            "time_block": frame["time_block"].astype(str),
-            "day_type": frame["day_type"].astype(str),
-            "weekday": core["day_of_week"].astype(str),
-            "is_necessary": frame["is_necessary"].astype(float),
-            "is_recurring": frame["is_recurring"].astype(float),
-            "is_salary_week": core["is_salary_week"].astype(float),
-            "is_micro_spend": core["is_micro_spend"].astype(float),
-            "log_amount": np.log1p(to_major(amount.astype(float), user.currency)),
-            "amount_vs_category_median": np.log(amount / median),
-            "category_spend_ratio": core["category_spend_ratio"].astype(float),
-            "log_daily_spend": np.log1p(to_major(core["daily_spend"].astype(float), user.currency)),
-            "monthly_non_essential_pct": core["monthly_non_essential_pct"].astype(float),
-            "hour": local.dt.hour.astype(float),
-            "description_repeats": np.log1p(repeats.astype(float)),
-            "leakage_score": pd.to_numeric(frame["leakage_score"]).fillna(0).astype(float),
-        },
-        index=frame.index,
+    amount = np.asarray(columns["amount_minor"], dtype=np.int64)
+    categories = np.asarray(columns["category"], dtype=str)
+    median = (
+        group_median(groups(categories), amount)
+        if category_medians is None
+        else np.array([category_medians.get(c, np.nan) for c in categories], dtype=float)
     )
-    return features[list(MODEL_FEATURES)]
+    descriptions = [normalise_description(note) for note in columns["note"]]
+    counts = Counter(descriptions) if description_counts is None else description_counts
+    repeats = np.array([counts.get(d, 0) if d else 0 for d in descriptions], dtype=float)
+    score = np.nan_to_num(np.array([0 if s is None else s for s in columns["leakage_score"]], dtype=float))
+
+    def words(name: str) -> np.ndarray:
+        return np.asarray(columns[name], dtype=str).astype(object)
+
+    def flags(values: Any) -> np.ndarray:
+        return np.asarray(values, dtype=bool).astype(float)
+
+    return {
+        "category": words("category"),
+        "payment_mode": words("payment_mode"),
+        "context": words("context"),
+        "time_block": words("time_block"),
+        "day_type": words("day_type"),
+        "weekday": core["day_of_week"],
+        "is_necessary": flags(columns["is_necessary"]),
+        "is_recurring": flags(columns["is_recurring"]),
+        "is_salary_week": flags(core["is_salary_week"]),
+        "is_micro_spend": flags(core["is_micro_spend"]),
+        "log_amount": np.log1p(to_major(amount.astype(float), user.currency)),
+        "amount_vs_category_median": np.log(amount / median),
+        "category_spend_ratio": core["category_spend_ratio"].astype(float),
+        "log_daily_spend": np.log1p(to_major(core["daily_spend"].astype(float), user.currency)),
+        "monthly_non_essential_pct": core["monthly_non_essential_pct"].astype(float),
+        "hour": local_hours(np.asarray(columns["occurred_at"], dtype=object), user.timezone).astype(float),
+        "description_repeats": np.log1p(repeats),
+        "leakage_score": score,
+    }
 
 
 def model_frame(expenses: pd.DataFrame, users: Mapping[int, User]) -> pd.DataFrame:
     """MODEL_FEATURES for every expense, each computed against its owner's own history."""
     if expenses.empty:
         return pd.DataFrame(columns=list(MODEL_FEATURES))
-    parts = [person_features(rows, users[int(uid)]) for uid, rows in expenses.groupby("user_id", sort=False)]
+    parts = [
+        pd.DataFrame(model_features(rows, users[int(uid)]), index=rows.index)
+        for uid, rows in expenses.groupby("user_id", sort=False)
+    ]
     return pd.concat(parts).loc[expenses.index, list(MODEL_FEATURES)]
 
 
-def entry_features(session: Session, user: User, entry: Entry) -> pd.DataFrame:
-    """MODEL_FEATURES of one stored expense (one row), equal to its row in model_frame over
-    the whole history: person_features over its month and its category, with the history's
-    description counts."""
+_entries = Entry.__table__.c
+_mine = (_entries.user_id == bindparam("user_id"), _entries.type == "expense")
+# Built once: asked for every chat entry while a model serves the person.
+_MONTH = (
+    select(*(_entries[c.key] for c in EXPENSE_COLUMNS))
+    .where(*_mine, _entries.local_date >= bindparam("start"), _entries.local_date < bindparam("end"))
+    .order_by(_entries.occurred_at, _entries.id)
+)
+_CATEGORY_AMOUNTS = select(_entries.amount_minor).where(*_mine, _entries.category == bindparam("category"))
+_NOTE_COUNTS = select(_entries.note, func.count()).where(*_mine, _entries.note != "").group_by(_entries.note)
+
+
+def entry_features(session: Session, user: User, entry: Entry) -> dict[str, object]:
+    """MODEL_FEATURES of one stored expense, equal to its row in model_frame over the whole
+    history: model_features over its month, with its category's median and the descriptions'
+    counts taken from the whole history."""
     start, end = month_bounds(entry.local_date)
-    mine = (Entry.user_id == user.id, Entry.type == "expense")
-    rows = session.execute(
-        select(*EXPENSE_COLUMNS)
-        .where(
-            *mine,
-            or_(Entry.category == entry.category, (Entry.local_date >= start) & (Entry.local_date < end)),
-        )
-        .order_by(Entry.occurred_at, Entry.id)
-    ).all()
-    counts: dict[str, int] = {}
+    connection = session.connection()
+    person = {"user_id": user.id}
+    rows = connection.execute(_MONTH, person | {"start": start, "end": end}).all()
+    amounts = connection.execute(_CATEGORY_AMOUNTS, person | {"category": entry.category}).scalars().all()
+    median = group_median(np.zeros(len(amounts), dtype=np.int64), amounts)[0]
+    counts: Counter[str] = Counter()
     if normalise_description(entry.note):
-        notes = session.execute(
-            select(Entry.note, func.count()).where(*mine, Entry.note != "").group_by(Entry.note)
-        )
-        for note, count in notes:
-            key = normalise_description(note)
-            counts[key] = counts.get(key, 0) + int(count)
-    frame = _frame(rows)
-    features = person_features(frame, user, description_counts=counts)
-    return features[frame["entry_id"].to_numpy() == entry.id]
+        for note, count in connection.execute(_NOTE_COUNTS, person):
+            counts[normalise_description(note)] += int(count)
+    columns = dict(zip(_NAMES, zip(*rows, strict=True), strict=True))
+    features = model_features(
+        columns, user, category_medians={entry.category: median}, description_counts=counts
+    )
+    at = columns["entry_id"].index(entry.id)
+    return {name: features[name][at] for name in MODEL_FEATURES}

@@ -8,9 +8,17 @@ from sqlalchemy.orm import Session
 from db.models import User
 from services.learning.features import load_expenses
 from services.money import to_major
-from services.scoring.features import compute_features
+from services.scoring.features import FEATURE_COLUMNS, compute_features
 
 SEED_LEAK_SCORE = 5  # the seed labels is_leakage = score >= 5, whatever the person's threshold
+# The columns the seed's models saw: the entry's own fields and every seed feature but the year.
+SEED_CATEGORICAL = ("category", "payment_mode", "context", "time_block", "day_type", "day_of_week")
+SEED_NUMERIC = (
+    "amount",
+    "is_necessary",
+    "is_recurring",
+    *(c for c in FEATURE_COLUMNS if c not in SEED_CATEGORICAL and c != "year"),
+)
 
 
 def seed_frame(session: Session, user: User) -> pd.DataFrame:

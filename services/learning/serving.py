@@ -97,8 +97,9 @@ class ModelService:
         ).all()
         if not entries:
             return {}
+        features: Any
         if len(entries) == 1:
-            features = entry_features(session, user, entries[0])
+            features = [entry_features(session, user, entries[0])]
             ids = [entries[0].id]
         else:
             history = load_expenses(session, user_ids=[user.id])

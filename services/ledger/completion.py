@@ -34,23 +34,6 @@ OPTIONAL_COLUMNS = (
     "day_type",
     "note",
 )
-ENTRY_COLUMNS = (
-    "occurred_at",
-    "local_date",
-    "type",
-    "category",
-    "amount_minor",
-    "is_necessary",
-    "payment_mode",
-    "is_recurring",
-    "context",
-    "time_block",
-    "day_type",
-    "note",
-    "leakage_score",
-    "leak_rules",
-    "is_leak",
-)
 
 _DEFAULTS = {
     "is_necessary": {c.name: c.necessary for c in CATEGORIES},

@@ -59,7 +59,7 @@ def log_text(
 def recent(*, session: Session, person: User, limit: int = RECENT_DEFAULT) -> tuple[EntryView, ...]:
     """The person's latest entries, newest first (1 to RECENT_MAX)."""
     if not 1 <= limit <= RECENT_MAX:
-        raise LeakBotError(f"I show 1 to {RECENT_MAX} entries at a time.")
+        raise LeakBotError(f"I show 1 to {RECENT_MAX} entries at a time, e.g. /recent 20.")
     return tuple(ledger.recent(session=session, user=person, limit=limit))
 
 

@@ -138,7 +138,7 @@ def test_one_entrys_features_equal_its_row_in_the_batch(session: Session) -> Non
     )
     for i in picks:
         entry = session.get(Entry, int(expenses["entry_id"].iloc[i]))
-        one = entry_features(session, user, entry).iloc[0]
+        one = entry_features(session, user, entry)
         expected = batch.iloc[i]
         for column in batch.columns:
             if isinstance(expected[column], str):
