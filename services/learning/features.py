@@ -130,10 +130,10 @@ _CATEGORY_AMOUNTS = select(_entries.amount_minor).where(*_mine, _entries.categor
 _NOTE_COUNTS = select(_entries.note, func.count()).where(*_mine, _entries.note != "").group_by(_entries.note)
 
 
-def entry_features(session: Session, user: User, entry: Entry) -> dict[str, object]:
-    """MODEL_FEATURES of one stored expense, equal to its row in model_frame over the whole
-    history: model_features over its month, with its category's median and the descriptions'
-    counts taken from the whole history."""
+def entry_features(session: Session, user: User, entry: Any) -> dict[str, object]:
+    """MODEL_FEATURES of one stored expense (anything with its id, local_date, category and
+    note), equal to its row in model_frame over the whole history: model_features over its
+    month, with its category's median and the descriptions' counts from the whole history."""
     start, end = month_bounds(entry.local_date)
     connection = session.connection()
     person = {"user_id": user.id}

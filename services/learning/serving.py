@@ -13,10 +13,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Entry, ModelRecord, User
@@ -24,6 +25,42 @@ from services.learning.registry import newest
 
 log = logging.getLogger(__name__)
 SERVING_TTL_S = 30.0  # how long a process trusts its answer to "which model serves this person"
+
+_entries = Entry.__table__.c
+# Built once: a chat entry runs them whenever a model speaks for the person.
+_EXPENSES = select(_entries.id, _entries.local_date, _entries.category, _entries.note).where(
+    _entries.id.in_(bindparam("ids", expanding=True)),
+    _entries.user_id == bindparam("user_id"),
+    _entries.type == "expense",
+)
+_SET_PROBABILITY = (
+    update(Entry.__table__)
+    .where(_entries.id == bindparam("entry_id"), _entries.user_id == bindparam("owner"))
+    .values(model_probability=bindparam("probability"))
+)
+
+
+@dataclass(frozen=True)
+class Serving:
+    """The model that speaks for a person: what is needed to find, check and name its file."""
+
+    record_id: int
+    scope: str
+    version: int
+    file_name: str
+    sha256: str
+    library_versions: dict[str, str] = field(compare=False)
+
+    @classmethod
+    def of(cls, record: ModelRecord) -> Serving:
+        return cls(
+            record.id,
+            record.scope,
+            record.version,
+            record.file_name,
+            record.sha256,
+            dict(record.library_versions),
+        )
 
 
 class ModelService:
@@ -33,7 +70,7 @@ class ModelService:
         self.model_dir = model_dir
         self.ttl_s = ttl_s
         self._models: dict[tuple[str, str], Any] = {}
-        self._serving: dict[tuple[str, int], tuple[float, int | None]] = {}
+        self._serving: dict[tuple[str, int], tuple[float, Serving | None]] = {}
         self._lock = threading.Lock()
 
     def forget(self) -> None:
@@ -42,25 +79,26 @@ class ModelService:
             self._serving.clear()
             self._models.clear()
 
-    def serving_record(self, session: Session, user: User) -> ModelRecord | None:
-        """The model that speaks for this person, if any beat the rule. A model trained by
-        another instance serves within ttl_s."""
+    def serving(self, session: Session, user: User) -> Serving | None:
+        """The model that speaks for this person, if any beat the rule. Asked on every chat
+        message, so the answer is kept for ttl_s: a model trained by another instance serves
+        within that time."""
         key = (str(session.get_bind().url), user.id)
         now = time.monotonic()
         with self._lock:
             cached = self._serving.get(key)
         if cached is not None and cached[0] > now:
-            return session.get(ModelRecord, cached[1]) if cached[1] is not None else None
+            return cached[1]
         found = None
         for record in (newest(session, "personal", user.id), newest(session, "global", None)):
             if record is not None and record.promoted:
-                found = record
+                found = Serving.of(record)
                 break
         with self._lock:
-            self._serving[key] = (now + self.ttl_s, found.id if found is not None else None)
+            self._serving[key] = (now + self.ttl_s, found)
         return found
 
-    def load(self, record: ModelRecord) -> Any | None:
+    def load(self, record: Serving) -> Any | None:
         """The record's model, loaded once; None when its file is refused."""
         from ml import persistence
 
@@ -85,22 +123,20 @@ class ModelService:
         One entry (a chat message) reads its month and category; several are computed with the
         person's whole history, as in training.
         """
-        record = self.serving_record(session, user)
+        record = self.serving(session, user)
         model = self.load(record) if record is not None else None
         if model is None or not entry_ids:
             return {}
         from ml.training import leak_probability
         from services.learning.features import entry_features, load_expenses, model_frame
 
-        entries = session.scalars(
-            select(Entry).where(Entry.id.in_(entry_ids), Entry.user_id == user.id, Entry.type == "expense")
-        ).all()
+        connection = session.connection()
+        entries = connection.execute(_EXPENSES, {"ids": entry_ids, "user_id": user.id}).all()
         if not entries:
             return {}
         features: Any
         if len(entries) == 1:
-            features = [entry_features(session, user, entries[0])]
-            ids = [entries[0].id]
+            features, ids = [entry_features(session, user, entries[0])], [entries[0].id]
         else:
             history = load_expenses(session, user_ids=[user.id])
             wanted = history["entry_id"].isin([e.id for e in entries]).to_numpy()
@@ -108,13 +144,14 @@ class ModelService:
             ids = history.loc[wanted, "entry_id"].astype(int).tolist()
         probability = leak_probability(model, features).astype(float).round(4)
         result = dict(zip(ids, probability.tolist(), strict=True))
-        for entry in entries:
-            entry.model_probability = result[entry.id]
+        connection.execute(
+            _SET_PROBABILITY, [{"entry_id": i, "owner": user.id, "probability": p} for i, p in result.items()]
+        )
         return result
 
     def predict_import(self, session: Session, user: User, import_id: int) -> int:
         """Give every expense of an import its probability (when a model serves); how many."""
-        if self.serving_record(session, user) is None:
+        if self.serving(session, user) is None:
             return 0
         ids = session.scalars(
             select(Entry.id).where(

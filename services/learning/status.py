@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Entry, User
+from db.models import Entry, ModelRecord, User
 from ml.training import Comparison
 from services.learning.registry import newest
 from services.learning.serving import ModelService
@@ -45,15 +45,16 @@ def status(session: Session, user: User, models: ModelService) -> ModelStatus:
         .group_by(Entry.user_verdict)
     ).all()
     counts = {bool(v): int(n) for v, n in verdicts}
-    serving = models.serving_record(session, user)
-    shown = serving or newest(session, "personal", user.id) or newest(session, "global", None)
+    serving = models.serving(session, user)
+    in_use = session.get(ModelRecord, serving.record_id) if serving is not None else None
+    shown = in_use or newest(session, "personal", user.id) or newest(session, "global", None)
     model = (
         ShownModel(
             shown.scope,
             shown.version,
             shown.trained_at,
             Comparison.from_dict(shown.metrics),
-            serving is not None,
+            in_use is not None,
         )
         if shown is not None
         else None

@@ -64,7 +64,7 @@ def test_a_personal_model_learns_a_taste_the_rule_does_not_share(trained: dict, 
     unseen = expenses[~expenses["judged"]]
     with session_scope(trained["sessions"]) as session:
         user = session.get(User, user_id)
-        record = trained["models"].serving_record(session, user)
+        record = trained["models"].serving(session, user)
         assert record is not None and record.scope == "personal", training_lines(trained["report"])
         probability = trained["models"].predict_entries(
             session, user, unseen["entry_id"].astype(int).tolist()
@@ -80,7 +80,7 @@ def test_no_personal_model_for_someone_whose_taste_is_the_rule(trained: dict) ->
     with session_scope(trained["sessions"]) as session:
         records = session.scalars(select(ModelRecord).where(ModelRecord.user_id == user_id)).all()
         assert len(records) == 1 and not records[0].promoted
-        record = trained["models"].serving_record(session, session.get(User, user_id))
+        record = trained["models"].serving(session, session.get(User, user_id))
     # The global model may speak for them only if it beat the rule on held-out people.
     assert record is None or record.scope == "global"
 
@@ -89,7 +89,7 @@ def test_a_tampered_or_foreign_model_file_is_refused_and_the_rule_stands(trained
     user_id, expenses = trained["people"]["night_owl"]
     with session_scope(trained["sessions"]) as session:
         user = session.get(User, user_id)
-        record = trained["models"].serving_record(session, user)
+        record = trained["models"].serving(session, user)
         assert record is not None
         path = trained["models"].model_dir / record.file_name
         original = path.read_bytes()
