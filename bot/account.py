@@ -10,7 +10,7 @@ from telegram.ext import ContextTypes
 
 from bot.buttons import ID, NOT_MINE, Action
 from bot.render import account as render
-from bot.runtime import in_session, with_person
+from bot.runtime import call, in_session
 from services.usecases import account, people
 
 
@@ -20,16 +20,14 @@ async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert message
     args = context.args or []
     if not args:
-        shown = await with_person(update, context, lambda s, p: account.settings(session=s, person=p))
+        shown = await call(update, context, account.settings)
         await message.reply_text(render.settings_reply(shown).html, parse_mode=ParseMode.HTML)
         return
     if len(args) < 2:
         await message.reply_text("Usage: /settings NAME VALUE, e.g. /settings timezone Europe/London")
         return
     name, value = args[0], " ".join(args[1:])
-    change = await with_person(
-        update, context, lambda s, p: account.change_setting(session=s, person=p, name=name, value=value)
-    )
+    change = await call(update, context, account.change_setting, name=name, value=value)
     await message.reply_text(render.changed(change))
 
 
@@ -38,11 +36,7 @@ async def location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     assert message and message.location
     lat, lng = message.location.latitude, message.location.longitude
-    change = await with_person(
-        update,
-        context,
-        lambda s, p: account.set_timezone_at(session=s, person=p, latitude=lat, longitude=lng),
-    )
+    change = await call(update, context, account.set_timezone_at, latitude=lat, longitude=lng)
     await message.reply_text(f"Time zone set to {change.now.timezone}.")
 
 
@@ -53,10 +47,8 @@ async def budget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     args = context.args or []
     now = datetime.now(UTC)
     if not args:
-        rows, currency = await with_person(
-            update, context, lambda s, p: (account.budgets(session=s, person=p, now=now), p.currency)
-        )
-        await message.reply_text(render.budgets_reply(rows, currency).html, parse_mode=ParseMode.HTML)
+        now_used = await call(update, context, account.budgets, now=now)
+        await message.reply_text(render.budgets_reply(now_used).html, parse_mode=ParseMode.HTML)
         return
     if len(args) < 2:
         await message.reply_text(
@@ -64,12 +56,8 @@ async def budget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
         return
     target, amount = " ".join(args[:-1]), args[-1]
-    change, currency = await with_person(
-        update,
-        context,
-        lambda s, p: (account.set_budget(session=s, person=p, target=target, amount=amount), p.currency),
-    )
-    await message.reply_text(render.budget_changed(change, currency))
+    change = await call(update, context, account.set_budget, target=target, amount=amount)
+    await message.reply_text(render.budget_changed(change))
 
 
 async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
 NOT_MINE = "That button is not one of mine."
@@ -67,6 +67,11 @@ class Action:
         if match is None:
             return None
         return tuple(a.read(text) for a, text in zip(self.args, match.groups(), strict=True))
+
+
+def keyboard(buttons: list[InlineKeyboardButton], per_row: int) -> InlineKeyboardMarkup:
+    """Buttons laid out in rows of per_row (a menu)."""
+    return InlineKeyboardMarkup([buttons[i : i + per_row] for i in range(0, len(buttons), per_row)])
 
 
 def handler_for(actions: Iterable[Action]) -> CallbackQueryHandler:  # type: ignore[type-arg]

@@ -12,11 +12,11 @@ import json
 import logging
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
 
@@ -48,6 +48,7 @@ BAD_TOKEN_HELP = """\
 Telegram rejected the token in TELEGRAM_BOT_TOKEN. Copy it again from @BotFather (/mybots, pick
 the bot, API Token); if you revoked it there, use the new one."""
 
+T = TypeVar("T")
 UserOption = Annotated[int, typer.Option("--user", help="The person's Telegram user id.")]
 SHOWN_IMPORT_ERRORS = 10
 PROGRESS_BAR_LINES = 5_000  # files this long get a progress bar on a terminal
@@ -120,6 +121,12 @@ def person(session: Session, telegram_id: int) -> User:
         telegram_id=telegram_id,
         defaults=UserDefaults(config.default_timezone, config.default_currency),
     )
+
+
+def run_for(user: int, use_case: Callable[..., T], **arguments: object) -> T:
+    """One use case for one person (`--user ID`) in one session: the command's one call."""
+    with open_session() as session:
+        return use_case(session=session, person=person(session, user), **arguments)
 
 
 def model_service() -> ModelService:
@@ -233,8 +240,7 @@ def imports_cmd(user: UserOption) -> None:
     from bot.render import imports as render
     from services.usecases import imports
 
-    with open_session() as session:
-        rows = imports.list_imports(session=session, person=person(session, user))
+    rows = run_for(user, imports.list_imports)
     if not rows:
         typer.echo("No imports yet.")
     for r in rows:
@@ -247,8 +253,7 @@ def export(user: UserOption, out: Annotated[Path, typer.Option(help="Where to wr
     from services.usecases import imports
     from services.wording import counted
 
-    with open_session() as session:
-        done = imports.export_entries(session=session, person=person(session, user))
+    done = run_for(user, imports.export_entries)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(done.data)
     typer.echo(f"Wrote {counted(done.entries, 'entry', 'entries')} to {out}")
@@ -263,16 +268,11 @@ def log(
     from bot.render.entries import logged_reply
     from services.usecases import entries
 
-    with open_session() as session:
-        moment = now()
-        logged = entries.log_text(
-            session=session,
-            person=person(session, user),
-            text=text,
-            now=moment,
-            source_ref=f"cli:{moment.isoformat()}",
-            models=model_service(),
-        )
+    moment = now()
+    source_ref = f"cli:{moment.isoformat()}"
+    logged = run_for(
+        user, entries.log_text, text=text, now=moment, source_ref=source_ref, models=model_service()
+    )
     typer.echo(f"#{logged.entry.id} " + logged_reply(logged).plain)
 
 
@@ -286,8 +286,7 @@ def entries_cmd(
     from services.money import format_money
     from services.usecases import entries
 
-    with open_session() as session:
-        rows = entries.recent(session=session, person=person(session, user), limit=limit)
+    rows = run_for(user, entries.recent, limit=limit)
     if not rows:
         typer.echo("No entries yet: import a CSV or log one with `leakbot log`.")
     for e in rows:
@@ -319,10 +318,7 @@ def ask_cmd(
         fail("Give a QUESTION id and --user TELEGRAM_ID (or --list).")
     if fmt not in ("table", "csv", "json"):
         fail("--format must be table, csv or json.")
-    with open_session() as session:
-        answer = questions.answer(
-            session=session, person=person(session, user), question_id=question, now=now(), year=year
-        )
+    answer = run_for(user, questions.answer, question_id=question, now=now(), year=year)
     if fmt == "json":
         typer.echo(render.answer_json(answer.result))
     elif fmt == "csv":
@@ -390,13 +386,10 @@ def subscriptions_cmd(user: UserOption) -> None:
     from bot.render.learning import subscription_text
     from services.usecases import learning
 
-    with open_session() as session:
-        owner = person(session, user)
-        items = learning.subscriptions(session=session, person=owner, now=now())
-        currency = owner.currency
-    for item in items:
-        typer.echo(f"[{item.status}] {subscription_text(item.detected, currency)}")
-    if not items:
+    found = run_for(user, learning.subscriptions, now=now())
+    for item in found.items:
+        typer.echo(f"[{item.status}] {subscription_text(item.detected, found.currency)}")
+    if not found.items:
         typer.echo("No recurring charges found.")
 
 
@@ -438,10 +431,7 @@ def chart_cmd(
     from bot.render.reports import chart_caption
     from services.usecases import reports
 
-    with open_session() as session:
-        picture = reports.chart(
-            session=session, person=person(session, user), name=name, period=period, now=now()
-        )
+    picture = run_for(user, reports.chart, name=name, period=period, now=now())
     out.write_bytes(picture.png)
     typer.echo(f"Wrote {out} ({chart_caption(picture).replace(' · ', ', ')})")
 
@@ -459,8 +449,7 @@ def dashboard_cmd(
     from bot.render.reports import dashboard_summary
     from services.usecases import reports
 
-    with open_session() as session:
-        shown = reports.dashboard(session=session, person=person(session, user), month=month, now=now())
+    shown = run_for(user, reports.dashboard, month=month, now=now())
     out.write_bytes(shown.png)
     typer.echo(dashboard_summary(shown.data))
     typer.echo(f"Wrote {out}")
@@ -475,8 +464,7 @@ def report_cmd(
     """Write the PDF report: dashboard, every chart, the fourteen question tables."""
     from services.usecases import reports
 
-    with open_session() as session:
-        made = reports.report(session=session, person=person(session, user), month=month, now=now())
+    made = run_for(user, reports.report, month=month, now=now())
     out.write_bytes(made.pdf)
     typer.echo(f"Wrote {out}")
 
@@ -500,8 +488,7 @@ def digest_cmd(
     from bot.render.reports import digest_reply
     from services.usecases import reports
 
-    with open_session() as session:
-        content = reports.digest_preview(session=session, person=person(session, user), now=now())
+    content = run_for(user, reports.digest_preview, now=now())
     out.mkdir(parents=True, exist_ok=True)
     (out / "digest.txt").write_text(digest_reply(content).plain + "\n")
     for i, image in enumerate(content.images, 1):

@@ -17,7 +17,7 @@ from telegram.ext import ContextTypes
 
 from bot.render import account as render_account
 from bot.render import reports as render
-from bot.runtime import in_db_thread, runtime, with_person
+from bot.runtime import call, in_db_thread, runtime
 from db.session import session_scope
 from services.errors import LeakBotError
 from services.usecases import account, digests, reports
@@ -101,19 +101,13 @@ async def digest_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     args = " ".join(context.args or [])
     if args.strip().lower() == "now":
         now = datetime.now(UTC)
-        content = await with_person(
-            update, context, lambda s, p: reports.digest_preview(session=s, person=p, now=now)
-        )
+        content = await call(update, context, reports.digest_preview, now=now)
         await deliver(context.bot, chat.id, content)
         return
-    schedule = await with_person(
-        update,
-        context,
-        lambda s, p: (
-            account.digest_schedule(session=s, person=p)
-            if not args
-            else account.set_digest_schedule(session=s, person=p, text=args)
-        ),
+    schedule = await (
+        call(update, context, account.set_digest_schedule, text=args)
+        if args
+        else call(update, context, account.digest_schedule)
     )
     await message.reply_text(render_account.schedule_text(schedule))
 

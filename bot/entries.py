@@ -7,16 +7,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from sqlalchemy.orm import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot.buttons import FLAG, ID, Action
+from bot.buttons import FLAG, ID, Action, keyboard
 from bot.render import entries as render
 from bot.render.text import Reply
-from bot.runtime import models, with_person
-from db.models import User
+from bot.runtime import call, models, with_person
 from services.catalog import EntryType
 from services.errors import LeakBotError, NotFound
 from services.ledger.corrections import EDITABLE
@@ -84,13 +82,7 @@ async def log_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     now = message.date.astimezone(UTC) if message.date else datetime.now(UTC)
     ref = f"chat:{chat.id}:{message.message_id}"
     service = models(context)
-    logged = await with_person(
-        update,
-        context,
-        lambda s, p: entries.log_text(
-            session=s, person=p, text=text, now=now, source_ref=ref, models=service
-        ),
-    )
+    logged = await call(update, context, entries.log_text, text=text, now=now, source_ref=ref, models=service)
     await _send(message, render.logged_reply(logged), entry_keyboard(logged.entry))
 
 
@@ -103,14 +95,14 @@ async def recent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(f"Usage: /recent [n], with n from 1 to {entries.RECENT_MAX}.")
         return
     limit = int(args[0]) if args else entries.RECENT_DEFAULT
-    rows = await with_person(update, context, lambda s, p: entries.recent(session=s, person=p, limit=limit))
+    rows = await call(update, context, entries.recent, limit=limit)
     await _send(message, render.recent_reply(rows))
 
 
 async def undo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Remove the last logged entry."""
     assert update.effective_message
-    gone = await with_person(update, context, lambda s, p: entries.undo_last(session=s, person=p))
+    gone = await call(update, context, entries.undo_last)
     await update.effective_message.reply_text(render.removed(gone))
 
 
@@ -123,9 +115,7 @@ async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text("Usage: /delete ID, e.g. /delete 42 (/recent shows ids).")
         return
     entry_id = int(args[0].lstrip("#"))
-    gone = await with_person(
-        update, context, lambda s, p: entries.delete_entry(session=s, person=p, entry_id=entry_id)
-    )
+    gone = await call(update, context, entries.delete_entry, entry_id=entry_id)
     await message.reply_text(render.removed(gone))
 
 
@@ -140,11 +130,7 @@ async def edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
         return
     entry_id, field, value = int(args[0].lstrip("#")), args[1], " ".join(args[2:])
-    shown = await with_person(
-        update,
-        context,
-        lambda s, p: entries.edit_entry(session=s, person=p, entry_id=entry_id, field=field, value=value),
-    )
+    shown = await call(update, context, entries.edit_entry, entry_id=entry_id, field=field, value=value)
     await _send(message, render.entry_reply(shown))
 
 
@@ -173,11 +159,11 @@ async def _answer_entry(update: Update, note: str, shown: EntryView, markup: Inl
 
 
 async def _on_entry(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, work: Callable[[Session, User], T]
+    update: Update, context: ContextTypes.DEFAULT_TYPE, use_case: Callable[..., T], **arguments: object
 ) -> T:
-    """with_person for a button under an entry: an entry that is not theirs, or gone, is said so."""
+    """call() for a button under an entry: an entry that is not theirs, or gone, is said so."""
     try:
-        return await with_person(update, context, work)
+        return await call(update, context, use_case, **arguments)
     except NotFound as exc:
         raise LeakBotError(NOT_YOURS) from exc
 
@@ -186,9 +172,7 @@ async def undo_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, entry
     """Remove the entry the button sits under."""
     query = update.callback_query
     assert query is not None
-    gone = await _on_entry(
-        update, context, lambda s, p: entries.delete_entry(session=s, person=p, entry_id=entry_id)
-    )
+    gone = await _on_entry(update, context, entries.delete_entry, entry_id=entry_id)
     await query.answer("Undone.")
     await query.edit_message_text(render.undone(gone))
 
@@ -197,11 +181,7 @@ async def verdict_pressed(
     update: Update, context: ContextTypes.DEFAULT_TYPE, entry_id: int, is_leak: bool
 ) -> None:
     """Store the person's own verdict on the entry."""
-    shown = await _on_entry(
-        update,
-        context,
-        lambda s, p: entries.record_verdict(session=s, person=p, entry_id=entry_id, is_leak=is_leak),
-    )
+    shown = await _on_entry(update, context, entries.record_verdict, entry_id=entry_id, is_leak=is_leak)
     await _answer_entry(
         update, "Noted: a leak." if is_leak else "Noted: not a leak.", shown, entry_keyboard(shown)
     )
@@ -209,26 +189,19 @@ async def verdict_pressed(
 
 async def category_menu_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, entry_id: int) -> None:
     """Show the categories the entry can move to."""
-    menu = await _on_entry(
-        update, context, lambda s, p: entries.category_menu(session=s, person=p, entry_id=entry_id)
-    )
+    menu = await _on_entry(update, context, entries.category_menu, entry_id=entry_id)
     buttons = [
         InlineKeyboardButton(name, callback_data=PICK_CATEGORY.data(entry_id, i))
         for i, name in enumerate(menu.categories)
     ]
-    keyboard = InlineKeyboardMarkup([buttons[i : i + 3] for i in range(0, len(buttons), 3)])
-    await _answer_entry(update, "Pick a category.", menu.entry, keyboard)
+    await _answer_entry(update, "Pick a category.", menu.entry, keyboard(buttons, 3))
 
 
 async def category_pressed(
     update: Update, context: ContextTypes.DEFAULT_TYPE, entry_id: int, index: int
 ) -> None:
     """Move the entry to the chosen category and re-score it."""
-    shown = await _on_entry(
-        update,
-        context,
-        lambda s, p: entries.pick_category(session=s, person=p, entry_id=entry_id, index=index),
-    )
+    shown = await _on_entry(update, context, entries.pick_category, entry_id=entry_id, index=index)
     await _answer_entry(update, f"Moved to {shown.category}.", shown, entry_keyboard(shown))
 
 

@@ -13,7 +13,7 @@ from telegram.ext import ContextTypes
 
 from bot.buttons import ID, Action
 from bot.render import imports as render
-from bot.runtime import models, with_person
+from bot.runtime import call, models
 from services.errors import LeakBotError
 from services.importing.limits import MAX_FILE_BYTES
 from services.usecases import imports
@@ -65,12 +65,14 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
     service = models(context)
     try:
-        result = await with_person(
+        result = await call(
             update,
             context,
-            lambda s, p: imports.import_file(
-                session=s, person=p, data=data, file_name=name, models=service, on_progress=on_progress
-            ),
+            imports.import_file,
+            data=data,
+            file_name=name,
+            models=service,
+            on_progress=on_progress,
         )
     except LeakBotError as exc:
         await _edit(progress, f"Nothing imported from {name}: {exc}")
@@ -117,9 +119,7 @@ async def _answered(update: Update, text: str) -> None:
 
 async def revert_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, import_id: int) -> None:
     """Remove everything the import added."""
-    done = await with_person(
-        update, context, lambda s, p: imports.revert_import(session=s, person=p, import_id=import_id)
-    )
+    done = await call(update, context, imports.revert_import, import_id=import_id)
     await _answered(update, render.reverted(done))
 
 
@@ -127,12 +127,8 @@ async def merge_pressed(
     update: Update, context: ContextTypes.DEFAULT_TYPE, chat_id: int, imported_id: int
 ) -> None:
     """Merge a chat spend into the statement row that is the same money."""
-    merged = await with_person(
-        update,
-        context,
-        lambda s, p: imports.merge_duplicate(
-            session=s, person=p, chat_entry_id=chat_id, imported_entry_id=imported_id
-        ),
+    merged = await call(
+        update, context, imports.merge_duplicate, chat_entry_id=chat_id, imported_entry_id=imported_id
     )
     await _answered(update, render.merged(merged))
 
@@ -141,13 +137,7 @@ async def keep_pressed(
     update: Update, context: ContextTypes.DEFAULT_TYPE, chat_id: int, imported_id: int
 ) -> None:
     """Keep both entries."""
-    await with_person(
-        update,
-        context,
-        lambda s, p: imports.keep_both(
-            session=s, person=p, chat_entry_id=chat_id, imported_entry_id=imported_id
-        ),
-    )
+    await call(update, context, imports.keep_both, chat_entry_id=chat_id, imported_entry_id=imported_id)
     await _answered(update, "Kept both.")
 
 
@@ -155,7 +145,7 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Send the person's data as CSV in LeakBot's own format."""
     message = update.effective_message
     assert message
-    done = await with_person(update, context, lambda s, p: imports.export_entries(session=s, person=p))
+    done = await call(update, context, imports.export_entries)
     await message.reply_document(
         InputFile(done.data, filename="leakbot-export.csv"), caption=render.export_caption(done)
     )

@@ -14,7 +14,7 @@ from telegram.ext import ContextTypes
 
 from bot.buttons import ID, Action
 from bot.render import learning as render
-from bot.runtime import in_session, models, with_person
+from bot.runtime import call, in_session, models
 from services.usecases import learning
 
 log = logging.getLogger(__name__)
@@ -25,9 +25,7 @@ async def model(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     assert message
     service = models(context)
-    shown = await with_person(
-        update, context, lambda s, p: learning.model_status(session=s, person=p, models=service)
-    )
+    shown = await call(update, context, learning.model_status, models=service)
     text = render.status_reply(shown.status).html
     if shown.confusion_png is None:
         await message.reply_text(text, parse_mode=ParseMode.HTML)
@@ -49,16 +47,14 @@ async def subscriptions_command(update: Update, context: ContextTypes.DEFAULT_TY
     message = update.effective_message
     assert message
     now = datetime.now(UTC)
-    items, currency = await with_person(
-        update, context, lambda s, p: (learning.subscriptions(session=s, person=p, now=now), p.currency)
-    )
-    if not items:
+    found = await call(update, context, learning.subscriptions, now=now)
+    if not found.items:
         await message.reply_text(render.NO_SUBSCRIPTIONS)
         return
-    await message.reply_text(render.subscriptions_head(items, currency))
-    for item in items:
+    await message.reply_text(render.subscriptions_head(found))
+    for item in found.items:
         await message.reply_text(
-            render.subscription_line(item, currency), reply_markup=_keyboard(item.id, item.status)
+            render.subscription_line(item, found.currency), reply_markup=_keyboard(item.id, item.status)
         )
 
 
@@ -67,12 +63,8 @@ async def _set_subscription(
 ) -> None:
     query = update.callback_query
     assert query is not None
-    row = await with_person(
-        update,
-        context,
-        lambda s, p: learning.set_subscription(
-            session=s, person=p, subscription_id=subscription_id, confirmed=confirmed
-        ),
+    row = await call(
+        update, context, learning.set_subscription, subscription_id=subscription_id, confirmed=confirmed
     )
     if confirmed:
         await query.answer(f"Noted. I'll remind you before {row.label} renews.")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot.buttons import Action, word
+from bot.buttons import Action, keyboard, word
 from bot.render import questions as render
-from bot.runtime import with_person
+from bot.runtime import call
 from services.questions.canned import QUESTIONS, QUESTIONS_BY_COMMAND, QUESTIONS_BY_ID
 from services.usecases import questions
 
@@ -21,11 +21,7 @@ async def _answer(
     update: Update, context: ContextTypes.DEFAULT_TYPE, question_id: str, year: int | None
 ) -> str:
     now = datetime.now(UTC)
-    result = await with_person(
-        update,
-        context,
-        lambda s, p: questions.answer(session=s, person=p, question_id=question_id, now=now, year=year),
-    )
+    result = await call(update, context, questions.answer, question_id=question_id, now=now, year=year)
     return render.answer_reply(result).html
 
 
@@ -50,10 +46,7 @@ async def ask_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Offer every question as a button."""
     assert update.effective_message
     buttons = [InlineKeyboardButton(q.title, callback_data=ASK.data(q.id)) for q in QUESTIONS]
-    await update.effective_message.reply_text(
-        "Which question?",
-        reply_markup=InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)]),
-    )
+    await update.effective_message.reply_text("Which question?", reply_markup=keyboard(buttons, 2))
 
 
 async def ask_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, question_id: str) -> None:

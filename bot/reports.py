@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, Update
 from telegram.ext import ContextTypes
 
-from bot.buttons import Action, word
+from bot.buttons import Action, keyboard, word
 from bot.render import reports as render
-from bot.runtime import with_person
+from bot.runtime import call
 from services.errors import LeakBotError
 from services.reporting.names import CHART_TITLES
 from services.usecases import reports
@@ -31,11 +31,7 @@ async def chart(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     name, period = args[0].lower(), args[1] if len(args) > 1 else None
     now = datetime.now(UTC)
-    picture = await with_person(
-        update,
-        context,
-        lambda s, p: reports.chart(session=s, person=p, name=name, period=period, now=now),
-    )
+    picture = await call(update, context, reports.chart, name=name, period=period, now=now)
     await message.reply_photo(picture.png, caption=render.chart_caption(picture))
 
 
@@ -46,8 +42,7 @@ async def charts_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         InlineKeyboardButton(title, callback_data=CHART.data(name)) for name, title in CHART_TITLES.items()
     ]
     await update.effective_message.reply_text(
-        "Which chart? (last 365 days)",
-        reply_markup=InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)]),
+        "Which chart? (last 365 days)", reply_markup=keyboard(buttons, 2)
     )
 
 
@@ -57,9 +52,7 @@ async def chart_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, name
     assert query is not None
     await query.answer()
     now = datetime.now(UTC)
-    picture = await with_person(
-        update, context, lambda s, p: reports.chart(session=s, person=p, name=name, period=None, now=now)
-    )
+    picture = await call(update, context, reports.chart, name=name, period=None, now=now)
     if query.message is not None:
         await context.bot.send_photo(
             query.message.chat.id, picture.png, caption=render.chart_caption(picture)
@@ -79,9 +72,7 @@ async def dashboard_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     assert message
     now = datetime.now(UTC)
     month = _month_argument(context)
-    shown = await with_person(
-        update, context, lambda s, p: reports.dashboard(session=s, person=p, month=month, now=now)
-    )
+    shown = await call(update, context, reports.dashboard, month=month, now=now)
     await message.reply_photo(shown.png, caption=render.dashboard_summary(shown.data)[:1024])
 
 
@@ -91,9 +82,7 @@ async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     assert message
     now = datetime.now(UTC)
     month = _month_argument(context)
-    made = await with_person(
-        update, context, lambda s, p: reports.report(session=s, person=p, month=month, now=now)
-    )
+    made = await call(update, context, reports.report, month=month, now=now)
     await message.reply_document(
         made.pdf, filename=render.report_file_name(made), caption=render.report_caption(made)
     )

@@ -100,6 +100,16 @@ async def in_session(context: ContextTypes.DEFAULT_TYPE, work: Callable[[Session
     return await in_db_thread(context, call)
 
 
+async def call(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, use_case: Callable[..., T], **arguments: object
+) -> T:
+    """Run one use case for the person who sent the update: use_case(session=..., person=...,
+    **arguments), in a worker thread and one transaction. The handlers' one call."""
+    return await with_person(
+        update, context, lambda session, person: use_case(session=session, person=person, **arguments)
+    )
+
+
 async def with_person(
     update: Update, context: ContextTypes.DEFAULT_TYPE, work: Callable[[Session, User], T]
 ) -> T:

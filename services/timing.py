@@ -70,7 +70,7 @@ def weekdays(days: Any) -> np.ndarray:
 
 def day_types(days: Any) -> np.ndarray:
     """`Weekend` for Saturdays and Sundays, `Weekday` otherwise."""
-    return np.where(np.isin(weekdays(days), WEEKEND_DAYS), "Weekend", "Weekday").astype(object)
+    return np.where(weekdays(days) >= min(WEEKEND_DAYS), "Weekend", "Weekday").astype(object)
 
 
 def day_type_of(day: date) -> str:

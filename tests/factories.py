@@ -7,13 +7,26 @@ import io
 import itertools
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+import pandas as pd
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Entry, User
+from services import synthetic
+from services.learning.features import load_expenses
 from services.ledger.people import UserDefaults, ensure_user
 
 _ids = itertools.count(10_000)
+# The header of an HDFC Bank statement export.
+HDFC_HEADER = [
+    "Date",
+    "Narration",
+    "Chq./Ref.No.",
+    "Value Dt",
+    "Withdrawal Amt.",
+    "Deposit Amt.",
+    "Closing Balance",
+]
 
 
 def make_user(
@@ -39,6 +52,21 @@ def make_user(
 def count_entries(session: Session, user_id: int) -> int:
     """How many entries the person has."""
     return int(session.scalar(select(func.count()).select_from(Entry).where(Entry.user_id == user_id)) or 0)
+
+
+def give_verdicts(
+    session: Session, user: User, *, months: int, taste: str, share: float, seed: int
+) -> pd.DataFrame:
+    """Store `months` of generated spending for the person and their verdicts, by a taste
+    (services/synthetic.py TASTES), on a random share of the expenses. Returns the expenses,
+    with each one's `truth` (what the taste calls a leak) and whether it was `judged`."""
+    synthetic.store_generated(session, user, months=months, seed=seed)
+    expenses = load_expenses(session, user_ids=[user.id])
+    verdicts = synthetic.simulated_verdicts(expenses, taste, share=share, seed=seed + 1)
+    for value in (True, False):
+        ids = expenses.loc[(verdicts == value).fillna(False).to_numpy(), "entry_id"].astype(int).tolist()
+        session.execute(update(Entry).where(Entry.id.in_(ids)).values(user_verdict=value))
+    return expenses.assign(truth=synthetic.taste_truth(expenses, taste), judged=verdicts.notna().to_numpy())
 
 
 def csv_bytes(

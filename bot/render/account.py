@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from bot.render.text import Reply, b
-from services.insights.budgets import BudgetChange, BudgetUsage
+from services.insights.budgets import BudgetChange
 from services.ledger.preferences import Change, Preferences
 from services.money import format_money
 from services.reporting.schedule import DAYS, Schedule
+from services.usecases.account import Budgets
 from services.wording import counted
 
 NO_BUDGETS = "No budgets yet. Set one: /budget dining 3000 or /budget leaks 2000"
@@ -50,7 +49,8 @@ def budget_label(category: str | None) -> str:
     return category or "leaks"
 
 
-def budgets_reply(rows: Sequence[BudgetUsage], currency: str) -> Reply:
+def budgets_reply(now: Budgets) -> Reply:
+    rows, currency = now.usage, now.currency
     if not rows:
         return Reply.of(NO_BUDGETS)
     return Reply.of(
@@ -63,11 +63,11 @@ def budgets_reply(rows: Sequence[BudgetUsage], currency: str) -> Reply:
     )
 
 
-def budget_changed(change: BudgetChange, currency: str) -> str:
+def budget_changed(change: BudgetChange) -> str:
     label = budget_label(change.category)
     if change.limit_minor is None:
         return f"Budget on {label} removed."
-    return f"Budget on {label}: {format_money(change.limit_minor, currency)} a month."
+    return f"Budget on {label}: {format_money(change.limit_minor, change.currency)} a month."
 
 
 def schedule_text(s: Schedule) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bot.render.text import Reply
@@ -12,6 +11,7 @@ if TYPE_CHECKING:  # pandas / scikit-learn backed; their results are only read h
     from services.insights.subscriptions import Detected, Listed, Reminder
     from services.learning.status import ModelStatus
     from services.learning.training import Skipped, TrainingReport
+    from services.usecases.learning import Subscriptions
 
 NO_SUBSCRIPTIONS = (
     "No recurring charges found yet. I look for the same payment every week, month or year "
@@ -82,7 +82,8 @@ def subscription_text(item: Detected, currency: str) -> str:
     return text
 
 
-def subscriptions_head(items: Sequence[Listed], currency: str) -> str:
+def subscriptions_head(found: Subscriptions) -> str:
+    items, currency = found.items, found.currency
     monthly = sum(i.detected.monthly_minor for i in items if not i.detected.stopped)
     return (
         f"{len(items)} recurring charges, about {format_money(monthly, currency)} a month "

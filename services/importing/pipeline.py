@@ -117,7 +117,6 @@ def complete_frame(candidates: pd.DataFrame, *, profile: ScoringProfile) -> pd.D
             column = candidates[name].astype(object)
             given[name] = column.where(column.notna(), None).to_numpy()
     completed = complete(given, profile=profile)
-    completed["local_date"] = completed["local_date"].astype(object)  # datetime.date values
     frame = pd.DataFrame(  # object columns stay object: None, not NaN, where a value is missing
         {
             name: pd.Series(values, index=candidates.index, dtype=values.dtype)

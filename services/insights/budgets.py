@@ -43,6 +43,7 @@ class BudgetUsage:
 class BudgetChange:
     category: str | None  # None: the budget on leaks
     limit_minor: int | None  # None: removed
+    currency: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,13 +78,13 @@ def set_budget(*, session: Session, user: User, target: str, amount: str) -> Bud
         if budget is None:
             raise LeakBotError(f"You have no budget on {_category(category) or 'leaks'}.")
         session.delete(budget)
-        return BudgetChange(_category(category), None)
+        return BudgetChange(_category(category), None, user.currency)
     limit = parse_amount(amount, user.currency)
     if budget is None:
         session.add(Budget(user_id=user.id, category=category, limit_minor=limit))
     else:
         budget.limit_minor = limit
-    return BudgetChange(_category(category), limit)
+    return BudgetChange(_category(category), limit, user.currency)
 
 
 def _used(session: Session, user: User, category: str, day: date) -> int:

@@ -1,46 +1,39 @@
-"""Complete and score entries: one implementation for a chat message and a million-row file.
+"""Complete and score entries: one set of rules for a chat message and a million-row file.
 
 Given what a message or a file said, fill the gaps the documented way:
 - is_necessary, context, is_recurring: the category's defaults (services/catalog.py);
-- payment_mode: `Other`;
-- time_block and day_type: from the local date and time (services/timing.py);
+- payment_mode: `Other`; note: empty;
+- time_block and day_type: from the local hour and date (services/timing.py);
 - occurred_at: the local wall-clock time in the person's time zone, stored as UTC;
 then score expenses with the six rules (services/scoring/rules.py).
-Values that were given always win over derived ones. numpy only: a chat message is an
-array of one.
+Values that were given always win over derived ones.
+
+The rules are written once, for one entry (`filled`, `time_block_of`, `day_type_of`, the six
+rules); `complete_one` applies them to a message and `complete` to a whole file, once per
+distinct combination of the values they read (a statement repeats them a lot), so a chat
+message needs no pandas and a file no per-row Python beyond a dictionary lookup.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import Any
 
 import numpy as np
 
 from services.catalog import CATEGORIES, EntryType
 from services.scoring.rules import score
-from services.timing import day_types, local_to_utc, local_to_utc_one, time_blocks
+from services.timing import day_type_of, local_to_utc, local_to_utc_one, time_block_of
 
 DEFAULT_PAYMENT_MODE = "Other"
 DEFAULT_CONTEXT = "Unplanned"  # for a category that names none
-OPTIONAL_COLUMNS = (
-    "is_necessary",
-    "payment_mode",
-    "is_recurring",
-    "context",
-    "time_block",
-    "day_type",
-    "note",
-)
+FROM_CATEGORY = ("is_necessary", "payment_mode", "is_recurring", "context", "note")
+FROM_TIME = ("time_block", "day_type")
+OPTIONAL_COLUMNS = FROM_CATEGORY + FROM_TIME
 
-_DEFAULTS = {
-    "is_necessary": {c.name: c.necessary for c in CATEGORIES},
-    "context": {c.name: c.context for c in CATEGORIES},
-    "is_recurring": {c.name: c.recurring for c in CATEGORIES},
-}
-_FALLBACK = {"is_necessary": False, "context": DEFAULT_CONTEXT, "is_recurring": False}
+_CATEGORY = {c.name: c for c in CATEGORIES}
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,81 +46,121 @@ class ScoringProfile:
     salary_day: int = 1
 
 
-def _gaps(values: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """The given values as an object array, and where they are missing (None)."""
-    if values is None:
-        return np.full(n, None, dtype=object), np.ones(n, dtype=bool)
-    given = np.asarray(values, dtype=object)
-    return given, np.equal(given, None)
-
-
-def complete(fields: Mapping[str, Any], *, profile: ScoringProfile) -> dict[str, np.ndarray]:
-    """Every stored column of the entries in fields, expenses scored.
-
-    fields holds arrays (or lists) of equal length: `type`, `category`, `amount_minor`,
-    `local_dt` (naive local wall-clock datetime64) and any of OPTIONAL_COLUMNS, with None
-    where a value was not given. `occurred_at` comes back as naive UTC datetime64.
-    """
-    local_dt = np.asarray(fields["local_dt"], dtype="datetime64[us]")
-    n = len(local_dt)
-    category = np.asarray(fields["category"], dtype=object)
-    out: dict[str, np.ndarray] = {
-        "occurred_at": _to_utc(local_dt, profile.timezone),
-        "local_date": local_dt.astype("datetime64[D]"),
-        "type": np.asarray(fields["type"], dtype=object),
-        "category": category,
-        "amount_minor": np.asarray(fields["amount_minor"], dtype=np.int64),
-    }
-    derived = {
-        "payment_mode": lambda: np.full(n, DEFAULT_PAYMENT_MODE, dtype=object),
-        "time_block": lambda: time_blocks(
-            (local_dt - local_dt.astype("datetime64[D]")).astype("timedelta64[h]")
-        ),
-        "day_type": lambda: day_types(local_dt),
-        "note": lambda: np.full(n, "", dtype=object),
-    }
-    for name in OPTIONAL_COLUMNS:
-        given, missing = _gaps(fields.get(name), n)
-        if missing.any():
-            if name in _DEFAULTS:
-                table, fallback = _DEFAULTS[name], _FALLBACK[name]
-                default = np.array([table.get(c, fallback) for c in category[missing]], dtype=object)
-            else:
-                default = derived[name]()[missing]
-            given = given.copy()
-            given[missing] = default
-        out[name] = given.astype(bool) if name in ("is_necessary", "is_recurring") else given
-    scores = score(
-        out, micro_threshold_minor=profile.micro_threshold_minor, leak_threshold=profile.leak_threshold
+def filled(
+    category: str, is_necessary: Any, payment_mode: Any, is_recurring: Any, context: Any, note: Any
+) -> tuple[bool, str, bool, str, str]:
+    """The values given (None where not), the gaps filled from the category's defaults."""
+    known = _CATEGORY.get(category)
+    return (
+        bool(is_necessary if is_necessary is not None else (known.necessary if known else False)),
+        payment_mode if payment_mode is not None else DEFAULT_PAYMENT_MODE,
+        bool(is_recurring if is_recurring is not None else (known.recurring if known else False)),
+        context if context is not None else (known.context if known else DEFAULT_CONTEXT),
+        note if note is not None else "",
     )
-    expense = out["type"] == EntryType.EXPENSE.value
-    out["leakage_score"] = np.where(expense, scores.score.astype(object), None)
-    out["leak_rules"] = np.where(expense, scores.rules, None)
-    out["is_leak"] = np.where(expense, scores.is_leak.astype(object), None)
+
+
+def _timed(given: Any, derived: Any) -> Any:
+    return derived if given is None else given
+
+
+def _scored(row: dict[str, Any], profile: ScoringProfile) -> dict[str, Any]:
+    """row with leakage_score, leak_rules and is_leak (None for income and savings)."""
+    scores = score(
+        row, micro_threshold_minor=profile.micro_threshold_minor, leak_threshold=profile.leak_threshold
+    )
+    expense = row["type"] == EntryType.EXPENSE.value
+    return row | {
+        "leakage_score": np.where(expense, scores.score.astype(object), None),
+        "leak_rules": np.where(expense, scores.rules, None),
+        "is_leak": np.where(expense, scores.is_leak.astype(object), None),
+    }
+
+
+def complete_one(fields: Mapping[str, Any], *, profile: ScoringProfile) -> dict[str, Any]:
+    """Every stored column of one entry given as plain values (None where not given):
+    `type`, `category`, `amount_minor`, `local_dt` (naive local datetime) and any of
+    OPTIONAL_COLUMNS."""
+    local_dt: datetime = fields["local_dt"]
+    category = fields["category"]
+    necessary, mode, recurring, context, note = filled(category, *(fields.get(c) for c in FROM_CATEGORY))
+    row: dict[str, Any] = {
+        "occurred_at": local_to_utc_one(local_dt, profile.timezone),
+        "local_date": local_dt.date(),
+        "type": fields["type"],
+        "category": category,
+        "amount_minor": int(fields["amount_minor"]),
+        "is_necessary": necessary,
+        "payment_mode": mode,
+        "is_recurring": recurring,
+        "context": context,
+        "time_block": _timed(fields.get("time_block"), time_block_of(local_dt.hour)),
+        "day_type": _timed(fields.get("day_type"), day_type_of(local_dt.date())),
+        "note": note,
+    }
+    scored = _scored(row, profile)
+    for name in ("leakage_score", "leak_rules", "is_leak"):
+        scored[name] = scored[name].item()
+    return scored
+
+
+def _per_distinct(rule: Callable[..., Any], *columns: Any) -> list[Any]:
+    """rule applied to each row's values, computed once per distinct combination."""
+    seen: dict[tuple[Any, ...], Any] = {}
+    out = []
+    for key in zip(*columns, strict=True):
+        value = seen.get(key, _UNSEEN)
+        if value is _UNSEEN:
+            value = seen[key] = rule(*key)
+        out.append(value)
     return out
 
 
+_UNSEEN = object()
+
+
+def complete(fields: Mapping[str, Any], *, profile: ScoringProfile) -> dict[str, np.ndarray]:
+    """complete_one for many entries: fields holds arrays of equal length (None where a value
+    was not given; `local_dt` as naive datetime64). `occurred_at` comes back as naive UTC
+    datetime64, `local_date` as datetime.date objects."""
+    local_dt = np.asarray(fields["local_dt"], dtype="datetime64[us]")
+    n = len(local_dt)
+    days = local_dt.astype("datetime64[D]")
+    hours = (local_dt - days).astype("timedelta64[h]").astype(np.int64)
+    category = np.asarray(fields["category"], dtype=object)
+
+    def given(name: str) -> np.ndarray:
+        values = fields.get(name)
+        return np.full(n, None, dtype=object) if values is None else np.asarray(values, dtype=object)
+
+    filled_rows = _per_distinct(filled, category, *(given(c) for c in FROM_CATEGORY))
+    columns = list(zip(*filled_rows, strict=True)) if n else [()] * len(FROM_CATEGORY)
+    local_dates = days.astype(object)
+    row: dict[str, Any] = {
+        "occurred_at": _to_utc(local_dt, profile.timezone),
+        "local_date": local_dates,
+        "type": np.asarray(fields["type"], dtype=object),
+        "category": category,
+        "amount_minor": np.asarray(fields["amount_minor"], dtype=np.int64),
+        "is_necessary": np.array(columns[0], dtype=bool),
+        "payment_mode": np.array(columns[1], dtype=object),
+        "is_recurring": np.array(columns[2], dtype=bool),
+        "context": np.array(columns[3], dtype=object),
+        "time_block": np.array(
+            _per_distinct(lambda g, h: _timed(g, time_block_of(h)), given("time_block"), hours), dtype=object
+        ),
+        "day_type": np.array(
+            _per_distinct(lambda g, d: _timed(g, day_type_of(d)), given("day_type"), local_dates),
+            dtype=object,
+        ),
+        "note": np.array(columns[4], dtype=object),
+    }
+    return _scored(row, profile)
+
+
 def _to_utc(local_dt: np.ndarray, tz: str) -> np.ndarray:
-    """Naive UTC datetime64 of naive local wall-clock times."""
-    if len(local_dt) == 1:  # a chat message: zoneinfo, no pandas
-        utc = local_to_utc_one(local_dt[0].astype(datetime), tz)
-        return np.array([utc.replace(tzinfo=None)], dtype="datetime64[us]")
+    """Naive UTC datetime64 of naive local wall-clock times (the batch twin of local_to_utc_one)."""
     import pandas as pd
 
     utc = local_to_utc(pd.Series(local_dt), tz).dt.tz_localize(None)
     return utc.to_numpy(dtype="datetime64[us]")
-
-
-def complete_one(fields: Mapping[str, Any], *, profile: ScoringProfile) -> dict[str, Any]:
-    """complete() for one entry given as plain values; returns plain Python values."""
-    row = complete({k: [v] for k, v in fields.items()}, profile=profile)
-    values = {name: column[0] for name, column in row.items()}
-    values["occurred_at"] = values["occurred_at"].astype(datetime).replace(tzinfo=UTC)
-    values["local_date"] = values["local_date"].astype(date)
-    values["amount_minor"] = int(values["amount_minor"])
-    for name in ("is_necessary", "is_recurring"):
-        values[name] = bool(values[name])
-    if values["leakage_score"] is not None:
-        values["leakage_score"] = int(values["leakage_score"])
-        values["is_leak"] = bool(values["is_leak"])
-    return values

@@ -19,12 +19,7 @@ def score_entry(entry: Entry, user: User) -> None:
         entry.leakage_score = entry.leak_rules = entry.is_leak = None
         return
     entry.leakage_score, entry.leak_rules, entry.is_leak = score_one(
-        amount_minor=entry.amount_minor,
-        is_necessary=entry.is_necessary,
-        context=entry.context,
-        is_recurring=entry.is_recurring,
-        time_block=entry.time_block,
-        day_type=entry.day_type,
+        **{column: getattr(entry, column) for column in SCORED_COLUMNS},
         micro_threshold_minor=user.micro_threshold_minor,
         leak_threshold=user.leak_threshold,
     )

@@ -28,15 +28,15 @@ IMPULSE_TIME_BLOCKS: tuple[str, ...] = ("Evening", "Night")
 # The columns the rules read.
 SCORED_COLUMNS = ("amount_minor", "is_necessary", "context", "is_recurring", "time_block", "day_type")
 
-Columns = Mapping[str, Any]  # a DataFrame, or a dict of arrays / lists
+Columns = Mapping[str, Any]  # one expense (plain values), or many (a DataFrame, a dict of arrays)
 
 
-def _flags(values: Any) -> np.ndarray:
-    return np.asarray(values, dtype=bool)
-
-
-def _words(values: Any) -> np.ndarray:
-    return np.asarray(values, dtype=object)
+def one_of(values: Any, choices: tuple[str, ...]) -> Any:
+    """Whether values (one word, or an array of them) is one of a few choices."""
+    hit = values == choices[0]
+    for choice in choices[1:]:
+        hit = hit | (values == choice)
+    return hit
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,31 +44,23 @@ class Rule:
     code: str
     points: int
     label: str  # how replies name it
-    fires: Callable[[Columns, Any], np.ndarray]  # (columns, micro threshold) -> bool per row
+    # (columns, micro threshold) -> whether it fires: written with operators that mean the same
+    # for one expense's plain values and for arrays of many.
+    fires: Callable[[Columns, Any], Any]
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("micro", 1, "micro spend", lambda c, micro: np.asarray(c["amount_minor"]) < micro),
-    Rule("not_necessary", 2, "not necessary", lambda c, _: ~_flags(c["is_necessary"])),
-    Rule(
-        "impulsive_context",
-        2,
-        "impulsive context",
-        lambda c, _: np.isin(_words(c["context"]), IMPULSIVE_CONTEXTS),
-    ),
+    Rule("micro", 1, "micro spend", lambda c, micro: c["amount_minor"] < micro),
+    Rule("not_necessary", 2, "not necessary", lambda c, _: c["is_necessary"] ^ True),  # ^ True: not
+    Rule("impulsive_context", 2, "impulsive context", lambda c, _: one_of(c["context"], IMPULSIVE_CONTEXTS)),
     Rule(
         "recurring_unplanned",
         2,
         "recurring but not planned",
-        lambda c, _: _flags(c["is_recurring"]) & (_words(c["context"]) != "Planned"),
+        lambda c, _: c["is_recurring"] & (c["context"] != "Planned"),
     ),
-    Rule(
-        "impulse_time",
-        1,
-        "evening or night",
-        lambda c, _: np.isin(_words(c["time_block"]), IMPULSE_TIME_BLOCKS),
-    ),
-    Rule("weekend", 1, "weekend", lambda c, _: _words(c["day_type"]) == "Weekend"),
+    Rule("impulse_time", 1, "evening or night", lambda c, _: one_of(c["time_block"], IMPULSE_TIME_BLOCKS)),
+    Rule("weekend", 1, "weekend", lambda c, _: c["day_type"] == "Weekend"),
 )
 RULES_BY_CODE = {r.code: r for r in RULES}
 
@@ -93,12 +85,13 @@ class Scores:
 
 
 def score(columns: Columns, *, micro_threshold_minor: Any, leak_threshold: Any) -> Scores:
-    """Score every row of columns as an expense (thresholds: one value or one per row)."""
-    pattern = np.zeros(len(np.asarray(columns["amount_minor"])), dtype=np.int64)
+    """Score every row of columns as an expense (thresholds: one value or one per row). Given
+    plain values (one expense), the arrays have no dimension."""
+    pattern: Any = 0
     for bit, rule in enumerate(RULES):
-        pattern |= rule.fires(columns, micro_threshold_minor).astype(np.int64) << bit
+        pattern = pattern | np.asarray(rule.fires(columns, micro_threshold_minor), dtype=np.int64) << bit
     points = _POINTS_BY_PATTERN[pattern]
-    return Scores(points, _CODES_BY_PATTERN[pattern], points >= np.asarray(leak_threshold))
+    return Scores(points, _CODES_BY_PATTERN[pattern], points >= leak_threshold)
 
 
 def score_one(
@@ -114,15 +107,15 @@ def score_one(
 ) -> tuple[int, str, bool]:
     """score() for one expense: (score, rule codes, is_leak)."""
     one = {
-        "amount_minor": [amount_minor],
-        "is_necessary": [is_necessary],
-        "context": [context],
-        "is_recurring": [is_recurring],
-        "time_block": [time_block],
-        "day_type": [day_type],
+        "amount_minor": amount_minor,
+        "is_necessary": is_necessary,
+        "context": context,
+        "is_recurring": is_recurring,
+        "time_block": time_block,
+        "day_type": day_type,
     }
     result = score(one, micro_threshold_minor=micro_threshold_minor, leak_threshold=leak_threshold)
-    return int(result.score[0]), str(result.rules[0]), bool(result.is_leak[0])
+    return int(result.score), str(result.rules), bool(result.is_leak)
 
 
 def rule_codes(leak_rules: str | None) -> tuple[str, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -32,9 +33,16 @@ def set_timezone_at(*, session: Session, person: User, latitude: float, longitud
     return preferences.change(session=session, user=person, setting="timezone", value=zone)
 
 
-def budgets(*, session: Session, person: User, now: datetime) -> tuple[BudgetUsage, ...]:
+@dataclass(frozen=True, slots=True)
+class Budgets:
+    currency: str
+    usage: tuple[BudgetUsage, ...]  # by category, the budget on leaks last
+
+
+def budgets(*, session: Session, person: User, now: datetime) -> Budgets:
     """Every budget with this month's use."""
-    return tuple(budget_rules.usage(session=session, user=person, today=local_today(now, person.timezone)))
+    today = local_today(now, person.timezone)
+    return Budgets(person.currency, tuple(budget_rules.usage(session=session, user=person, today=today)))
 
 
 def set_budget(*, session: Session, person: User, target: str, amount: str) -> BudgetChange:

@@ -55,11 +55,18 @@ def model_status(*, session: Session, person: User, models: ModelService) -> Mod
     return ModelReport(shown, confusion_matrix_png(shown.model.comparison.model.confusion, title))
 
 
-def subscriptions(*, session: Session, person: User, now: datetime) -> tuple[Listed, ...]:
+@dataclass(frozen=True)
+class Subscriptions:
+    currency: str
+    items: tuple[Listed, ...]  # not dismissed, biggest first
+
+
+def subscriptions(*, session: Session, person: User, now: datetime) -> Subscriptions:
     """Recurring charges in the person's spending, not dismissed, biggest first."""
     from services.insights import subscriptions as found
 
-    return tuple(found.refresh(session=session, user=person, today=local_today(now, person.timezone)))
+    today = local_today(now, person.timezone)
+    return Subscriptions(person.currency, tuple(found.refresh(session=session, user=person, today=today)))
 
 
 @dataclass(frozen=True, slots=True)

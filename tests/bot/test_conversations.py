@@ -13,7 +13,7 @@ from db import repositories as repo
 from db.models import Entry, User
 from services.synthetic import generate, to_csv_bytes
 from tests.bot.helpers import buttons, edits_after, press, reply, reply_call
-from tests.factories import csv_bytes
+from tests.factories import HDFC_HEADER, csv_bytes
 from tests.fake_telegram import FakeTelegram
 
 ALICE, BOB = 1001, 2002
@@ -104,15 +104,7 @@ async def test_a_statement_upload_imports_with_a_summary_revert_and_duplicate_of
 ) -> None:  # type: ignore[no-untyped-def]
     await reply(fake, ALICE, "/spend 450 zomato upi 2024-03-05 8pm")
     statement = csv_bytes(
-        [
-            "Date",
-            "Narration",
-            "Chq./Ref.No.",
-            "Value Dt",
-            "Withdrawal Amt.",
-            "Deposit Amt.",
-            "Closing Balance",
-        ],
+        HDFC_HEADER,
         [
             ["06/03/24", "UPI-ZOMATO-zomato@hdfc", "401", "06/03/24", "450.00", "", "1000"],
             ["07/03/24", "UPI-BLINKIT-blinkit@ybl", "402", "07/03/24", "320.00", "", "680"],

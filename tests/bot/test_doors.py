@@ -10,22 +10,17 @@ import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pandas as pd
 import pytest
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from bot.cli import app
-from db.models import Entry
-from services import synthetic
 from services.config import Settings, get_settings
 from services.insights.budgets import set_budget
-from services.learning.features import load_expenses
 from services.learning.training import train_all
 from services.ledger import entries as ledger
 from tests.bot.helpers import reply
-from tests.factories import make_user
+from tests.factories import give_verdicts, make_user
 from tests.fake_telegram import FakeTelegram
 
 IN_CHAT, AT_THE_COMMAND_LINE = 2001, 2002
@@ -38,12 +33,7 @@ def _same_history(db: Session, settings: Settings) -> str:
     today = datetime.now(ZoneInfo("Asia/Kolkata")).date()
     for telegram_id in (IN_CHAT, AT_THE_COMMAND_LINE):
         person = make_user(db, telegram_id=telegram_id)
-        synthetic.store_generated(db, person, months=12, seed=5)
-        expenses = load_expenses(db, user_ids=[person.id])
-        verdicts = synthetic.simulated_verdicts(expenses, "night_owl", share=0.3, seed=6)
-        for entry_id, verdict in zip(expenses["entry_id"], verdicts, strict=True):
-            if not pd.isna(verdict):
-                db.execute(update(Entry).where(Entry.id == int(entry_id)).values(user_verdict=bool(verdict)))
+        give_verdicts(db, person, months=12, taste="night_owl", share=0.3, seed=5)
         set_budget(session=db, user=person, target="dining", amount="5000")
         for k in range(10):  # dinners of a usual size this year, a few of them this month
             day = today - timedelta(days=3 * k + 1)

@@ -6,18 +6,16 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-import pandas as pd
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.render.learning import training_lines
 from db.models import Entry
 from services import synthetic
 from services.config import Settings
-from services.learning.features import load_expenses
 from services.learning.training import train_all
 from tests.bot.helpers import buttons, press, replies, reply
-from tests.factories import make_user
+from tests.factories import give_verdicts, make_user
 from tests.fake_telegram import FakeTelegram
 
 ALICE = 1001
@@ -25,13 +23,7 @@ ALICE = 1001
 
 def _teach(db: Session, settings: Settings) -> list[str]:
     """Alice's history, with verdicts from someone for whom anything unnecessary after dark is a leak."""
-    user = make_user(db, telegram_id=ALICE)
-    synthetic.store_generated(db, user, months=12, seed=5)
-    expenses = load_expenses(db, user_ids=[user.id])
-    verdicts = synthetic.simulated_verdicts(expenses, "night_owl", share=0.3, seed=6)
-    for entry_id, verdict in zip(expenses["entry_id"], verdicts, strict=True):
-        if not pd.isna(verdict):
-            db.execute(update(Entry).where(Entry.id == int(entry_id)).values(user_verdict=bool(verdict)))
+    give_verdicts(db, make_user(db, telegram_id=ALICE), months=12, taste="night_owl", share=0.3, seed=5)
     db.commit()
     report = train_all(db, model_dir=settings.model_dir)
     db.commit()

@@ -14,18 +14,9 @@ from services.errors import NotFound
 from services.importing.matching import merge, possible_duplicates
 from services.importing.pipeline import import_csv
 from services.ledger import entries as ledger
-from tests.factories import csv_bytes, make_user
+from tests.factories import HDFC_HEADER, csv_bytes, make_user
 
 NOW = datetime(2024, 5, 20, 12, tzinfo=UTC)
-HEADER = [
-    "Date",
-    "Narration",
-    "Chq./Ref.No.",
-    "Value Dt",
-    "Withdrawal Amt.",
-    "Deposit Amt.",
-    "Closing Balance",
-]
 
 
 def _chat(session: Session, person, text: str, ref: str) -> int:  # type: ignore[no-untyped-def]
@@ -33,7 +24,7 @@ def _chat(session: Session, person, text: str, ref: str) -> int:  # type: ignore
 
 
 def _statement(session: Session, person, rows: list[list[str]]):  # type: ignore[no-untyped-def]
-    return import_csv(session=session, user=person, data=csv_bytes(HEADER, rows), file_name="hdfc.csv")
+    return import_csv(session=session, user=person, data=csv_bytes(HDFC_HEADER, rows), file_name="hdfc.csv")
 
 
 def test_a_chat_spend_pairs_with_one_statement_row_of_the_same_amount_within_two_days(

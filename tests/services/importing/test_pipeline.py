@@ -14,8 +14,8 @@ from db.models import Import
 from services.errors import ImportRefused, NotFound
 from services.importing.limits import MAX_FILE_BYTES
 from services.importing.pipeline import import_csv, revert_import
-from services.synthetic import generate, to_csv_bytes
-from tests.factories import count_entries, csv_bytes, make_user
+from services.synthetic import SAMPLE_COLUMNS, generate, to_csv_bytes
+from tests.factories import HDFC_HEADER, count_entries, csv_bytes, make_user
 
 
 def count(session: Session, user_id: int) -> int:
@@ -84,15 +84,7 @@ def test_identical_rows_in_one_file_stay_two_but_an_overlapping_file_adds_only_n
 
 BANK_FILES = {
     "HDFC Bank statement": (
-        [
-            "Date",
-            "Narration",
-            "Chq./Ref.No.",
-            "Value Dt",
-            "Withdrawal Amt.",
-            "Deposit Amt.",
-            "Closing Balance",
-        ],
+        HDFC_HEADER,
         [
             [
                 "13/01/24",
@@ -311,19 +303,7 @@ def test_utf8_bom_and_day_first_are_the_default_when_dates_fit_both(session: Ses
 
 def test_bad_rows_are_reported_by_line_and_good_rows_still_import(session: Session) -> None:
     user = make_user(session)
-    header = [
-        "Id",
-        "Date",
-        "type",
-        "category",
-        "value",
-        "Is_Necessary",
-        "payment_mode",
-        "is_recurring",
-        "context",
-        "time_block",
-        "day_type",
-    ]
+    header = list(SAMPLE_COLUMNS[:11])
     good = [
         "1",
         "01-01-2023",

@@ -23,19 +23,21 @@ def _spend(session: Session, person, text: str, ref: str):  # type: ignore[no-un
 def test_a_budget_is_set_changed_and_removed_by_category_or_on_leaks(session: Session) -> None:
     person = make_user(session)
     assert set_budget(session=session, user=person, target="swiggy", amount="3000") == BudgetChange(
-        "Dining Out", 300_000
+        "Dining Out", 300_000, "INR"
     )
     assert set_budget(session=session, user=person, target="dining", amount="2,500") == BudgetChange(
-        "Dining Out", 250_000
+        "Dining Out", 250_000, "INR"
     )
     assert set_budget(session=session, user=person, target="leaks", amount="1k") == BudgetChange(
-        None, 100_000
+        None, 100_000, "INR"
     )
     assert [u.category for u in usage(session=session, user=person, today=date(2024, 5, 1))] == [
         "Dining Out",
         None,
     ]
-    assert set_budget(session=session, user=person, target="leaks", amount="off") == BudgetChange(None, None)
+    assert set_budget(session=session, user=person, target="leaks", amount="off") == BudgetChange(
+        None, None, "INR"
+    )
     with pytest.raises(LeakBotError, match="no budget on leaks"):
         set_budget(session=session, user=person, target="leaks", amount="off")
     with pytest.raises(ParseError, match="Did you mean Dining Out"):

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.metrics import f1_score
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.render.learning import training_lines
@@ -23,21 +23,10 @@ from services.learning.serving import ModelService
 from services.learning.training import needs_training, train_all
 from services.ledger import corrections
 from services.ledger import entries as ledger
-from tests.factories import make_user
+from tests.factories import give_verdicts, make_user
 
 MONTHS = 36
 SHARE = 0.10
-
-
-def _give_verdicts(
-    session: Session, user_id: int, stored: pd.DataFrame, taste: str, seed: int
-) -> pd.DataFrame:
-    expenses = load_expenses(session, user_ids=[user_id])
-    verdicts = synthetic.simulated_verdicts(expenses, taste, share=SHARE, seed=seed)
-    for entry_id, verdict in zip(expenses["entry_id"], verdicts, strict=True):
-        if verdict is not pd.NA:
-            session.execute(update(Entry).where(Entry.id == int(entry_id)).values(user_verdict=bool(verdict)))
-    return expenses.assign(truth=synthetic.taste_truth(expenses, taste), judged=verdicts.notna().to_numpy())
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +40,8 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     with session_scope(sessions) as session:
         for k, taste in enumerate(synthetic.TASTES):
             user = make_user(session)
-            stored = synthetic.store_generated(session, user, months=MONTHS, seed=100 + k)
-            people[taste] = (user.id, _give_verdicts(session, user.id, stored, taste, seed=200 + k))
+            judged = give_verdicts(session, user, months=MONTHS, taste=taste, share=SHARE, seed=100 + 2 * k)
+            people[taste] = (user.id, judged)
         report = train_all(session, model_dir=directory)
     print("\n".join(training_lines(report)))
     return {"sessions": sessions, "people": people, "report": report, "models": ModelService(directory)}
