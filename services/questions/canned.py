@@ -93,7 +93,7 @@ def salary_week_sql(f: Fragments, d: str = "local_date") -> str:
     """True when {d} is within SALARY_WEEK_DAYS days from the latest salary date.
 
     The salary date of a month is the person's salary day, or the month's last day when the
-    salary day is beyond it (as services/features.py defines it).
+    salary day is beyond it (as services/timing.py salary_weeks defines it).
     """
     day = f.day.format(d=d)
     this_pay = f.least.format(a=":salary_day", b=f.days_in_month.format(d=d))
