@@ -10,6 +10,7 @@ from datetime import UTC
 from datetime import time as dtime
 
 from telegram import BotCommand, Update
+from telegram.constants import ChatType
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -79,6 +80,21 @@ async def only_allowed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     raise ApplicationHandlerStop
 
 
+async def private_chats_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Keep every ledger out of groups: a command or a button there is answered with a pointer
+    to the private chat, other group messages are left alone, and nothing is stored or shown.
+    (A group's own shared ledger is for the groups issue.)"""
+    chat = update.effective_chat
+    if chat is None or chat.type == ChatType.PRIVATE:
+        return
+    pointer = f"I keep your money private: talk to me in a private chat, https://t.me/{context.bot.username}"
+    if update.callback_query is not None:
+        await update.callback_query.answer(pointer)
+    elif update.effective_message is not None and (update.effective_message.text or "").startswith("/"):
+        await update.effective_message.reply_text(pointer)
+    raise ApplicationHandlerStop
+
+
 async def unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer commands and messages nobody else took with a short hint."""
     message = update.effective_message
@@ -100,7 +116,9 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
     refusal = context.error if isinstance(context.error, LeakBotError) else None
     if refusal is None:
         log.error("update failed", exc_info=context.error)
-    if not isinstance(update, Update):
+    if not isinstance(update, Update):  # a job: nobody to tell
+        if refusal is not None:
+            log.warning("a job was refused: %s", refusal)
         return
     if update.callback_query is not None:
         await update.callback_query.answer(str(refusal) if refusal else "Sorry, that failed on my side.")
@@ -179,7 +197,8 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
         .build()
     )
     application.bot_data["runtime"] = Runtime(settings=settings)
-    application.add_handler(TypeHandler(Update, only_allowed), group=-1)
+    application.add_handler(TypeHandler(Update, only_allowed), group=-2)
+    application.add_handler(TypeHandler(Update, private_chats_only), group=-1)
     add = application.add_handler
     add(CommandHandler("start", entries.start))
     add(CommandHandler("help", entries.help_command))

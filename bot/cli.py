@@ -324,7 +324,7 @@ def ask_cmd(
     elif fmt == "csv":
         typer.echo(render.answer_csv(answer.result), nl=False)
     else:
-        typer.echo(render.cli_text(answer.result))
+        typer.echo(render.answer_reply(answer).plain)
 
 
 @app.command("generate")
@@ -335,14 +335,14 @@ def generate_cmd(
     seed: Annotated[int, typer.Option(help="Same seed, same data.")] = 0,
 ) -> None:
     """Write synthetic ledgers in the sample dataset's format."""
-    from services.synthetic import generate, to_csv_bytes
+    from services.usecases.samples import sample_ledger
 
     out.parent.mkdir(parents=True, exist_ok=True)
     for k in range(users):
         target = out if users == 1 else out.with_name(f"{out.stem}-{k + 1}{out.suffix or '.csv'}")
-        frame = generate(months=months, seed=seed + k)
-        target.write_bytes(to_csv_bytes(frame))
-        typer.echo(f"Wrote {len(frame):,} rows to {target}")
+        ledger = sample_ledger(months=months, seed=seed + k)
+        target.write_bytes(ledger.csv)
+        typer.echo(f"Wrote {ledger.rows:,} rows to {target}")
 
 
 @app.command("demo")
@@ -353,12 +353,12 @@ def demo(
     """Build a demo person from synthetic data, offline, and show what LeakBot finds."""
     from bot.render.imports import counts_line
     from bot.render.reports import overview_lines
-    from services.synthetic import generate, to_csv_bytes
     from services.usecases import imports, reports
+    from services.usecases.samples import sample_ledger
 
     with tempfile.TemporaryDirectory() as tmp, open_session(f"sqlite:///{Path(tmp) / 'demo.db'}") as session:
         owner = person(session, 1)
-        data = to_csv_bytes(generate(months=months, seed=seed))
+        data = sample_ledger(months=months, seed=seed).csv
         result = imports.import_file(
             session=session, person=owner, data=data, file_name="demo.csv", models=model_service()
         )
@@ -530,9 +530,7 @@ def seed_experiment_cmd(
     user: Annotated[int | None, typer.Option(help="A person's Telegram id in the database.")] = None,
 ) -> None:
     """Rerun the seed write-up's ML experiment, with and without the label's own inputs."""
-    from ml import seed_experiment
-    from services.learning.seed import SEED_CATEGORICAL, SEED_NUMERIC, seed_frame
-    from services.usecases import imports
+    from services.usecases import imports, learning
 
     if (csv is None) == (user is None):
         fail("Give exactly one of --csv FILE or --user ID.")
@@ -551,19 +549,13 @@ def seed_experiment_cmd(
                 file_name=csv.name,
                 models=model_service(),
             )
-            frame = seed_frame(session, owner)
+            done = learning.seed_experiment(session=session, person=owner, out=out)
     else:
         assert user is not None
-        with open_session() as session:
-            frame = seed_frame(session, person(session, user))
-    try:
-        results = seed_experiment.run(frame, out, seed_experiment.Columns(SEED_CATEGORICAL, SEED_NUMERIC))
-    except ValueError as exc:
-        fail(f"Cannot run the experiment: {exc}")
-    for slug in ("with_label_inputs", "without_label_inputs"):
-        best = max(results[slug]["metrics"], key=lambda m: m["f1"])
-        typer.echo(f"{slug}: best F1 {best['f1']:.3f} ({best['model']})")
-    typer.echo(f"report: {out / 'report.md'}")
+        done = run_for(user, learning.seed_experiment, out=out)
+    for slug, (model, f1) in done.best_f1.items():
+        typer.echo(f"{slug}: best F1 {f1:.3f} ({model})")
+    typer.echo(f"report: {done.report}")
 
 
 @app.command("run")

@@ -91,7 +91,7 @@ async def recent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     assert message
     args = context.args or []
-    if len(args) > 1 or (args and not args[0].isdigit()):
+    if len(args) > 1 or (args and not args[0].isdecimal()):
         await message.reply_text(f"Usage: /recent [n], with n from 1 to {entries.RECENT_MAX}.")
         return
     limit = int(args[0]) if args else entries.RECENT_DEFAULT
@@ -111,7 +111,7 @@ async def delete(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     assert message
     args = context.args or []
-    if len(args) != 1 or not args[0].lstrip("#").isdigit():
+    if len(args) != 1 or not args[0].lstrip("#").isdecimal():
         await message.reply_text("Usage: /delete ID, e.g. /delete 42 (/recent shows ids).")
         return
     entry_id = int(args[0].lstrip("#"))
@@ -124,7 +124,7 @@ async def edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     assert message
     args = context.args or []
-    if len(args) < 3 or not args[0].lstrip("#").isdigit():
+    if len(args) < 3 or not args[0].lstrip("#").isdecimal():
         await message.reply_text(
             f"Usage: /edit ID FIELD VALUE, e.g. /edit 42 amount 300. Fields: {', '.join(EDITABLE)}."
         )

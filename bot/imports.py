@@ -13,9 +13,10 @@ from telegram.ext import ContextTypes
 
 from bot.buttons import ID, Action
 from bot.render import imports as render
+from bot.render.text import Reply
 from bot.runtime import call, models
 from services.errors import LeakBotError
-from services.importing.limits import MAX_FILE_BYTES
+from services.importing.limits import too_big
 from services.usecases import imports
 
 log = logging.getLogger(__name__)
@@ -31,11 +32,8 @@ PROGRESS_STEP = 0.25
 
 
 def _refusal(name: str, mime: str | None, size: int | None) -> str | None:
-    if size is not None and size > MAX_FILE_BYTES:
-        return (
-            f"That file is {size / 1_048_576:.1f} MB; I take CSV files up to "
-            f"{MAX_FILE_BYTES // 1_048_576} MB. Split it by date and send the parts."
-        )
+    if size is not None and (refusal := too_big(size)) is not None:
+        return refusal
     suffix = PurePath(name).suffix.casefold()
     if suffix not in (".csv", ".txt") and (mime or "") not in CSV_TYPES:
         return "I can only import CSV files (.csv). Export your statement as CSV and send that."
@@ -52,7 +50,7 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if refusal:
         await message.reply_text(refusal)
         return
-    progress = await message.reply_text(f"Importing {name}…")
+    progress = await message.reply_text(f"Importing {name}…")  # plain text: the name as it is
     data = bytes(await (await document.get_file()).download_as_bytearray())
     loop = asyncio.get_running_loop()
     reported = [0.0]
@@ -61,7 +59,8 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         share = done / total if total else 1.0
         if total >= PROGRESS_ROWS and share - reported[0] >= PROGRESS_STEP and share < 1:
             reported[0] = share
-            asyncio.run_coroutine_threadsafe(_edit(progress, f"Importing {name}… {share:.0%}"), loop)
+            text = Reply.of(f"Importing {name}… {share:.0%}").html
+            asyncio.run_coroutine_threadsafe(_edit(progress, text), loop)
 
     service = models(context)
     try:
@@ -75,7 +74,7 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             on_progress=on_progress,
         )
     except LeakBotError as exc:
-        await _edit(progress, f"Nothing imported from {name}: {exc}")
+        await _edit(progress, Reply.of(f"Nothing imported from {name}: {exc}").html)
         return
     summary = result.summary
     revert = (  # nothing to undo when nothing was imported

@@ -33,7 +33,7 @@ async def question_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     question = QUESTIONS_BY_COMMAND[command]
     year: int | None = None
     if context.args:
-        if not question.by_year or len(context.args) > 1 or not context.args[0].isdigit():
+        if not question.by_year or len(context.args) > 1 or not context.args[0].isdecimal():
             usage = f"/{command} YEAR, e.g. /{command} 2024" if question.by_year else f"/{command}"
             await message.reply_text(f"Usage: {usage}")
             return

@@ -11,7 +11,6 @@ from telegram.ext import ContextTypes
 from bot.buttons import Action, keyboard, word
 from bot.render import reports as render
 from bot.runtime import call
-from services.errors import LeakBotError
 from services.reporting.names import CHART_TITLES
 from services.usecases import reports
 
@@ -60,10 +59,8 @@ async def chart_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, name
 
 
 def _month_argument(context: ContextTypes.DEFAULT_TYPE) -> str | None:
-    args = context.args or []
-    if len(args) > 1:
-        raise LeakBotError("Give a month as YYYY-MM, e.g. 2024-05.")
-    return args[0] if args else None
+    """The month asked for, as typed (the use case reads it), or None for this month."""
+    return " ".join(context.args) if context.args else None
 
 
 async def dashboard_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

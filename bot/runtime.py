@@ -13,6 +13,7 @@ from typing import TypeVar
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from db.models import User
@@ -119,12 +120,11 @@ async def with_person(
     assert sender is not None and rt.sessions is not None
     sessions = rt.sessions
     defaults = people.UserDefaults(rt.settings.default_timezone, rt.settings.default_currency)
+    private = chat.id if chat is not None and chat.type == ChatType.PRIVATE else None  # never a group
 
     def call() -> T:
         with session_scope(sessions) as session:
-            person = people.person(
-                session=session, telegram_id=sender.id, defaults=defaults, chat_id=chat.id if chat else None
-            )
+            person = people.person(session=session, telegram_id=sender.id, defaults=defaults, chat_id=private)
             return work(session, person)
 
     return await in_db_thread(context, call)

@@ -11,8 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Engine, inspect
 
 import migrations
 from db import models  # noqa: F401  (registers the tables)
@@ -23,16 +22,15 @@ if TYPE_CHECKING:
 
 MIGRATIONS_DIR = Path(migrations.__file__).resolve().parent
 # The newest revision in migrations/versions (tests/db/test_migrations.py checks it is).
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 
 
 def stored_revision(engine: Engine) -> str | None:
     """The revision recorded in the database (one query, no Alembic); None when unmigrated."""
-    try:
-        with engine.connect() as connection:
-            return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()  # type: ignore[no-any-return]
-    except DBAPIError:  # no alembic_version table yet
-        return None
+    with engine.connect() as connection:  # an unreachable database raises, as it should
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()  # type: ignore[no-any-return]
 
 
 def ensure_current(url: str) -> None:

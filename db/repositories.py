@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
 
+from db.base import utcnow
 from db.models import Entry, Import, User
 
 _IN_CHUNK = 500
@@ -26,9 +27,11 @@ def get_user(session: Session, telegram_id: int) -> User | None:
 
 
 def add_user(session: Session, **fields: Any) -> User:
-    user = User(**fields)
-    session.add(user)
-    session.flush()
+    """Register a person unless they are already there, and return them: safe when several
+    first messages of theirs race (the losers find the winner's row)."""
+    session.execute(insert_once(session, User, {"created_at": utcnow(), **fields}))
+    user = get_user(session, fields["telegram_id"])
+    assert user is not None
     return user
 
 

@@ -173,6 +173,15 @@ def round_minor(minor: int, currency: str, units: int = 1) -> int:
     return (minor + step // 2) // step * step
 
 
+def round_estimate(minor: int, currency: str, figures: int = 3) -> int:
+    """An estimate as people say it: `figures` significant figures, whole units at least
+    (₹31,680 → ₹31,700, ¥1,234,567 → ¥1,230,000, KWD 28.4 → KWD 28)."""
+    whole = 10 ** exponent(currency)
+    size = len(str(abs(minor) // whole))  # digits of the whole part
+    step = whole * 10 ** max(size - figures, 0)
+    return (minor + step // 2) // step * step
+
+
 def from_minor(minor: int, currency: str) -> Decimal:
     """Return the exact amount for integer minor units."""
     return Decimal(minor).scaleb(-exponent(currency))
@@ -262,14 +271,13 @@ def _group_indian(digits: str) -> str:
     return ",".join([*parts, tail])
 
 
-def format_money(minor: int, currency: str, *, decimals: bool | None = None) -> str:
+def format_money(minor: int, currency: str) -> str:
     """Format minor units for people: `₹1,250.50`, `₹31,700`, `₹1,25,000` (Indian grouping)."""
     exp = exponent(currency)
     amount = from_minor(minor, currency)
     sign = "-" if amount < 0 else ""
     amount = abs(amount)
-    show_decimals = (amount != amount.to_integral_value()) if decimals is None else decimals
-    places = exp if show_decimals else 0
+    places = exp if amount != amount.to_integral_value() else 0
     text = f"{amount:.{places}f}"
     whole, _, frac = text.partition(".")
     grouped = _group_indian(whole) if currency.upper() == "INR" else f"{int(whole):,}"

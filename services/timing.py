@@ -6,9 +6,10 @@ Night 21:00-04:59. Saturday and Sunday are the weekend. The salary date of a mon
 person's salary day, or the month's last day when the salary day is beyond it; the salary
 week is the SALARY_WEEK_DAYS days from the latest salary date.
 
-Every function takes one value or a numpy array of them and has one implementation for
-both (the chat path passes one entry, an import a hundred thousand). numpy only: pandas is
-loaded only to convert many local times to UTC at once.
+Each rule has one implementation: time_block_of and day_type_of for one value (a file applies
+them once per distinct hour and date), weekdays and salary_weeks for arrays (the features).
+numpy only: pandas is loaded only to convert many local times to UTC at once, following the
+same rule as local_to_utc_one (tested equal across DST changes).
 """
 
 from __future__ import annotations
@@ -49,11 +50,6 @@ _HOUR_TO_BLOCK = np.array(
 _EPOCH_WEEKDAY = 3  # 1970-01-01 was a Thursday
 
 
-def time_blocks(hours: Any) -> np.ndarray:
-    """The time block of each local hour (0-23)."""
-    return _HOUR_TO_BLOCK[np.asarray(hours, dtype=np.int64)]  # type: ignore[no-any-return]
-
-
 def time_block_of(hour: int) -> str:
     """The time block of one local hour."""
     return str(_HOUR_TO_BLOCK[hour])
@@ -68,13 +64,8 @@ def weekdays(days: Any) -> np.ndarray:
     return (_days(days).astype(np.int64) + _EPOCH_WEEKDAY) % 7  # type: ignore[no-any-return]
 
 
-def day_types(days: Any) -> np.ndarray:
-    """`Weekend` for Saturdays and Sundays, `Weekday` otherwise."""
-    return np.where(weekdays(days) >= min(WEEKEND_DAYS), "Weekend", "Weekday").astype(object)
-
-
 def day_type_of(day: date) -> str:
-    """day_types for one date."""
+    """`Weekend` for Saturdays and Sundays, `Weekday` otherwise."""
     return "Weekend" if day.weekday() in WEEKEND_DAYS else "Weekday"
 
 
@@ -105,11 +96,6 @@ def salary_weeks(days: Any, salary_day: int) -> np.ndarray:
     this_month = _salary_dates(months, salary_day)
     latest = np.where(days >= this_month, this_month, _salary_dates(months - 1, salary_day))
     return (days - latest).astype(np.int64) < SALARY_WEEK_DAYS  # type: ignore[no-any-return]
-
-
-def is_salary_week(day: date, salary_day: int) -> bool:
-    """salary_weeks for one date."""
-    return bool(salary_weeks([day], salary_day)[0])
 
 
 # --- time zones --------------------------------------------------------------------------------

@@ -11,3 +11,14 @@ def counted(n: int, singular: str, plural: str | None = None) -> str:
 def one_of(choices: list[str]) -> str:
     """'A', 'A or B', 'A, B or C': choices offered as alternatives."""
     return choices[0] if len(choices) == 1 else f"{', '.join(choices[:-1])} or {choices[-1]}"
+
+
+def percent_change(now: int, before: int) -> float | None:
+    """How much now is up (or down) on before, in percent; None when before is zero."""
+    return (now - before) * 100 / before if before else None
+
+
+def change_words(now: int, before: int, *, against: str, nothing_before: str) -> str:
+    """`+25% vs last month`, or what to say when there was nothing before."""
+    change = percent_change(now, before)
+    return nothing_before if change is None else f"{change:+.0f}% vs {against}"

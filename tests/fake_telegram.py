@@ -115,11 +115,13 @@ class FakeTelegram:
         *,
         message_id: int | None = None,
         document: dict[str, Any] | None = None,
+        chat: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
+        """A message from user_id, in their private chat unless chat says otherwise."""
         msg: dict[str, Any] = {
             "message_id": message_id or next(self._message_ids),
             "date": int(time.time()),
-            "chat": {"id": user_id, "type": "private", "first_name": f"user{user_id}"},
+            "chat": chat or {"id": user_id, "type": "private", "first_name": f"user{user_id}"},
             "from": {"id": user_id, "is_bot": False, "first_name": f"user{user_id}"},
         }
         if text is not None:
@@ -130,8 +132,10 @@ class FakeTelegram:
             msg["document"] = document
         return msg
 
-    def send_text(self, user_id: int, text: str, *, message_id: int | None = None) -> dict[str, Any]:
-        return self._push({"message": self.message(user_id, text, message_id=message_id)})
+    def send_text(
+        self, user_id: int, text: str, *, message_id: int | None = None, chat: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        return self._push({"message": self.message(user_id, text, message_id=message_id, chat=chat)})
 
     def send_document(self, user_id: int, name: str, data: bytes, mime: str = "text/csv") -> dict[str, Any]:
         file_id = f"file{len(self.files) + 1}"

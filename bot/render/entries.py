@@ -103,9 +103,9 @@ def recent_reply(entries: Sequence[EntryView]) -> Reply:
     return Reply(tuple(entry_line(e) for e in entries)) if entries else Reply.of(NOTHING_YET)
 
 
-def removed(e: EntryView, *, prefix: str = "Removed") -> str:
+def removed(e: EntryView) -> str:
     """`Removed #42: ₹250 Dining Out on 2024-05-04.`"""
-    return f"{prefix} #{e.id}: {format_money(e.amount_minor, e.currency)} {e.category} on {e.local_date}."
+    return f"Removed #{e.id}: {format_money(e.amount_minor, e.currency)} {e.category} on {e.local_date}."
 
 
 def undone(e: EntryView) -> str:

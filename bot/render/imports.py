@@ -27,12 +27,12 @@ def error_line(line: int, reason: str) -> str:
     return f"line {line}: {reason}"
 
 
-def summary_reply(s: ImportSummary, *, shown_errors: int = SHOWN_ERRORS) -> Reply:
-    more = s.rejected - shown_errors
+def summary_reply(s: ImportSummary) -> Reply:
+    more = s.rejected - SHOWN_ERRORS
     return Reply.of(
         (b(f"Imported {s.file_name}"), f" ({s.layout})"),
         f"{s.imported:,} imported · {counted(s.duplicates, 'duplicate')} · {s.rejected:,} rejected",
-        *(error_line(n, why) for n, why in s.errors[:shown_errors]),
+        *(error_line(n, why) for n, why in s.errors[:SHOWN_ERRORS]),
         f"… and {counted(more, 'more rejected line')}" if more > 0 else None,
     )
 

@@ -58,7 +58,7 @@ def training_lines(report: TrainingReport) -> list[str]:
     """One line per model trained (against the rule) or skipped (and why)."""
     lines = []
     for m in report.models:
-        who = "global" if m.scope == "global" else f"personal (user {m.user_id})"
+        who = "global" if m.scope == "global" else f"personal (user {m.telegram_id})"
         c = m.comparison
         verdict = "promoted" if m.promoted else "not promoted: the rule stands"
         lines.append(

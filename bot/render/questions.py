@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.render.text import Reply, b, pre
 from services.money import exponent, format_money, from_minor
-from services.questions.canned import Kind, QuestionResult, savings_pace
+from services.questions.canned import Kind, QuestionResult
 from services.usecases.questions import Answer
 
 EMPTY_HINT = "Nothing to show yet. Log a few spends (e.g. 250 dining upi) or upload a CSV, then ask again."
@@ -49,8 +49,9 @@ def table_text(result: QuestionResult) -> str:
     return "\n".join([line(list(result.columns)), line(["-" * w for w in widths]), *(line(r) for r in cells)])
 
 
-def insight(result: QuestionResult) -> str:
+def insight(answer: Answer) -> str:
     """One plain-language line that says what the answer means."""
+    result = answer.result
     rows, cur = result.rows, result.currency
     if not rows:
         return ""
@@ -80,7 +81,8 @@ def insight(result: QuestionResult) -> str:
         case "high_score_contexts":
             return f"{first[0]} spends dominate your highest scores: {first[1]} of them."
         case "potential_savings":
-            pace = savings_pace(rows, cur)
+            pace = answer.savings
+            assert pace is not None
             span = "the last month" if pace.months == 1 else f"the last {pace.months} months"
             return (
                 f"Halving your top tenth of leak-prone spends would have saved "
@@ -112,7 +114,7 @@ def answer_reply(a: Answer) -> Reply:
     result = a.result
     if not result.rows:
         return Reply.of(b(result.title), EMPTY_HINT)
-    reply = Reply.of(b(_title(result)), pre(table_text(result)), insight(result))
+    reply = Reply.of(b(_title(result)), pre(table_text(result)), insight(a))
     if result.question == "top_leak_contexts_by_month":
         month = f"{a.today:%B %Y}"
         if not a.largest_leaks:
@@ -132,13 +134,6 @@ def answer_reply(a: Answer) -> Reply:
             (b(f"About {amount} a year"), f" at this pace (from {known}) could stay in your pocket.")
         )
     return reply
-
-
-def cli_text(result: QuestionResult) -> str:
-    """The command line's table: title, table and insight, or the hint."""
-    if not result.rows:
-        return EMPTY_HINT
-    return f"{_title(result)}\n{table_text(result)}\n{insight(result)}"
 
 
 def answer_csv(result: QuestionResult) -> str:

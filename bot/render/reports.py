@@ -10,10 +10,11 @@ from bot.render.learning import subscription_text
 from bot.render.text import Reply, b
 from services.money import format_money
 from services.usecases.reports import Chart, Report
+from services.wording import change_words
 
 if TYPE_CHECKING:  # pandas-backed modules; their results are only read here
     from services.insights.overview import LeakOverview
-    from services.reporting.dashboard import Dashboard, Kpi
+    from services.reporting.dashboard import Dashboard
     from services.reporting.digest import WeeklyDigest
 
 NO_SPENDING_THIS_WEEK = "No spending logged this week. Send spends as you go: 250 dining upi"
@@ -31,20 +32,15 @@ def report_file_name(r: Report) -> str:
     return f"leakbot-report-{r.month:%Y-%m}.pdf"
 
 
-def _change(kpi: Kpi) -> str:
-    change = kpi.change_pct
-    return "no earlier month" if change is None else f"{change:+.0f}% vs last month"
-
-
 def dashboard_summary(d: Dashboard) -> str:
     """The text that comes with the dashboard picture."""
     cur = d.currency
     rate = f"{d.savings_rate:.0f}%" if d.savings_rate is not None else "n/a (no income logged)"
     lines = [
         d.month.label,
-        f"Income {format_money(d.income.value_minor, cur)} ({_change(d.income)})",
-        f"Expenses {format_money(d.expenses.value_minor, cur)} ({_change(d.expenses)})",
-        f"Savings {format_money(d.savings.value_minor, cur)} ({_change(d.savings)}), savings rate {rate}",
+        f"Income {format_money(d.income.value_minor, cur)} ({d.income.change_words})",
+        f"Expenses {format_money(d.expenses.value_minor, cur)} ({d.expenses.change_words})",
+        f"Savings {format_money(d.savings.value_minor, cur)} ({d.savings.change_words}), savings rate {rate}",
     ]
     if d.leak_share is not None:
         lines.append(f"Leaks {format_money(d.leak_total_minor, cur)}: {d.leak_share:.0f}% of spending")
@@ -54,12 +50,6 @@ def dashboard_summary(d: Dashboard) -> str:
     return "\n".join(lines)
 
 
-def _pct_change(now: int, before: int) -> str:
-    if before == 0:
-        return "no spending the week before"
-    return f"{(now - before) * 100 / before:+.0f}% vs the week before"
-
-
 def digest_reply(d: WeeklyDigest) -> Reply:
     """Last week's spend and leaks, the biggest leaks with their reasons, new recurring charges,
     and what the leaks cost a month at this pace."""
@@ -67,6 +57,12 @@ def digest_reply(d: WeeklyDigest) -> Reply:
     head = b(f"Your week, {d.start:%d %b} – {d.week_ending - timedelta(days=1):%d %b}")
     if d.spend_minor == 0:
         return Reply.of(head, NO_SPENDING_THIS_WEEK)
+    spend_change = change_words(
+        d.spend_minor,
+        d.spend_before_minor,
+        against="the week before",
+        nothing_before="no spending the week before",
+    )
     leaks = [
         f"• {format_money(x.amount_minor, cur)} {x.category} on {x.local_date:%a}: "
         + ", ".join(reasons(x.rules, time_block=x.time_block, context=x.context))
@@ -78,7 +74,7 @@ def digest_reply(d: WeeklyDigest) -> Reply:
     )
     return Reply.of(
         head,
-        f"Spent {format_money(d.spend_minor, cur)} ({_pct_change(d.spend_minor, d.spend_before_minor)}).",
+        f"Spent {format_money(d.spend_minor, cur)} ({spend_change}).",
         f"Leaks: {format_money(d.leak_minor, cur)}, {d.leak_minor * 100 // d.spend_minor}% of spending.",
         "Biggest leaks:" if leaks else None,
         *leaks,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -15,14 +14,13 @@ from db.frames import insert_entry_frame
 from db.models import Import, User
 from services.errors import ImportRefused, NotFound
 from services.importing.layouts import detect_layout, is_header
+from services.importing.limits import ProgressCallback
 from services.importing.reader import read_rows, read_table
 from services.ledger.completion import OPTIONAL_COLUMNS, ScoringProfile, complete
 from services.ledger.people import profile_of
 
 INSERT_CHUNK = 10_000
 MAX_STORED_ERRORS = 100
-
-ProgressCallback = Callable[[int, int], None]
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from services.errors import ImportRefused
-from services.importing.limits import MAX_FILE_BYTES, MAX_ROWS
+from services.importing.limits import MAX_ROWS, too_big
 
 MAX_FIELD_CHARS = 2_000
 HEADER_SEARCH_ROWS = 40
@@ -48,11 +48,8 @@ def decode(data: bytes) -> tuple[str, str]:
     """Decode bytes as UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
     if not data.strip():
         raise ImportRefused("The file is empty.")
-    if len(data) > MAX_FILE_BYTES:
-        raise ImportRefused(
-            f"The file is {len(data) / 1_048_576:.1f} MB; the limit is {MAX_FILE_BYTES // 1_048_576} MB. "
-            "Split it by date and send the parts."
-        )
+    if (refusal := too_big(len(data))) is not None:
+        raise ImportRefused(refusal)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "utf-16"
     head = data[:8192]

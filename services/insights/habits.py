@@ -12,14 +12,13 @@ from sqlalchemy import String, and_, bindparam, cast, func, select
 from sqlalchemy.orm import Session
 
 from db.models import Entry, User
-from services.money import round_minor
+from services.money import round_estimate
 from services.timing import month_bounds
 
 UNUSUAL_Z = 3.5  # robust z-score (median and MAD of log amounts) above which a spend is pointed out
 UNUSUAL_MIN_HISTORY = 8
 UNUSUAL_LOOKBACK_DAYS = 365
 MONTHS_PER_YEAR = 12
-PACE_ROUNDING_UNITS = 100  # the yearly pace is an estimate: to a hundred units
 
 
 @dataclass(frozen=True)
@@ -39,7 +38,7 @@ class Pace:
     category: str
     amount_minor: int  # this entry
     count_this_month: int
-    yearly_minor: int  # this month's total so far, times twelve, rounded to a hundred
+    yearly_minor: int  # this month's total so far, times twelve (an estimate: 3 significant figures)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +87,7 @@ def pace(*, user: User, entry: Entry, history: CategoryHistory) -> Pace | None:
     """For a leak: how often its category came up this month and what that costs in a year."""
     if not entry.is_leak:
         return None
-    yearly = round_minor(history.month_total * MONTHS_PER_YEAR, user.currency, PACE_ROUNDING_UNITS)
+    yearly = round_estimate(history.month_total * MONTHS_PER_YEAR, user.currency)
     return Pace(entry.category, entry.amount_minor, history.month_count, yearly)
 
 

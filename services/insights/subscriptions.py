@@ -33,15 +33,19 @@ class Period:
     name: str
     days: float
     tolerance: float  # days either side
+    per_year: float  # payments in a year
 
 
-PERIODS = (Period("weekly", 7, 1.5), Period("monthly", 30.44, 5), Period("yearly", 365.25, 12))
+PERIODS = (
+    Period("weekly", 7, 1.5, 365.25 / 7),
+    Period("monthly", 30.44, 5, 12),
+    Period("yearly", 365.25, 12, 1),
+)
 MIN_OCCURRENCES = 3
 AMOUNT_TOLERANCE = 0.10
 MAX_SKIPPED = 3  # a gap may span up to this many periods (skipped months)
 STOPPED_AFTER = 1.5  # periods without a payment
 PRICE_CHANGE = 0.02  # relative change that counts as a new price
-DAYS_PER_MONTH = 30.44
 
 
 @dataclass(frozen=True)
@@ -101,15 +105,15 @@ def _series(key: str, label: str, rows: pd.DataFrame, today: date) -> Detected |
             rise = before
     last = rows["local_date"].iloc[-1]
     next_expected = last + timedelta(days=round(period.days))
-    monthly = round(latest * DAYS_PER_MONTH / period.days)
+    yearly = round(latest * period.per_year)
     return Detected(
         key=key,
         label=label,
         period=period.name,
         period_days=round(period.days),
         amount_minor=latest,
-        monthly_minor=monthly,
-        yearly_minor=monthly * 12,
+        monthly_minor=round(yearly / 12),
+        yearly_minor=yearly,
         last=last,
         next_expected=next_expected,
         occurrences=len(rows),

@@ -33,7 +33,7 @@ WEAK_LABEL_WEIGHT = 0.2
 @dataclass(frozen=True)
 class Trained:
     scope: str
-    user_id: int | None
+    telegram_id: int | None  # whose, for a personal model
     version: int
     n_verdicts: int
     comparison: training.Comparison
@@ -59,8 +59,9 @@ class TrainingReport:
     skipped: list[Skipped] = field(default_factory=list)
 
 
-def _trained(row: ModelRecord, comparison: training.Comparison) -> Trained:
-    return Trained(row.scope, row.user_id, row.version, row.n_verdicts, comparison, row.promoted)
+def _trained(row: ModelRecord, comparison: training.Comparison, user: User | None = None) -> Trained:
+    telegram_id = user.telegram_id if user is not None else None
+    return Trained(row.scope, telegram_id, row.version, row.n_verdicts, comparison, row.promoted)
 
 
 def train_personal(
@@ -99,7 +100,7 @@ def train_personal(
         n_verdicts=len(y),
         now=now,
     )
-    return _trained(row, comparison)
+    return _trained(row, comparison, user)
 
 
 def train_global(

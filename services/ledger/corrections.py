@@ -23,6 +23,7 @@ from services.catalog import (
     normalise_payment_mode,
 )
 from services.errors import LeakBotError, NotFound, ParseError
+from services.ledger.completion import filled
 from services.ledger.entries import EntryView, view_entry
 from services.ledger.parsing import parse_date_word, parse_time_word
 from services.money import parse_amount
@@ -82,7 +83,9 @@ def set_category(*, session: Session, user: User, entry_id: int, category: str) 
         hint = f" Did you mean {one_of(close)}?" if close else ""
         raise ParseError(f"I don't know the {kind.value} category {category!r}.{hint}")
     entry.category = found.name
-    entry.is_necessary, entry.context, entry.is_recurring = found.necessary, found.context, found.recurring
+    entry.is_necessary, _, entry.is_recurring, entry.context, _ = filled(
+        found.name, None, None, None, None, None
+    )
     rescoring.score_entry(entry, user)
     return view_entry(entry, user)
 

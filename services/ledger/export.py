@@ -25,8 +25,8 @@ def _bool_text(series: pd.Series) -> pd.Series:
     return series.map({True: "true", False: "false"}).fillna("")
 
 
-def export_csv(*, session: Session, user: User) -> bytes:
-    """Return the person's entries, oldest first, as CSV bytes in LeakBot's own format."""
+def export_csv(*, session: Session, user: User) -> tuple[bytes, int]:
+    """The person's entries, oldest first, as CSV bytes in LeakBot's own format, and how many."""
     frame = entries_frame(session, user.id)
     local = pd.to_datetime(frame["occurred_at"], utc=True).dt.tz_convert(user.timezone)
     exp = exponent(user.currency)
@@ -59,4 +59,4 @@ def export_csv(*, session: Session, user: User) -> bytes:
     )
     buffer = io.StringIO()
     out.to_csv(buffer, index=False, lineterminator="\n")
-    return buffer.getvalue().encode("utf-8")
+    return buffer.getvalue().encode("utf-8"), len(out)

@@ -109,7 +109,7 @@ def _changed(setting: str, user: User, rescored: int) -> Change:
 
 
 def _whole_number(value: str, name: str) -> int:
-    if not value.isdigit():
+    if not value.isdecimal():
         raise LeakBotError(f"{name} takes a whole number, not {value!r}.")
     return int(value)
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from db.models import User
 from services.money import format_money, short_money, to_major
 from services.reporting import charts, periods
+from services.wording import change_words, percent_change
 
 MONTHS_OF_HISTORY = 12
 
@@ -30,9 +31,14 @@ class Kpi:
 
     @property
     def change_pct(self) -> float | None:
-        if self.previous_minor == 0:
-            return None
-        return (self.value_minor - self.previous_minor) * 100.0 / self.previous_minor
+        return percent_change(self.value_minor, self.previous_minor)
+
+    @property
+    def change_words(self) -> str:
+        """`+25% vs last month`, as the tiles and the summary say it."""
+        return change_words(
+            self.value_minor, self.previous_minor, against="last month", nothing_before="no earlier month"
+        )
 
 
 @dataclass(frozen=True)
@@ -100,11 +106,6 @@ def dashboard_data(session: Session, user: User, *, year: int, month: int) -> Da
     )
 
 
-def _change(kpi: Kpi) -> str:
-    change = kpi.change_pct
-    return "no earlier month" if change is None else f"{change:+.0f}% vs last month"
-
-
 def _tile(figure: Figure, spec: object, title: str, value: str, note: str, color: str) -> None:
     ax = figure.add_subplot(spec)
     ax.axis("off")
@@ -134,9 +135,14 @@ def dashboard_figure(d: Dashboard) -> Figure:
     )
     leak = f"{d.leak_share:.0f}% of spend" if d.leak_share is not None else "no spending"
     tiles = [
-        ("Income", money(d.income.value_minor, d.currency), _change(d.income), charts.PALETTE["ok"]),
-        ("Expenses", money(d.expenses.value_minor, d.currency), _change(d.expenses), charts.PALETTE["ink"]),
-        ("Savings", money(d.savings.value_minor, d.currency), _change(d.savings), charts.PALETTE["ok"]),
+        ("Income", money(d.income.value_minor, d.currency), d.income.change_words, charts.PALETTE["ok"]),
+        (
+            "Expenses",
+            money(d.expenses.value_minor, d.currency),
+            d.expenses.change_words,
+            charts.PALETTE["ink"],
+        ),
+        ("Savings", money(d.savings.value_minor, d.currency), d.savings.change_words, charts.PALETTE["ok"]),
         ("Savings rate", rate, previous_rate, charts.PALETTE["ink"]),
         ("Leaks", money(d.leak_total_minor, d.currency), leak, charts.PALETTE["leak"]),
     ]

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Entry, User
 from services.scoring.rules import SCORED_COLUMNS, score, score_one
-from services.timing import day_types, time_blocks
+from services.timing import day_type_of, time_block_of
 
 
 def score_entry(entry: Entry, user: User) -> None:
@@ -58,13 +58,10 @@ def rescore_all(*, session: Session, user: User, rederive_time: bool) -> int:
     columns = {name: np.array([getattr(r, name) for r in rows], dtype=object) for name in rows[0]._fields}
     if rederive_time:
         zone = ZoneInfo(user.timezone)
-        local = np.array(
-            [r.occurred_at.astimezone(zone).replace(tzinfo=None) for r in rows],
-            dtype="datetime64[s]",
-        )
-        columns["local_date"] = local.astype("datetime64[D]").astype(object)
-        columns["time_block"] = time_blocks((local - local.astype("datetime64[D]")).astype("timedelta64[h]"))
-        columns["day_type"] = day_types(local)
+        local = [r.occurred_at.astimezone(zone) for r in rows]
+        columns["local_date"] = np.array([moment.date() for moment in local], dtype=object)
+        columns["time_block"] = np.array([time_block_of(moment.hour) for moment in local], dtype=object)
+        columns["day_type"] = np.array([day_type_of(day) for day in columns["local_date"]], dtype=object)
     scores = score(
         columns, micro_threshold_minor=user.micro_threshold_minor, leak_threshold=user.leak_threshold
     )

@@ -31,7 +31,7 @@ SCORED_COLUMNS = ("amount_minor", "is_necessary", "context", "is_recurring", "ti
 Columns = Mapping[str, Any]  # one expense (plain values), or many (a DataFrame, a dict of arrays)
 
 
-def one_of(values: Any, choices: tuple[str, ...]) -> Any:
+def is_one_of(values: Any, choices: tuple[str, ...]) -> Any:
     """Whether values (one word, or an array of them) is one of a few choices."""
     hit = values == choices[0]
     for choice in choices[1:]:
@@ -52,14 +52,16 @@ class Rule:
 RULES: tuple[Rule, ...] = (
     Rule("micro", 1, "micro spend", lambda c, micro: c["amount_minor"] < micro),
     Rule("not_necessary", 2, "not necessary", lambda c, _: c["is_necessary"] ^ True),  # ^ True: not
-    Rule("impulsive_context", 2, "impulsive context", lambda c, _: one_of(c["context"], IMPULSIVE_CONTEXTS)),
+    Rule(
+        "impulsive_context", 2, "impulsive context", lambda c, _: is_one_of(c["context"], IMPULSIVE_CONTEXTS)
+    ),
     Rule(
         "recurring_unplanned",
         2,
         "recurring but not planned",
         lambda c, _: c["is_recurring"] & (c["context"] != "Planned"),
     ),
-    Rule("impulse_time", 1, "evening or night", lambda c, _: one_of(c["time_block"], IMPULSE_TIME_BLOCKS)),
+    Rule("impulse_time", 1, "evening or night", lambda c, _: is_one_of(c["time_block"], IMPULSE_TIME_BLOCKS)),
     Rule("weekend", 1, "weekend", lambda c, _: c["day_type"] == "Weekend"),
 )
 RULES_BY_CODE = {r.code: r for r in RULES}

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from db.models import User
 from services.reporting import schedule
+from services.usecases.reports import digest_for_week
 
 if TYPE_CHECKING:
     from services.reporting.digest import WeeklyDigest
@@ -39,11 +40,9 @@ def claim_digest(*, session: Session, due: DueDigest, now: datetime) -> bool:
 
 def build_digest(*, session: Session, due: DueDigest) -> WeeklyDigest:
     """What a claimed digest says."""
-    from services.reporting import digest
-
     user = session.get(User, due.user_id)
     assert user is not None
-    return digest.build(session, user, due.week_ending)
+    return digest_for_week(session=session, person=user, week_ending=due.week_ending)
 
 
 def record_delivery(*, session: Session, due: DueDigest, outcome: str, now: datetime) -> None:

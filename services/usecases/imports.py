@@ -3,21 +3,19 @@ resolve the chat spends that look like imported rows, export the ledger."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from db.models import User
+from services.importing.limits import ProgressCallback
 from services.learning.serving import ModelService
 from services.ledger.corrections import owned_entry
 from services.ledger.entries import EntryView
 
 if TYPE_CHECKING:  # pandas-backed: loaded by the use cases that read files
     from services.importing.pipeline import ImportSummary
-
-ProgressCallback = Callable[[int, int], None]  # (rows stored so far, rows to store)
 
 
 @dataclass(frozen=True)
@@ -93,5 +91,4 @@ def export_entries(*, session: Session, person: User) -> Export:
     """The person's ledger as LeakBot's own CSV (formula-safe)."""
     from services.ledger.export import export_csv
 
-    data = export_csv(session=session, user=person)
-    return Export(data, data.count(b"\n") - 1)
+    return Export(*export_csv(session=session, user=person))

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from db.models import User
+from services.errors import LeakBotError
 from services.learning.serving import ModelService
 from services.timing import local_today
 
@@ -59,6 +61,31 @@ def model_status(*, session: Session, person: User, models: ModelService) -> Mod
 class Subscriptions:
     currency: str
     items: tuple[Listed, ...]  # not dismissed, biggest first
+
+
+@dataclass(frozen=True)
+class SeedExperiment:
+    best_f1: dict[str, tuple[str, float]]  # protocol -> (model, F1): with and without the label's inputs
+    report: Path
+
+
+def seed_experiment(*, session: Session, person: User, out: Path) -> SeedExperiment:
+    """Rerun the seed write-up's ML experiment on the person's expenses; the report goes to out.
+    Too few leaks or non-leaks is refused (LeakBotError)."""
+    from ml import seed_experiment as experiment
+    from services.learning.seed import SEED_CATEGORICAL, SEED_NUMERIC, seed_frame
+
+    try:
+        results = experiment.run(
+            seed_frame(session, person), out, experiment.Columns(SEED_CATEGORICAL, SEED_NUMERIC)
+        )
+    except ValueError as exc:
+        raise LeakBotError(f"Cannot run the experiment: {exc}") from exc
+    best = {}
+    for slug in ("with_label_inputs", "without_label_inputs"):
+        top = max(results[slug]["metrics"], key=lambda m: m["f1"])
+        best[slug] = (str(top["model"]), float(top["f1"]))
+    return SeedExperiment(best, out / "report.md")
 
 
 def subscriptions(*, session: Session, person: User, now: datetime) -> Subscriptions:

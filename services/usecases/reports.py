@@ -52,7 +52,7 @@ def _month(text: str | None, person: User, now: datetime) -> tuple[int, int]:
         return today.year, today.month
     from services.reporting import periods
 
-    if not _MONTH.fullmatch(text.strip()):
+    if not _MONTH.fullmatch(text.strip()):  # `2024-05`, nothing more
         raise LeakBotError("Give a month as YYYY-MM, e.g. 2024-05.")
     chosen = periods.parse_period(text.strip(), today=today)
     return chosen.start.year, chosen.start.month

@@ -213,7 +213,7 @@ async def test_budgets_alert_at_80_and_100_percent_once_a_month(fake: FakeTelegr
 async def test_a_leak_reply_puts_the_habit_in_a_years_terms(fake: FakeTelegram, bot) -> None:  # type: ignore[no-untyped-def]
     await reply(fake, ALICE, "120 dining 9pm")
     text = await reply(fake, ALICE, "120 dining 9pm")
-    assert "₹120 dining out, 2 times this month: about ₹2,900 a year at this pace" in text
+    assert "₹120 dining out, 2 times this month: about ₹2,880 a year at this pace" in text
 
 
 async def test_forget_needs_the_persons_own_confirmation(fake: FakeTelegram, bot, db: Session) -> None:  # type: ignore[no-untyped-def]

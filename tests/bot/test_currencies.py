@@ -32,7 +32,7 @@ async def test_a_kuwaiti_dinar_ledger_in_chat(fake: FakeTelegram, bot_settings: 
         logged = await reply(fake, KUWAIT, f"4.250 dining {today.isoformat()} 9pm")
         assert logged.startswith("<b>KWD 4.250 Dining Out · Other</b>")
         assert "Leak: score 5/5 (not necessary" in logged and "micro" not in logged
-        assert "KWD 4.250 dining out, once this month: about KWD 100 a year at this pace" in logged
+        assert "KWD 4.250 dining out, once this month: about KWD 51 a year at this pace" in logged
         small = await reply(fake, KUWAIT, f"0.750 dining {today.isoformat()} 9pm")
         assert "Leak: score 6/5 (micro spend" in small and "budget" not in small.lower()  # 50%
         big = await reply(fake, KUWAIT, f"4.125 dining {today.isoformat()} 9pm")

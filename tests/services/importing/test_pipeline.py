@@ -348,7 +348,7 @@ def test_bad_rows_are_reported_by_line_and_good_rows_still_import(session: Sessi
         (b"\x00\x01\x02binary\x00", "not a CSV"),
         (b"%PDF-1.7 statement", "not a CSV"),
         (b"hello,world\n1,2\n", "couldn't find a header row"),
-        (b"x" * (MAX_FILE_BYTES + 1), "limit is 20 MB"),
+        (b"x" * (MAX_FILE_BYTES + 1), "up to 20 MB"),
     ],
 )
 def test_unusable_files_are_refused_whole(session: Session, data: bytes, message: str) -> None:

@@ -49,7 +49,7 @@ def test_a_leaks_pace_is_this_months_category_total_in_a_years_terms(session: Se
     pace = habits.pace(
         user=user, entry=leak, history=habits.category_history(session=session, user=user, entry=leak)
     )
-    assert pace == Pace("Dining Out", 12_000, 4, 580_000)  # ₹480 this month: ₹5,760 a year, to a hundred
+    assert pace == Pace("Dining Out", 12_000, 4, 576_000)  # ₹480 this month: about ₹5,760 a year
     fine = _log(session, user, "900 groceries 2025-06-21 10am", "g")
     assert (
         habits.pace(

@@ -72,7 +72,7 @@ def test_planted_subscriptions_are_found_with_their_period_price_rise_and_gaps()
 
     assert found["netflix com"].period == "monthly"
     assert found["netflix com"].price_rise_from == 49_900 and found["netflix com"].amount_minor == 64_900
-    assert found["netflix com"].yearly_minor == found["netflix com"].monthly_minor * 12
+    assert found["netflix com"].yearly_minor == found["netflix com"].monthly_minor * 12 == 64_900 * 12
     assert not found["netflix com"].stopped
     assert found["Entertainment"].period == "weekly" and found["Entertainment"].amount_minor == 30_000
     assert found["lic premium"].period == "yearly"
@@ -113,3 +113,16 @@ def test_dismissed_ones_stay_quiet_and_confirmed_ones_get_one_reminder(session: 
     reminders = subscriptions.due_reminders(session=session, today=before)
     assert [r.user_id for r in reminders] == [user.id] and "netflix renews on" in reminder_text(reminders[0])
     assert subscriptions.due_reminders(session=session, today=before) == []  # once per renewal
+
+
+def test_a_yearly_plan_costs_its_price_a_year_and_a_twelfth_of_it_a_month() -> None:
+    expenses = pd.DataFrame(
+        {
+            "local_date": [date(2023, 3, 1), date(2024, 3, 2), date(2025, 3, 1)],
+            "amount_minor": [99_900] * 3,
+            "category": ["Subscription"] * 3,
+            "note": ["Amazon Prime"] * 3,
+        }
+    )
+    (prime,) = subscriptions.detect(expenses, today=date(2025, 6, 1))
+    assert (prime.period, prime.yearly_minor, prime.monthly_minor) == ("yearly", 99_900, 8_325)

@@ -33,13 +33,13 @@ def test_an_export_imported_into_another_person_gives_identical_entries(session:
         now=datetime(2024, 1, 1, 14, 5, 7, tzinfo=UTC),
         source_ref="chat:1:1",
     )
-    exported = export_csv(session=session, user=alice)
+    exported, count = export_csv(session=session, user=alice)
     summary = import_csv(session=session, user=bob, data=exported, file_name="export.csv")
     assert (summary.layout, summary.rejected) == ("LeakBot export", 0)
     a = entries_frame(session, alice.id)[COMPARED].reset_index(drop=True)
     b = entries_frame(session, bob.id)[COMPARED].reset_index(drop=True)
     assert a.equals(b)
-    assert export_csv(session=session, user=bob) == exported
+    assert export_csv(session=session, user=bob) == (exported, count)
 
 
 def test_export_cells_cannot_run_as_spreadsheet_formulas(session: Session) -> None:
@@ -53,7 +53,7 @@ def test_export_cells_cannot_run_as_spreadsheet_formulas(session: Session) -> No
             now=datetime(2024, 1, 1, 10, i, tzinfo=UTC),
             source_ref=f"chat:1:{i}",
         )
-    rows = list(csv.DictReader(io.StringIO(export_csv(session=session, user=user).decode())))
+    rows = list(csv.DictReader(io.StringIO(export_csv(session=session, user=user)[0].decode())))
     assert rows[0].keys() >= {"date", "time", "amount", "currency", "leak_rules", "is_leak"}
     notes = [r["note"] for r in rows]
     assert notes == ['\'=HYPERLINK("http://x")', "'+SUM(A1)", "'-2+3", "'@cmd", "fine"]
