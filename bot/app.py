@@ -25,7 +25,7 @@ from telegram.ext import (
 from bot import account, buttons, digests, entries, health, imports, learning, questions, redaction, reports
 from bot.request import RetryingRequest
 from bot.runtime import Runtime, db_workers, quick_wait, runtime
-from db.session import make_engine, make_session_factory
+from db.session import make_engine, make_session_factory, write_problem
 from services.config import Settings
 from services.errors import LeakBotError
 from services.learning.serving import ModelService
@@ -136,14 +136,14 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
     rt.quick_wait_s = quick_wait(rt.engine)
     rt.models = ModelService(rt.settings.model_dir)
     if rt.settings.health_port is not None:
-        engine, executor = rt.engine, rt.executor
+        sessions, executor = rt.sessions, rt.executor
+        min_free = rt.settings.health_min_free_mb * 1_048_576
 
-        def ping() -> None:
-            with engine.connect() as connection:
-                connection.exec_driver_sql("SELECT 1")
-
-        async def probe() -> None:
-            await asyncio.get_running_loop().run_in_executor(executor, ping)
+        async def probe() -> str | None:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(
+                executor, lambda: write_problem(sessions, min_free_bytes=min_free)
+            )
 
         rt.health = await health.serve(rt.settings.health_host, rt.settings.health_port, probe)
     await application.bot.set_my_commands(COMMANDS)
@@ -174,10 +174,12 @@ def tune_interpreter() -> None:
 def build_application(settings: Settings) -> Application:  # type: ignore[type-arg]
     """Wire every handler; services run off the event loop, updates are handled concurrently."""
     assert settings.telegram_bot_token is not None
-    # httpx logs every request URL at INFO, and Bot API URLs contain the token.
-    redaction.install(settings.telegram_bot_token.get_secret_value())
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    redaction.protect(
+        token=settings.telegram_bot_token.get_secret_value(),
+        webhook_secret=settings.webhook_secret_value(),
+        database_url=settings.database_url,
+        message_texts=settings.log_message_texts,
+    )
     application = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())

@@ -70,16 +70,21 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
+        if record.exc_info:  # exc_text: the redacted traceback (bot/redaction.py)
+            entry["exception"] = record.exc_text or self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
 
 
 def configure_logging(config: Settings) -> None:
     from bot import redaction
 
-    if config.telegram_bot_token is not None:
-        redaction.install(config.telegram_bot_token.get_secret_value())
+    token = config.telegram_bot_token.get_secret_value() if config.telegram_bot_token else None
+    redaction.protect(
+        token=token,
+        webhook_secret=config.webhook_secret_value() if token else None,
+        database_url=config.database_url,
+        message_texts=config.log_message_texts,
+    )
     handler = logging.StreamHandler()
     handler.setFormatter(
         JsonFormatter()
@@ -87,9 +92,6 @@ def configure_logging(config: Settings) -> None:
         else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     )
     logging.basicConfig(level=config.log_level, handlers=[handler], force=True)
-    # httpx logs every request URL at INFO, and Bot API URLs contain the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
 
 
 @contextmanager

@@ -1,5 +1,7 @@
 """A health endpoint for load balancers and orchestrators: `GET /healthz` answers 200 with
-`{"status": "ok", "database": "ok"}` when the database answers, 503 otherwise.
+`{"status": "ok", "database": "ok"}` when the database takes a write (and, for SQLite, its
+disk has room), 503 with the reason otherwise (`{"status": "unavailable", "database":
+"disk almost full: 12 MB free"}`).
 
 A few lines of asyncio on its own port (HEALTH_PORT), so it works in webhook and polling
 mode alike and never competes with Telegram's webhook path.
@@ -16,8 +18,8 @@ log = logging.getLogger(__name__)
 PROBE_TIMEOUT_S = 5.0
 
 
-async def serve(host: str, port: int, probe: Callable[[], Awaitable[None]]) -> asyncio.Server:
-    """Start the endpoint; probe() raises when the database is not usable."""
+async def serve(host: str, port: int, probe: Callable[[], Awaitable[str | None]]) -> asyncio.Server:
+    """Start the endpoint; probe() says what is wrong with the database (None: nothing)."""
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -29,11 +31,14 @@ async def serve(host: str, port: int, probe: Callable[[], Awaitable[None]]) -> a
                 status, body = 404, {"status": "not found"}
             else:
                 try:
-                    await asyncio.wait_for(probe(), PROBE_TIMEOUT_S)
+                    problem = await asyncio.wait_for(probe(), PROBE_TIMEOUT_S)
+                except Exception as exc:  # the probe itself failed (or took too long): unhealthy
+                    problem = type(exc).__name__
+                if problem is None:
                     status, body = 200, {"status": "ok", "database": "ok"}
-                except Exception as exc:  # any failure means unhealthy, with its kind
-                    log.warning("health check failed: %s", type(exc).__name__)
-                    status, body = 503, {"status": "unavailable", "database": type(exc).__name__}
+                else:
+                    log.warning("health check failed: %s", problem)
+                    status, body = 503, {"status": "unavailable", "database": problem}
             data = json.dumps(body).encode()
             reason = {200: "OK", 404: "Not Found", 503: "Service Unavailable"}[status]
             writer.write(

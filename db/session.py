@@ -3,6 +3,7 @@ per CLI command, per job); services and repositories receive the session and nev
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import threading
 import weakref
@@ -11,7 +12,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -69,6 +70,27 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
+
+
+def write_problem(sessions: sessionmaker[Session], *, min_free_bytes: int) -> str | None:
+    """Why the database cannot take a write now, or None: a real write is committed (it rewrites
+    the schema revision with itself), and a SQLite file needs min_free_bytes free beside it."""
+    bind = sessions.kw.get("bind")
+    if (
+        isinstance(bind, Engine)
+        and bind.dialect.name == "sqlite"
+        and bind.url.database not in (None, "", ":memory:")
+    ):
+        free = shutil.disk_usage(Path(bind.url.database).expanduser().resolve().parent).free
+        if free < min_free_bytes:
+            return f"disk almost full: {free // 1_048_576} MB free"
+    try:
+        with session_scope(sessions) as session:
+            session.execute(text("UPDATE alembic_version SET version_num = version_num"))
+    except Exception as exc:  # what kind of failure is the answer
+        reason = str(getattr(exc, "orig", exc)).splitlines()[0][:120]
+        return f"write failed: {type(exc).__name__}: {reason}"
+    return None
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

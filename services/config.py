@@ -30,10 +30,12 @@ class Settings(BaseSettings):
     allowed_user_ids: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
     log_level: str = "INFO"
     log_format: str = "text"
+    log_message_texts: bool = False  # let python-telegram-bot log message contents at DEBUG
     webhook_secret: SecretStr | None = None
     bot_api_timeout: float = 10.0  # seconds to wait for a Bot API answer before retrying
     health_port: int | None = None  # GET /healthz on this port when set
     health_host: str = "0.0.0.0"
+    health_min_free_mb: int = 50  # /healthz fails when a SQLite database's disk has less free
     model_dir: Path = Path("data/models")
 
     @field_validator("allowed_user_ids", mode="before")

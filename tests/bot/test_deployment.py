@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
+import os
 import socket
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from db.migrate import upgrade
 from db.models import Entry, User
 from services.config import Settings
 from tests.bot.conftest import running_bot
@@ -88,3 +94,41 @@ async def test_the_health_endpoint_reports_the_database(fake: FakeTelegram, bot_
             app.bot_data["runtime"].engine.dispose()
             database.write_bytes(saved)
         assert down.status_code == 503 and down.json()["status"] == "unavailable"
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 60 MB tmpfs of the test's own (root mounts it; CI runs as root)."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=60m", "tmpfs", str(disk)], capture_output=True)
+    if done.returncode != 0:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"cannot mount a tmpfs: {done.stderr.decode()}")
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+async def test_the_health_endpoint_fails_with_the_reason_when_the_disk_fills_up(
+    fake: FakeTelegram, bot_settings: Settings, small_disk: Path
+) -> None:
+    port = free_port()
+    settings = bot_settings.model_copy(
+        update={
+            "health_port": port,
+            "health_host": "127.0.0.1",
+            "database_url": f"sqlite:///{small_disk / 'bot.db'}",
+        }
+    )
+    upgrade(settings.database_url)
+    async with running_bot(settings), httpx.AsyncClient() as client:
+        assert (await client.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200
+        (small_disk / "logs.bin").write_bytes(b"\0" * 20 * 1_048_576)  # something else fills the disk
+        down = await client.get(f"http://127.0.0.1:{port}/healthz")
+        assert down.status_code == 503
+        assert down.json()["status"] == "unavailable"
+        assert re.fullmatch(r"disk almost full: 3\d MB free", down.json()["database"])
+        assert "₹250 Dining Out" in await reply(fake, ALICE, "250 dining")  # it still works meanwhile
