@@ -22,6 +22,7 @@ from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
 from bot.app import BOT_API_CONNECTIONS, CONCURRENT_UPDATES, build_application, tune_interpreter
+from bot.intake import OnePersonAtATime
 from bot.request import RetryingRequest
 from bot.serving import Polling, running
 from db.migrate import upgrade
@@ -48,7 +49,8 @@ def _echo_application(settings: Settings) -> Application:  # type: ignore[type-a
         .base_file_url(settings.telegram_file_base_url)
         .request(RetryingRequest(connection_pool_size=BOT_API_CONNECTIONS))
         .get_updates_request(RetryingRequest())
-        .concurrent_updates(CONCURRENT_UPDATES)
+        .concurrent_updates(OnePersonAtATime(CONCURRENT_UPDATES))
+        .updater(None)
         .build()
     )
     app.add_handler(MessageHandler(filters.ALL, echo))

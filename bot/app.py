@@ -14,7 +14,6 @@ from telegram.constants import ChatType
 from telegram.ext import (
     Application,
     ApplicationBuilder,
-    ApplicationHandlerStop,
     CommandHandler,
     ContextTypes,
     MessageHandler,
@@ -23,8 +22,19 @@ from telegram.ext import (
 )
 
 from bot import account, buttons, digests, entries, health, imports, learning, questions, redaction, reports
+from bot.intake import OnePersonAtATime
 from bot.request import RetryingRequest
-from bot.runtime import Runtime, db_workers, quick_wait, runtime
+from bot.runtime import (
+    FORGET_HANDLED_EVERY_S,
+    Runtime,
+    db_workers,
+    finish_here,
+    forget_old_updates,
+    mark_finished,
+    quick_wait,
+    runtime,
+    skip_finished,
+)
 from db.session import make_engine, make_session_factory, write_problem
 from services.config import Settings
 from services.errors import LeakBotError
@@ -77,7 +87,7 @@ async def only_allowed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await update.effective_message.reply_text(
             "Sorry, this LeakBot is private. You can run your own: it is open source."
         )
-    raise ApplicationHandlerStop
+    await finish_here(update, context)
 
 
 async def private_chats_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -92,7 +102,7 @@ async def private_chats_only(update: Update, context: ContextTypes.DEFAULT_TYPE)
         await update.callback_query.answer(pointer)
     elif update.effective_message is not None and (update.effective_message.text or "").startswith("/"):
         await update.effective_message.reply_text(pointer)
-    raise ApplicationHandlerStop
+    await finish_here(update, context)
 
 
 async def unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -193,12 +203,14 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
             )
         )
         .get_updates_request(RetryingRequest())
-        .concurrent_updates(CONCURRENT_UPDATES)
+        .concurrent_updates(OnePersonAtATime(CONCURRENT_UPDATES))
+        .updater(None)  # updates come in through bot/intake.py
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
     )
     application.bot_data["runtime"] = Runtime(settings=settings)
+    application.add_handler(TypeHandler(Update, skip_finished), group=-3)
     application.add_handler(TypeHandler(Update, only_allowed), group=-2)
     application.add_handler(TypeHandler(Update, private_chats_only), group=-1)
     add = application.add_handler
@@ -227,10 +239,14 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
     add(MessageHandler(filters.LOCATION, account.location))
     add(MessageHandler(filters.TEXT & ~filters.COMMAND, entries.log_message))
     add(MessageHandler(filters.ALL, unknown))
+    application.add_handler(TypeHandler(Update, mark_finished), group=100)
     jobs = application.job_queue
     assert jobs is not None, "python-telegram-bot[job-queue] is a dependency"
     jobs.run_daily(learning.nightly_training, time=NIGHTLY_TRAINING_AT, name="nightly-training")
     jobs.run_daily(learning.renewal_reminders, time=RENEWAL_REMINDERS_AT, name="renewal-reminders")
     jobs.run_repeating(digests.tick, interval=DIGEST_TICK_S, first=DIGEST_TICK_S, name="digests")
+    jobs.run_repeating(
+        forget_old_updates, interval=FORGET_HANDLED_EVERY_S, first=60, name="forget-handled-updates"
+    )
     application.add_error_handler(error_handler)
     return application

@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import ContextTypes
+from telegram.ext import ApplicationHandlerStop, ContextTypes
 
+from db import handled
+from db.base import utcnow
 from db.models import User
 from db.session import session_scope
 from services.config import Settings
@@ -27,6 +31,11 @@ POSTGRES_DB_WORKERS = 8
 # How long the event loop waits, blocked, for a service call on SQLite's one database thread
 # before it awaits the call like any other. See in_db_thread.
 SQLITE_QUICK_WAIT_S = 0.02
+RECENTLY_FINISHED = 10_000  # update ids a process remembers having finished
+# How long the database remembers a handled update. Telegram redelivers within a day; after a
+# week without updates it numbers them afresh at random, so records must be gone by then.
+HANDLED_KEPT = timedelta(days=2)
+FORGET_HANDLED_EVERY_S = 3600
 
 
 @dataclass
@@ -41,6 +50,32 @@ class Runtime:
     quick_wait_s: float = 0.0  # see in_db_thread
     health: asyncio.Server | None = None  # the /healthz endpoint, when HEALTH_PORT is set
     models: ModelService | None = None  # the loaded leak models and who they serve
+    # Updates this process has recorded as handled while it still handles them (a second
+    # service call of the same handling claims nothing), and those it finished lately (a
+    # replay is dropped before any work).
+    claimed: set[int] = field(default_factory=set)
+    finished: deque[int] = field(default_factory=lambda: deque(maxlen=RECENTLY_FINISHED))
+
+    async def run(self, work: Callable[[], T]) -> T:
+        """work() off the event loop, on the database threads (see in_db_thread)."""
+        assert self.executor is not None
+        future = self.executor.submit(work)
+        if self.quick_wait_s:
+            concurrent.futures.wait([future], timeout=self.quick_wait_s)
+        if future.done():
+            return future.result()
+        return await asyncio.wrap_future(future)
+
+    async def run_in_session(self, work: Callable[[Session], T]) -> T:
+        """work(session) off the event loop, in one transaction."""
+        sessions = self.sessions
+        assert sessions is not None
+
+        def call() -> T:
+            with session_scope(sessions) as session:
+                return work(session)
+
+        return await self.run(call)
 
 
 def db_workers(engine: Engine) -> int:
@@ -66,14 +101,7 @@ async def in_db_thread(context: ContextTypes.DEFAULT_TYPE, work: Callable[[], T]
     a chart, a lock held by another process) is then awaited like any other, so it holds up
     other people's messages by quick_wait_s at most (tests/bot/test_chat.py).
     """
-    rt = runtime(context)
-    assert rt.executor is not None
-    future = rt.executor.submit(work)
-    if rt.quick_wait_s:
-        concurrent.futures.wait([future], timeout=rt.quick_wait_s)
-    if future.done():
-        return future.result()
-    return await asyncio.wrap_future(future)
+    return await runtime(context).run(work)
 
 
 def runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
@@ -90,15 +118,7 @@ def models(context: ContextTypes.DEFAULT_TYPE) -> ModelService:
 async def in_session(context: ContextTypes.DEFAULT_TYPE, work: Callable[[Session], T]) -> T:
     """Run work(session) in a worker thread in one transaction, for jobs that act for nobody
     in particular (the digest tick, reminders, training)."""
-    rt = runtime(context)
-    assert rt.sessions is not None
-    sessions = rt.sessions
-
-    def call() -> T:
-        with session_scope(sessions) as session:
-            return work(session)
-
-    return await in_db_thread(context, call)
+    return await runtime(context).run_in_session(work)
 
 
 async def call(
@@ -114,17 +134,58 @@ async def call(
 async def with_person(
     update: Update, context: ContextTypes.DEFAULT_TYPE, work: Callable[[Session, User], T]
 ) -> T:
-    """Run work(session, person) in a worker thread, in one transaction (committed on success)."""
+    """Run work(session, person) in a worker thread, in one transaction (committed on success).
+
+    The first such transaction of an update also records it as handled, so its effects and
+    that record commit together: a replay of it (the same update id again) finds the record,
+    does nothing and is not answered (Replayed stops the handling).
+    """
     rt = runtime(context)
     sender, chat = update.effective_user, update.effective_chat
     assert sender is not None and rt.sessions is not None
     sessions = rt.sessions
     defaults = people.UserDefaults(rt.settings.default_timezone, rt.settings.default_currency)
     private = chat.id if chat is not None and chat.type == ChatType.PRIVATE else None  # never a group
+    update_id = update.update_id
+    first = update_id not in rt.claimed
 
     def call() -> T:
         with session_scope(sessions) as session:
+            if first and not handled.claim(session, update_id):
+                raise Replayed
             person = people.person(session=session, telegram_id=sender.id, defaults=defaults, chat_id=private)
             return work(session, person)
 
-    return await in_db_thread(context, call)
+    result = await rt.run(call)
+    rt.claimed.add(update_id)
+    return result
+
+
+class Replayed(ApplicationHandlerStop):
+    """The update was handled before: stop, do nothing, answer nothing."""
+
+
+async def skip_finished(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Drop an update this process finished lately before any work (a replay)."""
+    if update.update_id in runtime(context).finished:
+        raise ApplicationHandlerStop
+
+
+async def mark_finished(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """After every handler: an update that changed nothing is recorded as handled too."""
+    rt = runtime(context)
+    if update.update_id not in rt.claimed:
+        await rt.run_in_session(lambda session: handled.claim(session, update.update_id))
+    rt.claimed.discard(update.update_id)
+    rt.finished.append(update.update_id)
+
+
+async def finish_here(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """End the handling of this update now (a refusal at the door), recorded all the same."""
+    await mark_finished(update, context)
+    raise ApplicationHandlerStop
+
+
+async def forget_old_updates(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Hourly job: drop the records of updates handled more than HANDLED_KEPT ago."""
+    await in_session(context, lambda session: handled.forget_before(session, utcnow() - HANDLED_KEPT))

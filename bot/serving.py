@@ -13,69 +13,31 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
 
-from telegram.ext import Application, Updater
+from telegram.ext import Application
+
+from bot.intake import Polling, Webhook
 
 log = logging.getLogger(__name__)
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
-ALLOWED_UPDATES = ("message", "callback_query")
+Intake = Polling | Webhook
 
 
-@dataclass(frozen=True)
-class Polling:
-    """Long polling: getUpdates, `timeout` seconds per call."""
-
-    timeout: int = 10
-    poll_interval: float = 0.0
-    allowed_updates: Sequence[str] = ALLOWED_UPDATES
-
-    async def start(self, updater: Updater) -> None:
-        await updater.start_polling(
-            poll_interval=self.poll_interval,
-            timeout=self.timeout,
-            allowed_updates=list(self.allowed_updates),
-        )
-
-
-@dataclass(frozen=True)
-class Webhook:
-    """Telegram posts updates to `url`; the bot listens on listen:port and checks the secret."""
-
-    url: str
-    url_path: str
-    listen: str = "0.0.0.0"
-    port: int = 8443
-    secret_token: str | None = None
-    allowed_updates: Sequence[str] = ALLOWED_UPDATES
-
-    async def start(self, updater: Updater) -> None:
-        await updater.start_webhook(
-            listen=self.listen,
-            port=self.port,
-            url_path=self.url_path,
-            webhook_url=self.url,
-            secret_token=self.secret_token,
-            allowed_updates=list(self.allowed_updates),
-        )
-
-
-async def _start(application: Application, updates: Polling | Webhook) -> None:  # type: ignore[type-arg]
-    assert application.updater is not None
+async def _start(application: Application, updates: Intake) -> None:  # type: ignore[type-arg]
     await application.initialize()
     if application.post_init:
         await application.post_init(application)
-    await updates.start(application.updater)
-    await application.start()
+    await application.start()  # handling first: the intake queues what the inbox still holds
+    await updates.start(application)
 
 
-async def _stop(application: Application) -> None:  # type: ignore[type-arg]
-    """Undo what _start reached, in reverse: the updater, then the Application (in-flight
-    handlers finish), then shutdown and post_shutdown (the service threads finish their calls)."""
-    assert application.updater is not None
-    if application.updater.running:
-        await application.updater.stop()
+async def _stop(application: Application, updates: Intake) -> None:  # type: ignore[type-arg]
+    """Undo what _start reached, in reverse: the intake, then the Application (in-flight
+    handlers and the queue finish), then shutdown and post_shutdown (the service threads
+    finish their calls)."""
+    if updates.running:
+        await updates.stop()
     if application.running:
         await application.stop()
         if application.post_stop:
@@ -92,20 +54,21 @@ async def _stop(application: Application) -> None:  # type: ignore[type-arg]
 @contextlib.asynccontextmanager
 async def running(
     application: Application,  # type: ignore[type-arg]
-    updates: Polling | Webhook,
+    updates: Intake,
 ) -> AsyncIterator[None]:
     """The Application taking updates inside the block (the tests and the bot benchmark)."""
     try:
         await _start(application, updates)
         yield
     finally:
-        await _stop(application)
+        await _stop(application, updates)
 
 
-async def serve(application: Application, updates: Polling | Webhook) -> None:  # type: ignore[type-arg]
+async def serve(application: Application, updates: Intake) -> None:  # type: ignore[type-arg]
     """Take updates until SIGTERM or SIGINT, then stop in order. A signal during start-up
     cancels it (a Bot API call that hangs does not hold the stop up) and stops the same way;
-    a start-up error stops the same way and is raised."""
+    a start-up error, or the intake failing for good (Telegram no longer accepts the token),
+    stops the same way and is raised."""
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in STOP_SIGNALS:
@@ -122,15 +85,20 @@ async def serve(application: Application, updates: Polling | Webhook) -> None:  
         else:
             starting.result()
             log.info("LeakBot is running; SIGTERM or Ctrl-C stops it")
-            await stopping
+            failing = asyncio.create_task(updates.failed(), name="leakbot:intake")
+            await asyncio.wait({stopping, failing}, return_when=asyncio.FIRST_COMPLETED)
+            if failing.done():
+                log.error("Updates stopped coming in; stopping")
+                failing.result()  # raised after the orderly stop below
+            failing.cancel()
             log.info("Stop signal; finishing the messages in hand")
     finally:
         stopping.cancel()
         for sig in STOP_SIGNALS:
             loop.remove_signal_handler(sig)
-        await _stop(application)
+        await _stop(application, updates)
 
 
-def run(application: Application, updates: Polling | Webhook) -> None:  # type: ignore[type-arg]
+def run(application: Application, updates: Intake) -> None:  # type: ignore[type-arg]
     """`leakbot run`: serve on a new event loop until stopped."""
     asyncio.run(serve(application, updates))

@@ -231,3 +231,14 @@ class Digest(Base):
         UniqueConstraint("user_id", "week_ending"),
         CheckConstraint(_in("status", DIGEST_STATUSES), name="status"),
     )
+
+
+class HandledUpdate(Base):
+    """An update from Telegram that was handled: written in the same transaction as what
+    handling it changed, so the same update delivered again (a webhook retry, a redelivery
+    after a restart) changes nothing and is not answered again."""
+
+    __tablename__ = "handled_updates"
+
+    update_id: Mapped[int] = mapped_column(MinorUnits, primary_key=True, autoincrement=False)
+    handled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

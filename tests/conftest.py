@@ -3,6 +3,7 @@ transaction per test, and the sample dataset when ../shared/seed is beside the c
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from collections.abc import Iterator
@@ -19,6 +20,17 @@ PG_ADMIN_URL = os.environ.get("LEAKBOT_TEST_PG_ADMIN_URL", "postgresql://postgre
 IN_CI = os.environ.get("CI", "").lower() == "true"
 SEED_DIR = Path(os.environ.get("LEAKBOT_SEED_DIR", Path(__file__).resolve().parents[2] / "shared" / "seed"))
 SEED_CSV = SEED_DIR / "corrected_personal_spending_dataset.csv"
+
+
+@pytest.fixture(autouse=True)
+def _root_logging_restored() -> Iterator[None]:
+    """A CLI test configures the root logger (bot/cli.py) to print to a captured stderr that
+    pytest closes afterwards; put the root logger back so later logging has somewhere to go."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 def _pg_admin() -> object:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from typing import Any
 
 from tests.fake_telegram import Call, FakeTelegram
@@ -43,3 +44,9 @@ async def edits_after(fake: FakeTelegram, count: int) -> list[Call]:
 def buttons(call: Call) -> list[dict[str, Any]]:
     markup = call.params.get("reply_markup") or {}
     return [b for row in markup.get("inline_keyboard", []) for b in row]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

@@ -3,25 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import logging
-import threading
-from typing import Any
 
-import pytest
 from sqlalchemy.orm import Session
 
-from bot import redaction
 from db import repositories as repo
-from services.config import Settings
 from services.importing.pipeline import import_csv
-from services.ledger import entries as ledger
 from services.ledger.people import UserDefaults, ensure_user
 from services.questions.canned import QUESTIONS
 from services.synthetic import generate, to_csv_bytes
-from tests.bot.conftest import running_bot
 from tests.bot.helpers import reply
 from tests.factories import count_entries
-from tests.fake_telegram import TOKEN, FakeTelegram
+from tests.fake_telegram import FakeTelegram
 
 ALICE, BOB = 1001, 2002
 
@@ -84,55 +76,3 @@ async def test_questions_answer_from_the_persons_own_data_only(fake: FakeTelegra
     fake.press_button(ALICE, "ask:'; DROP TABLE entries; --")
     refusal = await asyncio.to_thread(fake.wait_for, "answerCallbackQuery", count=2)
     assert refusal[-1].params.get("text") == "That button is not one of mine."
-
-
-async def test_the_token_never_reaches_the_logs_even_when_everything_is_logged(
-    fake: FakeTelegram, bot_settings: Settings, caplog: pytest.LogCaptureFixture
-) -> None:
-    """At DEBUG with LOG_MESSAGE_TEXTS=true python-telegram-bot logs every call with its URL
-    and parameters; none of it carries the token."""
-    caplog.set_level(logging.DEBUG)
-    try:
-        async with running_bot(bot_settings.model_copy(update={"log_message_texts": True})):
-            await reply(fake, ALICE, "/start")
-            await reply(fake, ALICE, "250 dining upi")
-        assert any("sendMessage" in r.getMessage() for r in caplog.records)
-        assert not [r for r in caplog.records if TOKEN in r.getMessage() or TOKEN in (r.exc_text or "")]
-    finally:
-        for name in redaction.CONTENT_LOGGERS:
-            logging.getLogger(name).setLevel(logging.INFO)
-
-
-async def test_one_persons_slow_database_call_does_not_hold_up_anyone_else(
-    fake: FakeTelegram, bot, db: Session, monkeypatch: pytest.MonkeyPatch
-) -> None:  # type: ignore[no-untyped-def]
-    """Alice's entry is stuck in the database thread until Bob has been answered: the event
-    loop waits on a database call only briefly, so Bob gets his answer meanwhile."""
-    entered, release = threading.Event(), threading.Event()
-    log_text = ledger.log_text
-
-    def stuck(**kwargs: Any) -> ledger.LoggedEntry:
-        entered.set()
-        release.wait(30)
-        return log_text(**kwargs)
-
-    bob: dict[str, str] = {}
-
-    def bob_asks_for_help() -> None:  # on its own thread: the bot's event loop may be blocked
-        try:
-            assert entered.wait(10), "Alice's entry never reached the database"
-            fake.send_text(BOB, "/help")
-            bob["reply"] = str(fake.wait_for("sendMessage", chat_id=BOB)[0].params["text"])
-        except AssertionError as exc:
-            bob["error"] = str(exc)
-        finally:
-            release.set()
-
-    monkeypatch.setattr(ledger, "log_text", stuck)
-    helper = threading.Thread(target=bob_asks_for_help)
-    helper.start()
-    fake.send_text(ALICE, "250 dining upi")
-    alice = await asyncio.to_thread(fake.wait_for, "sendMessage", chat_id=ALICE)
-    await asyncio.to_thread(helper.join)
-    assert "/spend 250 dining upi" in bob.get("reply", ""), bob
-    assert "₹250 Dining Out" in alice[0].params["text"]

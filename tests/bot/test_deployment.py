@@ -1,63 +1,27 @@
-"""Running modes and access: webhooks with a secret, ALLOWED_USER_IDS."""
+"""Deployment: ALLOWED_USER_IDS and the health endpoint."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import re
-import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.migrate import upgrade
-from db.models import Entry, User
+from db.models import User
 from services.config import Settings
 from tests.bot.conftest import running_bot
-from tests.bot.helpers import reply
+from tests.bot.helpers import free_port, reply
 from tests.fake_telegram import FakeTelegram
 
 ALICE, MALLORY = 1001, 6666
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-async def test_webhook_mode_checks_the_secret_token(
-    fake: FakeTelegram, bot_settings: Settings, db: Session
-) -> None:
-    port = free_port()
-    async with running_bot(bot_settings, webhook_port=port):
-        assert fake.wait_for("setWebhook")[0].params["secret_token"] == bot_settings.webhook_secret_value()
-        update = {"update_id": 1, "message": fake.message(ALICE, "250 dining upi")}
-        async with httpx.AsyncClient() as client:
-            forged = await client.post(
-                f"http://127.0.0.1:{port}/hook",
-                content=json.dumps(update),
-                headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": "guess"},
-            )
-            assert forged.status_code == 403
-            real = await client.post(
-                f"http://127.0.0.1:{port}/hook",
-                content=json.dumps(update),
-                headers={
-                    "Content-Type": "application/json",
-                    "X-Telegram-Bot-Api-Secret-Token": bot_settings.webhook_secret_value(),
-                },
-            )
-            assert real.status_code == 200
-        answer = await asyncio.to_thread(fake.wait_for, "sendMessage", chat_id=ALICE)
-        assert "₹250 Dining Out" in answer[0].params["text"]
-    assert db.scalar(select(func.count()).select_from(Entry)) == 1
 
 
 async def test_allowed_user_ids_answer_others_once_and_store_nothing(

@@ -168,8 +168,9 @@ def test_sigterm_while_the_bot_is_starting_stops_it_cleanly(tmp_path: Path, mome
 def test_a_rejected_token_or_an_unreachable_bot_api_is_explained_without_a_traceback(
     tmp_path: Path,
 ) -> None:
-    """`leakbot run` whose start-up fails says what to fix, exits 1, and neither prints a
-    traceback nor the token (python-telegram-bot's own message for a rejected token quotes it)."""
+    """`leakbot run` whose start-up fails, or whose token is revoked while it runs, says what
+    to fix, exits 1, and neither prints a traceback nor the token (python-telegram-bot's own
+    message for a rejected token quotes it)."""
     fake = FakeTelegram().start()
     try:
         env = _bot_env(fake, f"sqlite:///{tmp_path / 'bot.db'}", tmp_path)
@@ -186,7 +187,12 @@ def test_a_rejected_token_or_an_unreachable_bot_api_is_explained_without_a_trace
         _, err2 = unreachable.communicate(timeout=60)
         assert unreachable.returncode == 1
         assert f"Cannot reach the Bot API at http://127.0.0.1:{closed}/bot" in err2.decode()
-        for text in (err.decode(), err2.decode()):
+        fake.fail_next["getUpdates"] = [401]  # revoked in @BotFather while the bot runs
+        revoked = _leakbot("run", env={**env, "TELEGRAM_API_BASE_URL": fake.base_url})
+        _, err3 = revoked.communicate(timeout=60)
+        assert revoked.returncode == 1
+        assert "Telegram rejected the token in TELEGRAM_BOT_TOKEN" in err3.decode()
+        for text in (err.decode(), err2.decode(), err3.decode()):
             assert TOKEN not in text
             assert "Traceback" not in text and "Unclosed" not in text, text[-3000:]
     finally:

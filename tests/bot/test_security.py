@@ -10,8 +10,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot import redaction
 from db import repositories as repo
 from db.models import Entry
+from services.config import Settings
+from tests.bot.conftest import running_bot
 from tests.bot.helpers import press, reply, reply_call
 from tests.fake_telegram import TOKEN, FakeTelegram
 
@@ -77,30 +80,37 @@ async def test_another_persons_entries_cannot_be_seen_or_touched(
     assert repo.get_user(db, BOB) is not None
 
 
-@pytest.mark.parametrize("level", [logging.DEBUG])
 async def test_a_full_session_never_logs_the_token(
-    fake: FakeTelegram, bot, caplog: pytest.LogCaptureFixture, level: int
-) -> None:  # type: ignore[no-untyped-def]
-    caplog.set_level(level)
+    fake: FakeTelegram, bot_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """At DEBUG with LOG_MESSAGE_TEXTS=true python-telegram-bot logs every call with its URL
+    and parameters, retries and files included; none of it carries the token."""
+    caplog.set_level(logging.DEBUG)
     fake.fail_next["sendMessage"] = [500, 429]
-    for text in (
-        "/start",
-        "/help",
-        "250 dining upi",
-        "/recent",
-        "/top_leaks",
-        "/settings",
-        "/budget dining 100",
-        "120 swiggy 9pm",
-        "/unknown",
-        "/model",
-        "/digest",
-    ):
-        await reply_call(fake, ALICE, text)
-    fake.send_text(ALICE, "/dashboard")
-    await asyncio.to_thread(fake.wait_for, "sendPhoto", chat_id=ALICE)
-    fake.send_document(ALICE, "bank.csv", b"Date,Description,Amount\n01/01/2024,Zomato,-99\n")
-    await asyncio.to_thread(fake.wait_for, "editMessageText", chat_id=ALICE)
-    assert len(caplog.records) > 50
-    leaked = [r for r in caplog.records if TOKEN in r.getMessage() or TOKEN.split(":")[1] in r.getMessage()]
+    try:
+        async with running_bot(bot_settings.model_copy(update={"log_message_texts": True})):
+            for text in (
+                "/start",
+                "/help",
+                "250 dining upi",
+                "/recent",
+                "/top_leaks",
+                "/settings",
+                "/budget dining 100",
+                "120 swiggy 9pm",
+                "/unknown",
+                "/model",
+                "/digest",
+            ):
+                await reply_call(fake, ALICE, text)
+            fake.send_text(ALICE, "/dashboard")
+            await asyncio.to_thread(fake.wait_for, "sendPhoto", chat_id=ALICE)
+            fake.send_document(ALICE, "bank.csv", b"Date,Description,Amount\n01/01/2024,Zomato,-99\n")
+            await asyncio.to_thread(fake.wait_for, "editMessageText", chat_id=ALICE)
+    finally:
+        for name in redaction.CONTENT_LOGGERS:
+            logging.getLogger(name).setLevel(logging.INFO)
+    assert len(caplog.records) > 50 and any("sendMessage" in r.getMessage() for r in caplog.records)
+    secret = TOKEN.split(":")[1]
+    leaked = [r for r in caplog.records if secret in r.getMessage() or secret in (r.exc_text or "")]
     assert not leaked, [r.getMessage()[:300] for r in leaked]

@@ -3,13 +3,12 @@ race; a new person starts with the defaults in their own currency."""
 
 from __future__ import annotations
 
-import threading
-
 from sqlalchemy import Engine, delete, func, select
 
 from db.models import User
 from db.session import make_session_factory, session_scope
 from services.ledger.people import UserDefaults, ensure_user
+from tests.concurrency import race
 
 RACERS = 12
 
@@ -17,28 +16,14 @@ RACERS = 12
 def test_concurrent_first_messages_register_a_person_once(engine: Engine) -> None:
     sessions = make_session_factory(engine)
     telegram_id = 880_000 + (1 if engine.dialect.name == "sqlite" else 2)
-    start = threading.Barrier(RACERS)
-    ids: list[int] = []
-    errors: list[BaseException] = []
 
-    def first_message() -> None:
-        try:
-            start.wait()
-            with session_scope(sessions) as session:
-                user = ensure_user(
-                    session=session, telegram_id=telegram_id, defaults=UserDefaults("Asia/Kolkata", "INR")
-                )
-                ids.append(user.id)
-        except BaseException as exc:
-            errors.append(exc)
+    def first_message() -> int:
+        with session_scope(sessions) as session:
+            defaults = UserDefaults("Asia/Kolkata", "INR")
+            return ensure_user(session=session, telegram_id=telegram_id, defaults=defaults).id
 
-    threads = [threading.Thread(target=first_message) for _ in range(RACERS)]
     try:
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        assert errors == []
+        ids = race(RACERS, first_message)
         with session_scope(sessions) as session:
             rows = session.scalar(
                 select(func.count()).select_from(User).where(User.telegram_id == telegram_id)

@@ -4,7 +4,6 @@ sent late within a day, claimed exactly once, and saying what the week's data sa
 from __future__ import annotations
 
 import re
-import threading
 from datetime import UTC, date, datetime
 
 import pytest
@@ -18,6 +17,7 @@ from db.session import make_session_factory, session_scope
 from services.errors import LeakBotError
 from services.ledger import entries as ledger
 from services.reporting import digest, schedule
+from tests.concurrency import race
 from tests.factories import make_user
 
 
@@ -64,20 +64,13 @@ def test_each_digest_is_claimed_once_by_concurrent_schedulers(engine: Engine) ->
     with session_scope(sessions) as session:
         user_id = make_user(session).id
     week = date(2025, 11, 9)
-    start = threading.Barrier(2)
-    wins: list[bool] = []
 
-    def scheduler() -> None:
-        start.wait()
+    def scheduler() -> bool:
         with session_scope(sessions) as session:
-            wins.append(schedule.claim(session, user_id, week, at("2025-11-09T03:31:00")))
+            return schedule.claim(session, user_id, week, at("2025-11-09T03:31:00"))
 
     try:
-        threads = [threading.Thread(target=scheduler) for _ in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        wins = race(2, scheduler)
         assert sorted(wins) == [False, True]
         with session_scope(sessions) as session:
             assert user_id not in _due_ids(session, at("2025-11-09T03:40:00"))
