@@ -6,7 +6,15 @@ import json
 import sys
 from pathlib import Path
 
-from benchmarks import bench_bot, bench_core, bench_digest, bench_ml, bench_questions, bench_startup
+from benchmarks import (
+    bench_bot,
+    bench_core,
+    bench_digest,
+    bench_fairness,
+    bench_ml,
+    bench_questions,
+    bench_startup,
+)
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 
@@ -19,6 +27,7 @@ def main() -> int:
         *bench_ml.run(),
         *bench_digest.run(),
         *bench_bot.run(),
+        *bench_fairness.run(),
     ]
     width = max(len(r["name"]) for r in results)
     print(

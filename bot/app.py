@@ -26,6 +26,7 @@ from bot.intake import OnePersonAtATime
 from bot.request import RetryingRequest
 from bot.runtime import (
     FORGET_HANDLED_EVERY_S,
+    LONG_WORKERS,
     Runtime,
     db_workers,
     finish_here,
@@ -47,6 +48,7 @@ BOT_API_CONNECTIONS = 4  # keep-alive connections for replies; getUpdates has it
 NIGHTLY_TRAINING_AT = dtime(3, 0, tzinfo=UTC)  # retrain when new verdicts arrived
 RENEWAL_REMINDERS_AT = dtime(4, 0, tzinfo=UTC)  # 09:30 in India
 DIGEST_TICK_S = 60  # how often the scheduler looks for due digests
+RESUME_IMPORTS_EVERY_S = 60  # how often imports cut off by a stopped process are looked for
 FEATURES = (entries, imports, account, questions, reports, learning)  # each lists its BUTTONS
 COMMANDS = [
     BotCommand("spend", "Log an expense: /spend 250 dining upi"),
@@ -143,6 +145,7 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
     rt.engine = make_engine(rt.settings.database_url)
     rt.sessions = make_session_factory(rt.engine)
     rt.executor = ThreadPoolExecutor(db_workers(rt.engine), thread_name_prefix="leakbot-db")
+    rt.long_executor = ThreadPoolExecutor(LONG_WORKERS, thread_name_prefix="leakbot-long")
     rt.quick_wait_s = quick_wait(rt.engine)
     rt.models = ModelService(rt.settings.model_dir)
     if rt.settings.health_port is not None:
@@ -164,6 +167,8 @@ async def post_shutdown(application: Application) -> None:  # type: ignore[type-
     if rt.health is not None:
         rt.health.close()
         await rt.health.wait_closed()
+    if rt.long_executor is not None:
+        rt.long_executor.shutdown(wait=True)
     if rt.executor is not None:
         rt.executor.shutdown(wait=True)  # in-flight service calls finish
     if rt.engine is not None:
@@ -247,6 +252,9 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
     jobs.run_repeating(digests.tick, interval=DIGEST_TICK_S, first=DIGEST_TICK_S, name="digests")
     jobs.run_repeating(
         forget_old_updates, interval=FORGET_HANDLED_EVERY_S, first=60, name="forget-handled-updates"
+    )
+    jobs.run_repeating(
+        imports.resume_unfinished, interval=RESUME_IMPORTS_EVERY_S, first=1, name="resume-imports"
     )
     application.add_error_handler(error_handler)
     return application

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from db.models import User
+    from db.session import Turn
     from services.config import Settings
     from services.learning.serving import ModelService
     from services.usecases.imports import ProgressCallback
@@ -52,6 +53,7 @@ T = TypeVar("T")
 UserOption = Annotated[int, typer.Option("--user", help="The person's Telegram user id.")]
 SHOWN_IMPORT_ERRORS = 10
 PROGRESS_BAR_LINES = 5_000  # files this long get a progress bar on a terminal
+REPORT_EVERY_ROWS = 20_000  # elsewhere, a line on stderr this often
 
 
 def settings() -> Settings:
@@ -113,6 +115,24 @@ def open_session(url: str | None = None) -> Iterator[Session]:
         engine.dispose()
 
 
+@contextmanager
+def open_turns(url: str | None = None) -> Iterator[Turn]:
+    """Like open_session, for long work: each turn is its own short transaction, so the bot
+    (on the same SQLite file) is not held up meanwhile."""
+    from db.migrate import ensure_current
+    from db.session import in_turns, make_engine, make_session_factory
+
+    url = url or settings().database_url
+    ensure_current(url)
+    engine = make_engine(url)
+    try:
+        yield in_turns(make_session_factory(engine))
+    except LeakBotError as exc:
+        fail(str(exc))
+    finally:
+        engine.dispose()
+
+
 def person(session: Session, telegram_id: int) -> User:
     from services.usecases.people import UserDefaults
     from services.usecases.people import person as find_or_register
@@ -127,8 +147,8 @@ def person(session: Session, telegram_id: int) -> User:
 
 def run_for(user: int, use_case: Callable[..., T], **arguments: object) -> T:
     """One use case for one person (`--user ID`) in one session: the command's one call."""
-    with open_session() as session:
-        return use_case(session=session, person=person(session, user), **arguments)
+    with open_turns() as turn:
+        return turn(lambda session: use_case(session=session, person=person(session, user), **arguments))
 
 
 def model_service() -> ModelService:
@@ -186,25 +206,25 @@ def import_file(
 
     if (file is None) == (revert is None):
         fail("Give a FILE to import, or --revert IMPORT_ID.")
-    with open_session() as session:
-        owner = person(session, user)
-        if revert is not None:
-            done = imports.revert_import(session=session, person=owner, import_id=revert)
-            typer.echo(render.reverted(done))
-            return
-        assert file is not None
-        if not file.is_file():
-            fail(f"No such file: {file}")
-        data = file.read_bytes()
-        with _progress(data) as on_progress:
-            result = imports.import_file(
-                session=session,
-                person=owner,
-                data=data,
-                file_name=file.name,
-                models=model_service(),
-                on_progress=on_progress,
-            )
+    if revert is not None:
+        typer.echo(render.reverted(run_for(user, imports.revert_import, import_id=revert)))
+        return
+    assert file is not None
+    if not file.is_file():
+        fail(f"No such file: {file}")
+    data = file.read_bytes()
+    with open_turns() as turn, _progress(data) as on_progress:
+        owner = turn(lambda session: person(session, user))
+        if cut_off := imports.discard_cut_off(turn=turn, person=owner, now=now()):
+            typer.echo(f"Removed {cut_off} import(s) cut off before they finished.", err=True)
+        result = imports.import_file(
+            turn=turn,
+            person=owner,
+            data=data,
+            file_name=file.name,
+            models=model_service(),
+            on_progress=on_progress,
+        )
     summary = result.summary
     typer.echo(f"Import #{summary.import_id} from {summary.file_name}: {render.counts_line(summary)}")
     for line, reason in summary.errors[:SHOWN_IMPORT_ERRORS]:
@@ -215,9 +235,8 @@ def import_file(
 
 @contextmanager
 def _progress(data: bytes) -> Iterator[ProgressCallback]:
-    """A progress bar on a terminal for a long file; elsewhere a line on stderr per batch stored
-    (`stored 20,000 of 100,000 rows`) once a file takes more than one batch."""
-    from services.importing.pipeline import INSERT_CHUNK
+    """A progress bar on a terminal for a long file; elsewhere a line on stderr every
+    REPORT_EVERY_ROWS rows stored (`stored 20,000 of 100,000 rows`)."""
 
     if sys.stderr.isatty() and data.count(b"\n") >= PROGRESS_BAR_LINES:
         with typer.progressbar(length=1, label="Importing", file=sys.stderr) as bar:
@@ -229,8 +248,11 @@ def _progress(data: bytes) -> Iterator[ProgressCallback]:
             yield advance
         return
 
+    reported = [0]
+
     def report(done: int, total: int) -> None:
-        if total > INSERT_CHUNK:
+        if total > REPORT_EVERY_ROWS and done // REPORT_EVERY_ROWS > reported[0]:
+            reported[0] = done // REPORT_EVERY_ROWS
             typer.echo(f"stored {done:,} of {total:,} rows", err=True)
 
     yield report
@@ -355,6 +377,7 @@ def demo(
     """Build a demo person from synthetic data, offline, and show what LeakBot finds."""
     from bot.render.imports import counts_line
     from bot.render.reports import overview_lines
+    from db.session import within
     from services.usecases import imports, reports
     from services.usecases.samples import sample_ledger
 
@@ -362,8 +385,8 @@ def demo(
         owner = person(session, 1)
         data = sample_ledger(months=months, seed=seed).csv
         result = imports.import_file(
-            session=session, person=owner, data=data, file_name="demo.csv", models=model_service()
-        )
+            turn=within(session), person=owner, data=data, file_name="demo.csv", models=model_service()
+        )  # a throwaway database: one transaction
         found = reports.overview(session=session, person=owner)
     typer.echo(f"Demo: {months} months of synthetic spending, {counts_line(result.summary)}.")
     for line in overview_lines(found):
@@ -376,8 +399,8 @@ def train_cmd() -> None:
     from bot.render.learning import training_lines
     from services.usecases import learning
 
-    with open_session() as session:
-        report = learning.train(session=session, models=model_service())
+    with open_turns() as turn:
+        report = learning.train(turn=turn, models=model_service())
     for line in training_lines(report):
         typer.echo(line)
 
@@ -532,6 +555,7 @@ def seed_experiment_cmd(
     user: Annotated[int | None, typer.Option(help="A person's Telegram id in the database.")] = None,
 ) -> None:
     """Rerun the seed write-up's ML experiment, with and without the label's own inputs."""
+    from db.session import within
     from services.usecases import imports, learning
 
     if (csv is None) == (user is None):
@@ -545,7 +569,7 @@ def seed_experiment_cmd(
         ):
             owner = person(session, 1)
             imports.import_file(
-                session=session,
+                turn=within(session),
                 person=owner,
                 data=csv.read_bytes(),
                 file_name=csv.name,

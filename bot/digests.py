@@ -1,11 +1,13 @@
 """The weekly digest in chat: /digest settings and preview, and the scheduler tick that sends
-due digests (JobQueue every minute; `leakbot digest --send-due` runs the same tick)."""
+due digests (JobQueue every minute; `leakbot digest --send-due` runs the same tick). The tick's
+sends are paced within Telegram's limits (bot/pacing.py); a preview, a reply, is not."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, nullcontext
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -15,10 +17,12 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
+from bot import pacing
+from bot.pacing import BroadcastPacer
 from bot.render import account as render_account
 from bot.render import reports as render
 from bot.runtime import call, in_db_thread, runtime
-from db.session import session_scope
+from db.session import transaction
 from services.errors import LeakBotError
 from services.usecases import account, digests, reports
 
@@ -28,20 +32,29 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 RunSync = Callable[[Callable[[], T]], Awaitable[T]]
+# Digests built and waiting for their turn to be sent, at most: each holds its charts in memory.
+DELIVERIES_IN_FLIGHT = 32
 
 
-async def deliver(bot: Bot, chat_id: int, digest: WeeklyDigest) -> None:
-    """The text, then the charts as one album (or one photo)."""
-    await bot.send_message(chat_id, render.digest_reply(digest).html, parse_mode=ParseMode.HTML)
+def _turn(pacer: BroadcastPacer | None, chat_id: int) -> AbstractAsyncContextManager[None]:
+    return pacer.turn(chat_id) if pacer is not None else nullcontext()
+
+
+async def deliver(bot: Bot, chat_id: int, digest: WeeklyDigest, pacer: BroadcastPacer | None = None) -> None:
+    """The text, then the charts as one album (or one photo): two sends, each taking its turn
+    with the pacer when there is one (the scheduler's), at once when not (a preview)."""
+    async with _turn(pacer, chat_id):
+        await bot.send_message(chat_id, render.digest_reply(digest).html, parse_mode=ParseMode.HTML)
     if len(digest.images) == 1:
-        await bot.send_photo(chat_id, digest.images[0])
+        async with _turn(pacer, chat_id):
+            await bot.send_photo(chat_id, digest.images[0])
     elif digest.images:
-        await bot.send_media_group(chat_id, [InputMediaPhoto(image) for image in digest.images])
+        async with _turn(pacer, chat_id):
+            await bot.send_media_group(chat_id, [InputMediaPhoto(image) for image in digest.images])
 
 
 def _in_session(sessions: sessionmaker[Session], work: Callable[[Session], T]) -> T:
-    with session_scope(sessions) as session:
-        return work(session)
+    return transaction(sessions, work)
 
 
 def _claim_due(sessions: sessionmaker[Session], now: datetime) -> list[digests.DueDigest]:
@@ -54,31 +67,84 @@ def _claim_due(sessions: sessionmaker[Session], now: datetime) -> list[digests.D
 
 
 async def send_due(
-    bot: Bot, sessions: sessionmaker[Session], run_sync: RunSync[Any], now: datetime
+    bot: Bot,
+    sessions: sessionmaker[Session],
+    run_sync: RunSync[Any],
+    now: datetime,
+    pacer: BroadcastPacer | None = None,
 ) -> dict[str, int]:
     """One scheduler tick: claim, build, send and record every due digest. A person who
-    blocked the bot gets the digest turned off; a failed send is released for a later tick."""
+    blocked the bot gets the digest turned off; a failed send is released for a later tick.
+
+    Digests are built one at a time and sent side by side through the pacer (a fresh one
+    when none is given): one person's album waits out its second after their text while the
+    next digests are built and sent. At most DELIVERIES_IN_FLIGHT wait to be sent."""
+    pacer = pacer or BroadcastPacer()
     counts = {"sent": 0, "blocked": 0, "failed": 0}
-    for due in await run_sync(lambda: _claim_due(sessions, now)):
+    room = asyncio.Semaphore(DELIVERIES_IN_FLIGHT)
+
+    async def send_and_record(due: digests.DueDigest, content: WeeklyDigest) -> None:
         try:
-            content = await run_sync(
-                lambda due=due: _in_session(sessions, lambda s: digests.build_digest(session=s, due=due))  # type: ignore[misc]
-            )
-            await deliver(bot, due.chat_id, content)
-            outcome = "sent"
-        except Forbidden:
-            outcome = "blocked"
-        except (TelegramError, LeakBotError) as exc:
-            log.warning("digest for user %s failed, will retry: %s", due.user_id, exc)
-            outcome = "failed"
-        await run_sync(
-            lambda due=due, outcome=outcome: _in_session(  # type: ignore[misc]
-                sessions,
-                lambda s: digests.record_delivery(session=s, due=due, outcome=outcome, now=datetime.now(UTC)),
-            )
-        )
-        counts[outcome] += 1
+            outcome = await _delivered(bot, pacer, due, content)
+            await _record(sessions, run_sync, due, outcome)
+            counts[outcome] += 1
+        finally:
+            room.release()
+
+    sending: list[asyncio.Task[None]] = []
+    try:
+        for due in await run_sync(lambda: _claim_due(sessions, now)):
+            await room.acquire()
+            content = await _built(sessions, run_sync, due)
+            if content is None:
+                room.release()
+                await _record(sessions, run_sync, due, "failed")
+                counts["failed"] += 1
+                continue
+            sending.append(asyncio.create_task(send_and_record(due, content)))
+    finally:  # whatever happened, the digests already on their way are sent and recorded
+        results = await asyncio.gather(*sending, return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
     return counts
+
+
+async def _built(
+    sessions: sessionmaker[Session], run_sync: RunSync[Any], due: digests.DueDigest
+) -> WeeklyDigest | None:
+    """The digest's content, or None when it cannot be built now (retried at a later tick)."""
+    try:
+        content: WeeklyDigest = await run_sync(
+            lambda: _in_session(sessions, lambda s: digests.build_digest(session=s, due=due))
+        )
+    except LeakBotError as exc:
+        log.warning("digest for user %s failed, will retry: %s", due.user_id, exc)
+        return None
+    return content
+
+
+async def _delivered(bot: Bot, pacer: BroadcastPacer, due: digests.DueDigest, content: WeeklyDigest) -> str:
+    """Send one digest; how it went: `sent`, `blocked` or `failed`."""
+    try:
+        await deliver(bot, due.chat_id, content, pacer)
+    except Forbidden:
+        return "blocked"
+    except TelegramError as exc:
+        log.warning("digest for user %s failed, will retry: %s", due.user_id, exc)
+        return "failed"
+    return "sent"
+
+
+async def _record(
+    sessions: sessionmaker[Session], run_sync: RunSync[Any], due: digests.DueDigest, outcome: str
+) -> None:
+    await run_sync(
+        lambda: _in_session(
+            sessions,
+            lambda s: digests.record_delivery(session=s, due=due, outcome=outcome, now=datetime.now(UTC)),
+        )
+    )
 
 
 async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -89,7 +155,8 @@ async def tick(context: ContextTypes.DEFAULT_TYPE) -> None:
     async def run_sync(work: Callable[[], T]) -> T:
         return await in_db_thread(context, work)
 
-    counts = await send_due(context.bot, rt.sessions, run_sync, datetime.now(UTC))
+    pacer = pacing.shared(context.bot_data)
+    counts = await send_due(context.bot, rt.sessions, run_sync, datetime.now(UTC), pacer)
     if any(counts.values()):
         log.info("digests: %s", counts)
 
@@ -113,7 +180,7 @@ async def digest_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 def run_once(bot: Bot, sessions: sessionmaker[Session]) -> dict[str, int]:
-    """`leakbot digest --send-due`: one tick outside the bot (cron)."""
+    """`leakbot digest --send-due`: one tick outside the bot (cron), with its own pacer."""
 
     async def main() -> dict[str, int]:
         async with bot:

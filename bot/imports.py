@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import UTC, datetime
 from pathlib import PurePath
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
@@ -14,7 +15,7 @@ from telegram.ext import ContextTypes
 from bot.buttons import ID, Action
 from bot.render import imports as render
 from bot.render.text import Reply
-from bot.runtime import call, models
+from bot.runtime import call, call_at_length, models, runtime
 from services.errors import LeakBotError
 from services.importing.limits import too_big
 from services.usecases import imports
@@ -57,14 +58,15 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
     def on_progress(done: int, total: int) -> None:
         share = done / total if total else 1.0
-        if total >= PROGRESS_ROWS and share - reported[0] >= PROGRESS_STEP and share < 1:
-            reported[0] = share
-            text = Reply.of(f"Importing {name}… {share:.0%}").html
+        step = int(share / PROGRESS_STEP) * PROGRESS_STEP  # 25%, 50%, 75%: round figures
+        if total >= PROGRESS_ROWS and step > reported[0] and share < 1:
+            reported[0] = step
+            text = Reply.of(f"Importing {name}… {step:.0%}").html
             asyncio.run_coroutine_threadsafe(_edit(progress, text), loop)
 
     service = models(context)
     try:
-        result = await call(
+        result = await call_at_length(
             update,
             context,
             imports.import_file,
@@ -72,10 +74,17 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             file_name=name,
             models=service,
             on_progress=on_progress,
+            chat_id=message.chat_id,
         )
     except LeakBotError as exc:
         await _edit(progress, Reply.of(f"Nothing imported from {name}: {exc}").html)
         return
+    await _summary(context.bot, message.chat_id, result, progress=progress)
+
+
+async def _summary(bot: Bot, chat_id: int, result: imports.Imported, *, progress: Message | None) -> None:
+    """The import's summary with its Revert button (in place of the progress message when
+    there is one), then one offer per chat spend that looks like an imported row."""
     summary = result.summary
     revert = (  # nothing to undo when nothing was imported
         InlineKeyboardMarkup(
@@ -84,9 +93,15 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if summary.imported
         else None
     )
-    await _edit(progress, render.summary_reply(summary).html, markup=revert)
+    if progress is not None:
+        await _edit(progress, render.summary_reply(summary).html, markup=revert)
+    else:
+        await bot.send_message(
+            chat_id, render.summary_reply(summary).html, parse_mode=ParseMode.HTML, reply_markup=revert
+        )
     for chat_entry, imported in result.possible_duplicates:
-        await message.reply_text(
+        await bot.send_message(
+            chat_id,
             render.duplicate_reply(chat_entry, imported).html,
             parse_mode=ParseMode.HTML,
             reply_markup=InlineKeyboardMarkup(
@@ -100,6 +115,31 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 ]
             ),
         )
+
+
+async def resume_unfinished(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Job (at start, then every minute): imports a stopped process cut off are run again
+    from their kept files, and each person is told and sent the summary."""
+    rt = runtime(context)
+    found = await rt.run_in_session(lambda s: imports.unfinished_imports(session=s, now=datetime.now(UTC)))
+    service = models(context)
+    for item in found:
+        log.info("resuming import #%s cut off by a stopped process", item.import_id)
+        try:
+            result = await rt.run_at_length(
+                lambda turn, item=item: imports.resume_import(turn=turn, found=item, models=service)  # type: ignore[misc]
+            )
+        except LeakBotError as exc:
+            if item.chat_id is not None:
+                await context.bot.send_message(item.chat_id, f"Nothing imported from {item.file_name}: {exc}")
+            continue
+        if result is None or item.chat_id is None:
+            continue
+        await context.bot.send_message(
+            item.chat_id,
+            f"A restart cut off your import of {item.file_name}, so I ran it again from the start.",
+        )
+        await _summary(context.bot, item.chat_id, result, progress=None)
 
 
 async def _edit(message: Message, text: str, *, markup: InlineKeyboardMarkup | None = None) -> None:

@@ -4,18 +4,25 @@ models nightly and remind people of renewals."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.error import Forbidden
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
+from bot import pacing
 from bot.buttons import ID, Action
+from bot.pacing import BroadcastPacer
 from bot.render import learning as render
-from bot.runtime import call, in_session, models
+from bot.runtime import call, in_session, models, runtime
 from services.usecases import learning
+
+if TYPE_CHECKING:
+    from services.insights.subscriptions import Reminder
 
 log = logging.getLogger(__name__)
 
@@ -88,19 +95,32 @@ async def dismiss_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, su
 async def nightly_training(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Retrain the models when verdicts arrived since the last training."""
     service = models(context)
-    report = await in_session(context, lambda s: learning.nightly_training(session=s, models=service))
+    report = await runtime(context).run_at_length(
+        lambda turn: learning.nightly_training(turn=turn, models=service)
+    )
     if report is not None:
         log.info("nightly training: %s", "; ".join(render.training_lines(report)))
 
 
 async def renewal_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Remind people of confirmed subscriptions renewing soon (each renewal once)."""
+    """Remind people of confirmed subscriptions renewing soon (each renewal once), side by side
+    through the scheduled sends' pacer: a second reminder to one chat waits out its second
+    without holding up anyone else's."""
     today = datetime.now(UTC).date()
-    for reminder in await in_session(context, lambda s: learning.renewal_reminders(session=s, today=today)):
-        try:
-            await context.bot.send_message(reminder.chat_id, render.reminder_text(reminder))
-        except Forbidden:
-            log.info("reminder not delivered: the person blocked the bot")
+    due = await in_session(context, lambda s: learning.renewal_reminders(session=s, today=today))
+    pacer = pacing.shared(context.bot_data)
+    await asyncio.gather(*(_remind(context.bot, pacer, reminder) for reminder in due))
+
+
+async def _remind(bot: Bot, pacer: BroadcastPacer, reminder: Reminder) -> None:
+    """Send one reminder in its turn; one that cannot be delivered does not stop the others."""
+    try:
+        async with pacer.turn(reminder.chat_id):
+            await bot.send_message(reminder.chat_id, render.reminder_text(reminder))
+    except Forbidden:
+        log.info("reminder not delivered: the person blocked the bot")
+    except TelegramError as exc:
+        log.warning("reminder not delivered: %s", exc)
 
 
 CONFIRM = Action("sc", (ID,), confirm_pressed)

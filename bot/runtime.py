@@ -21,13 +21,14 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from db import handled
 from db.base import utcnow
 from db.models import User
-from db.session import session_scope
+from db.session import Turn, in_turns, transaction
 from services.config import Settings
 from services.learning.serving import ModelService
 from services.usecases import people
 
 T = TypeVar("T")
 POSTGRES_DB_WORKERS = 8
+LONG_WORKERS = 2  # imports and training at once, beside the database threads
 # How long the event loop waits, blocked, for a service call on SQLite's one database thread
 # before it awaits the call like any other. See in_db_thread.
 SQLITE_QUICK_WAIT_S = 0.02
@@ -47,6 +48,9 @@ class Runtime:
     sessions: sessionmaker[Session] | None = None
     refused: set[int] = field(default_factory=set)  # people outside ALLOWED_USER_IDS already told
     executor: ThreadPoolExecutor | None = None  # where services run; see db_workers()
+    # Where long work runs (an import, training): in turns, each a short transaction, so
+    # the database threads stay free for everyone else's messages meanwhile.
+    long_executor: ThreadPoolExecutor | None = None
     quick_wait_s: float = 0.0  # see in_db_thread
     health: asyncio.Server | None = None  # the /healthz endpoint, when HEALTH_PORT is set
     models: ModelService | None = None  # the loaded leak models and who they serve
@@ -70,12 +74,13 @@ class Runtime:
         """work(session) off the event loop, in one transaction."""
         sessions = self.sessions
         assert sessions is not None
+        return await self.run(lambda: transaction(sessions, work))
 
-        def call() -> T:
-            with session_scope(sessions) as session:
-                return work(session)
-
-        return await self.run(call)
+    async def run_at_length(self, work: Callable[[Turn], T]) -> T:
+        """work(turn) on the long-work threads: it commits a short transaction per turn."""
+        assert self.long_executor is not None and self.sessions is not None
+        turn = in_turns(self.sessions)
+        return await asyncio.wrap_future(self.long_executor.submit(work, turn))
 
 
 def db_workers(engine: Engine) -> int:
@@ -149,16 +154,27 @@ async def with_person(
     update_id = update.update_id
     first = update_id not in rt.claimed
 
-    def call() -> T:
-        with session_scope(sessions) as session:
-            if first and not handled.claim(session, update_id):
-                raise Replayed
-            person = people.person(session=session, telegram_id=sender.id, defaults=defaults, chat_id=private)
-            return work(session, person)
+    def call(session: Session) -> T:
+        if first and not handled.claim(session, update_id):
+            raise Replayed
+        person = people.person(session=session, telegram_id=sender.id, defaults=defaults, chat_id=private)
+        return work(session, person)
 
-    result = await rt.run(call)
+    result = await rt.run(lambda: transaction(sessions, call))
     rt.claimed.add(update_id)
     return result
+
+
+async def call_at_length(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, use_case: Callable[..., T], **arguments: object
+) -> T:
+    """Run one long use case for the sender: use_case(turn=..., person=..., **arguments) on
+    the long-work threads, committing a short transaction per turn (an import's batches), so
+    other people's messages are handled meanwhile. The update is recorded as handled with
+    the person's lookup, before the work starts; work cut off by a restart is resumed from
+    what it keeps (an import's file), not from the update."""
+    person = await with_person(update, context, lambda _session, person: person)
+    return await runtime(context).run_at_length(lambda turn: use_case(turn=turn, person=person, **arguments))
 
 
 class Replayed(ApplicationHandlerStop):

@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     SmallInteger,
     String,
     Text,
@@ -28,7 +29,9 @@ ENTRY_SOURCES = ("chat", "csv")
 # give a removed newest row's id to the next one, and the buttons under the removed row's
 # message would act on it (migration 0005). PostgreSQL's sequences never reuse.
 NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
-IMPORT_STATUSES = ("completed", "reverted")
+# importing: its rows are being stored in batches (see ImportFile); completed: all of them
+# are; reverted: they were removed again.
+IMPORT_STATUSES = ("importing", "completed", "reverted")
 NOTE_LENGTH = 500  # characters of a note kept, from chat, /edit or a file
 
 
@@ -242,3 +245,18 @@ class HandledUpdate(Base):
 
     update_id: Mapped[int] = mapped_column(MinorUnits, primary_key=True, autoincrement=False)
     handled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class ImportFile(Base):
+    """The file of an import that is still being stored, kept until it has finished or
+    failed: an import cut off by a restart is run again from it (bot/imports.py resumes it)
+    and the person is sent its summary. heartbeat_at moves with every batch stored, so an
+    import whose process died is told from one still running elsewhere."""
+
+    __tablename__ = "import_files"
+
+    import_id: Mapped[int] = mapped_column(ForeignKey("imports.id", ondelete="CASCADE"), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    chat_id: Mapped[int | None] = mapped_column(MinorUnits)  # where the summary goes; None from the CLI
+    owner: Mapped[str] = mapped_column(String(120))  # host:pid:run of the process storing it
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -103,7 +103,14 @@ def get_import(session: Session, user_id: int, import_id: int) -> Import | None:
 
 
 def list_imports(session: Session, user_id: int) -> list[Import]:
-    return list(session.scalars(select(Import).where(Import.user_id == user_id).order_by(Import.id.desc())))
+    """The person's imports that finished (completed or reverted), newest first."""
+    return list(
+        session.scalars(
+            select(Import)
+            .where(Import.user_id == user_id, Import.status != "importing")
+            .order_by(Import.id.desc())
+        )
+    )
 
 
 def delete_import_entries(session: Session, user_id: int, import_id: int) -> int:

@@ -3,7 +3,8 @@
 It speaks real HTTP to the real python-telegram-bot Application: getMe, deleteWebhook,
 long-polled getUpdates with offsets, sendMessage, editMessageText, answerCallbackQuery,
 setMyCommands, sendDocument/sendPhoto/sendMediaGroup, getFile and file downloads. Tests push updates with
-`send_text` / `press_button` and wait for the bot's calls with `wait_for`.
+`send_text` / `press_button` and wait for the bot's calls with `wait_for`. `enforce_limits`
+makes it answer sends beyond Telegram's rate limits with 429, as Telegram does.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import itertools
 import json
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.parser import BytesParser
@@ -31,6 +33,9 @@ BOT_USER = {
     "can_read_all_group_messages": False,
     "supports_inline_queries": False,
 }
+# What Telegram's rate limits count: one call each (an album is one).
+SEND_METHODS = frozenset({"sendMessage", "sendPhoto", "sendMediaGroup", "sendDocument"})
+LIMIT_WINDOW_S = 1.0
 STRING_FIELDS = {
     "text",
     "caption",
@@ -51,6 +56,13 @@ STRING_FIELDS = {
 class _Server(ThreadingHTTPServer):
     request_queue_size = 128  # the default 5 drops connections under load (1 s SYN retries)
     daemon_threads = True
+
+
+@dataclass(frozen=True)
+class _Limits:
+    per_second: int
+    per_chat_per_second: int
+    retry_after: int
 
 
 @dataclass
@@ -74,6 +86,9 @@ class FakeTelegram:
         # Called (under the server's lock) with each recorded call: load generators use it to
         # send a person's next message the moment the previous one is answered.
         self.on_call: Callable[[Call], None] | None = None
+        self.too_many = 0  # sends answered 429 under enforce_limits
+        self._limits: _Limits | None = None
+        self._recent_sends: deque[tuple[float, object]] = deque()  # (when, chat_id) within the window
         self._cond = threading.Condition(threading.RLock())
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
@@ -98,6 +113,34 @@ class FakeTelegram:
             self._cond.notify_all()
         self._server.shutdown()
         self._server.server_close()
+
+    # --- Telegram's rate limits (off unless a test enforces them) -----------------------
+    def enforce_limits(
+        self, *, per_second: int = 30, per_chat_per_second: int = 1, retry_after: int = 1
+    ) -> None:
+        """From now on answer a send (SEND_METHODS) 429 with parameters.retry_after, as Telegram
+        does, when it would make more than per_second sends within the last second, or more
+        than per_chat_per_second to its chat; each such answer counts in too_many. A send
+        answered 429 was not sent, so it does not count against the limits."""
+        with self._cond:
+            self._limits = _Limits(per_second, per_chat_per_second, retry_after)
+            self._recent_sends.clear()
+
+    def _over_limits(self, chat_id: object) -> _Limits | None:
+        """The limits one more send to chat_id now would break (None: it is recorded as sent)."""
+        with self._cond:
+            limits = self._limits
+            if limits is None:
+                return None
+            now = time.monotonic()
+            while self._recent_sends and self._recent_sends[0][0] <= now - LIMIT_WINDOW_S:
+                self._recent_sends.popleft()
+            to_chat = sum(1 for _, chat in self._recent_sends if chat == chat_id)
+            if len(self._recent_sends) >= limits.per_second or to_chat >= limits.per_chat_per_second:
+                self.too_many += 1
+                return limits
+            self._recent_sends.append((now, chat_id))
+            return None
 
     # --- what tests send ---------------------------------------------------------------
     def _push(self, update: dict[str, Any]) -> dict[str, Any]:
@@ -202,6 +245,9 @@ class FakeTelegram:
             return status, ({"retry_after": 1} if status == 429 else None)
         if len(str(params.get("text", ""))) > MAX_TEXT or len(str(params.get("caption", ""))) > MAX_CAPTION:
             return 400, None  # Telegram: "Bad Request: message is too long"
+        limited = method in SEND_METHODS and self._limits is not None  # no lock taken by default
+        if limited and (broken := self._over_limits(params.get("chat_id"))):
+            return 429, {"retry_after": broken.retry_after}  # Telegram: "Too Many Requests: retry after N"
         if method == "getMe":
             return 200, BOT_USER
         if method in ("deleteWebhook", "setMyCommands", "answerCallbackQuery", "setWebhook"):

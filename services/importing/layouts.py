@@ -124,13 +124,35 @@ def _bools(raw: pd.Series, label: str, errors: Errors) -> pd.Series:
     return values.astype(object).where(values.notna(), None)
 
 
+@dataclass(frozen=True, slots=True)
+class FileFacts:
+    """What a whole column decides for the whole file, so that its chunks read alike."""
+
+    date_format: str | None  # the one format of every date; None when none fits
+    has_times: bool  # some date carries a time of day
+
+    @classmethod
+    def of(cls, date_text: pd.Series) -> FileFacts:
+        return _dates(date_text, None)[2]
+
+
+def _dates(date_text: pd.Series, facts: FileFacts | None) -> tuple[pd.Series, pd.Series, FileFacts]:
+    """The column's dates, read with the file's facts (decided from this column when None)."""
+    if facts is not None:
+        dates, bad, _fmt = parse_dates(date_text, facts.date_format)
+        return dates, bad, facts
+    dates, bad, fmt = parse_dates(date_text)
+    has_times = bool(dates.notna().any() and (dates.dt.hour + dates.dt.minute).fillna(0).gt(0).any())
+    return dates, bad, FileFacts(fmt, has_times)
+
+
 def _ledger_frame(
-    raw: pd.DataFrame, cols: dict[str, str], currency: str, *, with_time: bool
+    raw: pd.DataFrame, cols: dict[str, str], currency: str, facts: FileFacts | None, *, with_time: bool
 ) -> tuple[pd.DataFrame, Errors]:
     """Shared reading of the two ledger formats (ours and the sample's)."""
     errors = Errors(raw.index)
     c = {k: _cells(raw, v) for k, v in cols.items()}
-    dates, bad_date, _fmt = parse_dates(c["date"])
+    dates, bad_date, _facts = _dates(c["date"], facts)
     errors.flag(c["date"] == "", "no date")
     errors.flag(bad_date, "'" + c["date"].str.slice(0, 30) + "' is not a date")
     types = c["type"].str.casefold().map(_TYPE_WORDS)
@@ -179,10 +201,14 @@ def _own_matches(header: list[str]) -> bool:
     return {normalise_header(c) for c in OWN_COLUMNS[:13]} <= names
 
 
-def _own_convert(raw: pd.DataFrame, header: list[str], currency: str) -> Converted:
+def _own_columns(header: list[str]) -> dict[str, str]:
     by_norm = {normalise_header(h): h for h in header}
-    cols = {c: by_norm[normalise_header(c)] for c in OWN_COLUMNS[:13]}
-    frame, errors = _ledger_frame(raw, cols, currency, with_time=True)
+    return {c: by_norm[normalise_header(c)] for c in OWN_COLUMNS[:13]}
+
+
+def _own_convert(raw: pd.DataFrame, header: list[str], currency: str, facts: FileFacts | None) -> Converted:
+    cols = _own_columns(header)
+    frame, errors = _ledger_frame(raw, cols, currency, facts, with_time=True)
     frame["note"] = restore(frame["note"])
     currencies = _cells(raw, cols["currency"]).str.upper()
     errors.flag(
@@ -213,10 +239,15 @@ def _sample_matches(header: list[str]) -> bool:
     return set(_SAMPLE.values()) <= {normalise_header(h) for h in header}
 
 
-def _sample_convert(raw: pd.DataFrame, header: list[str], currency: str) -> Converted:
+def _sample_columns(header: list[str]) -> dict[str, str]:
     by_norm = {normalise_header(h): h for h in header}
-    cols = {k: by_norm[v] for k, v in _SAMPLE.items()}
-    frame, errors = _ledger_frame(raw, cols, currency, with_time=False)
+    return {k: by_norm[v] for k, v in _SAMPLE.items()}
+
+
+def _sample_convert(
+    raw: pd.DataFrame, header: list[str], currency: str, facts: FileFacts | None
+) -> Converted:
+    frame, errors = _ledger_frame(raw, _sample_columns(header), currency, facts, with_time=False)
     frame["ref"] = None
     return Converted("sample dataset", frame, errors.reasons)
 
@@ -466,7 +497,12 @@ def infer_payment_modes(descriptions: pd.Series) -> pd.Series:
 
 
 def _statement_convert(
-    name: str, cols: StatementColumns, raw: pd.DataFrame, header: list[str], currency: str
+    name: str,
+    cols: StatementColumns,
+    raw: pd.DataFrame,
+    header: list[str],
+    currency: str,
+    facts: FileFacts | None,
 ) -> Converted:
     by_norm = {normalise_header(h): h for h in header}
 
@@ -475,7 +511,7 @@ def _statement_convert(
 
     errors = Errors(raw.index)
     date_text = cell(cols.date)
-    dates, bad_date, _fmt = parse_dates(date_text)
+    dates, bad_date, facts = _dates(date_text, facts)
     errors.flag(date_text == "", "no date")
     errors.flag(bad_date, "'" + date_text.str.slice(0, 30) + "' is not a date")
     description = cell(cols.description).str.replace(r"\s+", " ", regex=True)
@@ -515,7 +551,7 @@ def _statement_convert(
     if cols.time:
         offset, _bad = parse_times(cell(cols.time))
         offset = offset.fillna(pd.Timedelta(hours=DATE_ONLY_HOUR))
-    elif dates.notna().any() and (dates.dt.hour + dates.dt.minute).fillna(0).gt(0).any():
+    elif facts.has_times:
         offset = dates - dates.dt.normalize()
     else:
         offset = pd.Series(pd.Timedelta(hours=DATE_ONLY_HOUR), index=raw.index)
@@ -534,31 +570,53 @@ def _statement_convert(
 class Layout:
     name: str
     matches: Callable[[list[str]], bool]
-    convert: Callable[[pd.DataFrame, list[str], str], Converted] = field(repr=False)
+    # convert(rows, header, currency, facts): facts None decides them from these rows
+    convert: Callable[[pd.DataFrame, list[str], str, FileFacts | None], Converted] = field(repr=False)
+    date_column: Callable[[list[str]], str] = field(repr=False)
+
+    def facts(self, raw: pd.DataFrame, header: list[str]) -> FileFacts:
+        """The facts of a whole file (before it is converted chunk by chunk)."""
+        return FileFacts.of(_cells(raw, self.date_column(header)))
+
+
+def _statement_date_column(cols: StatementColumns, header: list[str]) -> str:
+    return {normalise_header(h): h for h in header}[cols.date]
 
 
 def _preset_layout(preset: BankPreset) -> Layout:
     return Layout(
         preset.name,
         lambda header: preset.signature <= {normalise_header(h) for h in header},
-        lambda raw, header, currency: _statement_convert(preset.name, preset.columns, raw, header, currency),
+        lambda raw, header, currency, facts: _statement_convert(
+            preset.name, preset.columns, raw, header, currency, facts
+        ),
+        lambda header: _statement_date_column(preset.columns, header),
     )
 
 
-def _generic_convert(raw: pd.DataFrame, header: list[str], currency: str) -> Converted:
+def _generic_convert(
+    raw: pd.DataFrame, header: list[str], currency: str, facts: FileFacts | None
+) -> Converted:
     cols = generic_columns(header)
     assert cols is not None
-    return _statement_convert("bank statement (columns detected)", cols, raw, header, currency)
+    return _statement_convert("bank statement (columns detected)", cols, raw, header, currency, facts)
+
+
+def _generic_date_column(header: list[str]) -> str:
+    cols = generic_columns(header)
+    assert cols is not None
+    return _statement_date_column(cols, header)
 
 
 LAYOUTS: tuple[Layout, ...] = (
-    Layout("LeakBot export", _own_matches, _own_convert),
-    Layout("sample dataset", _sample_matches, _sample_convert),
+    Layout("LeakBot export", _own_matches, _own_convert, lambda h: _own_columns(h)["date"]),
+    Layout("sample dataset", _sample_matches, _sample_convert, lambda h: _sample_columns(h)["date"]),
     *(_preset_layout(p) for p in BANK_PRESETS),
     Layout(
         "bank statement (columns detected)",
         lambda h: generic_columns(h) is not None,
         _generic_convert,
+        _generic_date_column,
     ),
 )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Entry, User
@@ -17,6 +17,7 @@ from services.scoring import rescoring
 
 MATCH_DAYS = 2
 MAX_OFFERS = 10
+AMOUNTS_PER_QUERY = 500
 
 
 def _compatible(chat: Entry, imported: Entry) -> bool:
@@ -27,29 +28,36 @@ def _compatible(chat: Entry, imported: Entry) -> bool:
 def possible_duplicates(*, session: Session, user: User, import_id: int) -> list[tuple[EntryView, EntryView]]:
     """Pairs (chat entry, imported entry): same type and amount, dates within MATCH_DAYS days,
     compatible category (the same, or the statement's generic Other). Each entry pairs once."""
-    imported = list(
-        session.scalars(
-            select(Entry)
-            .where(Entry.user_id == user.id, Entry.import_id == import_id)
-            .order_by(Entry.local_date, Entry.id)
-        )
-    )
-    if not imported:
+    of_import = (Entry.user_id == user.id, Entry.import_id == import_id)
+    start, end = session.execute(
+        select(func.min(Entry.local_date), func.max(Entry.local_date)).where(*of_import)
+    ).one()
+    if start is None:
         return []
-    start = min(e.local_date for e in imported) - timedelta(days=MATCH_DAYS)
-    end = max(e.local_date for e in imported) + timedelta(days=MATCH_DAYS)
     chats = list(
         session.scalars(
             select(Entry)
             .where(
                 Entry.user_id == user.id,
                 Entry.source == "chat",
-                Entry.local_date >= start,
-                Entry.local_date <= end,
+                Entry.local_date >= start - timedelta(days=MATCH_DAYS),
+                Entry.local_date <= end + timedelta(days=MATCH_DAYS),
             )
             .order_by(Entry.local_date, Entry.id)
         )
     )
+    # Only rows of a chat spend's amount can match: a 200,000-row import is not loaded whole.
+    amounts = sorted({chat.amount_minor for chat in chats})
+    imported: list[Entry] = []
+    for first in range(0, len(amounts), AMOUNTS_PER_QUERY):
+        imported.extend(
+            session.scalars(
+                select(Entry).where(
+                    *of_import, Entry.amount_minor.in_(amounts[first : first + AMOUNTS_PER_QUERY])
+                )
+            )
+        )
+    imported.sort(key=lambda e: (e.local_date, e.id))
     pairs: list[tuple[EntryView, EntryView]] = []
     taken: set[int] = set()
     for chat in chats:

@@ -1,25 +1,41 @@
-"""Import a CSV into one person's ledger, all or nothing, never twice; revert it as a whole."""
+"""Import a CSV into one person's ledger, all or nothing, never twice; revert it as a whole.
+
+A file is read and checked whole first (a file refused stores nothing), then converted and
+stored CHUNK_ROWS rows at a time. Given a turn per chunk (db.session.in_turns), each chunk
+commits on its own, so a 200,000-row file never holds the database for more than one short
+batch; the import stays 'importing' until its last batch, and if anything fails its rows
+are removed again. Given one transaction (db.session.within), it is all one transaction.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-from dataclasses import dataclass
+import logging
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 import pandas as pd
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from db import repositories as repo
+from db.base import utcnow
 from db.frames import insert_entry_frame
-from db.models import Import, User
+from db.models import Entry, Import, ImportFile, User
+from db.session import Turn, within
 from services.errors import ImportRefused, NotFound
-from services.importing.layouts import detect_layout, is_header
+from services.importing.layouts import FileFacts, Layout, detect_layout, is_header
 from services.importing.limits import ProgressCallback
-from services.importing.reader import read_rows, read_table
+from services.importing.reader import RawTable, Rows, read_rows, read_table
+from services.importing.unfinished import THIS_PROCESS, Unfinished
 from services.ledger.completion import OPTIONAL_COLUMNS, ScoringProfile, complete
 from services.ledger.people import profile_of
 
-INSERT_CHUNK = 10_000
+log = logging.getLogger(__name__)
+CHUNK_ROWS = 2_000  # rows converted, stored and (with turns) committed at a time
 MAX_STORED_ERRORS = 100
 
 
@@ -39,14 +55,55 @@ def _digest(keys: pd.Series) -> list[str]:
     return [hashlib.blake2b(k.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest() for k in keys]
 
 
-def source_refs(keys: pd.Series) -> pd.Series:
-    """`csv:<hash of the row's content or bank reference>:<occurrence>`.
+class SourceRefs:
+    """`csv:<hash of the row's content or bank reference>:<occurrence>`, chunk after chunk.
 
     The occurrence number counts identical rows within the file, so two genuinely identical
     rows stay two entries, while the same rows in a later, overlapping file match again.
     """
-    occurrence = keys.groupby(keys, sort=False).cumcount()
-    return "csv:" + pd.Series(_digest(keys), index=keys.index) + ":" + occurrence.astype(str)
+
+    def __init__(self) -> None:
+        self._seen: Counter[str] = Counter()
+
+    def of(self, keys: pd.Series) -> pd.Series:
+        refs = []
+        for digest in _digest(keys):
+            refs.append(f"csv:{digest}:{self._seen[digest]}")
+            self._seen[digest] += 1
+        return pd.Series(refs, index=keys.index, dtype=object)
+
+
+def source_refs(keys: pd.Series) -> pd.Series:
+    """The refs of one file's row keys, in order (see SourceRefs)."""
+    return SourceRefs().of(keys)
+
+
+@dataclass(frozen=True)
+class StatementFile:
+    """A file read and checked whole, before anything is stored."""
+
+    table: RawTable
+    layout: Layout
+    rows: Rows
+    facts: FileFacts  # decided from whole columns, so every chunk reads alike
+
+    @classmethod
+    def read(cls, data: bytes) -> StatementFile:
+        """ImportRefused when the file is unusable as a whole."""
+        table = read_table(data, is_header)
+        layout = detect_layout(table.header)
+        assert layout is not None
+        rows = read_rows(table)
+        return cls(table, layout, rows, layout.facts(rows.frame, table.header))
+
+
+@dataclass
+class _Counts:
+    total: int
+    imported: int = 0
+    duplicates: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    layout: str = ""
 
 
 def import_csv(
@@ -57,54 +114,158 @@ def import_csv(
     file_name: str,
     on_progress: ProgressCallback | None = None,
 ) -> ImportSummary:
-    """Import a CSV file for user in the caller's transaction.
+    """Import a CSV file for user in the caller's transaction (see import_statement)."""
+    return import_statement(
+        turn=within(session), user=user, data=data, file_name=file_name, on_progress=on_progress
+    )
+
+
+def import_statement(
+    *,
+    turn: Turn,
+    user: User,
+    data: bytes,
+    file_name: str,
+    on_progress: ProgressCallback | None = None,
+    chat_id: int | None = None,
+) -> ImportSummary:
+    """Import a file for user, a chunk per turn.
 
     Good rows are stored, bad rows reported by line; rows already stored (this file or an
     overlapping one sent before) are counted as duplicates and skipped. Raises ImportRefused
-    when the whole file is unusable; then nothing is stored.
+    when the whole file is unusable; then nothing is stored. Until it finishes, the file is
+    kept with the import (chat_id: where to send the summary if a restart cuts it off).
     """
-    table = read_table(data, is_header)
-    layout = detect_layout(table.header)
-    assert layout is not None
-    rows = read_rows(table)
-    raw, too_long = rows.frame, rows.too_long
-    converted = layout.convert(raw, table.header, user.currency)
-    reasons = converted.errors.copy()
-    reasons[too_long & reasons.isna().to_numpy()] = f"more fields than the header's {len(table.header)}"
-    lines = pd.Series(rows.lines, index=raw.index)
-    good = reasons.isna()
-    errors = [(int(ln), str(why)) for ln, why in zip(lines[~good], reasons[~good], strict=True)]
+    file = StatementFile.read(data)
+    import_id = turn(lambda s: _begin(s, user, data, file_name, chat_id))
+    return _store_all(turn, user, import_id, file, on_progress)
 
-    candidates = converted.frame[good]
-    refs = source_refs(candidates["key"]) if len(candidates) else pd.Series([], dtype=object)
-    known = repo.existing_refs(session, user.id, refs.tolist())
-    fresh = ~refs.isin(known).to_numpy()  # positional: refs follow candidates row by row
-    candidates, refs = candidates[fresh], refs[fresh]
 
+def _store_all(
+    turn: Turn, user: User, import_id: int, file: StatementFile, on_progress: ProgressCallback | None
+) -> ImportSummary:
+    try:
+        counts = _Counts(total=len(file.rows.frame), layout=file.layout.name)
+        refs = SourceRefs()
+        for done, chunk in _chunks(file, user.currency, counts):
+            turn(lambda s, chunk=chunk: _store(s, user, import_id, chunk, refs, counts))  # type: ignore[misc]
+            if on_progress is not None:
+                on_progress(done, counts.total)
+        return turn(lambda s: _finish(s, import_id, counts))
+    except BaseException:
+        with contextlib.suppress(Exception):  # else it is removed when found unfinished (resume_import)
+            discard_import(turn, user.id, import_id)
+        raise
+
+
+def resume_import(turn: Turn, user: User, found: Unfinished) -> ImportSummary | None:
+    """Run an unfinished import again from its kept file, from the start (its partial rows
+    are removed first); None when another process took it over first."""
+    claimed = turn(
+        lambda s: (
+            s.execute(
+                ImportFile.__table__.update()
+                .where(ImportFile.import_id == found.import_id, ImportFile.owner == found.owner)
+                .values(owner=THIS_PROCESS, heartbeat_at=utcnow())
+            ).rowcount
+        )
+    )
+    if not claimed:
+        return None
+    data = turn.read(
+        lambda s: s.scalar(select(ImportFile.data).where(ImportFile.import_id == found.import_id))
+    )
+    while turn(lambda s: _delete_some(s, user.id, found.import_id)):
+        pass
+    try:
+        file = StatementFile.read(data)
+    except ImportRefused:
+        discard_import(turn, user.id, found.import_id)
+        raise
+    return _store_all(turn, user, found.import_id, file, None)
+
+
+def _begin(session: Session, user: User, data: bytes, file_name: str, chat_id: int | None) -> int:
     record = repo.add_import(
         session,
         user_id=user.id,
         file_name=file_name[:255] or "upload.csv",
         sha256=hashlib.sha256(data).hexdigest(),
-        layout=converted.layout,
-        total_rows=len(raw),
-        imported_rows=len(candidates),
-        duplicate_rows=int((~fresh).sum()),
-        rejected_rows=len(errors),
-        errors=json.dumps(errors[:MAX_STORED_ERRORS]),
-        status="completed",
+        layout="",
+        errors="[]",
+        status="importing",
     )
+    session.add(ImportFile(import_id=record.id, data=data, chat_id=chat_id, owner=THIS_PROCESS))
+    session.flush()
+    return record.id
+
+
+def _chunks(file: StatementFile, currency: str, counts: _Counts) -> Iterator[tuple[int, pd.DataFrame]]:
+    """Each CHUNK_ROWS rows converted: (rows read so far, the good ones); bad rows go to counts."""
+    raw, too_long, header = file.rows.frame, file.rows.too_long, file.table.header
+    for start in range(0, len(raw), CHUNK_ROWS):
+        part = raw.iloc[start : start + CHUNK_ROWS]
+        converted = file.layout.convert(part, header, currency, file.facts)
+        counts.layout = converted.layout
+        reasons = converted.errors.copy()
+        longer = too_long[start : start + CHUNK_ROWS] & reasons.isna().to_numpy()
+        reasons[longer] = f"more fields than the header's {len(header)}"
+        good = reasons.isna().to_numpy()
+        lines = file.rows.lines[start : start + CHUNK_ROWS]
+        counts.errors.extend(
+            (int(ln), str(why)) for ln, why in zip(lines[~good], reasons[~good], strict=True)
+        )
+        yield min(start + CHUNK_ROWS, len(raw)), converted.frame[good]
+
+
+def _store(
+    session: Session, user: User, import_id: int, candidates: pd.DataFrame, refs: SourceRefs, counts: _Counts
+) -> None:
+    """Store one chunk's rows that are not stored yet (by their refs)."""
+    chunk_refs = refs.of(candidates["key"]) if len(candidates) else pd.Series([], dtype=object)
+    known = repo.existing_refs(session, user.id, chunk_refs.tolist())
+    fresh = ~chunk_refs.isin(known).to_numpy()  # positional: refs follow candidates row by row
+    candidates, chunk_refs = candidates[fresh], chunk_refs[fresh]
+    counts.duplicates += int((~fresh).sum())
+    counts.imported += len(candidates)
     entries = complete_frame(candidates, profile=profile_of(user))
     entries["user_id"] = user.id
     entries["source"] = "csv"
-    entries["source_ref"] = refs
-    entries["import_id"] = record.id
-    total = len(entries)
-    for start in range(0, total, INSERT_CHUNK):
-        insert_entry_frame(session, entries.iloc[start : start + INSERT_CHUNK])
-        if on_progress is not None:
-            on_progress(min(start + INSERT_CHUNK, total), total)
+    entries["source_ref"] = chunk_refs
+    entries["import_id"] = import_id
+    insert_entry_frame(session, entries)
+    session.execute(
+        ImportFile.__table__.update()
+        .where(ImportFile.import_id == import_id)
+        .values(heartbeat_at=utcnow(), owner=THIS_PROCESS)
+    )
+
+
+def _finish(session: Session, import_id: int, counts: _Counts) -> ImportSummary:
+    record = session.get(Import, import_id)
+    assert record is not None
+    record.layout = counts.layout
+    record.total_rows = counts.total
+    record.imported_rows = counts.imported
+    record.duplicate_rows = counts.duplicates
+    record.rejected_rows = len(counts.errors)
+    record.errors = json.dumps(counts.errors[:MAX_STORED_ERRORS])
+    record.status = "completed"
+    session.execute(delete(ImportFile).where(ImportFile.import_id == import_id))
+    session.flush()
     return summary_of(record)
+
+
+def discard_import(turn: Turn, user_id: int, import_id: int) -> None:
+    """Remove an unfinished import: its rows a batch per turn, then the import and its file."""
+    while turn(lambda s: _delete_some(s, user_id, import_id)):
+        pass
+    turn(lambda s: s.execute(delete(Import).where(Import.id == import_id, Import.user_id == user_id)))
+
+
+def _delete_some(session: Session, user_id: int, import_id: int) -> int:
+    ids = select(Entry.id).where(Entry.user_id == user_id, Entry.import_id == import_id).limit(CHUNK_ROWS)
+    return int(session.execute(delete(Entry).where(Entry.id.in_(ids))).rowcount or 0)
 
 
 def complete_frame(candidates: pd.DataFrame, *, profile: ScoringProfile) -> pd.DataFrame:
@@ -131,6 +292,8 @@ def revert_import(*, session: Session, user: User, import_id: int) -> int:
         raise NotFound(f"You have no import #{import_id}.")
     if record.status == "reverted":
         raise ImportRefused(f"Import #{import_id} was already reverted.")
+    if record.status == "importing":
+        raise ImportRefused(f"Import #{import_id} is still being stored; revert it once it has finished.")
     removed = repo.delete_import_entries(session, user.id, import_id)
     record.status = "reverted"
     return removed

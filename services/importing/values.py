@@ -100,25 +100,30 @@ def _try_formats(values: pd.Series, formats: tuple[str, ...]) -> tuple[str | Non
     return best, best_count
 
 
-def parse_dates(series: pd.Series) -> tuple[pd.Series, pd.Series, str | None]:
-    """Read a date (or date-time) column, choosing one format for the whole column.
+_AUTO = "choose"
+
+
+def parse_dates(series: pd.Series, fmt: str | None = _AUTO) -> tuple[pd.Series, pd.Series, str | None]:
+    """Read a date (or date-time) column, choosing one format for the whole column (or using
+    `fmt`, chosen before from the whole file's column, when a file is read in chunks).
 
     Day-first and month-first are told apart from all the values: a column where some
     first field exceeds 12 is day-first. When every value fits both, day-first wins (the
     Indian convention). Returns (naive datetimes, bad mask, the chosen format).
     """
     text = series.fillna("").astype(str).str.strip().str.replace(r"\s+", " ", regex=True)
-    unique = pd.Series(text[text != ""].unique())
-    if unique.empty:
-        return pd.Series(pd.NaT, index=series.index), text == "", None
-    formats = tuple(
-        base + suffix
-        for suffix in _TIME_SUFFIXES
-        for base in (*_DATE_FORMATS_ISO, *_DATE_FORMATS_DAY_FIRST, *_DATE_FORMATS_MONTH_FIRST)
-    )
-    # Rank the formats on a sample of distinct values, then confirm the best on all of them.
-    sample = unique.sample(min(len(unique), 500), random_state=0) if len(unique) > 500 else unique
-    fmt, _count = _try_formats(sample, formats)
+    if fmt == _AUTO:
+        unique = pd.Series(text[text != ""].unique())
+        if unique.empty:
+            return pd.Series(pd.NaT, index=series.index), text == "", None
+        formats = tuple(
+            base + suffix
+            for suffix in _TIME_SUFFIXES
+            for base in (*_DATE_FORMATS_ISO, *_DATE_FORMATS_DAY_FIRST, *_DATE_FORMATS_MONTH_FIRST)
+        )
+        # Rank the formats on a sample of distinct values, then confirm the best on all of them.
+        sample = unique.sample(min(len(unique), 500), random_state=0) if len(unique) > 500 else unique
+        fmt, _count = _try_formats(sample, formats)
     if fmt is None:
         return pd.Series(pd.NaT, index=series.index), pd.Series(True, index=series.index), None
     (parsed,) = on_distinct(text, lambda u: (pd.Series(pd.to_datetime(u, format=fmt, errors="coerce")),))

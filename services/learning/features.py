@@ -150,3 +150,53 @@ def entry_features(session: Session, user: User, entry: Any) -> dict[str, object
     )
     at = columns["entry_id"].index(entry.id)
     return {name: features[name][at] for name in MODEL_FEATURES}
+
+
+def history_totals(session: Session, user: User) -> tuple[dict[str, float], Counter[str]]:
+    """What a feature reads from the person's whole history: each category's median amount
+    and how often each description occurs (see model_features)."""
+    connection = session.connection()
+    person = {"user_id": user.id}
+    categories = connection.execute(
+        select(_entries.category).where(*_mine).group_by(_entries.category), person
+    ).scalars()
+    medians = {}
+    for category in list(categories):
+        amounts = connection.execute(_CATEGORY_AMOUNTS, person | {"category": category}).scalars().all()
+        medians[category] = float(group_median(np.zeros(len(amounts), dtype=np.int64), amounts)[0])
+    counts: Counter[str] = Counter()
+    for note, count in connection.execute(_NOTE_COUNTS, person):
+        counts[normalise_description(note)] += int(count)
+    return medians, counts
+
+
+def month_features(
+    session: Session,
+    user: User,
+    entry_ids: list[int],
+    category_medians: Mapping[str, float],
+    description_counts: Mapping[str, int],
+) -> pd.DataFrame:
+    """MODEL_FEATURES of some of the person's expenses (indexed by entry id), each equal to
+    its row in model_frame over the whole history: the whole months they fall in are read,
+    the history's medians and counts come from history_totals."""
+    connection = session.connection()
+    person = {"user_id": user.id}
+    days = connection.execute(
+        select(func.min(_entries.local_date), func.max(_entries.local_date)).where(
+            *_mine, _entries.id.in_(bindparam("ids", expanding=True))
+        ),
+        person | {"ids": entry_ids},
+    ).one()
+    if days[0] is None:
+        return pd.DataFrame(columns=list(MODEL_FEATURES))
+    start, end = month_bounds(days[0])[0], month_bounds(days[1])[1]
+    rows = connection.execute(_MONTH, person | {"start": start, "end": end}).all()
+    columns = dict(zip(_NAMES, zip(*rows, strict=True), strict=True))
+    features = pd.DataFrame(
+        model_features(
+            columns, user, category_medians=category_medians, description_counts=description_counts
+        ),
+        index=pd.Index(columns["entry_id"], name="entry_id"),
+    )
+    return features.loc[features.index.isin(entry_ids), list(MODEL_FEATURES)]

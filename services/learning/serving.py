@@ -21,9 +21,11 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Entry, ModelRecord, User
+from db.session import Turn
 from services.learning.registry import newest
 
 log = logging.getLogger(__name__)
+PROBABILITIES_PER_TURN = 2_000
 SERVING_TTL_S = 30.0  # how long a process trusts its answer to "which model serves this person"
 
 _entries = Entry.__table__.c
@@ -149,13 +151,42 @@ class ModelService:
         )
         return result
 
-    def predict_import(self, session: Session, user: User, import_id: int) -> int:
-        """Give every expense of an import its probability (when a model serves); how many."""
-        if self.serving(session, user) is None:
+    def predict_import(self, turn: Turn, user: User, import_id: int) -> int:
+        """Give every expense of an import its probability (when a model serves); how many.
+
+        PROBABILITIES_PER_TURN of the import's expenses at a time, date order: each batch reads
+        the whole months it falls in (a feature reads its calendar month) and uses the
+        category medians and description counts of the whole history, so every expense gets
+        what model_frame over the whole history would give it, and a 200,000-row import is
+        never held in memory, nor the database held for long, at once."""
+        record = turn.read(lambda session: self.serving(session, user))
+        model = self.load(record) if record is not None else None
+        if model is None:
             return 0
-        ids = session.scalars(
-            select(Entry.id).where(
-                Entry.user_id == user.id, Entry.import_id == import_id, Entry.type == "expense"
+        from ml.training import leak_probability
+        from services.learning.features import history_totals, month_features
+
+        medians, counts = turn.read(lambda session: history_totals(session, user))
+        ids = turn.read(lambda session: _import_expense_ids(session, user.id, import_id))
+        for first in range(0, len(ids), PROBABILITIES_PER_TURN):
+            batch = ids[first : first + PROBABILITIES_PER_TURN]
+            features = turn.read(  # type: ignore[misc]
+                lambda session, batch=batch: month_features(session, user, batch, medians, counts)
             )
-        ).all()
-        return len(self.predict_entries(session, user, list(ids)))
+            probability = leak_probability(model, features).astype(float).round(4).tolist()
+            rows = [
+                {"entry_id": int(i), "owner": user.id, "probability": p}
+                for i, p in zip(features.index, probability, strict=True)
+            ]
+            turn(lambda session, rows=rows: session.connection().execute(_SET_PROBABILITY, rows))  # type: ignore[misc]
+        return len(ids)
+
+
+def _import_expense_ids(session: Session, user_id: int, import_id: int) -> list[int]:
+    return list(
+        session.scalars(
+            select(Entry.id).where(
+                Entry.user_id == user_id, Entry.import_id == import_id, Entry.type == "expense"
+            )
+        )
+    )

@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Entry, ModelRecord, User
+from db.session import Turn
 from ml import training
 from services.learning import registry
 from services.learning.features import load_expenses, model_frame
@@ -65,7 +66,7 @@ def _trained(row: ModelRecord, comparison: training.Comparison, user: User | Non
 
 
 def train_personal(
-    session: Session,
+    turn: Turn,
     *,
     user: User,
     expenses: pd.DataFrame,
@@ -90,21 +91,23 @@ def train_personal(
     idx, probability = training.out_of_fold("personal", X, y, judged=np.ones(len(y), dtype=bool))
     comparison = training.compare(y[idx], probability, rule[idx])
     model = training.fit("personal", X, y)
-    row = registry.record(
-        session,
-        model_dir=model_dir,
-        model=model,
-        scope="personal",
-        user_id=user.id,
-        comparison=comparison,
-        n_verdicts=len(y),
-        now=now,
+    row = turn(
+        lambda session: registry.record(
+            session,
+            model_dir=model_dir,
+            model=model,
+            scope="personal",
+            user_id=user.id,
+            comparison=comparison,
+            n_verdicts=len(y),
+            now=now,
+        )
     )
     return _trained(row, comparison, user)
 
 
 def train_global(
-    session: Session, *, expenses: pd.DataFrame, features: pd.DataFrame, model_dir: Path, now: datetime
+    turn: Turn, *, expenses: pd.DataFrame, features: pd.DataFrame, model_dir: Path, now: datetime
 ) -> Trained | Skipped:
     """Train and judge the model for everyone (verdicts plus weak labels, folds by person)."""
     judged = expenses["user_verdict"].notna().to_numpy()
@@ -123,45 +126,47 @@ def train_global(
     rule = expenses["is_leak"].fillna(False).astype(bool).to_numpy()
     comparison = training.compare(y[idx], probability, rule[idx])
     model = training.fit("global", features, y, weight)
-    row = registry.record(
-        session,
-        model_dir=model_dir,
-        model=model,
-        scope="global",
-        user_id=None,
-        comparison=comparison,
-        n_verdicts=int(judged.sum()),
-        now=now,
+    row = turn(
+        lambda session: registry.record(
+            session,
+            model_dir=model_dir,
+            model=model,
+            scope="global",
+            user_id=None,
+            comparison=comparison,
+            n_verdicts=int(judged.sum()),
+            now=now,
+        )
     )
     return _trained(row, comparison)
 
 
 def train_all(
-    session: Session, *, model_dir: Path, now: datetime | None = None, user_ids: list[int] | None = None
+    turn: Turn, *, model_dir: Path, now: datetime | None = None, user_ids: list[int] | None = None
 ) -> TrainingReport:
-    """Train the global model and every personal model there are enough verdicts for."""
+    """Train the global model and every personal model there are enough verdicts for.
+
+    The verdicts are read in one turn, the models fit outside any transaction, and each is
+    recorded in a turn of its own: with db.session.in_turns, nobody waits for the database
+    while models train."""
     now = now or datetime.now(UTC)
     report = TrainingReport()
-    expenses = load_expenses(session, user_ids=user_ids)
+    expenses, users = turn.read(lambda session: _training_data(session, user_ids))
     if expenses.empty:
         report.skipped.append(Skipped("global", no_expenses=True))
         return report
-    users = {
-        u.id: u
-        for u in session.scalars(select(User).where(User.id.in_(expenses["user_id"].unique().tolist())))
-    }
     features = model_frame(expenses, users)
 
     def keep(outcome: Trained | Skipped) -> None:
         (report.models if isinstance(outcome, Trained) else report.skipped).append(outcome)  # type: ignore[arg-type]
 
-    keep(train_global(session, expenses=expenses, features=features, model_dir=model_dir, now=now))
+    keep(train_global(turn, expenses=expenses, features=features, model_dir=model_dir, now=now))
     for uid, rows in expenses.groupby("user_id", sort=True):
         if rows["user_verdict"].notna().sum() == 0:
             continue
         keep(
             train_personal(
-                session,
+                turn,
                 user=users[int(uid)],
                 expenses=rows,
                 features=features.loc[rows.index],
@@ -169,8 +174,18 @@ def train_all(
                 now=now,
             )
         )
-    session.flush()
     return report
+
+
+def _training_data(session: Session, user_ids: list[int] | None) -> tuple[pd.DataFrame, dict[int, User]]:
+    expenses = load_expenses(session, user_ids=user_ids)
+    if expenses.empty:
+        return expenses, {}
+    users = {
+        u.id: u
+        for u in session.scalars(select(User).where(User.id.in_(expenses["user_id"].unique().tolist())))
+    }
+    return expenses, users
 
 
 def needs_training(session: Session) -> bool:

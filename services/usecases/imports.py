@@ -4,11 +4,13 @@ resolve the chat spends that look like imported rows, export the ledger."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from db.models import User
+from db.session import Turn
 from services.importing.limits import ProgressCallback
 from services.learning.serving import ModelService
 from services.ledger.corrections import owned_entry
@@ -16,6 +18,7 @@ from services.ledger.entries import EntryView
 
 if TYPE_CHECKING:  # pandas-backed: loaded by the use cases that read files
     from services.importing.pipeline import ImportSummary
+    from services.importing.unfinished import Unfinished
 
 
 @dataclass(frozen=True)
@@ -27,22 +30,73 @@ class Imported:
 
 def import_file(
     *,
-    session: Session,
+    turn: Turn,
     person: User,
     data: bytes,
     file_name: str,
     models: ModelService,
     on_progress: ProgressCallback | None = None,
+    chat_id: int | None = None,
 ) -> Imported:
-    """Import a file into the person's ledger in the caller's transaction: good rows stored,
-    bad rows reported by line, rows stored before skipped. ImportRefused leaves nothing."""
+    """Import a file into the person's ledger, a batch per turn (db.session.in_turns; within
+    one transaction: db.session.within): good rows stored, bad rows reported by line, rows
+    stored before skipped. ImportRefused, or any failure on the way, leaves nothing; chat_id
+    is where the summary goes if a restart cuts the import off (it is then run again)."""
     from services.importing import matching, pipeline
 
-    summary = pipeline.import_csv(
-        session=session, user=person, data=data, file_name=file_name, on_progress=on_progress
+    summary = pipeline.import_statement(
+        turn=turn, user=person, data=data, file_name=file_name, on_progress=on_progress, chat_id=chat_id
     )
-    models.predict_import(session, person, summary.import_id)
-    pairs = matching.possible_duplicates(session=session, user=person, import_id=summary.import_id)
+    models.predict_import(turn, person, summary.import_id)
+    pairs = turn.read(
+        lambda session: matching.possible_duplicates(
+            session=session, user=person, import_id=summary.import_id
+        )
+    )
+    return Imported(summary, tuple(pairs))
+
+
+def unfinished_imports(*, session: Session, now: datetime) -> tuple[Unfinished, ...]:
+    """Imports a stopped process left half stored (their files are kept), oldest first."""
+    from services.importing.unfinished import unfinished_imports as found
+
+    return tuple(found(session, now=now))
+
+
+def discard_cut_off(*, turn: Turn, person: User, now: datetime) -> int:
+    """Remove the person's imports from the command line that a stopped process left half
+    stored (the person re-runs the command); how many. Chat imports are resumed instead."""
+    from services.importing import pipeline
+    from services.importing.unfinished import unfinished_imports
+
+    found = turn.read(lambda session: unfinished_imports(session, now=now))
+    mine = [f for f in found if f.user_id == person.id and f.chat_id is None]
+    for item in mine:
+        pipeline.discard_import(turn, person.id, item.import_id)
+    return len(mine)
+
+
+def resume_import(*, turn: Turn, found: Unfinished, models: ModelService) -> Imported | None:
+    """Run an unfinished import again from its kept file, for its owner; None when another
+    process took it over first. ImportRefused when the file no longer reads (then it is gone).
+    An import from the command line (no chat to tell) is removed instead: see discard_cut_off."""
+    from services.importing import matching, pipeline
+
+    person = turn(lambda session: session.get(User, found.user_id))
+    if person is None:
+        return None
+    if found.chat_id is None:
+        pipeline.discard_import(turn, person.id, found.import_id)
+        return None
+    summary = pipeline.resume_import(turn, person, found)
+    if summary is None:
+        return None
+    models.predict_import(turn, person, summary.import_id)
+    pairs = turn.read(
+        lambda session: matching.possible_duplicates(
+            session=session, user=person, import_id=summary.import_id
+        )
+    )
     return Imported(summary, tuple(pairs))
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from db.models import User
+from db.session import Turn
 from services.errors import LeakBotError
 from services.learning.serving import ModelService
 from services.timing import local_today
@@ -21,20 +22,21 @@ if TYPE_CHECKING:
     from services.learning.training import TrainingReport
 
 
-def train(*, session: Session, models: ModelService) -> TrainingReport:
-    """Train the global model and every personal model there are enough verdicts for."""
+def train(*, turn: Turn, models: ModelService) -> TrainingReport:
+    """Train the global model and every personal model there are enough verdicts for: the
+    data read in one turn, the models fit outside any transaction, each recorded in a turn."""
     from services.learning.training import train_all
 
-    report = train_all(session, model_dir=models.model_dir)
+    report = train_all(turn, model_dir=models.model_dir)
     models.forget()  # this process serves the new models at once
     return report
 
 
-def nightly_training(*, session: Session, models: ModelService) -> TrainingReport | None:
+def nightly_training(*, turn: Turn, models: ModelService) -> TrainingReport | None:
     """Train when a verdict arrived since the newest model; None when nothing is new."""
     from services.learning.training import needs_training
 
-    return train(session=session, models=models) if needs_training(session) else None
+    return train(turn=turn, models=models) if turn.read(needs_training) else None
 
 
 @dataclass(frozen=True)

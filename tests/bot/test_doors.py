@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from bot.cli import app
+from db.session import within
 from services.config import Settings, get_settings
 from services.insights.budgets import set_budget
 from services.learning.training import train_all
@@ -45,7 +46,7 @@ def _same_history(db: Session, settings: Settings) -> str:
                 source_ref=f"usual:{k}",
             )
     db.commit()
-    train_all(db, model_dir=settings.model_dir)
+    train_all(within(db), model_dir=settings.model_dir)
     db.commit()
     return f"4500 dining upi {today.isoformat()} 10pm"
 

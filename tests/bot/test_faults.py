@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from db.migrate import upgrade
-from db.models import Entry, Import
+from db.models import Entry, Import, ImportFile
 from db.session import make_engine
 from services.synthetic import generate, to_csv_bytes
 from tests.fake_telegram import TOKEN, Call, FakeTelegram
@@ -50,7 +50,7 @@ def _counts(url: str) -> tuple[int, int]:
     return int(entries or 0), int(imports or 0)
 
 
-def test_sigkill_mid_import_leaves_nothing_and_the_retry_imports_everything_once(tmp_path: Path) -> None:
+def test_sigkill_mid_import_and_the_retry_imports_everything_once(tmp_path: Path) -> None:
     frame = generate(months=1_700, seed=5).head(ROWS)
     assert len(frame) == ROWS
     csv_path = tmp_path / "big.csv"
@@ -71,11 +71,16 @@ def test_sigkill_mid_import_leaves_nothing_and_the_retry_imports_everything_once
     assert process.poll() is None, "the import finished before it could be killed"
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
-    assert _counts(url) == (0, 0)
+    engine = make_engine(url)
+    with engine.connect() as connection:  # its batches so far, marked unfinished, file kept
+        assert connection.execute(select(Import.status)).scalars().all() == ["importing"]
+        assert connection.scalar(select(func.count()).select_from(ImportFile)) == 1
+    engine.dispose()
 
     done = _leakbot("import", str(csv_path), "--user", "7", env=env)
     out, err = done.communicate(timeout=300)
     assert done.returncode == 0, err.decode()
+    assert "Removed 1 import(s) cut off before they finished." in err.decode()
     assert "100,000 imported" in out.decode()
     assert _counts(url) == (ROWS, 1)
     again = _leakbot("import", str(csv_path), "--user", "7", env=env)

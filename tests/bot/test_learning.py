@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.render.learning import training_lines
 from db.models import Entry
+from db.session import within
 from services import synthetic
 from services.config import Settings
 from services.learning.training import train_all
@@ -25,7 +26,7 @@ def _teach(db: Session, settings: Settings) -> list[str]:
     """Alice's history, with verdicts from someone for whom anything unnecessary after dark is a leak."""
     give_verdicts(db, make_user(db, telegram_id=ALICE), months=12, taste="night_owl", share=0.3, seed=5)
     db.commit()
-    report = train_all(db, model_dir=settings.model_dir)
+    report = train_all(within(db), model_dir=settings.model_dir)
     db.commit()
     return training_lines(report)
 

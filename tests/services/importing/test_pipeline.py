@@ -2,18 +2,24 @@ from __future__ import annotations
 
 import io
 import json
+import socket
+import subprocess
+import threading
+from datetime import UTC, datetime
 
 import pandas as pd
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from db import repositories as repo
 from db.frames import entries_frame
-from db.models import Import
+from db.models import Import, ImportFile, User
+from db.session import in_turns, make_session_factory, session_scope, transaction
 from services.errors import ImportRefused, NotFound
+from services.importing import pipeline, unfinished
 from services.importing.limits import MAX_FILE_BYTES
-from services.importing.pipeline import import_csv, revert_import
+from services.importing.pipeline import import_csv, import_statement, revert_import
+from services.ledger import entries as ledger
 from services.synthetic import SAMPLE_COLUMNS, generate, to_csv_bytes
 from tests.factories import HDFC_HEADER, count_entries, csv_bytes, make_user
 
@@ -358,29 +364,92 @@ def test_unusable_files_are_refused_whole(session: Session, data: bytes, message
     assert session.scalar(select(func.count()).select_from(Import).where(Import.user_id == user.id)) == 0
 
 
-def test_a_crash_mid_import_leaves_nothing_behind(engine) -> None:  # type: ignore[no-untyped-def]
-    from db.session import make_session_factory, session_scope
-
+def test_a_file_stored_in_batches_lets_others_write_meanwhile_and_a_crash_leaves_nothing(
+    engine,  # type: ignore[no-untyped-def]
+) -> None:
+    """Each batch of a big file commits on its own: between two of them another person's
+    spend is stored (it would wait for the whole file on SQLite otherwise). A failure after
+    some batches removes every row the import stored; the same file then imports whole."""
     factory = make_session_factory(engine)
     with session_scope(factory) as s:
-        user_id = make_user(s).id
-    data = to_csv_bytes(generate(months=400, seed=5))  # > 2 insert chunks
+        owner_id, other_id = make_user(s).id, make_user(s).id
+    data = to_csv_bytes(generate(months=400, seed=5))  # many batches
+    rows = len(generate(months=400, seed=5))
+    stored_meanwhile = []
 
-    def crash(done: int, total: int) -> None:
+    def other_person_spends() -> None:
+        with session_scope(factory) as s:
+            ledger.log_text(
+                session=s, user=s.get(User, other_id), text="40 chai", now=datetime.now(UTC), source_ref="t"
+            )
+        stored_meanwhile.append(True)
+
+    def progress(done: int, total: int) -> None:
+        if not stored_meanwhile:  # on another thread, as the bot's database thread would be
+            spender = threading.Thread(target=other_person_spends)
+            spender.start()
+            spender.join(timeout=30)
+            assert stored_meanwhile, "the other person's spend waited for the whole import"
         if done >= 10_000:
             raise RuntimeError("power cut")
 
-    with pytest.raises(RuntimeError), session_scope(factory) as s:
-        user = s.get(repo.User, user_id)
-        import_csv(session=s, user=user, data=data, file_name="big.csv", on_progress=crash)
+    owner = transaction(factory, lambda s: s.get(User, owner_id))
+    with pytest.raises(RuntimeError):
+        import_statement(
+            turn=in_turns(factory), user=owner, data=data, file_name="big.csv", on_progress=progress
+        )
     with session_scope(factory) as s:
-        assert count_entries(s, user_id) == 0
-        assert s.scalar(select(func.count()).select_from(Import).where(Import.user_id == user_id)) == 0
-        user = s.get(repo.User, user_id)
-        assert import_csv(session=s, user=user, data=data, file_name="big.csv").rejected == 0
+        assert count_entries(s, owner_id) == 0
+        assert s.scalar(select(func.count()).select_from(Import).where(Import.user_id == owner_id)) == 0
+        assert count_entries(s, other_id) == 1
+    summary = import_statement(turn=in_turns(factory), user=owner, data=data, file_name="big.csv")
+    assert (summary.imported, summary.rejected) == (rows, 0)
     with session_scope(factory) as s:
-        assert count_entries(s, user_id) == len(generate(months=400, seed=5))
-        s.delete(s.get(repo.User, user_id))
+        assert count_entries(s, owner_id) == rows
+        assert s.scalar(select(func.count()).select_from(ImportFile)) == 0  # kept only until done
+        s.delete(s.get(User, owner_id))
+        s.delete(s.get(User, other_id))
+
+
+def test_an_import_cut_off_by_a_dead_process_is_run_again_from_its_file_once(
+    engine, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A process died after some batches (nothing cleaned up): another finds the import by
+    its dead owner, runs it again from the kept file, and every row is there once."""
+    factory = make_session_factory(engine)
+    with session_scope(factory) as s:
+        owner_id = make_user(s).id
+    owner = transaction(factory, lambda s: s.get(User, owner_id))
+    data = to_csv_bytes(generate(months=200, seed=8))
+    rows = len(generate(months=200, seed=8))
+
+    def die(done: int, total: int) -> None:
+        if done >= 4_000:
+            raise SystemExit("killed")
+
+    monkeypatch.setattr(pipeline, "discard_import", lambda *args: None)  # a dead process cleans nothing
+    with pytest.raises(SystemExit):
+        pipeline.import_statement(
+            turn=in_turns(factory), user=owner, data=data, file_name="cut.csv", on_progress=die, chat_id=42
+        )
+    monkeypatch.undo()
+    now = datetime.now(UTC)
+    assert transaction(factory, lambda s: unfinished.unfinished_imports(s, now=now)) == []  # still "running"
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    with session_scope(factory) as s:
+        assert 0 < count_entries(s, owner_id) < rows
+        s.execute(update(ImportFile).values(owner=f"{socket.gethostname()}:{dead.pid}:gone"))
+    (found,) = transaction(factory, lambda s: unfinished.unfinished_imports(s, now=now))
+    assert (found.chat_id, found.file_name) == (42, "cut.csv")
+    summary = pipeline.resume_import(in_turns(factory), owner, found)
+    assert summary is not None and summary.imported == rows
+    assert pipeline.resume_import(in_turns(factory), owner, found) is None  # taken over: not twice
+    with session_scope(factory) as s:
+        assert count_entries(s, owner_id) == rows
+        assert s.scalars(select(Import.status).where(Import.user_id == owner_id)).all() == ["completed"]
+        assert s.scalar(select(func.count()).select_from(ImportFile)) == 0
+        s.delete(s.get(User, owner_id))
 
 
 def test_an_import_reverts_as_a_whole_and_only_for_its_owner(session: Session) -> None:

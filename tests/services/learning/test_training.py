@@ -9,20 +9,22 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.metrics import f1_score
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.render.learning import training_lines
 from db.migrate import upgrade
-from db.models import Entry, ModelRecord, User
-from db.session import make_engine, make_session_factory, session_scope
+from db.models import Entry, Import, ModelRecord, User
+from db.session import in_turns, make_engine, make_session_factory, session_scope, within
 from ml import persistence
 from services import synthetic
+from services.learning import serving as serving_module
 from services.learning.features import entry_features, load_expenses, model_frame
 from services.learning.serving import ModelService
 from services.learning.training import needs_training, train_all
 from services.ledger import corrections
 from services.ledger import entries as ledger
+from services.usecases import imports
 from tests.factories import give_verdicts, make_user
 
 MONTHS = 36
@@ -42,7 +44,7 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
             user = make_user(session)
             judged = give_verdicts(session, user, months=MONTHS, taste=taste, share=SHARE, seed=100 + 2 * k)
             people[taste] = (user.id, judged)
-        report = train_all(session, model_dir=directory)
+        report = train_all(within(session), model_dir=directory)
     print("\n".join(training_lines(report)))
     return {"sessions": sessions, "people": people, "report": report, "models": ModelService(directory)}
 
@@ -134,3 +136,38 @@ def test_one_entrys_features_equal_its_row_in_the_batch(session: Session) -> Non
                 assert one[column] == expected[column], column
             else:
                 assert one[column] == pytest.approx(float(expected[column]), rel=1e-9), (column, i)
+
+
+def test_an_imported_statement_gets_the_probabilities_its_entries_get_one_by_one(
+    trained: dict,  # type: ignore[type-arg]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Imports are scored in small batches of whole months; each expense gets what it gets
+    when asked alone (its month, the whole history's medians and description counts)."""
+    sessions = trained["sessions"]
+    owner_id, _ = trained["people"]["night_owl"]
+    with session_scope(sessions) as session:
+        speaker = trained["models"].serving(session, session.get(User, owner_id))
+        newcomer = make_user(session)
+    models = ModelService(trained["models"].model_dir)
+    monkeypatch.setattr(models, "serving", lambda session, user: speaker)  # night owl's model speaks
+    monkeypatch.setattr(serving_module, "PROBABILITIES_PER_TURN", 37)  # batches across month ends
+    data = synthetic.to_csv_bytes(synthetic.generate(months=6, seed=77))
+    result = imports.import_file(
+        turn=in_turns(sessions), person=newcomer, data=data, file_name="six.csv", models=models
+    )
+    with session_scope(sessions) as session:
+        stored = dict(
+            session.execute(
+                select(Entry.id, Entry.model_probability).where(
+                    Entry.import_id == result.summary.import_id, Entry.type == "expense"
+                )
+            ).all()
+        )
+        assert len(stored) > 200 and all(p is not None for p in stored.values())
+        user = session.get(User, newcomer.id)
+        for entry_id in list(stored)[::25]:
+            alone = models.predict_entries(session, user, [entry_id])
+            assert alone[entry_id] == pytest.approx(stored[entry_id], abs=1e-4)
+        session.execute(delete(Entry).where(Entry.user_id == newcomer.id))
+        session.execute(delete(Import).where(Import.user_id == newcomer.id))
