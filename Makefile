@@ -26,10 +26,12 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
 # The long soaks: 200 people send 20,000 messages to one bot on SQLite, then to four webhook
-# processes on one PostgreSQL database. Short versions of both run in `make test`.
+# processes on one PostgreSQL database; then the bot is killed with SIGKILL at random
+# moments of a flood and of an upload. Short versions of each run in `make test`.
 reliability: $(STAMP)
 	$(BIN)/python -m benchmarks.soak 200 20000
 	$(BIN)/python -m benchmarks.soak_webhooks
+	$(BIN)/python -m benchmarks.soak_kills
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

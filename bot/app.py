@@ -21,9 +21,22 @@ from telegram.ext import (
     filters,
 )
 
-from bot import account, buttons, digests, entries, health, imports, learning, questions, redaction, reports
+from bot import (
+    account,
+    buttons,
+    digests,
+    entries,
+    health,
+    imports,
+    learning,
+    outbox,
+    questions,
+    redaction,
+    reports,
+)
 from bot.intake import OnePersonAtATime
-from bot.request import RetryingRequest
+from bot.outbox import KEPT_RETRY_EVERY_S, KeepingBot, Postponed
+from bot.request import AnsweredLate, RetryingRequest
 from bot.runtime import (
     FORGET_HANDLED_EVERY_S,
     LONG_WORKERS,
@@ -126,6 +139,9 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
     nothing changed): its message is the answer, to a button or to a message. Handlers let it
     come here instead of catching it each."""
     refusal = context.error if isinstance(context.error, LeakBotError) else None
+    if isinstance(context.error, AnsweredLate | Postponed):  # it arrived, or it will: say no more
+        log.warning("%s", context.error)
+        return
     if refusal is None:
         log.error("update failed", exc_info=context.error)
     if not isinstance(update, Update):  # a job: nobody to tell
@@ -148,6 +164,8 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
     rt.long_executor = ThreadPoolExecutor(LONG_WORKERS, thread_name_prefix="leakbot-long")
     rt.quick_wait_s = quick_wait(rt.engine)
     rt.models = ModelService(rt.settings.model_dir)
+    if isinstance(application.bot, KeepingBot):
+        application.bot.keep_with(rt)
     if rt.settings.health_port is not None:
         sessions, executor = rt.sessions, rt.executor
         min_free = rt.settings.health_min_free_mb * 1_048_576
@@ -197,17 +215,19 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
     )
     application = (
         ApplicationBuilder()
-        .token(settings.telegram_bot_token.get_secret_value())
-        .base_url(settings.telegram_api_base_url)
-        .base_file_url(settings.telegram_file_base_url)
-        .request(
-            RetryingRequest(
-                connection_pool_size=BOT_API_CONNECTIONS,
-                read_timeout=settings.bot_api_timeout,
-                write_timeout=settings.bot_api_timeout,
+        .bot(
+            KeepingBot(  # replies that cannot be sent wait in the outbox (bot/outbox.py)
+                settings.telegram_bot_token.get_secret_value(),
+                base_url=settings.telegram_api_base_url,
+                base_file_url=settings.telegram_file_base_url,
+                request=RetryingRequest(
+                    connection_pool_size=BOT_API_CONNECTIONS,
+                    read_timeout=settings.bot_api_timeout,
+                    write_timeout=settings.bot_api_timeout,
+                ),
+                get_updates_request=RetryingRequest(),
             )
         )
-        .get_updates_request(RetryingRequest())
         .concurrent_updates(OnePersonAtATime(CONCURRENT_UPDATES))
         .updater(None)  # updates come in through bot/intake.py
         .post_init(post_init)
@@ -253,6 +273,7 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
     jobs.run_repeating(
         forget_old_updates, interval=FORGET_HANDLED_EVERY_S, first=60, name="forget-handled-updates"
     )
+    jobs.run_repeating(outbox.send_kept, interval=KEPT_RETRY_EVERY_S, first=5, name="send-kept-replies")
     jobs.run_repeating(
         imports.resume_unfinished, interval=RESUME_IMPORTS_EVERY_S, first=1, name="resume-imports"
     )

@@ -1,9 +1,14 @@
 """Updates in, in order, each acting once.
 
+- **Kept before confirmed**: every update is stored in the inbox (bot/runtime.py
+  keep_updates) before Telegram is told it arrived, the poller's next offset or the
+  webhook's 200; a crash in between loses nothing, because each start first queues what
+  the inbox still holds. If the database cannot take them, Telegram is not told, and sends
+  them again.
 - **Polling**: getUpdates in a loop; on stop, one last call tells Telegram how far the bot
   got, so a restart is not sent the same updates again.
 - **Webhook**: an aiohttp server checks the secret header before it reads a body (1 MB at
-  most; a JSON content type with any charset) and answers 200 once the update is queued.
+  most; a JSON content type with any charset) and answers 200 once the update is stored.
 - **Once**: handling records an update in the same transaction as its effects
   (bot/runtime.py), so the same update delivered twice (a webhook retry, a redelivery)
   changes nothing the second time and is not answered again.
@@ -26,6 +31,8 @@ from aiohttp import web
 from telegram import Update
 from telegram.error import InvalidToken, RetryAfter, TelegramError, TimedOut
 from telegram.ext import BaseUpdateProcessor
+
+from bot.runtime import keep_updates, waiting_updates
 
 if TYPE_CHECKING:
     from telegram.ext import Application
@@ -50,6 +57,7 @@ class Polling:
     async def start(self, application: Application) -> None:  # type: ignore[type-arg]
         await application.bot.delete_webhook()
         self._application = application
+        await _queue_waiting(application)
         self._task = asyncio.create_task(self._poll(application), name="leakbot:polling")
 
     async def _poll(self, application: Application) -> None:  # type: ignore[type-arg]
@@ -75,10 +83,18 @@ class Polling:
                 log.warning("getUpdates failed (%s); trying again in %d s", exc, wait)
                 await asyncio.sleep(wait)
                 continue
+            try:
+                await keep_updates(application, updates)
+            except Exception as exc:  # the database is down: Telegram keeps them meanwhile
+                wait = RETRY_BACKOFF_S[min(failures, len(RETRY_BACKOFF_S) - 1)]
+                failures += 1
+                log.warning("could not keep the updates (%s); asking again in %d s", type(exc).__name__, wait)
+                await asyncio.sleep(wait)
+                continue
             failures = 0
             for update in updates:
                 await application.update_queue.put(update)
-            if updates:
+            if updates:  # the next getUpdates tells Telegram these arrived: they are kept
                 self._offset = updates[-1].update_id + 1
 
     async def failed(self) -> None:
@@ -119,6 +135,7 @@ class Webhook:
         server = web.Application(client_max_size=MAX_BODY_BYTES)
         self._application = application
         server.router.add_post("/" + self.url_path.strip("/"), self._receive)
+        await _queue_waiting(application)
         self._runner = web.AppRunner(server, access_log=None)
         await self._runner.setup()
         await web.TCPSite(self._runner, self.listen, self.port).start()
@@ -145,6 +162,11 @@ class Webhook:
         except (ValueError, TypeError, KeyError):
             return web.Response(status=400)
         if update is not None:
+            try:
+                await keep_updates(application, [update])
+            except Exception as exc:  # not kept: Telegram sends it again later
+                log.warning("could not keep an update (%s); answering 503", type(exc).__name__)
+                return web.Response(status=503)
             await application.update_queue.put(update)
         return web.Response(status=200)
 
@@ -160,6 +182,15 @@ class Webhook:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+
+async def _queue_waiting(application: Application) -> None:  # type: ignore[type-arg]
+    """Queue what the inbox still holds (taken before the last stop, never handled)."""
+    waiting = await waiting_updates(application)
+    if waiting:
+        log.info("handling %d updates taken before the last stop", len(waiting))
+    for update in waiting:
+        await application.update_queue.put(update)
 
 
 class OnePersonAtATime(BaseUpdateProcessor):

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import json
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -16,7 +17,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.ext import Application, ApplicationHandlerStop, ContextTypes
 
 from db import handled
 from db.base import utcnow
@@ -170,11 +171,46 @@ async def call_at_length(
 ) -> T:
     """Run one long use case for the sender: use_case(turn=..., person=..., **arguments) on
     the long-work threads, committing a short transaction per turn (an import's batches), so
-    other people's messages are handled meanwhile. The update is recorded as handled with
-    the person's lookup, before the work starts; work cut off by a restart is resumed from
-    what it keeps (an import's file), not from the update."""
-    person = await with_person(update, context, lambda _session, person: person)
-    return await runtime(context).run_at_length(lambda turn: use_case(turn=turn, person=person, **arguments))
+    other people's messages are handled meanwhile. The update is recorded as handled in the
+    work's first turn that writes (an import's: the one that keeps its file), so a crash
+    before it leaves the update in the inbox to be handled again, and a crash after it
+    leaves what the work keeps to resume from (bot/imports.py)."""
+    rt = runtime(context)
+    sender, chat = update.effective_user, update.effective_chat
+    assert sender is not None and rt.sessions is not None
+    defaults = people.UserDefaults(rt.settings.default_timezone, rt.settings.default_currency)
+    private = chat.id if chat is not None and chat.type == ChatType.PRIVATE else None
+    person = await rt.run_in_session(
+        lambda session: people.person(
+            session=session, telegram_id=sender.id, defaults=defaults, chat_id=private
+        )
+    )
+    return await rt.run_at_length(
+        lambda turn: use_case(turn=_ClaimingTurn(turn, update.update_id, rt), person=person, **arguments)
+    )
+
+
+class _ClaimingTurn:
+    """A Turn whose first write also records the update as handled (see call_at_length)."""
+
+    def __init__(self, turn: Turn, update_id: int, rt: Runtime) -> None:
+        self._turn, self._update_id, self._rt = turn, update_id, rt
+
+    def __call__(self, work: Callable[[Session], T]) -> T:
+        if self._update_id in self._rt.claimed:
+            return self._turn(work)
+
+        def claimed_first(session: Session) -> T:
+            if not handled.claim(session, self._update_id):
+                raise Replayed
+            return work(session)
+
+        result = self._turn(claimed_first)
+        self._rt.claimed.add(self._update_id)
+        return result
+
+    def read(self, work: Callable[[Session], T]) -> T:
+        return self._turn.read(work)
 
 
 class Replayed(ApplicationHandlerStop):
@@ -200,6 +236,27 @@ async def finish_here(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     """End the handling of this update now (a refusal at the door), recorded all the same."""
     await mark_finished(update, context)
     raise ApplicationHandlerStop
+
+
+async def keep_updates(application: Application, updates: Sequence[Update]) -> None:  # type: ignore[type-arg]
+    """Store updates in the inbox before Telegram is told they arrived (see bot/intake.py);
+    a busy database is waited for. An application without a runtime (a benchmark's echo
+    bot) keeps nothing."""
+    rt = application.bot_data.get("runtime")
+    if rt is None or not updates:
+        return
+    rows = [(update.update_id, update.to_json()) for update in updates]
+    await rt.run_in_session(lambda session: handled.keep(session, rows))
+
+
+async def waiting_updates(application: Application) -> list[Update]:  # type: ignore[type-arg]
+    """The updates the inbox still holds (taken before a crash, never handled), oldest first."""
+    rt = application.bot_data.get("runtime")
+    if rt is None:
+        return []
+    rows = await rt.run_in_session(handled.waiting)
+    found = [Update.de_json(json.loads(payload), application.bot) for _, payload in rows]
+    return [update for update in found if update is not None]
 
 
 async def forget_old_updates(context: ContextTypes.DEFAULT_TYPE) -> None:

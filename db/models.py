@@ -260,3 +260,27 @@ class ImportFile(Base):
     chat_id: Mapped[int | None] = mapped_column(MinorUnits)  # where the summary goes; None from the CLI
     owner: Mapped[str] = mapped_column(String(120))  # host:pid:run of the process storing it
     heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class InboxUpdate(Base):
+    """An update from Telegram stored before Telegram is told it arrived (the poller's next
+    offset, the webhook's 200), so a crash cannot lose it: the next start handles what is
+    still here. Removed in the transaction that records it handled (db/handled.py)."""
+
+    __tablename__ = "inbox"
+
+    update_id: Mapped[int] = mapped_column(MinorUnits, primary_key=True, autoincrement=False)
+    payload: Mapped[str] = mapped_column(Text)  # the update as Telegram sent it (JSON)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class OutboxMessage(Base):
+    """A reply that could not be sent while the Bot API was down, waiting to go out (in id
+    order) when it is back (bot/outbox.py)."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    method: Mapped[str] = mapped_column(String(32))
+    params: Mapped[str] = mapped_column(Text)  # the Bot API parameters, JSON
+    kept_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
