@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -37,6 +37,7 @@ from services.importing.values import (
     parse_bools,
     parse_dates,
     parse_times,
+    uses_decimal_comma,
 )
 from services.ledger.ownformat import OWN_COLUMNS, restore
 from services.money import MAX_ENTRY_AMOUNT, format_money, to_minor
@@ -82,8 +83,10 @@ def _cells(raw: pd.DataFrame, column: str | None) -> pd.Series:
     return raw[column].fillna("").astype(str).str.strip()
 
 
-def _check_amounts(raw_amount: pd.Series, currency: str, errors: Errors, label: str) -> pd.Series:
-    minor, negative, bad = parse_amounts(raw_amount, currency)
+def _check_amounts(
+    raw_amount: pd.Series, currency: str, errors: Errors, label: str, *, decimal_comma: bool = False
+) -> pd.Series:
+    minor, negative, bad = parse_amounts(raw_amount, currency, decimal_comma=decimal_comma)
     errors.flag(blank(raw_amount), f"no {label}")
     errors.flag(bad, "'" + raw_amount.str.slice(0, 40) + "' is not an amount")
     errors.flag(negative, f"negative {label}: log refunds as income")
@@ -130,10 +133,34 @@ class FileFacts:
 
     date_format: str | None  # the one format of every date; None when none fits
     has_times: bool  # some date carries a time of day
+    refs_are_ids: bool = False  # the reference column names each transaction (see refs_are_ids)
+    signed_amounts: bool = False  # some amount is written negative: the sign tells debits
+    decimal_comma: bool = False  # amounts are written 1.234,56 (see uses_decimal_comma)
 
     @classmethod
-    def of(cls, date_text: pd.Series) -> FileFacts:
-        return _dates(date_text, None)[2]
+    def of(cls, date_text: pd.Series, ref_text: pd.Series | None = None) -> FileFacts:
+        facts = _dates(date_text, None)[2]
+        return replace(facts, refs_are_ids=ref_text is not None and refs_are_ids(ref_text))
+
+
+# A transaction id: a UTR, a UPI reference, a cheque number (letters and digits, a digit in it).
+_TRANSACTION_ID = r"^(?=[^ ]*\d)[A-Za-z0-9][A-Za-z0-9/_.-]{3,39}$"
+ID_SHARE = 0.9  # of the filled reference cells that must look like one
+
+
+def refs_are_ids(ref_text: pd.Series) -> bool:
+    """Whether a reference column can tell transactions apart: every filled value unique in
+    the file and nearly all of them shaped like a transaction id. A column that repeats
+    ("TRANSFER TO 4897…" on every UPI debit) or holds words is not an identity: rows are then
+    told apart by their content (a new month's rows are never taken for the last month's)."""
+    filled = _meaningful_refs(ref_text).dropna()
+    if filled.empty or filled.duplicated().any():
+        return False
+    return bool(filled.str.match(_TRANSACTION_ID).mean() >= ID_SHARE)
+
+
+def _meaningful_refs(ref_text: pd.Series) -> pd.Series:
+    return ref_text.where(~ref_text.isin(["", "0", "-", "NA", "N/A", "0000000000000000"]), None)
 
 
 def _dates(date_text: pd.Series, facts: FileFacts | None) -> tuple[pd.Series, pd.Series, FileFacts]:
@@ -268,6 +295,7 @@ class StatementColumns:
     ref: str | None = None
     time: str | None = None
     mode: str | None = None
+    balance: str | None = None  # the running balance, when the statement has one
 
 
 @dataclass(frozen=True)
@@ -288,6 +316,7 @@ BANK_PRESETS: tuple[BankPreset, ...] = (
             withdrawal="withdrawalamt",
             deposit="depositamt",
             ref="chqrefno",
+            balance="closingbalance",
         ),
     ),
     BankPreset(
@@ -299,24 +328,31 @@ BANK_PRESETS: tuple[BankPreset, ...] = (
             withdrawal="debit",
             deposit="credit",
             ref="refnochequeno",
+            balance="balance",
         ),
     ),
     BankPreset(
         "ICICI Bank statement",
-        frozenset({"transactiondate", "transactionremarks", "withdrawalamountinr", "depositamountinr"}),
+        frozenset({"transactiondate", "transactionremarks", "withdrawalamount", "depositamount"}),
         StatementColumns(
             date="transactiondate",
             description="transactionremarks",
-            withdrawal="withdrawalamountinr",
-            deposit="depositamountinr",
+            withdrawal="withdrawalamount",
+            deposit="depositamount",
             ref="chequenumber",
+            balance="balance",
         ),
     ),
     BankPreset(
         "Axis Bank statement",
         frozenset({"trandate", "particulars", "dr", "cr", "chqno"}),
         StatementColumns(
-            date="trandate", description="particulars", withdrawal="dr", deposit="cr", ref="chqno"
+            date="trandate",
+            description="particulars",
+            withdrawal="dr",
+            deposit="cr",
+            ref="chqno",
+            balance="bal",
         ),
     ),
     BankPreset(
@@ -328,6 +364,7 @@ BANK_PRESETS: tuple[BankPreset, ...] = (
             amount="amount",
             flag="drcr",
             ref="chqrefno",
+            balance="balance",
         ),
     ),
     BankPreset(
@@ -355,7 +392,10 @@ _DATE_NAMES = (
     "transactiondate",
     "trandate",
     "postingdate",
+    "posteddate",
     "bookingdate",
+    "starteddate",  # when the money was spent (Revolut); completed is when it settled
+    "completeddate",
     "date",
     "valuedate",
     "valuedt",
@@ -374,7 +414,7 @@ _DESC_NAMES = (
 )
 _WITHDRAWAL_NAMES = (
     "withdrawalamt",
-    "withdrawalamountinr",
+    "withdrawalamount",
     "withdrawal",
     "withdrawals",
     "debitamount",
@@ -386,7 +426,7 @@ _WITHDRAWAL_NAMES = (
 )
 _DEPOSIT_NAMES = (
     "depositamt",
-    "depositamountinr",
+    "depositamount",
     "deposit",
     "deposits",
     "creditamount",
@@ -396,7 +436,7 @@ _DEPOSIT_NAMES = (
     "moneyin",
     "credits",
 )
-_AMOUNT_NAMES = ("amount", "amountinr", "transactionamount", "amt", "value")
+_AMOUNT_NAMES = ("amount", "transactionamount", "amt", "value")
 _FLAG_NAMES = ("drcr", "crdr", "debitcredit", "type", "transactiontype")
 _REF_NAMES = (
     "chqrefno",
@@ -411,6 +451,9 @@ _REF_NAMES = (
     "chqno",
     "chequeno",
 )
+
+
+_BALANCE_NAMES = ("closingbalance", "runningbalance", "balance", "availablebalance", "bal")
 
 
 def _first(names: set[str], candidates: tuple[str, ...]) -> str | None:
@@ -434,6 +477,7 @@ def generic_columns(header: list[str]) -> StatementColumns | None:
             deposit=deposit,
             ref=_first(names, _REF_NAMES),
             time=_first(names, ("time", "txntime")),
+            balance=_first(names, _BALANCE_NAMES),
         )
     return StatementColumns(
         date=date,
@@ -442,6 +486,7 @@ def generic_columns(header: list[str]) -> StatementColumns | None:
         flag=_first(names, _FLAG_NAMES),
         ref=_first(names, _REF_NAMES),
         time=_first(names, ("time", "txntime")),
+        balance=_first(names, _BALANCE_NAMES),
     )
 
 
@@ -496,6 +541,62 @@ def infer_payment_modes(descriptions: pd.Series) -> pd.Series:
     return mode.fillna("Other")
 
 
+# What a type column's words mean for the money (whole words; ACH_CREDIT is "ach credit").
+_INFLOW_WORDS = frozenset(
+    {
+        "cr",
+        "c",
+        "credit",
+        "credited",
+        "deposit",
+        "refund",
+        "interest",
+        "received",
+        "receive",
+        "reversal",
+        "reversed",
+        "salary",
+        "cashback",
+        "incoming",
+        "in",
+    }
+)
+_OUTFLOW_WORDS = frozenset(
+    {
+        "dr",
+        "d",
+        "debit",
+        "debited",
+        "withdrawal",
+        "withdraw",
+        "sale",
+        "purchase",
+        "payment",
+        "paid",
+        "atm",
+        "pos",
+        "charge",
+        "fee",
+        "spend",
+        "sent",
+        "outgoing",
+        "out",
+        "transfer",
+    }
+)
+
+
+def directions(flag: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(outflow, inflow) of a type column, word by word: a credit-side word anywhere wins
+    (`ACH_CREDIT`, `Refund`), else a debit-side one (`Sale`, `Payment`, `ATM`, `DR`); a
+    value with neither is neither (and reported)."""
+    words = flag.str.casefold().str.replace(r"[^a-z]+", " ", regex=True).str.strip().str.split(" ")
+    inflow = words.map(lambda ws: any(w in _INFLOW_WORDS for w in ws) if isinstance(ws, list) else False)
+    outflow = words.map(lambda ws: any(w in _OUTFLOW_WORDS for w in ws) if isinstance(ws, list) else False)
+    inflow = inflow.astype(bool)
+    return outflow.astype(bool) & ~inflow, inflow
+
+
 def _statement_convert(
     name: str,
     cols: StatementColumns,
@@ -511,25 +612,31 @@ def _statement_convert(
 
     errors = Errors(raw.index)
     date_text = cell(cols.date)
+    ref = _meaningful_refs(cell(cols.ref))
+    if facts is None:  # converting a whole file at once: its facts come from these rows
+        facts = _statement_facts(cols, raw, header)
     dates, bad_date, facts = _dates(date_text, facts)
     errors.flag(date_text == "", "no date")
     errors.flag(bad_date, "'" + date_text.str.slice(0, 30) + "' is not a date")
     description = cell(cols.description).str.replace(r"\s+", " ", regex=True)
     if cols.amount is not None:
         amount_text = cell(cols.amount)
-        minor = _check_amounts(amount_text.str.lstrip("+-"), currency, errors, "amount")
-        _m, negative, _b = parse_amounts(amount_text, currency)
+        comma = facts.decimal_comma
+        minor = _check_amounts(amount_text.str.lstrip("+-"), currency, errors, "amount", decimal_comma=comma)
+        _m, negative, _b = parse_amounts(amount_text, currency, decimal_comma=comma)
         if cols.flag is not None:
-            flag = cell(cols.flag).str.casefold()
-            outflow = flag.str.startswith(("dr", "d", "debit", "paid", "withdraw"))
-            inflow = flag.str.startswith(("cr", "c", "credit", "receiv", "deposit"))
-            errors.flag(~(outflow | inflow), "can't tell debit from credit: '" + flag.str.slice(0, 10) + "'")
+            flag = cell(cols.flag)
+            outflow, inflow = directions(flag)
+            if facts.signed_amounts:  # the sign decides where the type's word does not
+                outflow = outflow | (~inflow & negative.fillna(False).astype(bool))
+                inflow = inflow | ~outflow
+            errors.flag(~(outflow | inflow), "can't tell debit from credit: '" + flag.str.slice(0, 20) + "'")
         else:
             outflow = negative
     else:
         w_text, d_text = cell(cols.withdrawal), cell(cols.deposit)
-        w_minor, _w_neg, w_bad = parse_amounts(w_text, currency)
-        d_minor, _d_neg, d_bad = parse_amounts(d_text, currency)
+        w_minor, _w_neg, w_bad = parse_amounts(w_text, currency, decimal_comma=facts.decimal_comma)
+        d_minor, _d_neg, d_bad = parse_amounts(d_text, currency, decimal_comma=facts.decimal_comma)
         has_w = w_minor.fillna(0).gt(0)
         has_d = d_minor.fillna(0).gt(0)
         errors.flag(~blank(w_text) & w_bad, "'" + w_text.str.slice(0, 30) + "' is not an amount")
@@ -557,12 +664,18 @@ def _statement_convert(
         offset = pd.Series(pd.Timedelta(hours=DATE_ONLY_HOUR), index=raw.index)
     out["local_dt"] = dates.dt.normalize() + offset
     out["note"] = description.str.slice(0, NOTE_LENGTH)
-    ref = cell(cols.ref)
-    ref = ref.where(~ref.isin(["", "0", "-", "NA", "N/A", "0000000000000000"]), None)
     direction = pd.Series(np.where(outflow, "out", "in"), index=raw.index)
     out["ref"] = ref
-    content_key = _join([dates.dt.strftime("%Y-%m-%d").fillna(""), minor.astype(str), direction, description])
-    out["key"] = ("ref\x1f" + ref.fillna("") + "\x1f" + direction).where(ref.notna(), content_key)
+    content = [dates.dt.strftime("%Y-%m-%d").fillna(""), minor.astype(str), direction, description]
+    balance = cell(cols.balance)
+    has_balance = bool(cols.balance) and bool((balance != "").any())
+    content_key = _join([*content, balance]) if has_balance else _join(content)
+    if facts.refs_are_ids:
+        out["key"] = ("ref\x1f" + ref.fillna("") + "\x1f" + direction).where(ref.notna(), content_key)
+    else:
+        out["key"] = content_key
+    if has_balance:  # how rows were told apart before the balance counted: still recognised
+        out["earlier_key"] = _join(content)
     return Converted(name, out, errors.reasons)
 
 
@@ -572,15 +685,29 @@ class Layout:
     matches: Callable[[list[str]], bool]
     # convert(rows, header, currency, facts): facts None decides them from these rows
     convert: Callable[[pd.DataFrame, list[str], str, FileFacts | None], Converted] = field(repr=False)
-    date_column: Callable[[list[str]], str] = field(repr=False)
-
-    def facts(self, raw: pd.DataFrame, header: list[str]) -> FileFacts:
-        """The facts of a whole file (before it is converted chunk by chunk)."""
-        return FileFacts.of(_cells(raw, self.date_column(header)))
+    # facts(rows, header): what the whole file's columns decide (before it is converted in chunks)
+    facts: Callable[[pd.DataFrame, list[str]], FileFacts] = field(repr=False)
 
 
-def _statement_date_column(cols: StatementColumns, header: list[str]) -> str:
-    return {normalise_header(h): h for h in header}[cols.date]
+def _ledger_facts(
+    columns: Callable[[list[str]], dict[str, str]],
+) -> Callable[[pd.DataFrame, list[str]], FileFacts]:
+    return lambda raw, header: FileFacts.of(_cells(raw, columns(header)["date"]))
+
+
+def _statement_facts(cols: StatementColumns, raw: pd.DataFrame, header: list[str]) -> FileFacts:
+    """A statement's facts: its date format, whether its references are ids, and whether its
+    amounts carry their sign (then a type column that says neither debit nor credit, as
+    Revolut's CARD_PAYMENT or TOPUP, does not decide the direction: the sign does)."""
+    by_norm = {normalise_header(h): h for h in header}
+
+    def cell(norm: str | None) -> pd.Series:
+        return _cells(raw, by_norm.get(norm) if norm else None)
+
+    facts = FileFacts.of(cell(cols.date), _meaningful_refs(cell(cols.ref)) if cols.ref else None)
+    signed = cols.amount is not None and bool(cell(cols.amount).str.match(r"^\s*(-|\()").any())
+    money = [cell(name) for name in (cols.amount, cols.withdrawal, cols.deposit) if name]
+    return replace(facts, signed_amounts=signed, decimal_comma=uses_decimal_comma(*money))
 
 
 def _preset_layout(preset: BankPreset) -> Layout:
@@ -590,33 +717,33 @@ def _preset_layout(preset: BankPreset) -> Layout:
         lambda raw, header, currency, facts: _statement_convert(
             preset.name, preset.columns, raw, header, currency, facts
         ),
-        lambda header: _statement_date_column(preset.columns, header),
+        lambda raw, header: _statement_facts(preset.columns, raw, header),
     )
+
+
+def _generic(header: list[str]) -> StatementColumns:
+    cols = generic_columns(header)
+    assert cols is not None
+    return cols
 
 
 def _generic_convert(
     raw: pd.DataFrame, header: list[str], currency: str, facts: FileFacts | None
 ) -> Converted:
-    cols = generic_columns(header)
-    assert cols is not None
-    return _statement_convert("bank statement (columns detected)", cols, raw, header, currency, facts)
-
-
-def _generic_date_column(header: list[str]) -> str:
-    cols = generic_columns(header)
-    assert cols is not None
-    return _statement_date_column(cols, header)
+    return _statement_convert(
+        "bank statement (columns detected)", _generic(header), raw, header, currency, facts
+    )
 
 
 LAYOUTS: tuple[Layout, ...] = (
-    Layout("LeakBot export", _own_matches, _own_convert, lambda h: _own_columns(h)["date"]),
-    Layout("sample dataset", _sample_matches, _sample_convert, lambda h: _sample_columns(h)["date"]),
+    Layout("LeakBot export", _own_matches, _own_convert, _ledger_facts(_own_columns)),
+    Layout("sample dataset", _sample_matches, _sample_convert, _ledger_facts(_sample_columns)),
     *(_preset_layout(p) for p in BANK_PRESETS),
     Layout(
         "bank statement (columns detected)",
         lambda h: generic_columns(h) is not None,
         _generic_convert,
-        _generic_date_column,
+        lambda raw, header: _statement_facts(_generic(header), raw, header),
     ),
 )
 

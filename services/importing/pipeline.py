@@ -146,9 +146,9 @@ def _store_all(
 ) -> ImportSummary:
     try:
         counts = _Counts(total=len(file.rows.frame), layout=file.layout.name)
-        refs = SourceRefs()
+        refs, earlier_refs = SourceRefs(), SourceRefs()
         for done, chunk in _chunks(file, user.currency, counts):
-            turn(lambda s, chunk=chunk: _store(s, user, import_id, chunk, refs, counts))  # type: ignore[misc]
+            turn(lambda s, chunk=chunk: _store(s, user, import_id, chunk, refs, earlier_refs, counts))  # type: ignore[misc]
             if on_progress is not None:
                 on_progress(done, counts.total)
         return turn(lambda s: _finish(s, import_id, counts))
@@ -219,12 +219,25 @@ def _chunks(file: StatementFile, currency: str, counts: _Counts) -> Iterator[tup
 
 
 def _store(
-    session: Session, user: User, import_id: int, candidates: pd.DataFrame, refs: SourceRefs, counts: _Counts
+    session: Session,
+    user: User,
+    import_id: int,
+    candidates: pd.DataFrame,
+    refs: SourceRefs,
+    earlier_refs: SourceRefs,
+    counts: _Counts,
 ) -> None:
     """Store one chunk's rows that are not stored yet (by their refs)."""
     chunk_refs = refs.of(candidates["key"]) if len(candidates) else pd.Series([], dtype=object)
-    known = repo.existing_refs(session, user.id, chunk_refs.tolist())
+    earlier = (
+        earlier_refs.of(candidates["earlier_key"])
+        if "earlier_key" in candidates and len(candidates)
+        else pd.Series([], dtype=object)
+    )
+    known = repo.existing_refs(session, user.id, [*chunk_refs.tolist(), *earlier.tolist()])
     fresh = ~chunk_refs.isin(known).to_numpy()  # positional: refs follow candidates row by row
+    if len(earlier):  # a row imported before the balance counted in its key
+        fresh &= ~earlier.isin(known).to_numpy()
     candidates, chunk_refs = candidates[fresh], chunk_refs[fresh]
     counts.duplicates += int((~fresh).sum())
     counts.imported += len(candidates)

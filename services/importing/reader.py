@@ -6,6 +6,7 @@ import codecs
 import csv
 import io
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -42,8 +43,27 @@ class Rows:
 
 
 def normalise_header(name: str) -> str:
-    """`Withdrawal Amt.` -> `withdrawalamt`: lowercase letters and digits only."""
-    return re.sub(r"[^a-z0-9]", "", name.strip().lstrip("\ufeff").casefold())
+    """`Withdrawal Amt.` -> `withdrawalamt`: lowercase letters and digits only, without what
+    banks put in brackets (a unit, a currency, a date format: `Amount (GBP)` -> `amount`,
+    `Tran Date (dd/mm/yyyy)` -> `trandate`)."""
+    bare = re.sub(r"\([^)]*\)|\[[^\]]*\]", "", name.strip().lstrip("\ufeff")) or name
+    return re.sub(r"[^a-z0-9]", "", bare.casefold())
+
+
+def unique_names(header: list[str]) -> list[str]:
+    """Header cells as column names: an empty one named by its place, a repeated one
+    numbered (`Amount`, `Amount 2`), so every column can be told apart."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for i, cell in enumerate(header):
+        name = cell or f"column {i + 1}"
+        base, n = name, 1
+        while normalise_header(name) in seen or name in names:
+            n += 1
+            name = f"{base} {n}"
+        seen.add(normalise_header(name))
+        names.append(name)
+    return names
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -89,7 +109,7 @@ def read_table(data: bytes, is_header: Callable[[list[str]], bool]) -> RawTable:
     try:
         for record in reader:
             if is_header(record):
-                header = [c.strip().lstrip("\ufeff") for c in record]
+                header = unique_names([c.strip().lstrip("\ufeff") for c in record])
                 return RawTable(header, reader.line_num, encoding, delimiter, text, data)
             if reader.line_num >= HEADER_SEARCH_ROWS:
                 break
@@ -130,19 +150,22 @@ def _fast_rows(table: RawTable) -> Rows | None:
             np.array([], dtype=bool),
         )
     try:
-        frame = pd.read_csv(
-            io.BytesIO(source),
-            encoding="utf-8",
-            skiprows=table.header_line,
-            skip_blank_lines=True,  # lines of nothing but spaces, tabs and CR, as _row_lines
-            sep=table.delimiter,
-            header=None,
-            names=_column_names(table.header),
-            dtype=str,
-            keep_default_na=False,
-            engine="c",
-        )
-    except (pd.errors.ParserError, ValueError, csv.Error):
+        with warnings.catch_warnings():  # rows longer than the header: the csv module's path
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.BytesIO(source),
+                encoding="utf-8",
+                skiprows=table.header_line,
+                skip_blank_lines=True,  # lines of nothing but spaces, tabs and CR, as _row_lines
+                sep=table.delimiter,
+                header=None,
+                names=_column_names(table.header),
+                index_col=False,  # a trailing delimiter on every row does not shift the columns
+                dtype=str,
+                keep_default_na=False,
+                engine="c",
+            )
+    except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError, csv.Error):
         return None
     if len(frame) != len(lines):
         return None

@@ -54,17 +54,36 @@ def blank(series: pd.Series) -> pd.Series:
     return series.isna() | (series.astype(str).str.strip() == "")
 
 
-def parse_amounts(series: pd.Series, currency: str) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Read money cells exactly: returns (minor units as Int64, negative mask, bad mask)."""
-    minor, negative, bad = on_distinct(series, lambda u: _parse_amounts(u, currency))
+def parse_amounts(
+    series: pd.Series, currency: str, *, decimal_comma: bool = False
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Read money cells exactly: returns (minor units as Int64, negative mask, bad mask).
+    decimal_comma: the column writes 1.234,56 (see uses_decimal_comma)."""
+    minor, negative, bad = on_distinct(series, lambda u: _parse_amounts(u, currency, decimal_comma))
     return minor, negative.astype(bool), bad.astype(bool)
 
 
-def _parse_amounts(series: pd.Series, currency: str) -> tuple[pd.Series, pd.Series, pd.Series]:
+# A decimal comma: one or two digits after the last comma, and no dot after it (12,50 or
+# 1.234,56); 1,250 and 1,25,000 are thousands. A decimal point: one or two digits after a dot.
+_DECIMAL_COMMA = r",\d{1,2}\s*(?:[A-Za-z]{2})?\)?-?$"
+_DECIMAL_POINT = r"\.\d{1,2}\s*(?:[A-Za-z]{2})?\)?-?$"
+
+
+def uses_decimal_comma(*columns: pd.Series) -> bool:
+    """Whether a statement's amount columns write a decimal comma (European banks): some
+    value ends in a comma and one or two digits, and none in a dot and one or two."""
+    text = pd.concat([c.fillna("").astype(str).str.strip() for c in columns], ignore_index=True)
+    return bool(text.str.contains(_DECIMAL_COMMA).any() and not text.str.contains(_DECIMAL_POINT).any())
+
+
+def _parse_amounts(
+    series: pd.Series, currency: str, decimal_comma: bool = False
+) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Read money cells exactly: returns (minor units as Int64, negative mask, bad mask).
 
-    Accepts currency symbols and codes, thousands separators (1,25,000 or 1,250.50),
-    `(123.45)` and `123.45-` for negatives, and `Cr`/`Dr` suffixes (Dr = negative).
+    Accepts currency symbols and codes, thousands separators (1,25,000 or 1,250.50; with a
+    decimal comma 1.250,50 or 1 250,50), `(123.45)` and `123.45-` for negatives, and
+    `Cr`/`Dr` suffixes (Dr = negative).
     """
     text = series.fillna("").astype(str).str.strip()
     lowered = text.str.casefold()
@@ -72,6 +91,8 @@ def _parse_amounts(series: pd.Series, currency: str) -> tuple[pd.Series, pd.Seri
     cleaned = lowered.str.replace(r"(cr|dr)\.?$", "", regex=True)
     paren = cleaned.str.startswith("(") & cleaned.str.endswith(")")
     trailing_minus = cleaned.str.endswith("-")
+    if decimal_comma:
+        cleaned = cleaned.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     cleaned = cleaned.str.replace(r"[()\s,₹$€£]|rs\.?|inr", "", regex=True).str.rstrip("-")
     parts = cleaned.str.extract(_AMOUNT)
     exp = exponent(currency)

@@ -88,6 +88,100 @@ def test_identical_rows_in_one_file_stay_two_but_an_overlapping_file_adds_only_n
     assert count(session, user.id) == 4
 
 
+STATEMENT = ["Date", "Narration", "Chq./Ref.No.", "Withdrawal Amt.", "Deposit Amt.", "Closing Balance"]
+
+
+def _statement(days: range, *, month: int, per_day: int = 1, opening: int = 100_000) -> list[list[str]]:
+    """A month of UPI debits whose reference column repeats ("TRANSFER TO 4897…" on every row,
+    as some banks write it), with a running balance."""
+    rows, balance = [], opening
+    for day in days:
+        for k in range(per_day):
+            amount = 20 + day
+            balance -= amount
+            rows.append(
+                [
+                    f"{day:02d}/{month:02d}/2024",
+                    f"UPI-CHAI POINT-{k}",
+                    "TRANSFER TO 4897000012",
+                    f"{amount}.00",
+                    "",
+                    f"{balance}.00",
+                ]
+            )
+    return rows
+
+
+def test_a_reference_that_repeats_is_no_identity_so_next_months_rows_all_import(session: Session) -> None:
+    """Every UPI debit carries the same reference text: the second month's 25 rows are new
+    rows, not 'duplicates' of the first month's (18 of 25 were dropped before)."""
+    user = make_user(session)
+    january = csv_bytes(STATEMENT, _statement(range(1, 26), month=1))
+    february = csv_bytes(STATEMENT, _statement(range(1, 26), month=2, opening=50_000))
+    assert import_csv(session=session, user=user, data=january, file_name="jan.csv").imported == 25
+    second = import_csv(session=session, user=user, data=february, file_name="feb.csv")
+    assert (second.imported, second.duplicates) == (25, 0)
+    assert import_csv(session=session, user=user, data=february, file_name="feb.csv").duplicates == 25
+    assert count(session, user.id) == 50
+
+
+@pytest.mark.parametrize(
+    ("first_rows", "second_rows"),
+    [
+        (slice(0, 40), slice(20, 60)),  # the next statement starts inside the last
+        (slice(0, 60), slice(10, 30)),  # one inside the other
+        (slice(10, 30), slice(0, 60)),  # the other inside the one
+        (slice(0, 31), slice(31, 60)),  # back to back, cut in the middle of a day
+        (slice(0, 29), slice(27, 60)),  # overlapping by part of a day
+    ],
+    ids=["overlap", "inside", "around", "adjacent-mid-day", "part-of-a-day"],
+)
+def test_overlapping_statements_add_exactly_the_rows_not_imported_before(
+    session: Session, first_rows: slice, second_rows: slice
+) -> None:
+    """Three identical 21.00 teas every day, told apart by the running balance: whatever the
+    two statements share, together they store each of the 60 transactions once."""
+    user = make_user(session)
+    month = _statement(range(1, 21), month=3, per_day=3)
+    first = import_csv(
+        session=session, user=user, data=csv_bytes(STATEMENT, month[first_rows]), file_name="a.csv"
+    )
+    second = import_csv(
+        session=session, user=user, data=csv_bytes(STATEMENT, month[second_rows]), file_name="b.csv"
+    )
+    union = set(range(60)[first_rows]) | set(range(60)[second_rows])
+    assert first.imported + second.imported == len(union)
+    assert second.duplicates == len(set(range(60)[first_rows]) & set(range(60)[second_rows]))
+    assert count(session, user.id) == len(union)
+
+
+def test_a_unique_transaction_id_still_recognises_a_row_whose_description_changed(session: Session) -> None:
+    """UTRs unique in the file are an identity: the bank rewording a narration between two
+    downloads of the same month adds nothing."""
+    user = make_user(session)
+    header = ["Date", "Narration", "UTR No.", "Withdrawal Amt.", "Deposit Amt."]
+    rows = [[f"{d:02d}/04/2024", f"UPI-SWIGGY-{d}", f"4101{d:08d}", "250.00", ""] for d in range(1, 11)]
+    reworded = [[r[0], r[1].replace("UPI-", "UPI/"), *r[2:]] for r in rows]
+    assert (
+        import_csv(session=session, user=user, data=csv_bytes(header, rows), file_name="a.csv").imported == 10
+    )
+    again = import_csv(session=session, user=user, data=csv_bytes(header, reworded), file_name="b.csv")
+    assert (again.imported, again.duplicates) == (0, 10)
+
+
+def test_rows_imported_before_the_balance_counted_are_still_recognised(session: Session) -> None:
+    """A statement imported by an earlier LeakBot (its rows keyed without the balance) and
+    downloaded again adds nothing."""
+    user = make_user(session)
+    rows = _statement(range(1, 6), month=5)
+    stored = import_csv(
+        session=session, user=user, data=csv_bytes(STATEMENT[:5], [r[:5] for r in rows]), file_name="old.csv"
+    )
+    assert stored.imported == 5
+    again = import_csv(session=session, user=user, data=csv_bytes(STATEMENT, rows), file_name="new.csv")
+    assert (again.imported, again.duplicates) == (0, 5)
+
+
 BANK_FILES = {
     "HDFC Bank statement": (
         HDFC_HEADER,

@@ -1,0 +1,106 @@
+"""Statement headers and type columns as banks write them."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from sqlalchemy.orm import Session
+
+from db.frames import entries_frame
+from services.importing.layouts import directions
+from services.importing.pipeline import import_csv
+from tests.factories import csv_bytes, make_user
+
+
+def _stored(session: Session, user_id: int) -> pd.DataFrame:
+    return entries_frame(session, user_id).sort_values("local_date").reset_index(drop=True)
+
+
+@pytest.mark.parametrize(
+    ("header", "rows"),
+    [
+        (  # units, currencies and date formats in brackets
+            ["Tran Date (dd/mm/yyyy)", "Particulars", "Amount (GBP)"],
+            [["03/02/2024", "TESCO STORES", "-12.50"], ["04/02/2024", "PAYROLL", "1500.00"]],
+        ),
+        (  # Revolut's names
+            ["Type", "Product", "Started Date", "Completed Date", "Description", "Amount", "Currency"],
+            [
+                [
+                    "CARD_PAYMENT",
+                    "Current",
+                    "2024-02-03 10:12:00",
+                    "2024-02-04 09:00:00",
+                    "TESCO STORES",
+                    "-12.50",
+                    "GBP",
+                ],
+                [
+                    "TOPUP",
+                    "Current",
+                    "2024-02-04 11:00:00",
+                    "2024-02-04 11:00:00",
+                    "PAYROLL",
+                    "1500.00",
+                    "GBP",
+                ],
+            ],
+        ),
+        (  # two columns of the same name: the first amount is the one
+            ["Date", "Description", "Amount", "Amount"],
+            [["03/02/2024", "TESCO STORES", "-12.50", "x"], ["04/02/2024", "PAYROLL", "1500.00", "y"]],
+        ),
+    ],
+    ids=["brackets", "revolut", "repeated-name"],
+)
+def test_headers_as_banks_write_them_are_recognised(session: Session, header: list[str], rows: list) -> None:  # type: ignore[type-arg]
+    user = make_user(session, currency="GBP")
+    summary = import_csv(session=session, user=user, data=csv_bytes(header, rows), file_name="s.csv")
+    assert (summary.imported, summary.rejected) == (2, 0), summary.errors
+    stored = _stored(session, user.id)
+    assert stored["type"].tolist() == ["expense", "income"]
+    assert stored["amount_minor"].tolist() == [1250, 150000]
+    assert [d.day for d in stored["local_date"]] == [3, 4]
+
+
+def test_a_trailing_delimiter_on_every_row_shifts_no_column(session: Session) -> None:
+    user = make_user(session)
+    data = b"Date,Narration,Amount\n03/02/2024,ZOMATO,-250.00,\n04/02/2024,SALARY,50000.00,\n"
+    summary = import_csv(session=session, user=user, data=data, file_name="trailing.csv")
+    assert (summary.imported, summary.rejected) == (2, 0), summary.errors
+    stored = _stored(session, user.id)
+    assert stored["amount_minor"].tolist() == [25000, 5000000]
+    assert stored["note"].tolist() == ["ZOMATO", "SALARY"]
+
+
+def test_type_column_words_are_read_by_meaning_not_first_letter() -> None:
+    words = pd.Series(
+        ["Sale", "Payment", "ATM", "DR", "Debit", "ACH_CREDIT", "Deposit", "Cr", "Refund", "Interest", "???"]
+    )
+    outflow, inflow = directions(words)
+    assert outflow.tolist() == [True] * 5 + [False] * 6
+    assert inflow.tolist() == [False] * 5 + [True] * 5 + [False]
+
+
+def test_a_decimal_comma_is_read_as_one_not_as_a_hundred_times_the_amount(session: Session) -> None:
+    """A European bank writes 1.234,56 and 12,50 (amounts ×100 before); an Indian one
+    1,25,000.00 and 1,250: each column is read its own way."""
+    user = make_user(session, currency="EUR")
+    data = csv_bytes(
+        ["Date", "Description", "Amount"],
+        [
+            ["03/02/2024", "MIETE", "-1.234,56"],
+            ["04/02/2024", "CAFE", "-12,50"],
+            ["05/02/2024", "GEHALT", "2.500,00"],
+        ],
+        delimiter=";",
+    )
+    assert import_csv(session=session, user=user, data=data, file_name="eu.csv").rejected == 0
+    assert _stored(session, user.id)["amount_minor"].tolist() == [123456, 1250, 250000]
+    indian = make_user(session)
+    data = csv_bytes(
+        ["Date", "Narration", "Withdrawal Amt.", "Deposit Amt."],
+        [["03/02/2024", "RENT", "1,25,000.00", ""], ["04/02/2024", "CHAI", "1,250", ""]],
+    )
+    assert import_csv(session=session, user=indian, data=data, file_name="in.csv").rejected == 0
+    assert _stored(session, indian.id)["amount_minor"].tolist() == [12_500_000, 125_000]
