@@ -81,6 +81,8 @@ class Import(Base):
     imported_rows: Mapped[int] = mapped_column(Integer, default=0)
     duplicate_rows: Mapped[int] = mapped_column(Integer, default=0)
     rejected_rows: Mapped[int] = mapped_column(Integer, default=0)
+    # lines that are no transaction (totals, opening and closing balances, footers)
+    skipped_rows: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     errors: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default="completed")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -17,9 +17,12 @@ SHOWN_ERRORS = 5
 
 
 def counts_line(s: ImportSummary) -> str:
-    """`1,204 imported, 3 duplicates, 2 rejected (HDFC Bank statement)`."""
+    """`1,204 imported, 3 duplicates, 2 rejected (HDFC Bank statement)`, and the lines that
+    were no transaction when there were some."""
+    skipped = f", {counted(s.skipped, 'total or balance line')} skipped" if s.skipped else ""
     return (
-        f"{s.imported:,} imported, {counted(s.duplicates, 'duplicate')}, {s.rejected:,} rejected ({s.layout})"
+        f"{s.imported:,} imported, {counted(s.duplicates, 'duplicate')}, {s.rejected:,} rejected"
+        f"{skipped} ({s.layout})"
     )
 
 
@@ -32,6 +35,7 @@ def summary_reply(s: ImportSummary) -> Reply:
     return Reply.of(
         (b(f"Imported {s.file_name}"), f" ({s.layout})"),
         f"{s.imported:,} imported · {counted(s.duplicates, 'duplicate')} · {s.rejected:,} rejected",
+        f"{counted(s.skipped, 'total or balance line')} skipped" if s.skipped else None,
         *(error_line(n, why) for n, why in s.errors[:SHOWN_ERRORS]),
         f"… and {counted(more, 'more rejected line')}" if more > 0 else None,
     )

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -49,6 +50,7 @@ class ImportSummary:
     duplicates: int
     rejected: int
     errors: tuple[tuple[int, str], ...]  # (line number, reason), the first MAX_STORED_ERRORS
+    skipped: int = 0  # lines that are no transaction: totals, balances, footers
 
 
 def _digest(keys: pd.Series) -> list[str]:
@@ -104,6 +106,7 @@ class _Counts:
     duplicates: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
     layout: str = ""
+    skipped: int = 0
 
 
 def import_csv(
@@ -185,6 +188,23 @@ def resume_import(turn: Turn, user: User, found: Unfinished) -> ImportSummary | 
     return _store_all(turn, user, found.import_id, file, None)
 
 
+# What statements print around their transactions: totals, balances, the end of the statement.
+_FURNITURE = (
+    r"^\W*(?:opening|closing|total|sub ?total|grand total|balance (?:b/?f|c/?f|brought|carried)"
+    r"|brought forward|carried forward|statement (?:summary|period)|end of (?:the )?statement"
+    r"|page \d|this is a (?:computer|system)[- ]generated|\*+)"
+)
+
+
+def is_furniture(rows: pd.DataFrame) -> np.ndarray:
+    """Which rows are a statement's furniture, not a transaction: a line that starts with
+    totals or balances words (`Opening Balance`, `Total`, `** End of Statement **`)."""
+    if rows.empty:
+        return np.zeros(0, dtype=bool)
+    text = rows.fillna("").astype(str).agg(" ".join, axis=1).str.strip().str.casefold()
+    return text.str.contains(_FURNITURE, regex=True).to_numpy()
+
+
 def _begin(session: Session, user: User, data: bytes, file_name: str, chat_id: int | None) -> int:
     record = repo.add_import(
         session,
@@ -210,11 +230,12 @@ def _chunks(file: StatementFile, currency: str, counts: _Counts) -> Iterator[tup
         reasons = converted.errors.copy()
         longer = too_long[start : start + CHUNK_ROWS] & reasons.isna().to_numpy()
         reasons[longer] = f"more fields than the header's {len(header)}"
+        furniture = reasons.notna().to_numpy() & is_furniture(part)
+        counts.skipped += int(furniture.sum())
         good = reasons.isna().to_numpy()
+        bad = ~good & ~furniture
         lines = file.rows.lines[start : start + CHUNK_ROWS]
-        counts.errors.extend(
-            (int(ln), str(why)) for ln, why in zip(lines[~good], reasons[~good], strict=True)
-        )
+        counts.errors.extend((int(ln), str(why)) for ln, why in zip(lines[bad], reasons[bad], strict=True))
         yield min(start + CHUNK_ROWS, len(raw)), converted.frame[good]
 
 
@@ -262,6 +283,7 @@ def _finish(session: Session, import_id: int, counts: _Counts) -> ImportSummary:
     record.imported_rows = counts.imported
     record.duplicate_rows = counts.duplicates
     record.rejected_rows = len(counts.errors)
+    record.skipped_rows = counts.skipped
     record.errors = json.dumps(counts.errors[:MAX_STORED_ERRORS])
     record.status = "completed"
     session.execute(delete(ImportFile).where(ImportFile.import_id == import_id))
@@ -323,6 +345,7 @@ def summary_of(record: Import) -> ImportSummary:
         duplicates=record.duplicate_rows,
         rejected=record.rejected_rows,
         errors=tuple(_error(e) for e in json.loads(record.errors or "[]")),
+        skipped=record.skipped_rows or 0,
     )
 
 

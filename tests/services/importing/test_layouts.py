@@ -104,3 +104,20 @@ def test_a_decimal_comma_is_read_as_one_not_as_a_hundred_times_the_amount(sessio
     )
     assert import_csv(session=session, user=indian, data=data, file_name="in.csv").rejected == 0
     assert _stored(session, indian.id)["amount_minor"].tolist() == [12_500_000, 125_000]
+
+
+def test_totals_balances_and_footers_are_skipped_and_counted_not_rejected(session: Session) -> None:
+    user = make_user(session)
+    header = ["Date", "Narration", "Chq./Ref.No.", "Withdrawal Amt.", "Deposit Amt.", "Closing Balance"]
+    rows = [
+        ["", "Opening Balance", "", "", "", "10,000.00"],
+        ["03/02/2024", "UPI-ZOMATO", "410100000001", "250.00", "", "9,750.00"],
+        ["04/02/2024", "UPI-CHAI", "410100000002", "20.00", "", "9,730.00"],
+        ["05/02/2024", "UPI-BROKEN", "410100000003", "twenty", "", "9,710.00"],
+        ["", "Total", "", "270.00", "", ""],
+        ["", "Closing Balance", "", "", "", "9,730.00"],
+        ["** End of Statement **", "", "", "", "", ""],
+    ]
+    summary = import_csv(session=session, user=user, data=csv_bytes(header, rows), file_name="feb.csv")
+    assert (summary.imported, summary.rejected, summary.skipped) == (2, 1, 4)
+    assert [line for line, _ in summary.errors] == [5]
