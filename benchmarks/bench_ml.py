@@ -20,7 +20,7 @@ from sqlalchemy import select, update
 
 from db.migrate import upgrade
 from db.models import Entry, User
-from db.session import make_engine, make_session_factory, session_scope
+from db.session import make_engine, make_session_factory, session_scope, within
 from ml.features import MODEL_FEATURES, preprocessor
 from services import synthetic
 from services.learning.features import load_expenses, model_frame
@@ -75,14 +75,18 @@ def run() -> list[dict[str, Any]]:
             baseline_s = time.perf_counter() - start
             start = time.perf_counter()
             trained = train_global(
-                session, expenses=expenses, features=features, model_dir=model_dir, now=datetime.now(UTC)
+                within(session),
+                expenses=expenses,
+                features=features,
+                model_dir=model_dir,
+                now=datetime.now(UTC),
             )
             train_s = time.perf_counter() - start
             assert isinstance(trained, Trained)
             person = users[3]  # a night owl: their personal model is promoted
             mine = expenses[expenses["user_id"] == person.id]
             outcome = train_personal(
-                session,
+                within(session),
                 user=person,
                 expenses=mine,
                 features=features.loc[mine.index],

@@ -199,10 +199,11 @@ _FURNITURE = (
 def is_furniture(rows: pd.DataFrame) -> np.ndarray:
     """Which rows are a statement's furniture, not a transaction: a line that starts with
     totals or balances words (`Opening Balance`, `Total`, `** End of Statement **`)."""
-    if rows.empty:
-        return np.zeros(0, dtype=bool)
-    text = rows.fillna("").astype(str).agg(" ".join, axis=1).str.strip().str.casefold()
-    return text.str.contains(_FURNITURE, regex=True).to_numpy()
+    if rows.empty or not len(rows.columns):
+        return np.zeros(len(rows), dtype=bool)
+    cells = [rows[c].fillna("").astype(str) for c in rows.columns]
+    text = cells[0].str.cat(cells[1:], sep=" ") if len(cells) > 1 else cells[0]
+    return text.str.strip().str.casefold().str.contains(_FURNITURE, regex=True).to_numpy(dtype=bool)
 
 
 def _begin(session: Session, user: User, data: bytes, file_name: str, chat_id: int | None) -> int:
@@ -230,7 +231,9 @@ def _chunks(file: StatementFile, currency: str, counts: _Counts) -> Iterator[tup
         reasons = converted.errors.copy()
         longer = too_long[start : start + CHUNK_ROWS] & reasons.isna().to_numpy()
         reasons[longer] = f"more fields than the header's {len(header)}"
-        furniture = reasons.notna().to_numpy() & is_furniture(part)
+        rejected = reasons.notna().to_numpy()
+        furniture = np.zeros(len(part), dtype=bool)
+        furniture[rejected] = is_furniture(part[rejected])  # only rows that are no transaction
         counts.skipped += int(furniture.sum())
         good = reasons.isna().to_numpy()
         bad = ~good & ~furniture
