@@ -147,23 +147,34 @@ async def with_person(
     does nothing and is not answered (Replayed stops the handling).
     """
     rt = runtime(context)
-    sender, chat = update.effective_user, update.effective_chat
-    assert sender is not None and rt.sessions is not None
+    assert rt.sessions is not None
     sessions = rt.sessions
-    defaults = people.UserDefaults(rt.settings.default_timezone, rt.settings.default_currency)
-    private = chat.id if chat is not None and chat.type == ChatType.PRIVATE else None  # never a group
+    sender = _sender(update, rt)
     update_id = update.update_id
     first = update_id not in rt.claimed
 
     def call(session: Session) -> T:
         if first and not handled.claim(session, update_id):
             raise Replayed
-        person = people.person(session=session, telegram_id=sender.id, defaults=defaults, chat_id=private)
-        return work(session, person)
+        return work(session, sender(session))
 
     result = await rt.run(lambda: transaction(sessions, call))
     rt.claimed.add(update_id)
     return result
+
+
+def _sender(update: Update, rt: Runtime) -> Callable[[Session], User]:
+    """Who sent the update, found or registered in a session; a private chat becomes their
+    delivery chat, a group chat never does."""
+    sender, chat = update.effective_user, update.effective_chat
+    assert sender is not None
+    defaults = people.UserDefaults(rt.settings.default_timezone, rt.settings.default_currency)
+    private = chat.id if chat is not None and chat.type == ChatType.PRIVATE else None  # never a group
+
+    def find(session: Session) -> User:
+        return people.person(session=session, telegram_id=sender.id, defaults=defaults, chat_id=private)
+
+    return find
 
 
 async def call_at_length(
@@ -176,15 +187,7 @@ async def call_at_length(
     before it leaves the update in the inbox to be handled again, and a crash after it
     leaves what the work keeps to resume from (bot/imports.py)."""
     rt = runtime(context)
-    sender, chat = update.effective_user, update.effective_chat
-    assert sender is not None and rt.sessions is not None
-    defaults = people.UserDefaults(rt.settings.default_timezone, rt.settings.default_currency)
-    private = chat.id if chat is not None and chat.type == ChatType.PRIVATE else None
-    person = await rt.run_in_session(
-        lambda session: people.person(
-            session=session, telegram_id=sender.id, defaults=defaults, chat_id=private
-        )
-    )
+    person = await rt.run_in_session(_sender(update, rt))
     return await rt.run_at_length(
         lambda turn: use_case(turn=_ClaimingTurn(turn, update.update_id, rt), person=person, **arguments)
     )

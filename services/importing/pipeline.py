@@ -75,11 +75,6 @@ class SourceRefs:
         return pd.Series(refs, index=keys.index, dtype=object)
 
 
-def source_refs(keys: pd.Series) -> pd.Series:
-    """The refs of one file's row keys, in order (see SourceRefs)."""
-    return SourceRefs().of(keys)
-
-
 @dataclass(frozen=True)
 class StatementFile:
     """A file read and checked whole, before anything is stored."""

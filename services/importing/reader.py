@@ -123,10 +123,6 @@ def read_table(data: bytes, is_header: Callable[[list[str]], bool]) -> RawTable:
     )
 
 
-def _column_names(header: list[str]) -> list[str]:
-    return [h if h else f"column {i + 1}" for i, h in enumerate(header)]
-
-
 def _refuse_if_too_many(count: int) -> None:
     if count > MAX_ROWS:
         raise ImportRefused(f"The file has more than {MAX_ROWS:,} rows. Split it by date and send the parts.")
@@ -145,7 +141,7 @@ def _fast_rows(table: RawTable) -> Rows | None:
     _refuse_if_too_many(len(lines))
     if not len(lines):
         return Rows(
-            pd.DataFrame(columns=_column_names(table.header)),
+            pd.DataFrame(columns=table.header),
             np.array([], dtype=np.int64),
             np.array([], dtype=bool),
         )
@@ -159,7 +155,7 @@ def _fast_rows(table: RawTable) -> Rows | None:
                 skip_blank_lines=True,  # lines of nothing but spaces, tabs and CR, as _row_lines
                 sep=table.delimiter,
                 header=None,
-                names=_column_names(table.header),
+                names=table.header,
                 index_col=False,  # a trailing delimiter on every row does not shift the columns
                 dtype=str,
                 keep_default_na=False,
@@ -217,7 +213,7 @@ def _csv_rows(table: RawTable) -> Rows:
         (len(r) > width and any(c.strip() for c in r[width:]) for r in rows), dtype=bool, count=len(rows)
     )
     fixed = [r[:width] if len(r) >= width else r + [""] * (width - len(r)) for r in rows]
-    frame = pd.DataFrame(fixed, columns=pd.Index(_column_names(table.header)), dtype=object)
+    frame = pd.DataFrame(fixed, columns=pd.Index(table.header), dtype=object)
     return Rows(frame, np.asarray(lines, dtype=np.int64), too_long)
 
 
