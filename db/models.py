@@ -262,6 +262,8 @@ class ImportFile(Base):
     chat_id: Mapped[int | None] = mapped_column(MinorUnits)  # where the summary goes; None from the CLI
     owner: Mapped[str] = mapped_column(String(120))  # host:pid:run of the process storing it
     heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # How the file is read (services.importing.options.ImportOptions as JSON, never a password)
+    options: Mapped[str | None] = mapped_column(Text)
 
 
 class InboxUpdate(Base):

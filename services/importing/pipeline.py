@@ -30,6 +30,7 @@ from db.session import Turn, within
 from services.errors import ImportRefused, NotFound
 from services.importing.layouts import FileFacts, Layout, detect_layout, is_header
 from services.importing.limits import ProgressCallback
+from services.importing.options import ImportOptions
 from services.importing.reader import RawTable, Rows, read_rows, read_table
 from services.importing.unfinished import THIS_PROCESS, Unfinished
 from services.ledger.completion import OPTIONAL_COLUMNS, ScoringProfile, complete
@@ -85,8 +86,9 @@ class StatementFile:
     facts: FileFacts  # decided from whole columns, so every chunk reads alike
 
     @classmethod
-    def read(cls, data: bytes) -> StatementFile:
+    def read(cls, data: bytes, options: ImportOptions | None = None) -> StatementFile:
         """ImportRefused when the file is unusable as a whole."""
+        options = options or ImportOptions()
         table = read_table(data, is_header)
         layout = detect_layout(table.header)
         assert layout is not None
@@ -111,10 +113,16 @@ def import_csv(
     data: bytes,
     file_name: str,
     on_progress: ProgressCallback | None = None,
+    options: ImportOptions | None = None,
 ) -> ImportSummary:
     """Import a CSV file for user in the caller's transaction (see import_statement)."""
     return import_statement(
-        turn=within(session), user=user, data=data, file_name=file_name, on_progress=on_progress
+        turn=within(session),
+        user=user,
+        data=data,
+        file_name=file_name,
+        on_progress=on_progress,
+        options=options,
     )
 
 
@@ -126,16 +134,18 @@ def import_statement(
     file_name: str,
     on_progress: ProgressCallback | None = None,
     chat_id: int | None = None,
+    options: ImportOptions | None = None,
 ) -> ImportSummary:
-    """Import a file for user, a chunk per turn.
+    """Import a file for user, a chunk per turn, read as options say (see ImportOptions).
 
     Good rows are stored, bad rows reported by line; rows already stored (this file or an
     overlapping one sent before) are counted as duplicates and skipped. Raises ImportRefused
     when the whole file is unusable; then nothing is stored. Until it finishes, the file is
     kept with the import (chat_id: where to send the summary if a restart cuts it off).
     """
-    file = StatementFile.read(data)
-    import_id = turn(lambda s: _begin(s, user, data, file_name, chat_id))
+    options = options or ImportOptions()
+    file = StatementFile.read(data, options)
+    import_id = turn(lambda s: _begin(s, user, data, file_name, chat_id, options))
     return _store_all(turn, user, import_id, file, on_progress)
 
 
@@ -170,13 +180,15 @@ def resume_import(turn: Turn, user: User, found: Unfinished) -> ImportSummary | 
     )
     if not claimed:
         return None
-    data = turn.read(
-        lambda s: s.scalar(select(ImportFile.data).where(ImportFile.import_id == found.import_id))
+    data, kept_options = turn.read(
+        lambda s: s.execute(
+            select(ImportFile.data, ImportFile.options).where(ImportFile.import_id == found.import_id)
+        ).one()
     )
     while turn(lambda s: _delete_some(s, user.id, found.import_id)):
         pass
     try:
-        file = StatementFile.read(data)
+        file = StatementFile.read(data, ImportOptions.from_json(kept_options))
     except ImportRefused:
         discard_import(turn, user.id, found.import_id)
         raise
@@ -201,7 +213,9 @@ def is_furniture(rows: pd.DataFrame) -> np.ndarray:
     return text.str.strip().str.casefold().str.contains(_FURNITURE, regex=True).to_numpy(dtype=bool)
 
 
-def _begin(session: Session, user: User, data: bytes, file_name: str, chat_id: int | None) -> int:
+def _begin(
+    session: Session, user: User, data: bytes, file_name: str, chat_id: int | None, options: ImportOptions
+) -> int:
     record = repo.add_import(
         session,
         user_id=user.id,
@@ -211,7 +225,15 @@ def _begin(session: Session, user: User, data: bytes, file_name: str, chat_id: i
         errors="[]",
         status="importing",
     )
-    session.add(ImportFile(import_id=record.id, data=data, chat_id=chat_id, owner=THIS_PROCESS))
+    session.add(
+        ImportFile(
+            import_id=record.id,
+            data=data,
+            chat_id=chat_id,
+            owner=THIS_PROCESS,
+            options=options.without_password().to_json(),
+        )
+    )
     session.flush()
     return record.id
 

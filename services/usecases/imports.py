@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from db.models import User
 from db.session import Turn
 from services.importing.limits import ProgressCallback
+from services.importing.options import ImportOptions
 from services.learning.serving import ModelService
 from services.ledger.corrections import owned_entry
 from services.ledger.entries import EntryView
@@ -37,15 +38,23 @@ def import_file(
     models: ModelService,
     on_progress: ProgressCallback | None = None,
     chat_id: int | None = None,
+    options: ImportOptions | None = None,
 ) -> Imported:
     """Import a file into the person's ledger, a batch per turn (db.session.in_turns; within
     one transaction: db.session.within): good rows stored, bad rows reported by line, rows
     stored before skipped. ImportRefused, or any failure on the way, leaves nothing; chat_id
-    is where the summary goes if a restart cuts the import off (it is then run again)."""
+    is where the summary goes if a restart cuts the import off (it is then run again);
+    options override LeakBot's reading of the file (see ImportOptions)."""
     from services.importing import matching, pipeline
 
     summary = pipeline.import_statement(
-        turn=turn, user=person, data=data, file_name=file_name, on_progress=on_progress, chat_id=chat_id
+        turn=turn,
+        user=person,
+        data=data,
+        file_name=file_name,
+        on_progress=on_progress,
+        chat_id=chat_id,
+        options=options,
     )
     models.predict_import(turn, person, summary.import_id)
     pairs = turn.read(
