@@ -17,3 +17,11 @@ class ImportRefused(LeakBotError):
 
 class NotFound(LeakBotError):
     """The thing asked for does not exist for this person."""
+
+
+class PasswordNeeded(ImportRefused):
+    """The file is a locked PDF: asked again with its password, it can be read."""
+
+
+class WrongPassword(PasswordNeeded):
+    """The password given does not open the locked PDF."""

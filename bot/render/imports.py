@@ -26,8 +26,9 @@ def counts_line(s: ImportSummary) -> str:
     )
 
 
-def error_line(line: int, reason: str) -> str:
-    return f"line {line}: {reason}"
+def error_line(where: str, reason: str) -> str:
+    """`line 12: …`, `row 12: …` (a sheet), `page 2, line 14: …` (a PDF)."""
+    return f"{where}: {reason}"
 
 
 def summary_reply(s: ImportSummary) -> Reply:

@@ -296,6 +296,12 @@ class StatementColumns:
     time: str | None = None
     mode: str | None = None
     balance: str | None = None  # the running balance, when the statement has one
+    # UPI apps' PDFs print the transaction id inside the details ("UTR No. 4065…"): a regex
+    # whose group is the id (the ref, when there is no ref column), and what else the details
+    # carry that is no description (ids, "Debited from XX1234").
+    ref_in_description: str | None = None
+    noise: str | None = None
+    default_mode: str = "Other"  # the payment mode when the description names none (a UPI app's: UPI)
 
 
 @dataclass(frozen=True)
@@ -304,6 +310,13 @@ class BankPreset:
     signature: frozenset[str]
     columns: StatementColumns
 
+
+# What a UPI app's details print besides the payee: its ids and the account it used.
+_UPI_NOISE = (
+    r"\b(?:Transaction ID|UTR No\.?|UPI Ref(?:erence)? No\.?|UPI Transaction ID|Order ID|UPI ID)"
+    r"\s*:?\s*\S+(?:\s+on\s+\d{1,2}\s+\w{3})?"
+    r"|\b(?:Debited from|Credited to|Paid by|Paid to) (?:[A-Za-z ]*?Bank )?X*\d{4}\b|\bX{2,}\d{4}\b"
+)
 
 # Column names from the banks' CSV/XLS statement exports.
 BANK_PRESETS: tuple[BankPreset, ...] = (
@@ -383,6 +396,46 @@ BANK_PRESETS: tuple[BankPreset, ...] = (
         frozenset({"date", "transactiondetails", "type", "amount", "utrno"}),
         StatementColumns(
             date="date", description="transactiondetails", amount="amount", flag="type", ref="utrno"
+        ),
+    ),
+    # The UPI apps' PDF statements: the date over the time, the details over several lines
+    # with the transaction's ids in them.
+    BankPreset(
+        "PhonePe UPI statement (PDF)",
+        frozenset({"date", "transactiondetails", "type", "amount"}),
+        StatementColumns(
+            date="date",
+            description="transactiondetails",
+            amount="amount",
+            flag="type",
+            ref_in_description=r"UTR No\.?\s*:?\s*(\w{10,35})",
+            noise=_UPI_NOISE,
+            default_mode="UPI",
+        ),
+    ),
+    BankPreset(
+        "Paytm UPI statement (PDF)",
+        frozenset({"datetime", "transactiondetails", "youraccount", "amount"}),
+        StatementColumns(
+            date="datetime",
+            description="transactiondetails",
+            amount="amount",
+            ref_in_description=r"UPI Ref(?:erence)? No\.?\s*:?\s*(\w{10,35})",
+            noise=_UPI_NOISE,
+            default_mode="UPI",
+        ),
+    ),
+    BankPreset(  # amounts unsigned: "Paid to …" or "Received from …" tells the direction
+        "Google Pay statement (PDF)",
+        frozenset({"datetime", "transactiondetails", "amount"}),
+        StatementColumns(
+            date="datetime",
+            description="transactiondetails",
+            amount="amount",
+            flag="transactiondetails",
+            ref_in_description=r"UPI Transaction ID\s*:?\s*(\w{10,35})",
+            noise=_UPI_NOISE,
+            default_mode="UPI",
         ),
     ),
 )
@@ -597,6 +650,23 @@ def directions(flag: pd.Series) -> tuple[pd.Series, pd.Series]:
     return outflow.astype(bool) & ~inflow, inflow
 
 
+def _description_and_ref(
+    cols: StatementColumns, cell: Callable[[str | None], pd.Series]
+) -> tuple[pd.Series, pd.Series]:
+    """The row's description (spaces squeezed, a UPI app's ids taken out) and its reference
+    (its column's, else the id the details carry, else None)."""
+    text = cell(cols.description).str.replace(r"\s+", " ", regex=True)
+    if cols.ref is not None or cols.ref_in_description is None:
+        ref = _meaningful_refs(cell(cols.ref))
+    else:
+        found = text.str.extract(cols.ref_in_description, flags=re.IGNORECASE, expand=False)
+        ref = found.astype(object).where(found.notna(), None)
+    if cols.noise is not None:
+        text = text.str.replace(cols.noise, "", regex=True, flags=re.IGNORECASE)
+        text = text.str.replace(r"\s+", " ", regex=True).str.strip()
+    return text, ref
+
+
 def _statement_convert(
     name: str,
     cols: StatementColumns,
@@ -612,13 +682,12 @@ def _statement_convert(
 
     errors = Errors(raw.index)
     date_text = cell(cols.date)
-    ref = _meaningful_refs(cell(cols.ref))
+    description, ref = _description_and_ref(cols, cell)
     if facts is None:  # converting a whole file at once: its facts come from these rows
         facts = _statement_facts(cols, raw, header)
     dates, bad_date, facts = _dates(date_text, facts)
     errors.flag(date_text == "", "no date")
     errors.flag(bad_date, "'" + date_text.str.slice(0, 30) + "' is not a date")
-    description = cell(cols.description).str.replace(r"\s+", " ", regex=True)
     if cols.amount is not None:
         amount_text = cell(cols.amount)
         comma = facts.decimal_comma
@@ -654,7 +723,8 @@ def _statement_convert(
     out["type"] = expense_type.where(outflow, income_type)
     out["category"] = expense_cat.where(outflow, income_cat)
     out["amount_minor"] = minor
-    out["payment_mode"] = infer_payment_modes(description)
+    modes = infer_payment_modes(description)
+    out["payment_mode"] = modes.where(modes != "Other", cols.default_mode)
     if cols.time:
         offset, _bad = parse_times(cell(cols.time))
         offset = offset.fillna(pd.Timedelta(hours=DATE_ONLY_HOUR))
@@ -666,17 +736,33 @@ def _statement_convert(
     out["note"] = description.str.slice(0, NOTE_LENGTH)
     direction = pd.Series(np.where(outflow, "out", "in"), index=raw.index)
     out["ref"] = ref
-    content = [dates.dt.strftime("%Y-%m-%d").fillna(""), minor.astype(str), direction, description]
+    day = dates.dt.strftime("%Y-%m-%d").fillna("")
+    # The content key reads the description without its spaces and the balance as money, so
+    # a PDF (narrations wrapped over lines, 1,250.00) and a CSV of one month key alike.
+    content = [day, minor.astype(str), direction, description.str.replace(" ", "", regex=False)]
     balance = cell(cols.balance)
     has_balance = bool(cols.balance) and bool((balance != "").any())
-    content_key = _join([*content, balance]) if has_balance else _join(content)
+    if has_balance:
+        balance_minor, _neg, balance_bad = parse_amounts(balance, currency, decimal_comma=facts.decimal_comma)
+        content.append(balance_minor.astype(str).where(~balance_bad, balance))
+    content_key = _join(content)
+    if has_balance:  # the same rows from a file without the balance (the other format's export)
+        out["earlier_key_3"] = _join(content[:4])
     if facts.refs_are_ids:
         out["key"] = ("ref\x1f" + ref.fillna("") + "\x1f" + direction).where(ref.notna(), content_key)
     else:
         out["key"] = content_key
-    if has_balance:  # how rows were told apart before the balance counted: still recognised
-        out["earlier_key"] = _join(content)
+    # Rows stored by earlier versions, keyed by the description as written (and the balance
+    # as written, once it counted), are still recognised.
+    written = [day, minor.astype(str), direction, description]
+    out["earlier_key"] = _join(written)
+    if has_balance:
+        out["earlier_key_2"] = _join([*written, balance])
     return Converted(name, out, errors.reasons)
+
+
+# Columns of converted rows that hold how earlier versions keyed the same row.
+EARLIER_KEYS = ("earlier_key", "earlier_key_2", "earlier_key_3")
 
 
 @dataclass(frozen=True)
@@ -704,7 +790,9 @@ def _statement_facts(cols: StatementColumns, raw: pd.DataFrame, header: list[str
     def cell(norm: str | None) -> pd.Series:
         return _cells(raw, by_norm.get(norm) if norm else None)
 
-    facts = FileFacts.of(cell(cols.date), _meaningful_refs(cell(cols.ref)) if cols.ref else None)
+    _description, ref = _description_and_ref(cols, cell)
+    has_refs = bool(cols.ref or cols.ref_in_description)
+    facts = FileFacts.of(cell(cols.date), ref if has_refs else None)
     signed = cols.amount is not None and bool(cell(cols.amount).str.match(r"^\s*(-|\()").any())
     money = [cell(name) for name in (cols.amount, cols.withdrawal, cols.deposit) if name]
     return replace(facts, signed_amounts=signed, decimal_comma=uses_decimal_comma(*money))
@@ -755,3 +843,23 @@ def detect_layout(header: list[str]) -> Layout | None:
 
 def is_header(record: list[str]) -> bool:
     return detect_layout(record) is not None
+
+
+def known_header_names() -> frozenset[str]:
+    """Every normalised column name some layout reads (to split a PDF's header into cells)."""
+    names = {normalise_header(c) for c in OWN_COLUMNS} | set(_SAMPLE.values())
+    for preset in BANK_PRESETS:
+        names |= preset.signature
+        names |= {v for v in vars(preset.columns).values() if isinstance(v, str)}
+    for group in (
+        _DATE_NAMES,
+        _DESC_NAMES,
+        _WITHDRAWAL_NAMES,
+        _DEPOSIT_NAMES,
+        _AMOUNT_NAMES,
+        _FLAG_NAMES,
+        _REF_NAMES,
+        _BALANCE_NAMES,
+    ):
+        names |= set(group)
+    return frozenset(names - {""})

@@ -28,10 +28,13 @@ from db.frames import insert_entry_frame
 from db.models import Entry, Import, ImportFile, User
 from db.session import Turn, within
 from services.errors import ImportRefused, NotFound
-from services.importing.layouts import FileFacts, Layout, detect_layout, is_header
+from services.importing.layouts import EARLIER_KEYS, FileFacts, Layout, detect_layout, is_header
 from services.importing.limits import ProgressCallback
 from services.importing.options import ImportOptions
-from services.importing.reader import RawTable, Rows, read_rows, read_table
+from services.importing.limits import too_big
+from services.importing.pdfs import PDF_MAGIC, read_pdf
+from services.importing.reader import Rows, is_furniture, read_rows, read_table
+from services.importing.workbooks import XLS_MAGIC, is_xlsx, read_workbook
 from services.importing.unfinished import THIS_PROCESS, Unfinished
 from services.ledger.completion import OPTIONAL_COLUMNS, ScoringProfile, complete
 from services.ledger.people import profile_of
@@ -50,7 +53,7 @@ class ImportSummary:
     imported: int
     duplicates: int
     rejected: int
-    errors: tuple[tuple[int, str], ...]  # (line number, reason), the first MAX_STORED_ERRORS
+    errors: tuple[tuple[str, str], ...]  # (where: "line 12", "page 2, line 14"; why), the first MAX_STORED_ERRORS
     skipped: int = 0  # lines that are no transaction: totals, balances, footers
 
 
@@ -76,24 +79,63 @@ class SourceRefs:
         return pd.Series(refs, index=keys.index, dtype=object)
 
 
+# What is kept of a locked PDF while it is imported: its table, never the password.
+KEPT_TABLE = b"LEAKBOT-TABLE 1\n"
+
+
 @dataclass(frozen=True)
 class StatementFile:
     """A file read and checked whole, before anything is stored."""
 
-    table: RawTable
+    header: list[str]
     layout: Layout
     rows: Rows
     facts: FileFacts  # decided from whole columns, so every chunk reads alike
+    kind: str  # "CSV file", "Excel workbook", "PDF statement", ...
+    kept: bytes  # what an unfinished import keeps to run again: the file, or a locked PDF's table
 
     @classmethod
     def read(cls, data: bytes, options: ImportOptions | None = None) -> StatementFile:
-        """ImportRefused when the file is unusable as a whole."""
+        """ImportRefused when the file is unusable as a whole (PasswordNeeded for a locked PDF)."""
         options = options or ImportOptions()
-        table = read_table(data, is_header)
-        layout = detect_layout(table.header)
+        if (refusal := too_big(len(data))) is not None:
+            raise ImportRefused(refusal)
+        kept = data
+        if data.startswith(KEPT_TABLE):
+            header, rows, kind = _unkeep(data)
+        elif data.startswith(PDF_MAGIC):
+            header, rows, kind = read_pdf(data, is_header, options.password)
+            if options.password:
+                kept = _keep(header, rows, kind)
+        elif data.startswith(XLS_MAGIC) or is_xlsx(data):
+            header, rows, kind = read_workbook(data, is_header)
+        else:
+            table = read_table(data, is_header)
+            header, rows, kind = table.header, read_rows(table), "CSV file"
+        layout = detect_layout(header)
         assert layout is not None
-        rows = read_rows(table)
-        return cls(table, layout, rows, layout.facts(rows.frame, table.header))
+        return cls(header, layout, rows, layout.facts(rows.frame, header), kind, kept)
+
+
+def _keep(header: list[str], rows: Rows, kind: str) -> bytes:
+    table = {
+        "kind": kind,
+        "header": header,
+        "rows": rows.frame.to_numpy().tolist(),
+        "lines": rows.lines.tolist(),
+        "pages": None if rows.pages is None else rows.pages.tolist(),
+        "unit": rows.unit,
+    }
+    return KEPT_TABLE + json.dumps(table).encode("utf-8")
+
+
+def _unkeep(data: bytes) -> tuple[list[str], Rows, str]:
+    table = json.loads(data[len(KEPT_TABLE) :])
+    header = table["header"]
+    frame = pd.DataFrame(table["rows"], columns=pd.Index(header), dtype=object)
+    pages = None if table["pages"] is None else np.asarray(table["pages"], dtype=np.int64)
+    lines = np.asarray(table["lines"], dtype=np.int64)
+    return header, Rows(frame, lines, np.zeros(len(frame), dtype=bool), pages, table["unit"]), table["kind"]
 
 
 @dataclass
@@ -101,7 +143,7 @@ class _Counts:
     total: int
     imported: int = 0
     duplicates: int = 0
-    errors: list[tuple[int, str]] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)
     layout: str = ""
     skipped: int = 0
 
@@ -145,7 +187,7 @@ def import_statement(
     """
     options = options or ImportOptions()
     file = StatementFile.read(data, options)
-    import_id = turn(lambda s: _begin(s, user, data, file_name, chat_id, options))
+    import_id = turn(lambda s: _begin(s, user, data, file.kept, file_name, chat_id, options))
     return _store_all(turn, user, import_id, file, on_progress)
 
 
@@ -154,7 +196,7 @@ def _store_all(
 ) -> ImportSummary:
     try:
         counts = _Counts(total=len(file.rows.frame), layout=file.layout.name)
-        refs, earlier_refs = SourceRefs(), SourceRefs()
+        refs, earlier_refs = SourceRefs(), {name: SourceRefs() for name in EARLIER_KEYS}
         for done, chunk in _chunks(file, user.currency, counts):
             turn(lambda s, chunk=chunk: _store(s, user, import_id, chunk, refs, earlier_refs, counts))  # type: ignore[misc]
             if on_progress is not None:
@@ -195,26 +237,14 @@ def resume_import(turn: Turn, user: User, found: Unfinished) -> ImportSummary | 
     return _store_all(turn, user, found.import_id, file, None)
 
 
-# What statements print around their transactions: totals, balances, the end of the statement.
-_FURNITURE = (
-    r"^\W*(?:opening|closing|total|sub ?total|grand total|balance (?:b/?f|c/?f|brought|carried)"
-    r"|brought forward|carried forward|statement (?:summary|period)|end of (?:the )?statement"
-    r"|page \d|this is a (?:computer|system)[- ]generated|\*+)"
-)
-
-
-def is_furniture(rows: pd.DataFrame) -> np.ndarray:
-    """Which rows are a statement's furniture, not a transaction: a line that starts with
-    totals or balances words (`Opening Balance`, `Total`, `** End of Statement **`)."""
-    if rows.empty or not len(rows.columns):
-        return np.zeros(len(rows), dtype=bool)
-    cells = [rows[c].fillna("").astype(str) for c in rows.columns]
-    text = cells[0].str.cat(cells[1:], sep=" ") if len(cells) > 1 else cells[0]
-    return text.str.strip().str.casefold().str.contains(_FURNITURE, regex=True).to_numpy(dtype=bool)
-
-
 def _begin(
-    session: Session, user: User, data: bytes, file_name: str, chat_id: int | None, options: ImportOptions
+    session: Session,
+    user: User,
+    data: bytes,
+    kept: bytes,
+    file_name: str,
+    chat_id: int | None,
+    options: ImportOptions,
 ) -> int:
     record = repo.add_import(
         session,
@@ -228,7 +258,7 @@ def _begin(
     session.add(
         ImportFile(
             import_id=record.id,
-            data=data,
+            data=kept,
             chat_id=chat_id,
             owner=THIS_PROCESS,
             options=options.without_password().to_json(),
@@ -240,7 +270,7 @@ def _begin(
 
 def _chunks(file: StatementFile, currency: str, counts: _Counts) -> Iterator[tuple[int, pd.DataFrame]]:
     """Each CHUNK_ROWS rows converted: (rows read so far, the good ones); bad rows go to counts."""
-    raw, too_long, header = file.rows.frame, file.rows.too_long, file.table.header
+    raw, too_long, header = file.rows.frame, file.rows.too_long, file.header
     for start in range(0, len(raw), CHUNK_ROWS):
         part = raw.iloc[start : start + CHUNK_ROWS]
         converted = file.layout.convert(part, header, currency, file.facts)
@@ -254,8 +284,8 @@ def _chunks(file: StatementFile, currency: str, counts: _Counts) -> Iterator[tup
         counts.skipped += int(furniture.sum())
         good = reasons.isna().to_numpy()
         bad = ~good & ~furniture
-        lines = file.rows.lines[start : start + CHUNK_ROWS]
-        counts.errors.extend((int(ln), str(why)) for ln, why in zip(lines[bad], reasons[bad], strict=True))
+        places = file.rows.places(start + np.flatnonzero(bad))
+        counts.errors.extend(zip(places, (str(why) for why in reasons[bad]), strict=True))
         yield min(start + CHUNK_ROWS, len(raw)), converted.frame[good]
 
 
@@ -265,20 +295,22 @@ def _store(
     import_id: int,
     candidates: pd.DataFrame,
     refs: SourceRefs,
-    earlier_refs: SourceRefs,
+    earlier_refs: dict[str, SourceRefs],
     counts: _Counts,
 ) -> None:
     """Store one chunk's rows that are not stored yet (by their refs)."""
     chunk_refs = refs.of(candidates["key"]) if len(candidates) else pd.Series([], dtype=object)
-    earlier = (
-        earlier_refs.of(candidates["earlier_key"])
-        if "earlier_key" in candidates and len(candidates)
-        else pd.Series([], dtype=object)
+    earlier = [  # how the same rows were keyed by earlier versions (see layouts.EARLIER_KEYS)
+        earlier_refs[name].of(candidates[name])
+        for name in EARLIER_KEYS
+        if name in candidates and len(candidates)
+    ]
+    known = repo.existing_refs(
+        session, user.id, [*chunk_refs.tolist(), *(ref for refs in earlier for ref in refs.tolist())]
     )
-    known = repo.existing_refs(session, user.id, [*chunk_refs.tolist(), *earlier.tolist()])
     fresh = ~chunk_refs.isin(known).to_numpy()  # positional: refs follow candidates row by row
-    if len(earlier):  # a row imported before the balance counted in its key
-        fresh &= ~earlier.isin(known).to_numpy()
+    for refs in earlier:
+        fresh &= ~refs.isin(known).to_numpy()
     candidates, chunk_refs = candidates[fresh], chunk_refs[fresh]
     counts.duplicates += int((~fresh).sum())
     counts.imported += len(candidates)
@@ -369,12 +401,13 @@ def summary_of(record: Import) -> ImportSummary:
     )
 
 
-def _error(stored: object) -> tuple[int, str]:
-    """A stored error: [line, reason], or the older "line 12: reason" text."""
+def _error(stored: object) -> tuple[str, str]:
+    """A stored error: [where, reason]; from before, [line number, reason] or "line 12: reason"."""
     if isinstance(stored, list):
-        return int(stored[0]), str(stored[1])
+        where = stored[0]
+        return (f"line {where:,}" if isinstance(where, int) else str(where)), str(stored[1])
     head, _, reason = str(stored).partition(": ")
-    return int(head.removeprefix("line ")), reason
+    return head, reason
 
 
 def list_imports(*, session: Session, user: User) -> list[ImportSummary]:

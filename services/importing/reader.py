@@ -7,7 +7,7 @@ import csv
 import io
 import re
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,8 +38,32 @@ class RawTable:
 @dataclass(frozen=True, slots=True)
 class Rows:
     frame: pd.DataFrame  # one string column per header cell
-    lines: np.ndarray  # the file line each row starts on (1-based)
+    lines: np.ndarray  # the file line each row starts on (1-based; a sheet's row; a PDF page's line)
     too_long: np.ndarray  # rows with non-empty cells beyond the header's width
+    pages: np.ndarray | None = None  # a PDF's page of each row (1-based)
+    unit: str = "line"  # what lines count: "line" of a text file or a PDF page, "row" of a sheet
+
+    def places(self, which: np.ndarray) -> list[str]:
+        """Where the chosen rows are, as a person finds them: `line 12`, `row 12`,
+        `page 2, line 14`."""
+        lines = self.lines[which]
+        if self.pages is None:
+            return [f"{self.unit} {n:,}" for n in lines]
+        return [f"page {p}, {self.unit} {n}" for p, n in zip(self.pages[which], lines, strict=True)]
+
+
+def find_header(
+    records: Iterator[list[str]], is_header: Callable[[list[str]], bool]
+) -> tuple[list[str], int] | None:
+    """The first record in the first HEADER_SEARCH_ROWS that is_header accepts, as column
+    names (see unique_names), with its 1-based position; None when there is none."""
+    for position, record in enumerate(records, start=1):
+        cells = [c.strip().lstrip("\ufeff") for c in record]
+        if is_header(cells):
+            return unique_names(cells), position
+        if position >= HEADER_SEARCH_ROWS:
+            break
+    return None
 
 
 def normalise_header(name: str) -> str:
@@ -77,8 +101,8 @@ def decode(data: bytes) -> tuple[str, str]:
     head = data[:8192]
     if b"\x00" in head or data.startswith((b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0")):
         raise ImportRefused(
-            "This is not a CSV file (it looks like binary data, a PDF or an Excel workbook). "
-            "Export the statement as CSV and send that."
+            "I can't read this file: it is neither text (CSV) nor an Excel workbook or a PDF. "
+            "Send the statement as CSV, Excel (.xlsx, .xls) or PDF."
         )
     try:
         return data.decode("utf-8-sig"), "utf-8"
@@ -119,7 +143,7 @@ def read_table(data: bytes, is_header: Callable[[list[str]], bool]) -> RawTable:
         "I couldn't find a header row with a date and an amount column in the first "
         f"{HEADER_SEARCH_ROWS} lines. Supported: LeakBot's export, the sample dataset's "
         "format, and bank or UPI statements (HDFC, SBI, ICICI, Axis, Kotak, Paytm, PhonePe, "
-        "or any CSV with date, description and amount columns)."
+        "or any file with date, description and amount columns) as CSV, Excel or PDF."
     )
 
 
@@ -220,3 +244,21 @@ def _csv_rows(table: RawTable) -> Rows:
 def read_rows(table: RawTable) -> Rows:
     """Return the data rows under the header, blank lines skipped."""
     return _fast_rows(table) or _csv_rows(table)
+
+
+# What statements print around their transactions: totals, balances, the end of the statement.
+FURNITURE = (
+    r"^\W*(?:opening|closing|total|sub ?total|grand total|balance (?:b/?f|c/?f|brought|carried)"
+    r"|brought forward|carried forward|statement (?:summary|period)|end of (?:the )?statement"
+    r"|page \d|this is a (?:computer|system)[- ]generated|\*+)"
+)
+
+
+def is_furniture(rows: pd.DataFrame) -> np.ndarray:
+    """Which rows are a statement's furniture, not a transaction: a line that starts with
+    totals or balances words (`Opening Balance`, `Total`, `** End of Statement **`)."""
+    if rows.empty or not len(rows.columns):
+        return np.zeros(len(rows), dtype=bool)
+    cells = [rows[c].fillna("").astype(str) for c in rows.columns]
+    text = cells[0].str.cat(cells[1:], sep=" ") if len(cells) > 1 else cells[0]
+    return text.str.strip().str.casefold().str.contains(FURNITURE, regex=True).to_numpy(dtype=bool)

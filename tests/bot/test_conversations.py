@@ -155,7 +155,7 @@ async def test_large_uploads_show_progress_and_bad_files_are_refused(
     texts = [c.params["text"] for c in replies[before:]]
     assert any("I can only import CSV files" in t for t in texts)
     edits = await asyncio.to_thread(fake.wait_for, "editMessageText", chat_id=BOB)
-    assert "not a CSV file" in edits[-1].params["text"]
+    assert "neither text (CSV) nor an Excel workbook or a PDF" in edits[-1].params["text"]
     assert entries_of(db, BOB) == []
 
 

@@ -120,4 +120,4 @@ def test_totals_balances_and_footers_are_skipped_and_counted_not_rejected(sessio
     ]
     summary = import_csv(session=session, user=user, data=csv_bytes(header, rows), file_name="feb.csv")
     assert (summary.imported, summary.rejected, summary.skipped) == (2, 1, 4)
-    assert [line for line, _ in summary.errors] == [5]
+    assert [where for where, _ in summary.errors] == ["line 5"]

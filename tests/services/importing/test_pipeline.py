@@ -428,13 +428,13 @@ def test_bad_rows_are_reported_by_line_and_good_rows_still_import(session: Sessi
     ]
     summary = import_csv(session=session, user=user, data=csv_bytes(header, rows), file_name="bad.csv")
     assert (summary.imported, summary.rejected) == (1, 6)
-    assert summary.errors[0] == (3, "'32-01-2023' is not a date")
-    assert summary.errors[1][0] == 4
+    assert summary.errors[0] == ("line 3", "'32-01-2023' is not a date")
+    assert summary.errors[1][0] == "line 4"
     assert summary.errors[1][1].startswith("unknown expense category 'Dinning' (closest: Dining Out")
-    assert summary.errors[2] == (5, "negative amount: log refunds as income")
-    assert summary.errors[3] == (6, "'abc' is not an amount")
-    assert summary.errors[4] == (7, "is_necessary must be Yes or No, not 'Maybe'")
-    assert summary.errors[5][0] == 8 and summary.errors[5][1].startswith(
+    assert summary.errors[2] == ("line 5", "negative amount: log refunds as income")
+    assert summary.errors[3] == ("line 6", "'abc' is not an amount")
+    assert summary.errors[4] == ("line 7", "is_necessary must be Yes or No, not 'Maybe'")
+    assert summary.errors[5][0] == "line 8" and summary.errors[5][1].startswith(
         "type must be expense, income or savings"
     )
     stored = json.loads(session.scalar(select(Import.errors).where(Import.id == summary.import_id)))
@@ -445,8 +445,10 @@ def test_bad_rows_are_reported_by_line_and_good_rows_still_import(session: Sessi
     ("data", "message"),
     [
         (b"", "empty"),
-        (b"\x00\x01\x02binary\x00", "not a CSV"),
-        (b"%PDF-1.7 statement", "not a CSV"),
+        (b"\x00\x01\x02binary\x00", "neither text"),
+        (b"PK\x03\x04 a zip archive, not a workbook\x00", "neither text"),
+        (b"%PDF-1.7 statement", "PDF could not be read"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 broken", "xls file could not be opened"),
         (b"hello,world\n1,2\n", "couldn't find a header row"),
         (b"x" * (MAX_FILE_BYTES + 1), "up to 20 MB"),
     ],
