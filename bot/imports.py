@@ -4,45 +4,97 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import PurePath
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
+from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import ContextTypes, filters
 
 from bot.buttons import ID, Action
 from bot.render import imports as render
 from bot.render.text import Reply
 from bot.runtime import call, call_at_length, models, runtime
-from services.errors import LeakBotError
+from services.errors import LeakBotError, PasswordNeeded, WrongPassword
 from services.importing.limits import too_big
+from services.importing.options import ImportOptions
 from services.usecases import imports
 
 log = logging.getLogger(__name__)
-CSV_TYPES = {
+STATEMENT_SUFFIXES = (".csv", ".txt", ".xlsx", ".xls", ".pdf")
+STATEMENT_TYPES = {
     "text/csv",
     "text/plain",
     "application/csv",
     "text/comma-separated-values",
     "application/vnd.ms-excel",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/pdf",
 }
 PROGRESS_ROWS = 20_000  # files with more rows than this get a progress message that moves
 PROGRESS_STEP = 0.25
+# A locked PDF waits this long for its password, and takes this many tries.
+PASSWORD_WAIT = timedelta(minutes=10)
+PASSWORD_TRIES = 3
+# The question that asks for a PDF's password starts so: a reply to it is a password,
+# even after a restart has lost the file it was for.
+PASSWORD_QUESTION = "🔒"
 
 
 def _refusal(name: str, mime: str | None, size: int | None) -> str | None:
     if size is not None and (refusal := too_big(size)) is not None:
         return refusal
     suffix = PurePath(name).suffix.casefold()
-    if suffix not in (".csv", ".txt") and (mime or "") not in CSV_TYPES:
-        return "I can only import CSV files (.csv). Export your statement as CSV and send that."
+    if suffix not in STATEMENT_SUFFIXES and (mime or "") not in STATEMENT_TYPES:
+        return (
+            "I can import statements as CSV, Excel (.xlsx, .xls) or PDF. "
+            "Download yours from your bank's website or app in one of those and send it."
+        )
     return None
 
 
+@dataclass
+class LockedFile:
+    """A PDF that waits for its password: where Telegram keeps it, never its bytes."""
+
+    file_id: str
+    file_name: str
+    asked_at: datetime
+    tries: int = 0
+
+
+class LockedFiles(filters.MessageFilter):
+    """The chats whose locked PDF waits for its password, and a filter that lets through
+    the text that answers it: any text in such a chat, or a reply to the question."""
+
+    def __init__(self) -> None:
+        super().__init__(name="LockedFiles")
+        self.waiting: dict[int, LockedFile] = {}
+
+    def filter(self, message: Message) -> bool:
+        asked = message.reply_to_message
+        from_bot = asked is not None and asked.from_user is not None and asked.from_user.is_bot
+        if from_bot and (asked.text or "").startswith(PASSWORD_QUESTION):  # type: ignore[union-attr]
+            return True
+        found = self.waiting.get(message.chat_id)
+        if found is not None and datetime.now(UTC) - found.asked_at > PASSWORD_WAIT:
+            del self.waiting[message.chat_id]
+            return False
+        return found is not None
+
+
+LOCKED = "locked_files"
+
+
+def _locked(context: ContextTypes.DEFAULT_TYPE) -> LockedFiles:
+    return context.application.bot_data[LOCKED]  # type: ignore[no-any-return]
+
+
 async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Import an uploaded CSV: progress, then a summary with Revert, then duplicate offers."""
+    """Import an uploaded statement (CSV, Excel, PDF): progress, then a summary with Revert,
+    then duplicate offers; a locked PDF first asks for its password."""
     message = update.effective_message
     assert message and message.document
     document = message.document
@@ -52,7 +104,23 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(refusal)
         return
     progress = await message.reply_text(f"Importing {name}…")  # plain text: the name as it is
-    data = bytes(await (await document.get_file()).download_as_bytearray())
+    _locked(context).waiting.pop(message.chat_id, None)  # a new file: the locked one is let go
+    await _import(update, context, document.file_id, name, progress, ImportOptions())
+
+
+async def _import(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    file_id: str,
+    name: str,
+    progress: Message,
+    options: ImportOptions,
+) -> None:
+    """Download the file Telegram keeps and import it, the progress message becoming the
+    summary; a locked PDF asks for its password instead."""
+    message = update.effective_message
+    assert message is not None
+    data = bytes(await (await context.bot.get_file(file_id)).download_as_bytearray())
     loop = asyncio.get_running_loop()
     reported = [0.0]
 
@@ -75,11 +143,79 @@ async def upload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             models=service,
             on_progress=on_progress,
             chat_id=message.chat_id,
+            options=options,
         )
+    except PasswordNeeded as exc:
+        wrong = isinstance(exc, WrongPassword)
+        await _ask_password(context, message.chat_id, file_id, name, progress, wrong=wrong)
+        return
     except LeakBotError as exc:
         await _edit(progress, Reply.of(f"Nothing imported from {name}: {exc}").html)
         return
     await _summary(context.bot, message.chat_id, result, progress=progress)
+
+
+async def _ask_password(
+    context: ContextTypes.DEFAULT_TYPE,
+    chat_id: int,
+    file_id: str,
+    name: str,
+    progress: Message,
+    *,
+    wrong: bool,
+) -> None:
+    """Ask for the locked PDF's password (again, when the last one was wrong), keeping only
+    where Telegram holds the file; after PASSWORD_TRIES wrong ones, give up."""
+    locked = _locked(context)
+    tries = locked.waiting[chat_id].tries + 1 if wrong and chat_id in locked.waiting else 0
+    if tries >= PASSWORD_TRIES:
+        locked.waiting.pop(chat_id, None)
+        refusal = f"Nothing imported from {name}: that password did not open it either."
+        await _edit(progress, Reply.of(refusal).html)
+        return
+    locked.waiting[chat_id] = LockedFile(file_id, name, datetime.now(UTC), tries)
+    await _edit(progress, Reply.of(f"{name} is locked with a password.").html)
+    said = "That password does not open it. " if wrong else ""
+    await context.bot.send_message(
+        chat_id,
+        f"{PASSWORD_QUESTION} {said}Send me the password of {name}. I use it once to open the file, "
+        "never keep it, and delete your message. /cancel to stop.",
+        reply_markup=ForceReply(input_field_placeholder="PDF password"),
+    )
+
+
+async def password_given(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Open the waiting locked PDF with the password just sent, and delete that message."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    password = message.text.strip()
+    try:
+        await message.delete()
+        deleted = True
+    except TelegramError:
+        deleted = False
+    found = _locked(context).waiting.get(message.chat_id)
+    if found is None:
+        await context.bot.send_message(
+            message.chat_id, "I no longer have the locked file that password was for: send the PDF again."
+        )
+        return
+    opening = f"Opening {found.file_name}…"
+    progress = await context.bot.send_message(
+        message.chat_id, opening if deleted else f"{opening} (delete your password message)"
+    )
+    await _import(update, context, found.file_id, found.file_name, progress, ImportOptions(password=password))
+    still = _locked(context).waiting.get(message.chat_id)
+    if still is found:  # opened, or refused for another reason: nothing waits any more
+        del _locked(context).waiting[message.chat_id]
+
+
+async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stop waiting for a locked PDF's password."""
+    message = update.effective_message
+    assert message is not None
+    found = _locked(context).waiting.pop(message.chat_id, None)
+    await message.reply_text(f"Stopped: {found.file_name} was not imported." if found else "Nothing to stop.")
 
 
 async def _summary(bot: Bot, chat_id: int, result: imports.Imported, *, progress: Message | None) -> None:

@@ -169,8 +169,10 @@ class FakeTelegram:
         message_id: int | None = None,
         document: dict[str, Any] | None = None,
         chat: dict[str, Any] | None = None,
+        reply_to: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """A message from user_id, in their private chat unless chat says otherwise."""
+        """A message from user_id, in their private chat unless chat says otherwise;
+        reply_to: the message it answers (e.g. one the bot sent)."""
         msg: dict[str, Any] = {
             "message_id": message_id or next(self._message_ids),
             "date": int(time.time()),
@@ -183,12 +185,21 @@ class FakeTelegram:
                 msg["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         if document is not None:
             msg["document"] = document
+        if reply_to is not None:
+            msg["reply_to_message"] = reply_to
         return msg
 
     def send_text(
-        self, user_id: int, text: str, *, message_id: int | None = None, chat: dict[str, Any] | None = None
+        self,
+        user_id: int,
+        text: str,
+        *,
+        message_id: int | None = None,
+        chat: dict[str, Any] | None = None,
+        reply_to: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        return self._push({"message": self.message(user_id, text, message_id=message_id, chat=chat)})
+        message = self.message(user_id, text, message_id=message_id, chat=chat, reply_to=reply_to)
+        return self._push({"message": message})
 
     def send_document(self, user_id: int, name: str, data: bytes, mime: str = "text/csv") -> dict[str, Any]:
         file_id = f"file{len(self.files) + 1}"
@@ -260,7 +271,7 @@ class FakeTelegram:
             return 429, {"retry_after": broken.retry_after}  # Telegram: "Too Many Requests: retry after N"
         if method == "getMe":
             return 200, BOT_USER
-        if method in ("deleteWebhook", "setMyCommands", "answerCallbackQuery", "setWebhook"):
+        if method in ("deleteWebhook", "setMyCommands", "answerCallbackQuery", "setWebhook", "deleteMessage"):
             return 200, True
         if method == "getUpdates":
             offset = int(params.get("offset") or 0)

@@ -368,6 +368,18 @@ BANK_PRESETS: tuple[BankPreset, ...] = (
             balance="bal",
         ),
     ),
+    BankPreset(  # the PDF statement names its amount columns in full
+        "Axis Bank statement",
+        frozenset({"trandate", "particulars", "debit", "credit", "chqno"}),
+        StatementColumns(
+            date="trandate",
+            description="particulars",
+            withdrawal="debit",
+            deposit="credit",
+            ref="chqno",
+            balance="balance",
+        ),
+    ),
     BankPreset(
         "Kotak Mahindra Bank statement",
         frozenset({"transactiondate", "description", "chqrefno", "amount", "drcr"}),

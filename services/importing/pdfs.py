@@ -16,6 +16,7 @@ else; a PDF without text (a scan) is refused.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -72,6 +73,11 @@ class _Line:
     def height(self) -> float:
         return max(w.bottom - w.top for w in self.words)
 
+    def _spaced(self, words: tuple[_Word, ...]) -> bool:
+        """Whether the words are set a space apart, as the words of one name are (`Debit`
+        and `Credit` in two columns are not the column `Debit Credit`)."""
+        return all(b.x0 - a.x1 <= 0.75 * self.height for a, b in itertools.pairwise(words))
+
     def cells(self, known: frozenset[str] = frozenset()) -> list[tuple[str, float, float]]:
         """The line split into cells, (text, x0, x1): words that together make a column name
         LeakBot knows are one cell (`Withdrawal` `Amt.`, even when the next column's name
@@ -84,7 +90,8 @@ class _Line:
                 (
                     n
                     for n in range(min(4, len(words) - i), 1, -1)
-                    if normalise_header("".join(w.text for w in words[i : i + n])) in known
+                    if self._spaced(words[i : i + n])
+                    and normalise_header("".join(w.text for w in words[i : i + n])) in known
                 ),
                 1,
             )
@@ -102,13 +109,29 @@ class _Line:
 @dataclass(frozen=True, slots=True)
 class _Columns:
     names: list[str]
-    edges: list[float]  # the boundaries between neighbouring columns, left to right
+    spans: list[tuple[float, float]]  # where each column's name is printed, left to right
 
     def split(self, line: _Line) -> list[str]:
+        """The line's text per column. Words a space apart are one phrase (a narration that
+        runs past its column's name stays whole); a phrase goes to the column whose name it
+        lies under most, or else to the nearest one, so a left-aligned narration and a
+        right-aligned amount beside it are told apart however wide either is."""
         texts: list[list[str]] = [[] for _ in self.names]
-        for word in line.words:
-            texts[int(np.searchsorted(self.edges, word.middle))].append(word.text)
+        phrase: list[_Word] = []
+        for word in (*line.words, None):
+            if word is not None and (not phrase or word.x0 - phrase[-1].x1 <= 0.5 * line.height):
+                phrase.append(word)
+                continue
+            texts[self._column_of(phrase[0].x0, phrase[-1].x1)].append(" ".join(w.text for w in phrase))
+            phrase = [word] if word is not None else []
         return [" ".join(t) for t in texts]
+
+    def _column_of(self, x0: float, x1: float) -> int:
+        overlaps = [min(x1, b) - max(x0, a) for a, b in self.spans]
+        best = int(np.argmax(overlaps))
+        if overlaps[best] > 0:
+            return best
+        return int(np.argmin([max(a - x1, x0 - b) for a, b in self.spans]))
 
 
 def read_pdf(data: bytes, is_header: IsHeader, password: str | None) -> tuple[list[str], Rows, str]:
@@ -134,7 +157,9 @@ def read_pdf(data: bytes, is_header: IsHeader, password: str | None) -> tuple[li
         start = header_line if page_index == first_page else _repeated_header(lines, columns, is_header)
         _page_records(lines[start:], columns, page_index + 1, start is None, records, places)
         if len(records) > MAX_ROWS:
-            raise ImportRefused(f"The PDF has more than {MAX_ROWS:,} rows. Split it by date and send the parts.")
+            raise ImportRefused(
+                f"The PDF has more than {MAX_ROWS:,} rows. Split it by date and send the parts."
+            )
     frame = pd.DataFrame(records, columns=pd.Index(columns.names), dtype=object)
     return (
         columns.names,
@@ -167,15 +192,20 @@ def _pages(data: bytes, password: str | None, *, max_pages: int = MAX_PAGES) -> 
             if len(pdf.pages) > MAX_PAGES:
                 raise ImportRefused(f"The PDF has {len(pdf.pages)} pages; I read up to {MAX_PAGES}.")
             return [_lines(page) for page in pdf.pages[:max_pages]]
-    except PDFPasswordIncorrect as exc:
-        if password:
-            raise WrongPassword("That password does not open this PDF.") from exc
-        raise PasswordNeeded("This PDF is locked with a password.") from exc
-    except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
-        raise ImportRefused(f"This PDF could not be read ({type(exc).__name__}); it may be damaged.") from exc
-    except Exception as exc:  # pdfminer raises its own kinds for damaged files
-        if type(exc).__module__.startswith(("pdfminer", "pdfplumber")):
-            raise ImportRefused(f"This PDF could not be read ({type(exc).__name__}).") from exc
+    except ImportRefused:
+        raise
+    except Exception as exc:  # pdfplumber wraps what pdfminer raises in its own exception
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+        if isinstance(cause, PDFPasswordIncorrect):
+            if password:
+                raise WrongPassword("That password does not open this PDF.") from None
+            raise PasswordNeeded("This PDF is locked with a password.") from None
+        if isinstance(cause, PDFSyntaxError | ValueError | KeyError | TypeError) or type(
+            cause
+        ).__module__.startswith(("pdfminer", "pdfplumber")):
+            raise ImportRefused(
+                f"This PDF could not be read ({type(cause).__name__}); it may be damaged."
+            ) from None
         raise
 
 
@@ -216,23 +246,27 @@ def _columns_of(line: _Line, below: _Line | None, is_header: IsHeader) -> tuple[
     two lines: `Withdrawal` over `Amt.`) is a header LeakBot recognises."""
     known = _known()
     cells = line.cells(known)
-    if is_header([c[0] for c in cells]):
-        return _columns(cells), False
+    alone = is_header([c[0] for c in cells])
     if below is None or below.top - line.top > 2.5 * line.height:
-        return None
+        return (_columns(cells), False) if alone else None
+    under = below.cells(known)
+    if alone and any(_DATE_START.match(t) or _MONEY.match(t) for t, _a, _b in under):
+        return _columns(cells), False  # the first transaction, right under a one-line header
     merged = [list(c) for c in cells]
-    for text, x0, x1 in below.cells(known):
+    for text, x0, x1 in under:
         over = [c for c in merged if min(c[2], x1) - max(c[1], x0) > 0]
         if over:
             over[0][0] = f"{over[0][0]} {text}"
             over[0][1], over[0][2] = min(over[0][1], x0), max(over[0][2], x1)
+        elif alone:
+            return _columns(cells), False  # text of its own below the header: not the header's
         else:
             merged.append([text, x0, x1])
     merged.sort(key=lambda c: c[1])
     joined = [(str(t), float(a), float(b)) for t, a, b in merged]
     if is_header([c[0] for c in joined]):
-        return _columns(joined), True
-    return None
+        return _columns(joined), True  # a header over two lines (`Withdrawal` over `Amt.`)
+    return (_columns(cells), False) if alone else None
 
 
 def _known() -> frozenset[str]:
@@ -242,8 +276,7 @@ def _known() -> frozenset[str]:
 
 
 def _columns(cells: list[tuple[str, float, float]]) -> _Columns:
-    edges = [(left[2] + right[1]) / 2 for left, right in zip(cells, cells[1:], strict=False)]
-    return _Columns(unique_names([c[0] for c in cells]), edges)
+    return _Columns(unique_names([c[0] for c in cells]), [(c[1], c[2]) for c in cells])
 
 
 def _repeated_header(lines: list[_Line], columns: _Columns, is_header: IsHeader) -> int | None:

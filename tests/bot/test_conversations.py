@@ -153,7 +153,7 @@ async def test_large_uploads_show_progress_and_bad_files_are_refused(
     fake.send_document(BOB, "fake.csv", b"\x00\x01\x02\x03binary\x00")
     replies = await asyncio.to_thread(fake.wait_for, "sendMessage", chat_id=BOB, count=before + 2)
     texts = [c.params["text"] for c in replies[before:]]
-    assert any("I can only import CSV files" in t for t in texts)
+    assert any("I can import statements as CSV, Excel (.xlsx, .xls) or PDF" in t for t in texts)
     edits = await asyncio.to_thread(fake.wait_for, "editMessageText", chat_id=BOB)
     assert "neither text (CSV) nor an Excel workbook or a PDF" in edits[-1].params["text"]
     assert entries_of(db, BOB) == []

@@ -4,6 +4,8 @@ restart cut off is run again from its kept file, with the person told."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import logging
 import socket
 import subprocess
 
@@ -19,7 +21,8 @@ from services.synthetic import generate, to_csv_bytes
 from services.usecases import people
 from tests.bot.conftest import running_bot
 from tests.bot.helpers import reply
-from tests.fake_telegram import FakeTelegram
+from tests.documents import HDFC_PDF, statement_pdf, workbook_xlsx
+from tests.fake_telegram import BOT_USER, FakeTelegram
 
 ALICE, BOB = 1001, 2002
 
@@ -95,3 +98,84 @@ async def test_an_upload_cut_off_by_a_restart_is_run_again_and_the_person_told(
     assert db.scalar(select(func.count()).select_from(Entry)) == len(frame)
     assert db.scalars(select(Import.status)).all() == ["completed"]
     assert db.scalar(select(func.count()).select_from(ImportFile)) == 0
+
+
+def _locked_statement() -> bytes:
+    """A month of HDFC statement as a PDF locked with the password ravi@1234."""
+    rows = [
+        [
+            f"{day:02d}/03/24",
+            f"UPI-ZOMATO LIMITED-zomato@okaxis-{day}",
+            f"00004065{day:08d}",
+            f"{day:02d}/03/24",
+            "250.00",
+            "",
+            f"{10_000 - 250 * day:,.2f}",
+        ]
+        for day in range(1, 11)
+    ]
+    return statement_pdf(HDFC_PDF, rows, password="ravi@1234")
+
+
+async def test_a_locked_pdf_asks_for_its_password_uses_it_once_and_deletes_it(
+    fake: FakeTelegram, bot, db: Session, caplog: pytest.LogCaptureFixture
+) -> None:  # type: ignore[no-untyped-def]
+    """The bot asks for the password; a wrong one is deleted and asked again; the right one
+    is deleted, opens the file, and is found in no log line, table or kept file."""
+    caplog.set_level(logging.DEBUG)
+    fake.send_document(ALICE, "march.pdf", _locked_statement(), mime="application/pdf")
+    asked = await asyncio.to_thread(fake.wait_for, "sendMessage", chat_id=ALICE, count=2)
+    assert asked[1].params["text"].startswith("🔒 Send me the password of march.pdf")
+    assert "force_reply" in str(asked[1].params["reply_markup"])
+
+    fake.send_text(ALICE, "ravi1234", message_id=501)
+    again = await asyncio.to_thread(fake.wait_for, "sendMessage", chat_id=ALICE, count=4)
+    assert "That password does not open it" in again[3].params["text"]
+    fake.send_text(ALICE, "ravi@1234", message_id=502)
+    assert "10 imported" in await _summary(fake, ALICE)
+
+    deleted = [c.params["message_id"] for c in fake.sent("deleteMessage")]
+    assert sorted(int(m) for m in deleted) == [501, 502]
+    assert db.scalar(select(func.count()).select_from(Entry)) == 10
+    kept = [str(r) for r in db.execute(select(Import)).all()] + [
+        str(o) for o in db.scalars(select(ImportFile.options)).all()
+    ]
+    assert not any("ravi@1234" in k for k in kept)
+    assert "ravi@1234" not in caplog.text
+
+
+async def test_a_password_for_a_file_the_bot_no_longer_holds_is_deleted_not_logged_as_a_spend(
+    fake: FakeTelegram, bot, db: Session
+) -> None:  # type: ignore[no-untyped-def]
+    """After a restart the bot has forgotten the locked file: a reply to its question is
+    still a password (deleted, not stored as "ravi 1234"), and the person is told to resend."""
+    question = {**fake.message(ALICE, "🔒 Send me the password of march.pdf."), "from": BOT_USER}
+    fake.send_text(ALICE, "ravi 1234", message_id=601, reply_to=question)
+    told = await asyncio.to_thread(fake.wait_for, "sendMessage", chat_id=ALICE)
+    assert (
+        told[0].params["text"]
+        == "I no longer have the locked file that password was for: send the PDF again."
+    )
+    assert [c.params["message_id"] for c in fake.sent("deleteMessage")] in ([601], ["601"])
+    assert db.scalar(select(func.count()).select_from(Entry)) == 0
+
+
+async def test_excel_and_pdf_statements_upload_like_csv(fake: FakeTelegram, bot, db: Session) -> None:  # type: ignore[no-untyped-def]
+    header = [
+        "Date",
+        "Narration",
+        "Chq./Ref.No.",
+        "Value Dt",
+        "Withdrawal Amt.",
+        "Deposit Amt.",
+        "Closing Balance",
+    ]
+    book = workbook_xlsx(
+        header, [[dt.date(2024, 4, 3), "UPI-SWIGGY", "0000411", dt.date(2024, 4, 3), 320.5, None, 99.5]]
+    )
+    fake.send_document(
+        ALICE, "april.xlsx", book, mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert "1 imported" in await _summary(fake, ALICE)
+    amounts = db.scalars(select(Entry.amount_minor)).all()
+    assert amounts == [32_050]
