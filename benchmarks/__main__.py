@@ -14,6 +14,7 @@ from benchmarks import (
     bench_ml,
     bench_questions,
     bench_startup,
+    bench_statements,
 )
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
@@ -23,6 +24,7 @@ def main() -> int:
     results = [
         *bench_startup.run(),
         *bench_core.run(),
+        *bench_statements.run(),
         *bench_questions.run(),
         *bench_ml.run(),
         *bench_digest.run(),

@@ -80,6 +80,18 @@ def existing_refs(session: Session, user_id: int, refs: Sequence[str]) -> set[st
     return found
 
 
+def imported_refs(session: Session, user_id: int, *, at_most: int) -> set[str] | None:
+    """The refs of every row the person imported from files, or None when there are more
+    than at_most of them."""
+    rows = session.connection().execute(
+        select(Entry.source_ref)
+        .where(Entry.user_id == user_id, Entry.source_ref.like("csv:%"))
+        .limit(at_most + 1)
+    )
+    found = set(rows.scalars())
+    return None if len(found) > at_most else found
+
+
 def recent_entries(session: Session, user_id: int, limit: int) -> list[Entry]:
     return list(
         session.scalars(

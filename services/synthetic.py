@@ -328,3 +328,62 @@ def store_generated(session: Session, user: User, *, months: int, seed: int) -> 
     )
     insert_entry_frame(session, frame)
     return frame
+
+
+# Who a bank statement names as the other side of each category's payments (invented).
+STATEMENT_PAYEES = {
+    "Dining Out": ("ZOMATO LIMITED", "SWIGGY", "CHAI POINT", "DOMINOS PIZZA"),
+    "Clothing": ("MYNTRA DESIGNS", "MAX FASHION", "AJIO RELIANCE"),
+    "Groceries": ("BIGBASKET", "BLINKIT COMMERCE", "DMART AVENUE", "ZEPTO"),
+    "Mobile Recharge": ("JIO PREPAID", "AIRTEL RECHARGE"),
+    "Utilities": ("BESCOM BILLDESK", "MAHANAGAR GAS", "ACT FIBERNET"),
+    "Education": ("BYJUS LEARNING", "UDEMY INDIA"),
+    "Rent": ("RENT TO SURESH KUMAR",),
+    "Travel": ("UBER INDIA SYSTEMS", "OLA CABS", "IRCTC", "RAPIDO"),
+    "Entertainment": ("BOOKMYSHOW", "PVR INOX"),
+    "EMI": ("HDFC LOAN EMI", "BAJAJ FINANCE EMI"),
+    "Medical": ("APOLLO PHARMACY", "MEDPLUS HEALTH"),
+    "Subscription": ("NETFLIX ENTERTAINMENT", "SPOTIFY INDIA", "AMAZON PRIME"),
+    "Fuel": ("BHARAT PETROLEUM", "INDIAN OIL"),
+}
+
+
+def to_bank_statement(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
+    """A generated ledger as an HDFC Bank statement export: (header, rows) with dates as
+    dd/mm/yy, a UPI narration naming a payee, a unique reference, the amount in the
+    withdrawal or deposit column and the running balance."""
+    rng = np.random.default_rng(len(frame))
+    n = len(frame)
+    out = (frame["type"] != "income").to_numpy()
+    minor = frame["value"].to_numpy(dtype=np.int64) * 100
+    balance = 10_000_000 + np.cumsum(np.where(out, -minor, minor))
+    pick = rng.integers(0, 1_000, size=n)
+    payees = [
+        (STATEMENT_PAYEES.get(c) or (c.upper(),))[k % len(STATEMENT_PAYEES.get(c) or (c,))]
+        for c, k in zip(frame["category"], pick, strict=True)
+    ]
+    dates = pd.to_datetime(frame["Date"], format="%d-%m-%Y").dt.strftime("%d/%m/%y").tolist()
+    refs = [f"{406_500_000_000 + i:016d}" for i in range(n)]
+    amounts = [f"{m / 100:.2f}" for m in minor]
+    header = [
+        "Date",
+        "Narration",
+        "Chq./Ref.No.",
+        "Value Dt",
+        "Withdrawal Amt.",
+        "Deposit Amt.",
+        "Closing Balance",
+    ]
+    rows = [
+        [
+            day,
+            f"UPI-{payee}-{payee.split()[0].lower()}@okhdfc-{ref[-12:]}-PAYMENT",
+            ref,
+            day,
+            amount if is_out else "",
+            "" if is_out else amount,
+            f"{b / 100:.2f}",
+        ]
+        for day, payee, ref, amount, is_out, b in zip(dates, payees, refs, amounts, out, balance, strict=True)
+    ]
+    return header, rows

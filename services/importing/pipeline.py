@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -33,13 +34,15 @@ from services.importing.limits import ProgressCallback, too_big
 from services.importing.options import ImportOptions
 from services.importing.pdfs import PDF_MAGIC, read_pdf
 from services.importing.reader import Rows, is_furniture, read_rows, read_table
-from services.importing.unfinished import THIS_PROCESS, Unfinished
+from services.importing.unfinished import STALE_AFTER, THIS_PROCESS, Unfinished
 from services.importing.workbooks import XLS_MAGIC, is_xlsx, read_workbook
 from services.ledger.completion import OPTIONAL_COLUMNS, ScoringProfile, complete
 from services.ledger.people import profile_of
 
 log = logging.getLogger(__name__)
-CHUNK_ROWS = 2_000  # rows converted, stored and (with turns) committed at a time
+CHUNK_ROWS = 2_000  # rows stored and (with turns) committed at a time
+CONVERT_ROWS = 25_000  # rows read into entries at a time
+HEARTBEAT_EVERY_S = STALE_AFTER.total_seconds() / 6
 MAX_STORED_ERRORS = 100
 
 
@@ -72,12 +75,46 @@ class SourceRefs:
         self._seen: Counter[str] = Counter()
 
     def of(self, keys: pd.Series) -> pd.Series:
-        refs = []
-        for digest in _digest(keys):
-            refs.append(f"csv:{digest}:{self._seen[digest]}")
-            self._seen[digest] += 1
-        return pd.Series(refs, index=keys.index, dtype=object)
+        digests = pd.Series(_digest(keys), index=keys.index, dtype=object)
+        before = digests.map(self._seen).fillna(0).astype(np.int64) if self._seen else 0
+        occurrence = digests.groupby(digests, sort=False).cumcount() + before
+        self._seen.update(digests.value_counts(sort=False).to_dict())
+        return "csv:" + digests + ":" + occurrence.astype(str)
 
+
+class StoredRefs:
+    """The refs of the person's imported rows, which an import's rows are checked against.
+
+    Read once, at the first chunk, when the person has at most SNAPSHOT_REFS of them, and
+    kept up to date with what the import stores (asking the database chunk after chunk
+    would read them all again each time); beyond that, each chunk's refs are looked up.
+    The database's unique (person, ref) still stops a row stored twice by a race."""
+
+    def __init__(self, user_id: int) -> None:
+        self.user_id = user_id
+        self._refs: set[str] | None = None
+        self._read = False
+        self.had_any = True  # whether the person had imported rows when the import began
+
+    def read(self, session: Session) -> None:
+        """Take the snapshot (once)."""
+        if not self._read:
+            self._refs, self._read = repo.imported_refs(session, self.user_id, at_most=SNAPSHOT_REFS), True
+            self.had_any = self._refs is None or bool(self._refs)
+
+    def among(self, session: Session, refs: list[str]) -> set[str]:
+        """Which of refs the person has."""
+        self.read(session)
+        if self._refs is None:
+            return repo.existing_refs(session, self.user_id, refs)
+        return self._refs.intersection(refs)
+
+    def add(self, refs: list[str]) -> None:
+        if self._refs is not None:
+            self._refs.update(refs)
+
+
+SNAPSHOT_REFS = 500_000  # about 40 MB of refs held while an import runs
 
 # What is kept of a locked PDF while it is imported: its table, never the password.
 KEPT_TABLE = b"LEAKBOT-TABLE 1\n"
@@ -146,6 +183,7 @@ class _Counts:
     errors: list[tuple[str, str]] = field(default_factory=list)
     layout: str = ""
     skipped: int = 0
+    beat_at: float = 0.0  # when the import last told others it is alive (time.monotonic)
 
 
 def import_csv(
@@ -197,8 +235,9 @@ def _store_all(
     try:
         counts = _Counts(total=len(file.rows.frame), layout=file.layout.name)
         refs, earlier_refs = SourceRefs(), {name: SourceRefs() for name in EARLIER_KEYS}
+        stored = StoredRefs(user.id)
         for done, chunk in _chunks(file, user.currency, counts):
-            turn(lambda s, chunk=chunk: _store(s, user, import_id, chunk, refs, earlier_refs, counts))  # type: ignore[misc]
+            turn(lambda s, chunk=chunk: _store(s, user, import_id, chunk, refs, earlier_refs, stored, counts))  # type: ignore[misc]
             if on_progress is not None:
                 on_progress(done, counts.total)
         return turn(lambda s: _finish(s, import_id, counts))
@@ -269,14 +308,17 @@ def _begin(
 
 
 def _chunks(file: StatementFile, currency: str, counts: _Counts) -> Iterator[tuple[int, pd.DataFrame]]:
-    """Each CHUNK_ROWS rows converted: (rows read so far, the good ones); bad rows go to counts."""
+    """The good rows, CHUNK_ROWS at a time, with the rows read so far; bad rows go to counts.
+    Rows are converted CONVERT_ROWS at a time (column operations cost little per row but
+    much per call), then stored CHUNK_ROWS a turn (short transactions)."""
     raw, too_long, header = file.rows.frame, file.rows.too_long, file.header
-    for start in range(0, len(raw), CHUNK_ROWS):
-        part = raw.iloc[start : start + CHUNK_ROWS]
+    for start in range(0, len(raw), CONVERT_ROWS):
+        part = raw.iloc[start : start + CONVERT_ROWS]
+        end = start + len(part)
         converted = file.layout.convert(part, header, currency, file.facts)
         counts.layout = converted.layout
         reasons = converted.errors.copy()
-        longer = too_long[start : start + CHUNK_ROWS] & reasons.isna().to_numpy()
+        longer = too_long[start:end] & reasons.isna().to_numpy()
         reasons[longer] = f"more fields than the header's {len(header)}"
         rejected = reasons.notna().to_numpy()
         furniture = np.zeros(len(part), dtype=bool)
@@ -286,7 +328,13 @@ def _chunks(file: StatementFile, currency: str, counts: _Counts) -> Iterator[tup
         bad = ~good & ~furniture
         places = file.rows.places(start + np.flatnonzero(bad))
         counts.errors.extend(zip(places, (str(why) for why in reasons[bad]), strict=True))
-        yield min(start + CHUNK_ROWS, len(raw)), converted.frame[good]
+        positions = start + np.flatnonzero(good)
+        frame = converted.frame[good]
+        for k in range(0, len(frame), CHUNK_ROWS):
+            done = end if k + CHUNK_ROWS >= len(frame) else int(positions[k + CHUNK_ROWS - 1]) + 1
+            yield done, frame.iloc[k : k + CHUNK_ROWS]
+        if not len(frame):
+            yield end, frame
 
 
 def _store(
@@ -296,18 +344,18 @@ def _store(
     candidates: pd.DataFrame,
     refs: SourceRefs,
     earlier_refs: dict[str, SourceRefs],
+    stored: StoredRefs,
     counts: _Counts,
 ) -> None:
     """Store one chunk's rows that are not stored yet (by their refs)."""
     chunk_refs = refs.of(candidates["key"]) if len(candidates) else pd.Series([], dtype=object)
+    stored.read(session)
     earlier = [  # how the same rows were keyed by earlier versions (see layouts.EARLIER_KEYS)
         earlier_refs[name].of(candidates[name])
         for name in EARLIER_KEYS
-        if name in candidates and len(candidates)
+        if name in candidates and len(candidates) and stored.had_any  # none to match on a first import
     ]
-    known = repo.existing_refs(
-        session, user.id, [*chunk_refs.tolist(), *(ref for refs in earlier for ref in refs.tolist())]
-    )
+    known = stored.among(session, [*chunk_refs.tolist(), *(ref for refs in earlier for ref in refs.tolist())])
     fresh = ~chunk_refs.isin(known).to_numpy()  # positional: refs follow candidates row by row
     for refs in earlier:
         fresh &= ~refs.isin(known).to_numpy()
@@ -320,11 +368,14 @@ def _store(
     entries["source_ref"] = chunk_refs
     entries["import_id"] = import_id
     insert_entry_frame(session, entries)
-    session.execute(
-        ImportFile.__table__.update()
-        .where(ImportFile.import_id == import_id)
-        .values(heartbeat_at=utcnow(), owner=THIS_PROCESS)
-    )
+    stored.add(chunk_refs.tolist())
+    if time.monotonic() - counts.beat_at >= HEARTBEAT_EVERY_S:  # the row holds the file: not each chunk
+        counts.beat_at = time.monotonic()
+        session.execute(
+            ImportFile.__table__.update()
+            .where(ImportFile.import_id == import_id)
+            .values(heartbeat_at=utcnow(), owner=THIS_PROCESS)
+        )
 
 
 def _finish(session: Session, import_id: int, counts: _Counts) -> ImportSummary:
