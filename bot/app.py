@@ -129,7 +129,9 @@ async def unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         command = message.text.split()[0]
         await message.reply_text(f"I don't know {command}. /help lists what I can do.")
     else:
-        await message.reply_text("Send an amount and a category (250 dining upi), a CSV file, or /help.")
+        await message.reply_text(
+            "Send an amount and a category (250 dining upi), a bank statement, or /help."
+        )
 
 
 async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -196,11 +196,14 @@ def db_current() -> None:
 
 @app.command("import")
 def import_file(
-    file: Annotated[Path | None, typer.Argument(help="CSV file to import.")] = None,
+    file: Annotated[
+        Path | None, typer.Argument(help="Statement to import: CSV, Excel (.xlsx, .xls) or PDF.")
+    ] = None,
     user: UserOption = ...,  # type: ignore[assignment]
     revert: Annotated[int | None, typer.Option(help="Undo this import id instead.")] = None,
 ) -> None:
-    """Import a CSV (our export, the sample dataset's format, or a bank/UPI statement)."""
+    """Import a statement: CSV, Excel or PDF (our export, the sample dataset's format, a bank
+    or UPI statement)."""
     from bot.render import imports as render
     from services.usecases import imports
 

@@ -32,7 +32,7 @@ HELP = """\
 /undo — remove the last entry
 /delete 42 — remove entry #42
 /edit 42 amount 300 — change a field (amount, category, mode, context, necessary, recurring, note, date, time)
-/export — your data as CSV (send a CSV or bank statement to import)
+/export — your data as CSV (send a bank statement, CSV, Excel or PDF, to import it)
 /settings micro 200 — show or change: timezone, currency, micro, leak_threshold, salary_day, reminder_days
 /budget dining 3000 — monthly limits (/budget leaks 2000; /budget lists them)
 /ask — the business questions as buttons, or directly:

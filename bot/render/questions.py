@@ -14,7 +14,9 @@ from services.money import exponent, format_money, from_minor
 from services.questions.canned import Kind, QuestionResult
 from services.usecases.questions import Answer
 
-EMPTY_HINT = "Nothing to show yet. Log a few spends (e.g. 250 dining upi) or upload a CSV, then ask again."
+EMPTY_HINT = (
+    "Nothing to show yet. Log a few spends (e.g. 250 dining upi) or send a bank statement, then ask again."
+)
 NUMERIC = {Kind.MONEY, Kind.COUNT, Kind.SCORE, Kind.PERCENT, Kind.MONTH, Kind.RANK}
 
 

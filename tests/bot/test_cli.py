@@ -62,7 +62,7 @@ def test_a_newcomer_imports_a_csv_and_sees_every_entry_scored_and_explained(
 
 def test_a_broken_file_is_refused_with_a_reason(cli: CliRunner, tmp_path: Path) -> None:
     (tmp_path / "photo.csv").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
-    assert "not a CSV" in run(cli, "import", "photo.csv", "--user", "1", code=1)
+    assert "neither text (CSV) nor an Excel workbook or a PDF" in run(cli, "import", "photo.csv", "--user", "1", code=1)
 
 
 def test_generate_is_reproducible_and_writes_one_file_per_person(cli: CliRunner, tmp_path: Path) -> None:
