@@ -12,11 +12,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sqlalchemy import func, select, update
 
 from db.migrate import upgrade
+from db.models import Entry
 from db.session import make_engine, make_session_factory, session_scope
 from services.importing.pipeline import import_csv
 from services.ledger.people import UserDefaults, ensure_user
+from services.scoring.rescoring import rederive, rescore_all
 from services.scoring.rules import score
 from services.synthetic import generate, to_csv_bytes
 
@@ -175,9 +178,42 @@ def bench_scoring() -> dict[str, Any]:
     }
 
 
+def bench_rederive(tmp: Path) -> dict[str, Any]:
+    """Re-deriving 100,000 stored verdicts after a model is promoted (its probabilities
+    stored), against re-scoring the same entries with the rule (read, score, write back)."""
+    url = f"sqlite:///{tmp / 'verdicts.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    with session_scope(make_session_factory(engine)) as session:
+        user = ensure_user(session=session, telegram_id=1, defaults=UserDefaults("Asia/Kolkata", "INR"))
+        import_csv(session=session, user=user, data=_dataset(IMPORT_ROWS), file_name="bench.csv")
+        probability = np.random.default_rng(2).random(IMPORT_ROWS).round(4)
+        ids = session.scalars(select(Entry.id).where(Entry.type == "expense")).all()
+        session.execute(
+            update(Entry), [{"id": i, "model_probability": float(probability[k])} for k, i in enumerate(ids)]
+        )
+        base, value = _best_pair(
+            lambda: rescore_all(session=session, user=user, rederive_time=False),
+            lambda: rederive(session, user),
+            repeat=3,
+        )
+        decided = session.scalar(select(func.count()).where(Entry.decided_by == "model"))
+        assert decided == len(ids), decided
+    engine.dispose()
+    return {
+        "name": "re-derive 100k verdicts after a promotion",
+        "value": round(value, 4),
+        "unit": "s",
+        "baseline": round(base, 4),
+        "ratio": round(value / base, 3),
+        "target": "<= 0.5x",
+        "ok": value / base <= 0.5,
+    }
+
+
 def run() -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory() as tmp:
-        return [bench_import(Path(tmp)), bench_scoring()]
+        return [bench_import(Path(tmp)), bench_scoring(), bench_rederive(Path(tmp))]
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -324,6 +324,41 @@ def entries_cmd(
         )
 
 
+@app.command("settings")
+def settings_cmd(
+    user: UserOption,
+    name: Annotated[str | None, typer.Argument(help="A setting to change (see the list).")] = None,
+    value: Annotated[str | None, typer.Argument(help="Its new value.")] = None,
+) -> None:
+    """Show a person's settings, or change one (as /settings NAME VALUE does)."""
+    from bot.render import account as render
+    from services.usecases import account
+
+    if name is None:
+        typer.echo(render.settings_reply(run_for(user, account.settings)).plain)
+        return
+    if value is None:
+        fail(f"Give the new value too: leakbot settings --user {user} {name} VALUE")
+    typer.echo(render.changed(run_for(user, account.change_setting, name=name, value=value)))
+
+
+@app.command("verdict")
+def verdict_cmd(
+    user: UserOption,
+    entry_id: Annotated[int, typer.Argument(help="The entry's id (#42 in replies: 42).")],
+    call: Annotated[str, typer.Argument(help="leak, ok, or clear (let the model or the rule decide).")],
+) -> None:
+    """Give your own call on an expense, as the Leak / Not a leak buttons do."""
+    from bot.render.entries import entry_reply
+    from services.usecases import entries
+
+    calls = {"leak": True, "ok": False, "clear": None}
+    if call.casefold() not in calls:
+        fail(f"The call is leak, ok or clear, not {call!r}.")
+    shown = run_for(user, entries.record_verdict, entry_id=entry_id, is_leak=calls[call.casefold()])
+    typer.echo(f"#{shown.id} " + entry_reply(shown).plain)
+
+
 @app.command("ask")
 def ask_cmd(
     question: Annotated[str | None, typer.Argument(help="Question id (see --list).")] = None,

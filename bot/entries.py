@@ -33,7 +33,8 @@ HELP = """\
 /delete 42 — remove entry #42
 /edit 42 amount 300 — change a field (amount, category, mode, context, necessary, recurring, note, date, time)
 /export — your data as CSV (send a bank statement, CSV, Excel or PDF, to import it)
-/settings micro 200 — show or change: timezone, currency, micro, leak_threshold, salary_day, reminder_days
+/settings micro 200 — show or change: timezone, currency, micro, leak_threshold, leak_rule, salary_day, reminder_days
+A verdict reads "Leak · 6 of 9 points (leak from 5): why": the six rules give up to 9 points; your own call or your model, once it beats the rule, decides instead; a necessity (rent, medicine, fuel…) is no leak unless you say so (/settings leak_rule seed: the seed's rule)
 /budget dining 3000 — monthly limits (/budget leaks 2000; /budget lists them)
 /ask — the business questions as buttons, or directly:
 /monthly 2024 · /nonessential 2024 · /top_categories · /micro_modes · /recurring · /weekdays

@@ -56,6 +56,8 @@ class User(Base):
     digest_weekday: Mapped[int] = mapped_column(SmallInteger, default=6)  # Monday=0 .. Sunday=6
     digest_minute_of_day: Mapped[int] = mapped_column(SmallInteger, default=9 * 60)
     renewal_reminder_days: Mapped[int] = mapped_column(SmallInteger, default=2, server_default="2")
+    # How the rule's verdict is read (services/scoring/verdicts.py POLICIES).
+    leak_policy: Mapped[str] = mapped_column(String(8), default="guarded", server_default="guarded")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (
@@ -114,7 +116,10 @@ class Entry(Base):
     import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id", ondelete="CASCADE"), index=True)
     leakage_score: Mapped[int | None] = mapped_column(SmallInteger)
     leak_rules: Mapped[str | None] = mapped_column(String(128))
+    # The effective verdict (services/scoring/verdicts.py) and who decided it; the rule's own.
     is_leak: Mapped[bool | None] = mapped_column(Boolean)
+    decided_by: Mapped[str | None] = mapped_column(String(8))
+    rule_leak: Mapped[bool | None] = mapped_column(Boolean)
     model_probability: Mapped[float | None] = mapped_column(Float)
     user_verdict: Mapped[bool | None] = mapped_column(Boolean)
     verdict_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

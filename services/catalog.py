@@ -281,8 +281,8 @@ CATEGORIES: tuple[Category, ...] = (
     _c(
         "Fuel",
         E,
-        False,
-        "Unplanned",
+        True,  # a necessity for most people who drive, whatever the sample dataset marks
+        "Routine",
         aliases=("fuel", "petrol", "diesel", "cng"),
         keywords=(
             "petrol",
@@ -295,6 +295,15 @@ CATEGORIES: tuple[Category, ...] = (
             "shell",
             "filling station",
         ),
+    ),
+    _c(
+        "Insurance",
+        E,
+        True,
+        "Planned",
+        recurring=True,
+        aliases=("insurance", "premium", "lic", "policy", "bima"),
+        keywords=("insurance", "lic of india", "premium", "policybazaar", "acko", "star health", "hdfc ergo"),
     ),
     _c(
         "Travel",

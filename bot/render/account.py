@@ -10,6 +10,10 @@ from services.reporting.schedule import DAYS, Schedule
 from services.usecases.account import Budgets
 from services.wording import counted
 
+RULE_MEANING = {
+    "guarded": "a necessity is never a leak unless you say so",
+    "seed": "every score from the threshold is a leak",
+}
 NO_BUDGETS = "No budgets yet. Set one: /budget dining 3000 or /budget leaks 2000"
 
 
@@ -19,7 +23,8 @@ def settings_reply(p: Preferences) -> Reply:
         f"timezone: {p.timezone}",
         f"currency: {p.currency}",
         f"micro: {format_money(p.micro_threshold_minor, p.currency)} (spends below this are micro)",
-        f"leak_threshold: {p.leak_threshold} (score that makes a leak)",
+        f"leak_threshold: {p.leak_threshold} (points, of 9, that make a leak)",
+        f"leak_rule: {p.leak_rule} ({RULE_MEANING[p.leak_rule]})",
         f"salary_day: {p.salary_day}",
         f"reminder_days: {p.reminder_days} (days before a subscription renews)",
         "Change one with /settings NAME VALUE, e.g. /settings micro 200",
@@ -33,6 +38,7 @@ def setting_value(setting: str, p: Preferences) -> str:
         "timezone": p.timezone,
         "currency": p.currency,
         "leak_threshold": p.leak_threshold,
+        "leak_rule": p.leak_rule,
         "salary_day": p.salary_day,
         "reminder_days": p.reminder_days,
     }
@@ -41,7 +47,8 @@ def setting_value(setting: str, p: Preferences) -> str:
 
 def changed(change: Change) -> str:
     """`micro is now ₹200. 1,204 entries re-scored.`"""
-    rescored = f" {counted(change.rescored, 'entry', 'entries')} re-scored." if change.rescored else ""
+    done = "judged again" if change.setting == "leak_rule" else "re-scored"
+    rescored = f" {counted(change.rescored, 'entry', 'entries')} {done}." if change.rescored else ""
     return f"{change.setting} is now {setting_value(change.setting, change.now)}.{rescored}"
 
 

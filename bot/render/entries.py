@@ -9,7 +9,8 @@ from services.insights.budgets import Alert
 from services.insights.habits import Pace, Unusual
 from services.ledger.entries import EntryView
 from services.money import format_money
-from services.scoring.rules import RULES_BY_CODE
+from services.scoring.rules import MAX_SCORE, RULES_BY_CODE
+from services.scoring.verdicts import MODEL, NEED, YOU
 from services.usecases.entries import Logged
 
 HELP_HINT = "Send an amount and a category, e.g. 250 dining upi. /help lists everything."
@@ -29,17 +30,30 @@ def reasons(rules: Sequence[str], *, time_block: str, context: str) -> list[str]
     return words
 
 
+def points(e: EntryView) -> str:
+    """`6 of 9 points`: the seed's six-rule score out of what all six rules give."""
+    return f"{e.score} of {MAX_SCORE} points"
+
+
 def verdict(e: EntryView) -> str:
-    """`Leak: score 6/5 (not necessary, impulsive context (unplanned), evening)`, `OK: score 2/5`."""
+    """The one verdict line, who decided it and why:
+    `Leak · 6 of 9 points (leak from 5): not necessary, impulsive context (unplanned), evening`,
+    `OK · 4 of 9 points`, `OK · a necessity (the rule: 5 of 9 points)`,
+    `Leak · your model, 82% (the rule: 4 of 9 points)`, `OK · your call (the rule: 6 of 9 points)`."""
     if e.score is None:
         return "Not scored (only expenses are)."
+    head = "Leak" if e.is_leak else "OK"
+    rule = f"the rule: {points(e)}"
+    if e.decided_by == YOU:
+        return f"{head} · your call ({rule})"
+    if e.decided_by == MODEL and e.model_probability is not None:
+        return f"{head} · your model, {e.model_probability:.0%} leak ({rule})"
+    if e.decided_by == NEED:
+        return f"OK · a necessity ({rule})"
+    if not e.is_leak:
+        return f"OK · {points(e)}"
     why = reasons(e.rules, time_block=e.time_block, context=e.context)
-    head = "Leak" if e.score >= e.leak_threshold else "OK"
-    return f"{head}: score {e.score}/{e.leak_threshold}" + (f" ({', '.join(why)})" if why else "")
-
-
-def _model(e: EntryView) -> str:
-    return f" · model: {e.model_probability:.0%} leak" if e.model_probability is not None else ""
+    return f"Leak · {points(e)} (leak from {e.leak_threshold})" + (f": {', '.join(why)}" if why else "")
 
 
 def pace_line(p: Pace, currency: str) -> str:
@@ -76,13 +90,11 @@ def entry_reply(e: EntryView, logged: Logged | None = None) -> Reply:
         if logged.pace is not None:
             extra.append(pace_line(logged.pace, e.currency))
         extra += [alert_line(a, e.currency) for a in logged.alerts]
-    own = None if e.user_verdict is None else "Your call: " + ("a leak" if e.user_verdict else "not a leak")
     return Reply.of(
         b(f"{money} {e.category} · {e.payment_mode}"),
         f"{e.local_date:%d %b %Y} {e.local_time:%H:%M} ({e.time_block.lower()})",
         i(e.note) if e.note else None,
-        verdict(e) + _model(e),
-        own,
+        verdict(e),
         *extra,
     )
 
@@ -93,7 +105,7 @@ def logged_reply(logged: Logged) -> Reply:
 
 
 def entry_line(e: EntryView) -> tuple[Span | str, ...]:
-    """A short line for /recent: `#42 04 May 20:15 ₹250 Dining Out · Leak: score 7/5`."""
+    """A short line for /recent: `#42 04 May 20:15 ₹250 Dining Out · Leak · 7 of 9 points`."""
     short = verdict(e).split(" (")[0]
     money = format_money(e.amount_minor, e.currency)
     return (code(f"#{e.id}"), f" {e.local_date:%d %b} {e.local_time:%H:%M} {money} {e.category} · {short}")

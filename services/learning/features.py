@@ -37,6 +37,7 @@ EXPENSE_COLUMNS = (
     Entry.note,
     Entry.leakage_score,
     Entry.is_leak,
+    Entry.rule_leak,
     Entry.user_verdict,
 )
 _NAMES = [c.key if c.key != "id" else "entry_id" for c in EXPENSE_COLUMNS]

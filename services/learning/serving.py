@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from db.models import Entry, ModelRecord, User
 from db.session import Turn
 from services.learning.registry import newest
+from services.scoring.rescoring import rederive
 
 log = logging.getLogger(__name__)
 PROBABILITIES_PER_TURN = 2_000
@@ -149,6 +150,7 @@ class ModelService:
         connection.execute(
             _SET_PROBABILITY, [{"entry_id": i, "owner": user.id, "probability": p} for i, p in result.items()]
         )
+        rederive(session, user, list(result))
         return result
 
     def predict_import(self, turn: Turn, user: User, import_id: int) -> int:
@@ -178,8 +180,25 @@ class ModelService:
                 {"entry_id": int(i), "owner": user.id, "probability": p}
                 for i, p in zip(features.index, probability, strict=True)
             ]
-            turn(lambda session, rows=rows: session.connection().execute(_SET_PROBABILITY, rows))  # type: ignore[misc]
+            turn(lambda session, rows=rows: store_probabilities(session, user, rows))  # type: ignore[misc]
         return len(ids)
+
+
+def store_probabilities(session: Session, user: User, rows: list[dict[str, Any]]) -> None:
+    """Store a model's probabilities (`entry_id`, `owner`, `probability`) and re-derive those
+    entries' verdicts from them."""
+    session.connection().execute(_SET_PROBABILITY, rows)
+    rederive(session, user, [r["entry_id"] for r in rows])
+
+
+def clear_probabilities(session: Session, user: User) -> None:
+    """No model speaks for the person any more: the rule decides their expenses again."""
+    session.connection().execute(
+        update(Entry.__table__)
+        .where(_entries.user_id == user.id, _entries.model_probability.is_not(None))
+        .values(model_probability=None)
+    )
+    rederive(session, user)
 
 
 def _import_expense_ids(session: Session, user_id: int, import_id: int) -> list[int]:

@@ -25,8 +25,10 @@ from db.session import Turn
 from ml import training
 from services.learning import registry
 from services.learning.features import load_expenses, model_frame
+from services.scoring.verdicts import DEFAULT_POLICY, is_necessity
 
 MIN_VERDICTS_EACH = 20
+PUBLISH_ROWS = 5_000  # probabilities stored per turn after training
 MIN_GLOBAL_PEOPLE = 2
 WEAK_LABEL_WEIGHT = 0.2
 
@@ -87,7 +89,7 @@ def train_personal(
             needed=MIN_VERDICTS_EACH,
         )
     X = features.loc[judged]
-    rule = expenses.loc[judged, "is_leak"].astype(bool).to_numpy()
+    rule = rule_verdicts(expenses, {user.id: user})[judged]
     idx, probability = training.out_of_fold("personal", X, y, judged=np.ones(len(y), dtype=bool))
     comparison = training.compare(y[idx], probability, rule[idx])
     model = training.fit("personal", X, y)
@@ -106,8 +108,29 @@ def train_personal(
     return _trained(row, comparison, user)
 
 
+def rule_verdicts(expenses: pd.DataFrame, users: dict[int, User]) -> np.ndarray:
+    """What the rule says of each expense under its owner's policy: the verdict a model
+    must beat, and the weak label of the unjudged (services/scoring/verdicts.py)."""
+    guarded = (
+        expenses["user_id"]
+        .map({u.id: (u.leak_policy or DEFAULT_POLICY) == "guarded" for u in users.values()})
+        .fillna(True)
+        .to_numpy(dtype=bool)
+    )
+    rule = expenses["rule_leak"].fillna(False).astype(bool).to_numpy()
+    return rule & ~(
+        guarded & is_necessity(expenses["category"].to_numpy(), expenses["is_necessary"].to_numpy())
+    )
+
+
 def train_global(
-    turn: Turn, *, expenses: pd.DataFrame, features: pd.DataFrame, model_dir: Path, now: datetime
+    turn: Turn,
+    *,
+    expenses: pd.DataFrame,
+    features: pd.DataFrame,
+    model_dir: Path,
+    now: datetime,
+    users: dict[int, User] | None = None,
 ) -> Trained | Skipped:
     """Train and judge the model for everyone (verdicts plus weak labels, folds by person)."""
     judged = expenses["user_verdict"].notna().to_numpy()
@@ -115,15 +138,13 @@ def train_global(
     verdicts = expenses.loc[judged, "user_verdict"].astype(bool)
     if people < MIN_GLOBAL_PEOPLE or verdicts.nunique() < 2:
         return Skipped("global", people=int(people), needed=MIN_GLOBAL_PEOPLE)
-    y = np.where(judged, expenses["user_verdict"].fillna(False), expenses["is_leak"].fillna(False)).astype(
-        bool
-    )
+    rule = rule_verdicts(expenses, users or {})
+    y = np.where(judged, expenses["user_verdict"].fillna(False), rule).astype(bool)
     weight = np.where(judged, 1.0, WEAK_LABEL_WEIGHT)
     groups = expenses["user_id"].to_numpy()
     idx, probability = training.out_of_fold(
         "global", features, y, judged=judged, weight=weight, groups=groups
     )
-    rule = expenses["is_leak"].fillna(False).astype(bool).to_numpy()
     comparison = training.compare(y[idx], probability, rule[idx])
     model = training.fit("global", features, y, weight)
     row = turn(
@@ -160,7 +181,7 @@ def train_all(
     def keep(outcome: Trained | Skipped) -> None:
         (report.models if isinstance(outcome, Trained) else report.skipped).append(outcome)  # type: ignore[arg-type]
 
-    keep(train_global(turn, expenses=expenses, features=features, model_dir=model_dir, now=now))
+    keep(train_global(turn, expenses=expenses, features=features, model_dir=model_dir, now=now, users=users))
     for uid, rows in expenses.groupby("user_id", sort=True):
         if rows["user_verdict"].notna().sum() == 0:
             continue
@@ -174,7 +195,35 @@ def train_all(
                 now=now,
             )
         )
+    publish(turn, expenses=expenses, features=features, users=users, model_dir=model_dir)
     return report
+
+
+def publish(
+    turn: Turn, *, expenses: pd.DataFrame, features: pd.DataFrame, users: dict[int, User], model_dir: Path
+) -> None:
+    """After training, let the model that now speaks for each person decide their expenses,
+    old ones too: its probabilities are stored and the verdicts re-derived; where no model
+    is promoted any more, the probabilities are cleared and the rule decides again."""
+    from services.learning.serving import ModelService, clear_probabilities, store_probabilities
+
+    service = ModelService(model_dir, ttl_s=0)
+    for uid, rows in expenses.groupby("user_id", sort=True):
+        user = users[int(uid)]
+        record = turn.read(lambda session, user=user: service.serving(session, user))  # type: ignore[misc]
+        model = service.load(record) if record is not None else None
+        ids = rows["entry_id"].astype(int).tolist()
+        if model is None:
+            turn(lambda session, user=user: clear_probabilities(session, user))  # type: ignore[misc]
+            continue
+        probability = training.leak_probability(model, features.loc[rows.index]).astype(float).round(4)
+        found = [
+            {"entry_id": i, "owner": user.id, "probability": p}
+            for i, p in zip(ids, probability.tolist(), strict=True)
+        ]
+        for first in range(0, len(found), PUBLISH_ROWS):
+            part = found[first : first + PUBLISH_ROWS]
+            turn(lambda session, user=user, part=part: store_probabilities(session, user, part))  # type: ignore[misc]
 
 
 def _training_data(session: Session, user_ids: list[int] | None) -> tuple[pd.DataFrame, dict[int, User]]:

@@ -25,6 +25,7 @@ import numpy as np
 
 from services.catalog import CATEGORIES, EntryType
 from services.scoring.rules import score
+from services.scoring.verdicts import DEFAULT_POLICY, derive
 from services.timing import day_type_of, local_to_utc, local_to_utc_one, time_block_of
 
 DEFAULT_PAYMENT_MODE = "Other"
@@ -32,6 +33,7 @@ DEFAULT_CONTEXT = "Unplanned"  # for a category that names none
 FROM_CATEGORY = ("is_necessary", "payment_mode", "is_recurring", "context", "note")
 FROM_TIME = ("time_block", "day_type")
 OPTIONAL_COLUMNS = FROM_CATEGORY + FROM_TIME
+SCORE_COLUMNS = ("leakage_score", "leak_rules", "rule_leak", "is_leak", "decided_by")
 
 _CATEGORY = {c.name: c for c in CATEGORIES}
 
@@ -44,6 +46,7 @@ class ScoringProfile:
     micro_threshold_minor: int
     leak_threshold: int
     salary_day: int = 1
+    leak_policy: str = DEFAULT_POLICY  # how the rule's verdict is read (services/scoring/verdicts.py)
 
 
 def filled(
@@ -65,15 +68,27 @@ def _timed(given: Any, derived: Any) -> Any:
 
 
 def _scored(row: dict[str, Any], profile: ScoringProfile) -> dict[str, Any]:
-    """row with leakage_score, leak_rules and is_leak (None for income and savings)."""
+    """row with leakage_score, leak_rules, rule_leak and the verdict (is_leak, decided_by)
+    the rule gives before anyone else decides (None for income and savings)."""
     scores = score(
         row, micro_threshold_minor=profile.micro_threshold_minor, leak_threshold=profile.leak_threshold
     )
     expense = row["type"] == EntryType.EXPENSE.value
+    n = np.shape(scores.is_leak)
+    leak, by = derive(
+        category=np.reshape(row["category"], n),
+        is_necessary=np.reshape(row["is_necessary"], n),
+        rule_leak=np.reshape(scores.is_leak, n),
+        model_probability=np.full(n, None, dtype=object),
+        user_verdict=np.full(n, None, dtype=object),
+        policy=profile.leak_policy,
+    )
     return row | {
         "leakage_score": np.where(expense, scores.score.astype(object), None),
         "leak_rules": np.where(expense, scores.rules, None),
-        "is_leak": np.where(expense, scores.is_leak.astype(object), None),
+        "rule_leak": np.where(expense, scores.is_leak.astype(object), None),
+        "is_leak": np.where(expense, leak.astype(object), None),
+        "decided_by": np.where(expense, by, None),
     }
 
 
@@ -99,7 +114,7 @@ def complete_one(fields: Mapping[str, Any], *, profile: ScoringProfile) -> dict[
         "note": note,
     }
     scored = _scored(row, profile)
-    for name in ("leakage_score", "leak_rules", "is_leak"):
+    for name in SCORE_COLUMNS:
         scored[name] = scored[name].item()
     return scored
 

@@ -61,13 +61,15 @@ def delete_entry(*, session: Session, user: User, entry_id: int) -> EntryView:
     return shown
 
 
-def set_verdict(*, session: Session, user: User, entry_id: int, is_leak: bool) -> EntryView:
-    """Store the person's own verdict (the ML issue learns from it)."""
+def set_verdict(*, session: Session, user: User, entry_id: int, is_leak: bool | None) -> EntryView:
+    """Store the person's own call (the models learn from it), or clear it (None): the
+    entry's verdict follows at once."""
     entry = owned_entry(session, user, entry_id)
     if entry.type != EntryType.EXPENSE:
         raise LeakBotError(f"Only expenses can be leaks; this is {entry.type}.")
     entry.user_verdict = is_leak
-    entry.verdict_at = datetime.now(UTC)
+    entry.verdict_at = datetime.now(UTC) if is_leak is not None else None
+    rescoring.decide_entry(entry, user)
     return view_entry(entry, user)
 
 

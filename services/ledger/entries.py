@@ -40,9 +40,11 @@ class EntryView:
     score: int | None  # the six-rule score; None for income and savings
     leak_threshold: int
     rules: tuple[str, ...]  # codes of the rules that fired, in table order
-    is_leak: bool | None
+    is_leak: bool | None  # the effective verdict (services/scoring/verdicts.py)
     user_verdict: bool | None = None  # the person's own call, from the Leak / Not a leak buttons
     model_probability: float | None = None  # P(leak) from the model that speaks for the person
+    decided_by: str | None = None  # who gave is_leak: verdicts.DECIDERS
+    rule_leak: bool | None = None  # the rule's own verdict (score >= threshold)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +133,8 @@ def view_entry(entry: Entry, user: User) -> EntryView:
         is_leak=entry.is_leak,
         user_verdict=entry.user_verdict,
         model_probability=entry.model_probability,
+        decided_by=entry.decided_by,
+        rule_leak=entry.rule_leak,
     )
 
 

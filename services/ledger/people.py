@@ -10,6 +10,7 @@ from db import repositories as repo
 from db.models import User
 from services.ledger.completion import ScoringProfile
 from services.money import default_micro_threshold
+from services.scoring.verdicts import DEFAULT_POLICY
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,7 @@ def profile_of(user: User) -> ScoringProfile:
         micro_threshold_minor=user.micro_threshold_minor,
         leak_threshold=user.leak_threshold,
         salary_day=user.salary_day,
+        leak_policy=user.leak_policy or DEFAULT_POLICY,
     )
 
 

@@ -11,8 +11,9 @@ from db.models import User
 from services.errors import LeakBotError
 from services.money import currency_code, default_micro_threshold, exponent, parse_amount
 from services.scoring import rescoring
+from services.scoring.verdicts import DEFAULT_POLICY, POLICIES
 
-SETTINGS = ("timezone", "currency", "micro", "leak_threshold", "salary_day", "reminder_days")
+SETTINGS = ("timezone", "currency", "micro", "leak_threshold", "leak_rule", "salary_day", "reminder_days")
 _ALIASES = {
     "tz": "timezone",
     "time_zone": "timezone",
@@ -22,6 +23,9 @@ _ALIASES = {
     "salary": "salary_day",
     "payday": "salary_day",
     "reminder": "reminder_days",
+    "policy": "leak_rule",
+    "leak_policy": "leak_rule",
+    "rule": "leak_rule",
 }
 _finder: object | None = None  # timezonefinder's TimezoneFinder, loaded on the first location
 
@@ -34,6 +38,7 @@ class Preferences:
     leak_threshold: int
     salary_day: int
     reminder_days: int
+    leak_rule: str = DEFAULT_POLICY  # verdicts.POLICIES
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +56,7 @@ def view(user: User) -> Preferences:
         user.leak_threshold,
         user.salary_day,
         user.renewal_reminder_days,
+        user.leak_policy or DEFAULT_POLICY,
     )
 
 
@@ -87,6 +93,16 @@ def change(*, session: Session, user: User, setting: str, value: str) -> Change:
     if name == "micro":
         user.micro_threshold_minor = parse_amount(value, user.currency)
         return _changed(name, user, rescoring.rescore_all(session=session, user=user, rederive_time=False))
+    if name == "leak_rule":
+        policy = value.casefold()
+        if policy not in POLICIES:
+            raise LeakBotError(
+                "leak_rule is guarded (a necessity is never a leak unless you say so; the default) "
+                "or seed (the seed analysis's own rule: every score from the threshold is a leak)."
+            )
+        user.leak_policy = policy
+        session.flush()
+        return _changed(name, user, rescoring.rederive(session, user))
     number = _whole_number(value, name)
     if name == "leak_threshold":
         if not 1 <= number <= 9:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -10,19 +11,50 @@ from sqlalchemy.orm import Session
 
 from db.models import Entry, User
 from services.scoring.rules import SCORED_COLUMNS, score, score_one
+from services.scoring.verdicts import DEFAULT_POLICY, derive_one, rederive_sql
 from services.timing import day_type_of, time_block_of
 
 
 def score_entry(entry: Entry, user: User) -> None:
     """Recompute one entry's score, rules and verdict from its stored fields."""
     if entry.type != "expense":
-        entry.leakage_score = entry.leak_rules = entry.is_leak = None
+        entry.leakage_score = entry.leak_rules = entry.rule_leak = entry.is_leak = entry.decided_by = None
         return
-    entry.leakage_score, entry.leak_rules, entry.is_leak = score_one(
+    entry.leakage_score, entry.leak_rules, entry.rule_leak = score_one(
         **{column: getattr(entry, column) for column in SCORED_COLUMNS},
         micro_threshold_minor=user.micro_threshold_minor,
         leak_threshold=user.leak_threshold,
     )
+    decide_entry(entry, user)
+
+
+def decide_entry(entry: Entry, user: User) -> None:
+    """Re-derive one stored expense's verdict (after a call of the person's, a new model
+    probability or a new score)."""
+    if entry.type != "expense":
+        return
+    entry.is_leak, entry.decided_by = derive_one(
+        category=entry.category,
+        is_necessary=bool(entry.is_necessary),
+        rule_leak=bool(entry.rule_leak),
+        model_probability=entry.model_probability,
+        user_verdict=entry.user_verdict,
+        policy=user.leak_policy or DEFAULT_POLICY,
+    )
+
+
+def rederive(session: Session, user: User, entry_ids: Sequence[int] | None = None) -> int:
+    """Re-derive the verdicts of the person's stored expenses (those ids, or all of them) in
+    one statement: after a model's probabilities are stored or the policy changes."""
+    if entry_ids is not None and not entry_ids:
+        return 0
+    query = update(Entry.__table__).where(_entries.user_id == user.id, _entries.type == "expense")
+    if entry_ids is not None:
+        query = query.where(_entries.id.in_(list(entry_ids)))
+    done = session.connection().execute(
+        query.values(**rederive_sql(_entries, user.leak_policy or DEFAULT_POLICY))
+    )
+    return int(done.rowcount or 0)
 
 
 _entries = Entry.__table__.c
@@ -35,7 +67,7 @@ _RESCORE = (
         day_type=bindparam("day_type"),
         leakage_score=bindparam("leakage_score"),
         leak_rules=bindparam("leak_rules"),
-        is_leak=bindparam("is_leak"),
+        rule_leak=bindparam("rule_leak"),
     )
 )
 
@@ -77,10 +109,11 @@ def rescore_all(*, session: Session, user: User, rederive_time: bool) -> int:
                 "day_type": columns["day_type"][i],
                 "leakage_score": int(scores.score[i]) if expense[i] else None,
                 "leak_rules": str(scores.rules[i]) if expense[i] else None,
-                "is_leak": bool(scores.is_leak[i]) if expense[i] else None,
+                "rule_leak": bool(scores.is_leak[i]) if expense[i] else None,
             }
             for i in range(len(rows))
         ],
     )
+    rederive(session, user)
     session.expire_all()
     return len(rows)

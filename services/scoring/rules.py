@@ -65,6 +65,7 @@ RULES: tuple[Rule, ...] = (
     Rule("weekend", 1, "weekend", lambda c, _: c["day_type"] == "Weekend"),
 )
 RULES_BY_CODE = {r.code: r for r in RULES}
+MAX_SCORE = sum(r.points for r in RULES)  # 9: every rule fired
 
 # Every combination of fired rules, as a bit pattern, mapped once to its score and codes.
 _POINTS_BY_PATTERN = np.array(

@@ -18,6 +18,7 @@ from services.learning.serving import ModelService
 from services.ledger import corrections
 from services.ledger import entries as ledger
 from services.ledger.entries import EntryView
+from services.scoring import rescoring
 
 RECENT_DEFAULT, RECENT_MAX = 10, 50
 
@@ -44,8 +45,12 @@ def log_text(
     if row.type != EntryType.EXPENSE:
         return Logged(view, created=True)
     probability = models.predict_entries(session, person, [row.id])
-    if row.id in probability:
-        view = replace(view, model_probability=probability[row.id])
+    if row.id in probability:  # the model decides now (stored so by predict_entries)
+        row.model_probability = probability[row.id]
+        rescoring.decide_entry(row, person)
+        view = replace(
+            view, model_probability=row.model_probability, is_leak=row.is_leak, decided_by=row.decided_by
+        )
     history = habits.category_history(session=session, user=person, entry=row)
     return Logged(
         view,
@@ -78,8 +83,8 @@ def edit_entry(*, session: Session, person: User, entry_id: int, field: str, val
     return corrections.edit_entry(session=session, user=person, entry_id=entry_id, field=field, value=value)
 
 
-def record_verdict(*, session: Session, person: User, entry_id: int, is_leak: bool) -> EntryView:
-    """Store the person's own call on an expense (Leak / Not a leak)."""
+def record_verdict(*, session: Session, person: User, entry_id: int, is_leak: bool | None) -> EntryView:
+    """Store the person's own call on an expense (Leak / Not a leak; None clears it)."""
     return corrections.set_verdict(session=session, user=person, entry_id=entry_id, is_leak=is_leak)
 
 

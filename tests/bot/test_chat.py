@@ -26,9 +26,9 @@ async def test_a_person_logs_spends_in_each_form_and_gets_the_verdict(
     assert {c["command"] for c in commands} >= {"spend", "help", "ask", "top_leaks", "savings"}
 
     plain = await reply(fake, ALICE, "250 dining upi")
-    assert "₹250 Dining Out · UPI" in plain and "score" in plain
+    assert "₹250 Dining Out · UPI" in plain and "of 9 points" in plain
     leak = await reply(fake, ALICE, "/spend 120 swiggy gpay 9pm #festive")
-    assert "Leak: score" in leak and "impulsive context (festive)" in leak
+    assert "of 9 points (leak from 5): micro spend" in leak and "impulsive context (festive)" in leak
     income = await reply(fake, ALICE, "/income 50000 salary")
     assert "₹50,000 Salary" in income and "Not scored" in income
     assert "Did you mean Dining Out?" in await reply(fake, ALICE, "250 fod")

@@ -44,10 +44,13 @@ def test_a_newcomer_imports_a_csv_and_sees_every_entry_scored_and_explained(
     listing = run(cli, "entries", "--user", "42", "--limit", "5")
     lines = listing.strip().splitlines()
     assert len(lines) == 5
-    assert all(re.search(r"(Leak|OK): score \d/5|Not scored \(only expenses are\)", ln) for ln in lines)
+    assert all(
+        re.search(r"(Leak|OK) · (\d of 9 points|a necessity)|Not scored \(only expenses are\)", ln)
+        for ln in lines
+    )
 
     logged = run(cli, "log", "120 swiggy gpay 9pm", "--user", "42")
-    assert "Dining Out" in logged and "score" in logged
+    assert "Dining Out" in logged and "of 9 points" in logged
     assert "I don't know the category 'fod'" in run(cli, "log", "300 fod", "--user", "42", code=1)
 
     run(cli, "export", "--user", "42", "--out", "out/export.csv")
@@ -62,7 +65,9 @@ def test_a_newcomer_imports_a_csv_and_sees_every_entry_scored_and_explained(
 
 def test_a_broken_file_is_refused_with_a_reason(cli: CliRunner, tmp_path: Path) -> None:
     (tmp_path / "photo.csv").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
-    assert "neither text (CSV) nor an Excel workbook or a PDF" in run(cli, "import", "photo.csv", "--user", "1", code=1)
+    assert "neither text (CSV) nor an Excel workbook or a PDF" in run(
+        cli, "import", "photo.csv", "--user", "1", code=1
+    )
 
 
 def test_generate_is_reproducible_and_writes_one_file_per_person(cli: CliRunner, tmp_path: Path) -> None:

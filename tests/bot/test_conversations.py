@@ -38,7 +38,7 @@ async def test_buttons_undo_relabel_and_record_the_persons_verdict(
     entry_id = entries_of(db, ALICE)[0].id
 
     assert await press(fake, ALICE, f"v:{entry_id}:0") == "Noted: not a leak."
-    assert "Your call: not a leak" in (await edits_after(fake, 1))[-1].params["text"]
+    assert "OK · your call (the rule: 6 of 9 points)" in (await edits_after(fake, 1))[-1].params["text"]
     assert entries_of(db, ALICE)[0].user_verdict is False
 
     assert await press(fake, ALICE, f"c:{entry_id}") == "Pick a category."

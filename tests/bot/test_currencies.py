@@ -31,10 +31,12 @@ async def test_a_kuwaiti_dinar_ledger_in_chat(fake: FakeTelegram, bot_settings: 
         assert await reply(fake, KUWAIT, "/budget dining 10") == "Budget on Dining Out: KWD 10 a month."
         logged = await reply(fake, KUWAIT, f"4.250 dining {today.isoformat()} 9pm")
         assert logged.startswith("<b>KWD 4.250 Dining Out · Other</b>")
-        assert "Leak: score 5/5 (not necessary" in logged and "micro" not in logged
+        assert "Leak · 5 of 9 points (leak from 5): not necessary" in logged and "micro" not in logged
         assert "KWD 4.250 dining out, once this month: about KWD 51 a year at this pace" in logged
         small = await reply(fake, KUWAIT, f"0.750 dining {today.isoformat()} 9pm")
-        assert "Leak: score 6/5 (micro spend" in small and "budget" not in small.lower()  # 50%
+        assert (
+            "Leak · 6 of 9 points (leak from 5): micro spend" in small and "budget" not in small.lower()
+        )  # 50%
         big = await reply(fake, KUWAIT, f"4.125 dining {today.isoformat()} 9pm")
         assert "Heads-up: Dining Out at KWD 9.125 of KWD 10 this month (91%)." in big
         budgets = await reply(fake, KUWAIT, "/budget")
@@ -72,9 +74,11 @@ def test_a_yen_ledger_on_the_command_line(yen: CliRunner, tmp_path: Path) -> Non
     today = datetime.now(UTC).astimezone(ZoneInfo("Asia/Tokyo")).date()
     dinner = _run(yen, "log", f"12300 dining {today.isoformat()} 8pm", "--user", "5")
     assert "¥12,300 Dining Out · Other" in dinner
-    assert "Leak: score 5/5 (not necessary, impulsive context (unplanned), evening)" in dinner  # not micro
+    assert (
+        "Leak · 5 of 9 points (leak from 5): not necessary, impulsive context (unplanned), evening" in dinner
+    )  # not micro
     coffee = _run(yen, "log", f"450 coffee {today.isoformat()} 8pm", "--user", "5")
-    assert "Leak: score 6/5 (micro spend" in coffee and "¥450" in coffee
+    assert "Leak · 6 of 9 points (leak from 5): micro spend" in coffee and "¥450" in coffee
     listing = _run(yen, "entries", "--user", "5")
     assert "¥12,300  Dining Out" in listing and "¥450  Dining Out" in listing
     answer = json.loads(_run(yen, "ask", "monthly_spend", "--user", "5", "--format", "json"))

@@ -42,7 +42,7 @@ async def test_a_promoted_personal_model_speaks_in_replies_and_in_model(
     )
 
     logged = await reply(fake, ALICE, "450 dining upi 10pm")
-    assert "· model: " in logged and "% leak" in logged
+    assert "· your model, " in logged and "% leak (the rule: " in logged
 
     before = len(fake.sent("sendPhoto", chat_id=ALICE))
     fake.send_text(ALICE, "/model")

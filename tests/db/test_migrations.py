@@ -64,7 +64,9 @@ def test_a_database_filled_at_the_first_revision_upgrades_with_every_row_intact(
         source="csv",
         source_ref=[f"m{i}" for i in range(len(frame))],
         import_id=1,  # rebuilding imports (0005) must not take these with it
-    )
+    ).drop(columns=["rule_leak", "decided_by"])  # columns of 0014
+    need = frame.index[frame["category"].isin(["Rent", "Medical"])][:3]
+    frame.loc[need, ["leakage_score", "is_leak"]] = [5, True]  # the rule's leak on a necessity
     with Session(engine) as session, session.begin():
         session.execute(
             text(
@@ -94,8 +96,16 @@ def test_a_database_filled_at_the_first_revision_upgrades_with_every_row_intact(
     assert current_revision(engine) == head_revision()
     engine.dispose()
     assert len(after) == len(before) > 100
-    pd.testing.assert_frame_equal(after[before.columns], before)
+    kept = [c for c in before.columns if c != "is_leak"]
+    pd.testing.assert_frame_equal(after[kept], before[kept])
     assert after["verdict_at"].isna().all() and reminder == 2
+    # 0014: the verdict stored before is the rule's own; the effective one spares necessities.
+    expense = (before["type"] == "expense").to_numpy()
+    rule = before["is_leak"].astype("boolean")
+    assert (after.loc[expense, "rule_leak"].astype("boolean") == rule[expense]).all()
+    spared = (after["decided_by"] == "need").to_numpy()
+    assert spared.any() and not after.loc[spared, "is_leak"].astype(bool).any()
+    assert (after.loc[expense & ~spared, "is_leak"].astype(bool) == rule[expense & ~spared]).all()
 
 
 def test_an_upgrade_that_fails_half_way_leaves_the_database_as_it_was(

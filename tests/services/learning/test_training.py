@@ -66,6 +66,27 @@ def test_a_personal_model_learns_a_taste_the_rule_does_not_share(trained: dict, 
     assert model_f1 >= rule_f1 + 0.15, (taste, model_f1, rule_f1)
 
 
+def test_once_a_model_is_promoted_every_expense_follows_it_and_a_reply_says_so_once(trained: dict) -> None:  # type: ignore[type-arg]
+    """Old entries too: each unjudged expense's verdict is the model's (at 0.5), the judged
+    ones the person's own, and the reply names one verdict with the rule only as context."""
+    from bot.render.entries import verdict
+    from services.ledger.entries import view_entry
+
+    user_id, _ = trained["people"]["night_owl"]
+    with session_scope(trained["sessions"]) as session:
+        user = session.get(User, user_id)
+        rows = session.scalars(select(Entry).where(Entry.user_id == user_id, Entry.type == "expense")).all()
+        judged = [e for e in rows if e.user_verdict is not None]
+        unjudged = [e for e in rows if e.user_verdict is None]
+        assert {e.decided_by for e in judged} == {"you"}
+        assert all(e.is_leak == e.user_verdict for e in judged)
+        assert {e.decided_by for e in unjudged} == {"model"}
+        assert all(e.is_leak == (e.model_probability >= 0.5) for e in unjudged)
+        overruled = next(e for e in unjudged if e.is_leak != e.rule_leak)
+        line = verdict(view_entry(overruled, user))
+    assert "your model" in line and line.count("Leak") + line.count("OK") == 1, line
+
+
 def test_no_personal_model_for_someone_whose_taste_is_the_rule(trained: dict) -> None:  # type: ignore[type-arg]
     user_id, _ = trained["people"]["rule"]
     with session_scope(trained["sessions"]) as session:

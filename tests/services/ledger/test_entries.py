@@ -42,7 +42,8 @@ def test_a_chat_spend_is_stored_with_defaults_local_time_and_an_explained_verdic
     assert e.rules == ("micro", "not_necessary", "impulsive_context", "impulse_time", "weekend")
     assert (
         verdict(e)
-        == "Leak: score 7/5 (micro spend, not necessary, impulsive context (unplanned), night, weekend)"
+        == "Leak · 7 of 9 points (leak from 5): micro spend, not necessary, impulsive context (unplanned), "
+        "night, weekend"
     )
 
 

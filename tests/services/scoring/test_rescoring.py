@@ -65,8 +65,10 @@ def test_one_edited_entry_is_re_scored_from_its_fields(session: Session) -> None
     assert entry is not None and entry.leakage_score == 0
     entry.is_necessary, entry.context, entry.time_block = False, "Festive", "Night"
     score_entry(entry, person)
-    assert (entry.leakage_score, entry.leak_rules, entry.is_leak) == (
+    assert (entry.leakage_score, entry.leak_rules, entry.rule_leak) == (
         5,
         "not_necessary,impulsive_context,impulse_time",
         True,
     )
+    # Groceries stay a necessity to the guarded rule, whatever one entry is marked.
+    assert (entry.is_leak, entry.decided_by) == (False, "need")
