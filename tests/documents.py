@@ -162,15 +162,7 @@ def _row(pdf, layout: PdfLayout, cells: list[str], y: float, line_mm: float, *, 
 
 # How the banks and UPI apps print their statement tables (column names as they print them).
 HDFC_PDF = PdfLayout(
-    header=[
-        "Date",
-        "Narration",
-        "Chq./Ref.No.",
-        "Value Dt",
-        "Withdrawal Amt.",
-        "Deposit Amt.",
-        "Closing Balance",
-    ],
+    header=["Date", "Narration", "Chq./Ref.No.", "Value Dt", "Withdrawal Amt.", "Deposit Amt.", "Closing Balance"],
     widths=[18, 62, 30, 18, 22, 22, 24],
     right=frozenset({4, 5, 6}),
     wrap={1: 34},
@@ -184,16 +176,8 @@ SBI_PDF = PdfLayout(  # ruled cells, the header not repeated on later pages
     repeat_header=False,
 )
 ICICI_PDF = PdfLayout(  # the header over two lines
-    header=[
-        "S No.",
-        "Value Date",
-        "Transaction Date",
-        "Cheque Number",
-        "Transaction Remarks",
-        "Withdrawal Amount (INR )",
-        "Deposit Amount (INR )",
-        "Balance (INR )",
-    ],
+    header=["S No.", "Value Date", "Transaction Date", "Cheque Number", "Transaction Remarks",
+            "Withdrawal Amount (INR )", "Deposit Amount (INR )", "Balance (INR )"],
     header_lines=[
         ["S No.", "Value", "Transaction", "Cheque", "Transaction", "Withdrawal", "Deposit", "Balance"],
         ["", "Date", "Date", "Number", "Remarks", "Amount (INR )", "Amount (INR )", "(INR )"],

@@ -134,9 +134,7 @@ def read_pdf(data: bytes, is_header: IsHeader, password: str | None) -> tuple[li
         start = header_line if page_index == first_page else _repeated_header(lines, columns, is_header)
         _page_records(lines[start:], columns, page_index + 1, start is None, records, places)
         if len(records) > MAX_ROWS:
-            raise ImportRefused(
-                f"The PDF has more than {MAX_ROWS:,} rows. Split it by date and send the parts."
-            )
+            raise ImportRefused(f"The PDF has more than {MAX_ROWS:,} rows. Split it by date and send the parts.")
     frame = pd.DataFrame(records, columns=pd.Index(columns.names), dtype=object)
     return (
         columns.names,

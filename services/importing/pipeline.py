@@ -53,9 +53,7 @@ class ImportSummary:
     imported: int
     duplicates: int
     rejected: int
-    errors: tuple[
-        tuple[str, str], ...
-    ]  # (where: "line 12", "page 2, line 14"; why), the first MAX_STORED_ERRORS
+    errors: tuple[tuple[str, str], ...]  # (where: "line 12", "page 2, line 14"; why), the first MAX_STORED_ERRORS
     skipped: int = 0  # lines that are no transaction: totals, balances, footers
 
 

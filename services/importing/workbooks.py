@@ -97,10 +97,10 @@ def _body(rows: SheetRows, header: list[str], header_position: int) -> Rows:
     width = len(header)
     kept = [(n, cells) for n, cells in rows[header_position:] if any(c for c in cells)]
     if len(kept) > MAX_ROWS:
-        raise ImportRefused(
-            f"The sheet has more than {MAX_ROWS:,} rows. Split it by date and send the parts."
-        )
-    too_long = np.fromiter((any(c for c in cells[width:]) for _n, cells in kept), dtype=bool, count=len(kept))
+        raise ImportRefused(f"The sheet has more than {MAX_ROWS:,} rows. Split it by date and send the parts.")
+    too_long = np.fromiter(
+        (any(c for c in cells[width:]) for _n, cells in kept), dtype=bool, count=len(kept)
+    )
     fixed = [cells[:width] + [""] * (width - len(cells)) for _n, cells in kept]
     frame = pd.DataFrame(fixed, columns=pd.Index(header), dtype=object)
     lines = np.fromiter((n for n, _c in kept), dtype=np.int64, count=len(kept))
