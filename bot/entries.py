@@ -1,4 +1,4 @@
-"""Logging entries and fixing them: /start, /help, /spend, /income, /save, plain amounts,
+"""Logging entries and fixing them: /start, /help, /spend, /income, /save, /transfer, /refund, plain amounts,
 /recent, /undo, /delete, /edit and the buttons under each logged entry."""
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ HELP = """\
 /spend 120+80 lunch — amounts can add up
 /income 50000 salary — log income
 /save 2000 mutual fund — log savings
+/transfer 2000 atm — ATM cash, a card bill, your own account: not spending
+/refund 300 dining — money back: takes off that category's spend
 /recent 10 — your last entries with their ids
 /undo — remove the last entry
 /delete 42 — remove entry #42
@@ -72,7 +74,8 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def log_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log an entry from /spend, /income, /save or a plain message that starts with an amount."""
+    """Log an entry from /spend, /income, /save, /transfer, /refund or a plain message that
+    starts with an amount."""
     message, chat = update.effective_message, update.effective_chat
     assert message and chat
     text = message.text or ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.render.text import Reply, Span, b, code, i
+from services.catalog import EntryType
 from services.insights.budgets import Alert
 from services.insights.habits import Pace, Unusual
 from services.ledger.entries import EntryView
@@ -31,6 +32,10 @@ def reasons(rules: Sequence[str], *, time_block: str, context: str) -> list[str]
 
 def verdict(e: EntryView) -> str:
     """`Leak: score 6/5 (not necessary, impulsive context (unplanned), evening)`, `OK: score 2/5`."""
+    if e.type is EntryType.TRANSFER:
+        return "Transfer: not spending, never a leak."
+    if e.type is EntryType.REFUND:
+        return f"Refund: off {e.category} spend for {e.local_date:%B}."
     if e.score is None:
         return "Not scored (only expenses are)."
     why = reasons(e.rules, time_block=e.time_block, context=e.context)
