@@ -15,7 +15,8 @@ import json
 import logging
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -29,13 +30,13 @@ from db.models import Entry, Import, ImportFile, User
 from db.session import Turn, within
 from services.errors import ImportRefused, NotFound
 from services.importing.layouts import EARLIER_KEYS, FileFacts, Layout, detect_layout, is_header
-from services.importing.limits import ProgressCallback
+from services.importing.limits import ProgressCallback, too_big
 from services.importing.options import ImportOptions
-from services.importing.limits import too_big
 from services.importing.pdfs import PDF_MAGIC, read_pdf
 from services.importing.reader import Rows, is_furniture, read_rows, read_table
-from services.importing.workbooks import XLS_MAGIC, is_xlsx, read_workbook
+from services.importing.understood import Understood, account_of, currency_of, of_import
 from services.importing.unfinished import THIS_PROCESS, Unfinished
+from services.importing.workbooks import XLS_MAGIC, is_xlsx, read_workbook
 from services.ledger.completion import OPTIONAL_COLUMNS, ScoringProfile, complete
 from services.ledger.people import profile_of
 
@@ -53,8 +54,11 @@ class ImportSummary:
     imported: int
     duplicates: int
     rejected: int
-    errors: tuple[tuple[str, str], ...]  # (where: "line 12", "page 2, line 14"; why), the first MAX_STORED_ERRORS
+    errors: tuple[
+        tuple[str, str], ...
+    ]  # (where: "line 12", "page 2, line 14"; why), the first MAX_STORED_ERRORS
     skipped: int = 0  # lines that are no transaction: totals, balances, footers
+    understood: Understood | None = None  # what the file held (right after the import only)
 
 
 def _digest(keys: pd.Series) -> list[str]:
@@ -93,6 +97,8 @@ class StatementFile:
     facts: FileFacts  # decided from whole columns, so every chunk reads alike
     kind: str  # "CSV file", "Excel workbook", "PDF statement", ...
     kept: bytes  # what an unfinished import keeps to run again: the file, or a locked PDF's table
+    account: str | None = None  # the last digits of the account the file names
+    currency: str | None = None  # the currency the file states
 
     @classmethod
     def read(cls, data: bytes, options: ImportOptions | None = None) -> StatementFile:
@@ -114,7 +120,9 @@ class StatementFile:
             header, rows, kind = table.header, read_rows(table), "CSV file"
         layout = detect_layout(header)
         assert layout is not None
-        return cls(header, layout, rows, layout.facts(rows.frame, header), kind, kept)
+        facts = layout.facts(rows.frame, header)
+        account, currency = account_of(data, header, rows.frame), currency_of(header, rows.frame)
+        return cls(header, layout, rows, facts, kind, kept, account, currency)
 
 
 def _keep(header: list[str], rows: Rows, kind: str) -> bytes:
@@ -146,6 +154,10 @@ class _Counts:
     errors: list[tuple[str, str]] = field(default_factory=list)
     layout: str = ""
     skipped: int = 0
+    first_date: date | None = None  # of the readable rows, duplicates too
+    last_date: date | None = None
+    account: str | None = None
+    currency: str = ""
 
 
 def import_csv(
@@ -196,6 +208,7 @@ def _store_all(
 ) -> ImportSummary:
     try:
         counts = _Counts(total=len(file.rows.frame), layout=file.layout.name)
+        counts.account, counts.currency = file.account, file.currency or user.currency
         refs, earlier_refs = SourceRefs(), {name: SourceRefs() for name in EARLIER_KEYS}
         for done, chunk in _chunks(file, user.currency, counts):
             turn(lambda s, chunk=chunk: _store(s, user, import_id, chunk, refs, earlier_refs, counts))  # type: ignore[misc]
@@ -286,7 +299,18 @@ def _chunks(file: StatementFile, currency: str, counts: _Counts) -> Iterator[tup
         bad = ~good & ~furniture
         places = file.rows.places(start + np.flatnonzero(bad))
         counts.errors.extend(zip(places, (str(why) for why in reasons[bad]), strict=True))
+        _cover(counts, converted.frame.loc[good, "local_dt"])
         yield min(start + CHUNK_ROWS, len(raw)), converted.frame[good]
+
+
+def _cover(counts: _Counts, moments: pd.Series) -> None:
+    """Widen the dates the readable rows cover."""
+    moments = moments.dropna()
+    if moments.empty:
+        return
+    low, high = moments.min().date(), moments.max().date()
+    counts.first_date = low if counts.first_date is None else min(counts.first_date, low)
+    counts.last_date = high if counts.last_date is None else max(counts.last_date, high)
 
 
 def _store(
@@ -340,7 +364,16 @@ def _finish(session: Session, import_id: int, counts: _Counts) -> ImportSummary:
     record.status = "completed"
     session.execute(delete(ImportFile).where(ImportFile.import_id == import_id))
     session.flush()
-    return summary_of(record)
+    contents = of_import(
+        session,
+        user_id=record.user_id,
+        import_id=import_id,
+        currency=counts.currency,
+        account=counts.account,
+        first_date=counts.first_date,
+        last_date=counts.last_date,
+    )
+    return replace(summary_of(record), understood=contents)
 
 
 def discard_import(turn: Turn, user_id: int, import_id: int) -> None:
