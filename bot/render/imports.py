@@ -70,9 +70,10 @@ def contents_lines(u: Understood) -> list[str]:
     moved = sum(n for _kind, n in u.transfers)
     if moved:
         labels = ", ".join(TRANSFER_LABELS.get(kind, kind.lower()) for kind, _n in u.transfers)
-        head = f"{counted(moved, 'transfer')} ({labels})"
-        one = f"{head}: not spending"
-        lines += [one] if len(one) <= PHONE_WIDTH else [head, "are not counted as spending"]
+        one = f"{counted(moved, 'transfer')} ({labels}): not spending"
+        lines += (
+            [one] if len(one) <= PHONE_WIDTH else [f"{counted(moved, 'transfer')}, not spending:", labels]
+        )
     if (top := u.top_leak) is not None:
         times = "once" if top.count == 1 else f"{top.count} times"
         line = f"Top leak: {top.category}, {format_money(top.amount_minor, u.currency)}"
