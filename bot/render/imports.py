@@ -75,9 +75,10 @@ def contents_lines(u: Understood) -> list[str]:
             [one] if len(one) <= PHONE_WIDTH else [f"{counted(moved, 'transfer')}, not spending:", labels]
         )
     if (top := u.top_leak) is not None:
-        times = "once" if top.count == 1 else f"{top.count} times"
         line = f"Top leak: {top.category}, {format_money(top.amount_minor, u.currency)}"
-        lines.append(f"{line} ({times})" if len(line) + len(times) + 3 <= PHONE_WIDTH else line)
+        times = ["once"] if top.count == 1 else [f"{top.count} times", f"{top.count}×"]
+        fits = [f"{line} ({t})" for t in times if len(line) + len(t) + 3 <= PHONE_WIDTH]
+        lines.append(fits[0] if fits else line)
     return lines
 
 
