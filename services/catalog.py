@@ -438,7 +438,14 @@ CATEGORIES: tuple[Category, ...] = (
         keywords=("zerodha", "upstox", "angel one", "icici direct"),
     ),
     _c("Piggy Bank", S, False, "Planned", aliases=("piggy", "piggy bank", "cash savings")),
-    _c("Other Savings", S, False, "Planned", aliases=("other", "savings")),
+    _c(
+        "Other Savings",
+        S,
+        False,
+        "Planned",
+        aliases=("other", "savings", "ppf", "nps"),
+        keywords=(" ppf ", "public provident", " nps ", "national pension"),
+    ),
     # Transfers: how statements and people name them is in services/importing/transfers.py.
     _c(
         "ATM Cash",
