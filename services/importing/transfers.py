@@ -14,10 +14,12 @@ LATE FEE"). A reversal of a transfer ("REV ATM WDL") is a transfer back, not a r
 from __future__ import annotations
 
 import re
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from services.catalog import EntryType
+
+if TYPE_CHECKING:  # pandas only for the frame functions: migration 0013 reads words alone
+    import pandas as pd
 
 # (transfer category, what its descriptions say), tried in order; text is casefolded.
 TRANSFER_PATTERNS: tuple[tuple[str, str], ...] = (
@@ -77,6 +79,8 @@ def is_refund(description: str) -> bool:
 
 def transfer_kinds(descriptions: pd.Series) -> pd.Series:
     """transfer_kind of each description (None where it names none)."""
+    import pandas as pd
+
     text = descriptions.fillna("").astype(str).str.casefold()
     kinds = pd.Series(None, index=descriptions.index, dtype=object)
     charges = text.str.contains(CHARGE_PATTERN, regex=True)
@@ -102,7 +106,7 @@ def not_spending(
         return
     kinds = transfer_kinds(descriptions.where(movable, ""))
     transfer = movable & kinds.notna()
-    inflow = ~pd.Series(outflow, index=out.index).astype(bool)
+    inflow = ~outflow.astype(bool)
     text = descriptions.fillna("").astype(str).str.casefold()
     refund = movable & ~transfer & inflow & text.str.contains(REFUND_PATTERN, regex=True)
     out.loc[transfer, "type"] = EntryType.TRANSFER.value
