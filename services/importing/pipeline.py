@@ -54,9 +54,8 @@ class ImportSummary:
     imported: int
     duplicates: int
     rejected: int
-    errors: tuple[
-        tuple[str, str], ...
-    ]  # (where: "line 12", "page 2, line 14"; why), the first MAX_STORED_ERRORS
+    # (where: "line 12", "page 2, line 14"; why), the first MAX_STORED_ERRORS
+    errors: tuple[tuple[str, str], ...]
     skipped: int = 0  # lines that are no transaction: totals, balances, footers
     understood: Understood | None = None  # what the file held (right after the import only)
 
