@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from services.catalog import EntryType
 
 if TYPE_CHECKING:  # pandas only for the frame functions: migration 0013 reads words alone
+    import numpy as np
     import pandas as pd
 
 # (transfer category, what its descriptions say), tried in order; text is casefolded.
@@ -77,19 +78,36 @@ def is_refund(description: str) -> bool:
     return _REFUND.search(description.casefold()) is not None
 
 
+def _matches(text: object, pattern: str) -> np.ndarray:
+    """Whether each of text (a pyarrow string array, lower-case) matches pattern (RE2)."""
+    import pyarrow.compute as pc
+
+    return pc.match_substring_regex(text, pattern).to_numpy(zero_copy_only=False).astype(bool)
+
+
+def _lowered(descriptions: pd.Series) -> object:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return pc.utf8_lower(pa.array(descriptions.fillna("").astype(str), type=pa.large_string()))
+
+
 def transfer_kinds(descriptions: pd.Series) -> pd.Series:
-    """transfer_kind of each description (None where it names none)."""
+    """transfer_kind of each description (None where it names none), with RE2 over Arrow
+    strings: a 100,000-row statement is read in a fraction of what Python's re takes."""
+    import numpy as np
     import pandas as pd
 
-    text = descriptions.fillna("").astype(str).str.casefold()
-    kinds = pd.Series(None, index=descriptions.index, dtype=object)
-    charges = text.str.contains(CHARGE_PATTERN, regex=True)
+    text = _lowered(descriptions)
+    kinds = np.full(len(descriptions), None, dtype=object)
+    todo = ~_matches(text, CHARGE_PATTERN)
     for name, pattern in TRANSFER_PATTERNS:
-        todo = kinds.isna() & ~charges
         if not todo.any():
             break
-        kinds[todo & text.str.contains(pattern, regex=True)] = name
-    return kinds
+        hit = todo & _matches(text, pattern)
+        kinds[hit] = name
+        todo &= ~hit
+    return pd.Series(kinds, index=descriptions.index, dtype=object)
 
 
 def not_spending(
@@ -107,8 +125,9 @@ def not_spending(
     kinds = transfer_kinds(descriptions.where(movable, ""))
     transfer = movable & kinds.notna()
     inflow = ~outflow.astype(bool)
-    text = descriptions.fillna("").astype(str).str.casefold()
-    refund = movable & ~transfer & inflow & text.str.contains(REFUND_PATTERN, regex=True)
+    refund = movable & ~transfer & inflow
+    if refund.any():
+        refund &= _matches(_lowered(descriptions), REFUND_PATTERN)
     out.loc[transfer, "type"] = EntryType.TRANSFER.value
     out.loc[transfer, "category"] = kinds[transfer]
     out.loc[refund, "type"] = EntryType.REFUND.value

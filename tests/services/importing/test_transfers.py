@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Entry
 from services.importing.pipeline import ImportSummary, import_csv
-from services.importing.transfers import is_refund, transfer_kind
+from services.importing.transfers import is_refund, transfer_kind, transfer_kinds
 from services.insights.budgets import BudgetUsage, set_budget, usage
 from services.insights.overview import leak_overview
 from services.questions.canned import ask, largest_leaks
@@ -40,7 +41,8 @@ from tests.factories import HDFC_HEADER, csv_bytes, make_user
     ],
 )
 def test_descriptions_name_the_transfers_banks_write(description: str, kind: str | None) -> None:
-    assert transfer_kind(description) == kind
+    assert transfer_kind(description) == kind  # as migration 0013 reads them
+    assert transfer_kinds(pd.Series([description])).tolist() == [kind]  # as an import reads them
 
 
 def test_refunds_and_reversals_are_told_by_their_words() -> None:
