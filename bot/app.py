@@ -67,6 +67,8 @@ COMMANDS = [
     BotCommand("spend", "Log an expense: /spend 250 dining upi"),
     BotCommand("income", "Log income: /income 50000 salary"),
     BotCommand("save", "Log savings: /save 2000 mutual fund"),
+    BotCommand("transfer", "Not spending: /transfer 2000 atm"),
+    BotCommand("refund", "Money back: /refund 300 dining"),
     BotCommand("recent", "Your last entries: /recent 10"),
     BotCommand("undo", "Remove the last entry"),
     BotCommand("delete", "Remove an entry: /delete 42"),
@@ -243,7 +245,7 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
     add = application.add_handler
     add(CommandHandler("start", entries.start))
     add(CommandHandler("help", entries.help_command))
-    add(CommandHandler(["spend", "income", "save"], entries.log_message))
+    add(CommandHandler(["spend", "income", "save", "transfer", "refund"], entries.log_message))
     add(CommandHandler("recent", entries.recent))
     add(CommandHandler("undo", entries.undo))
     add(CommandHandler("delete", entries.delete))

@@ -230,6 +230,8 @@ def import_file(
         )
     summary = result.summary
     typer.echo(f"Import #{summary.import_id} from {summary.file_name}: {render.counts_line(summary)}")
+    for line in render.understood_lines(summary.understood) if summary.understood else ():
+        typer.echo(f"  {line}")
     for line, reason in summary.errors[:SHOWN_IMPORT_ERRORS]:
         typer.echo(f"  {render.error_line(line, reason)}")
     if summary.rejected > SHOWN_IMPORT_ERRORS:

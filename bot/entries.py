@@ -1,4 +1,4 @@
-"""Logging entries and fixing them: /start, /help, /spend, /income, /save, plain amounts,
+"""Logging entries and fixing them: /start, /help, /spend, /income, /save, /transfer, /refund, plain amounts,
 /recent, /undo, /delete, /edit and the buttons under each logged entry."""
 
 from __future__ import annotations
@@ -28,13 +28,18 @@ HELP = """\
 /spend 120+80 lunch — amounts can add up
 /income 50000 salary — log income
 /save 2000 mutual fund — log savings
+/transfer 2000 atm — ATM cash, a card bill, your own account: not spending
+/refund 300 dining — money back: takes off that category's spend
 /recent 10 — your last entries with their ids
 /undo — remove the last entry
 /delete 42 — remove entry #42
 /edit 42 amount 300 — change a field (amount, category, mode, context, necessary, recurring, note, date, time)
 /export — your data as CSV (send a bank statement, CSV, Excel or PDF, to import it)
-/settings micro 200 — show or change: timezone, currency, micro, leak_threshold, leak_rule, salary_day, reminder_days
-A verdict reads "Leak · 6 of 9 points (leak from 5): why": the six rules give up to 9 points; your own call or your model, once it beats the rule, decides instead; a necessity (rent, medicine, fuel…) is no leak unless you say so (/settings leak_rule seed: the seed's rule)
+/settings micro 200 — show or change: timezone, currency, micro, leak_threshold, leak_rule,
+salary_day, reminder_days
+Verdicts read "Leak · 6 of 9 points (leak from 5): why". Your own call, or your model once it
+beats the rule, decides first; a necessity (rent, medicine, fuel…) is no leak unless you say so
+(/settings leak_rule seed gives the seed's own rule)
 /budget dining 3000 — monthly limits (/budget leaks 2000; /budget lists them)
 /ask — the business questions as buttons, or directly:
 /monthly 2024 · /nonessential 2024 · /top_categories · /micro_modes · /recurring · /weekdays
@@ -73,7 +78,8 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def log_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log an entry from /spend, /income, /save or a plain message that starts with an amount."""
+    """Log an entry from /spend, /income, /save, /transfer, /refund or a plain message that
+    starts with an amount."""
     message, chat = update.effective_message, update.effective_chat
     assert message and chat
     text = message.text or ""

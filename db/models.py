@@ -23,7 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base, IdType, MinorUnits, UTCDateTime, utcnow
 
-ENTRY_TYPES = ("expense", "income", "savings")
+ENTRY_TYPES = ("expense", "income", "savings", "transfer", "refund")
 ENTRY_SOURCES = ("chat", "csv")
 # For tables whose ids ride in inline buttons: an id is never handed out twice. SQLite would
 # give a removed newest row's id to the next one, and the buttons under the removed row's
@@ -93,7 +93,8 @@ class Import(Base):
 
 
 class Entry(Base):
-    """One money movement: an expense, an income or a saving, scored when it is an expense."""
+    """One money movement: an expense, an income, a saving, a transfer between the person's own
+    accounts or a refund (which takes off the spend of its category); scored when an expense."""
 
     __tablename__ = "entries"
 

@@ -20,6 +20,11 @@ class EntryType(StrEnum):
     EXPENSE = "expense"
     INCOME = "income"
     SAVINGS = "savings"
+    # Money moved between the person's own pockets (ATM cash, a card bill, an own account, a
+    # wallet top-up): never an expense, income or leak.
+    TRANSFER = "transfer"
+    # Money back on a purchase: it takes off the spend of its (expense) category and month.
+    REFUND = "refund"
 
 
 PAYMENT_MODES: tuple[str, ...] = (
@@ -60,7 +65,7 @@ def _c(
     return Category(name, type_, necessary, context, recurring, aliases, keywords)
 
 
-E, I, S = EntryType.EXPENSE, EntryType.INCOME, EntryType.SAVINGS  # noqa: E741
+E, I, S, T = EntryType.EXPENSE, EntryType.INCOME, EntryType.SAVINGS, EntryType.TRANSFER  # noqa: E741
 
 # Defaults follow the sample dataset: e.g. every Dining Out row there is not necessary and
 # Unplanned, every Groceries row is necessary and Routine.
@@ -406,14 +411,6 @@ CATEGORIES: tuple[Category, ...] = (
         aliases=("interest", "dividend"),
         keywords=("interest", "int.pd", "int pd", "dividend"),
     ),
-    _c(
-        "Refund",
-        I,
-        False,
-        "Unplanned",
-        aliases=("refund", "cashback", "reversal"),
-        keywords=("refund", "cashback", "reversal", "rev-"),
-    ),
     _c("Other Income", I, False, "Unplanned", aliases=("other", "misc")),
     _c(
         "Fixed Deposit",
@@ -450,17 +447,72 @@ CATEGORIES: tuple[Category, ...] = (
         keywords=("zerodha", "upstox", "angel one", "icici direct"),
     ),
     _c("Piggy Bank", S, False, "Planned", aliases=("piggy", "piggy bank", "cash savings")),
-    _c("Other Savings", S, False, "Planned", aliases=("other", "savings")),
+    _c(
+        "Other Savings",
+        S,
+        False,
+        "Planned",
+        aliases=("other", "savings", "ppf", "nps"),
+        keywords=(" ppf ", "public provident", " nps ", "national pension"),
+    ),
+    # Transfers: how statements and people name them is in services/importing/transfers.py.
+    _c(
+        "ATM Cash",
+        T,
+        True,
+        "Routine",
+        aliases=("atm", "cash withdrawal", "withdrawal", "atm cash", "cash deposit"),
+    ),
+    _c(
+        "Card Bill",
+        T,
+        True,
+        "Planned",
+        aliases=("card bill", "cc bill", "credit card", "creditcard", "cc", "bill", "card"),
+    ),
+    _c(
+        "Own Account",
+        T,
+        True,
+        "Planned",
+        aliases=("own", "self", "own account", "account", "sweep"),
+    ),
+    _c(
+        "Wallet Top-up",
+        T,
+        True,
+        "Routine",
+        aliases=("wallet", "topup", "top-up", "add money", "paytm wallet", "amazon pay"),
+    ),
+    _c("Other Transfer", T, True, "Planned", aliases=("other", "transfer")),
 )
 
-OTHER_CATEGORY = {E: "Other", I: "Other Income", S: "Other Savings"}
+OTHER_CATEGORY = {
+    E: "Other",
+    I: "Other Income",
+    S: "Other Savings",
+    T: "Other Transfer",
+    EntryType.REFUND: "Other",  # a refund belongs to an expense category
+}
+# How a summary names each kind of transfer ("3 transfers (ATM, card bill)").
+TRANSFER_LABELS = {
+    "ATM Cash": "ATM",
+    "Card Bill": "card bill",
+    "Own Account": "own account",
+    "Wallet Top-up": "wallet",
+    "Other Transfer": "other",
+}
+# The types that are never spending or earning (and never scored).
+NOT_SPENDING = (EntryType.TRANSFER, EntryType.REFUND)
 
 _BY_NAME: dict[str, Category] = {c.name.casefold(): c for c in CATEGORIES}
 
 
 def categories_of(entry_type: EntryType) -> tuple[Category, ...]:
-    """Return the categories an entry of this type can have, in catalogue order."""
-    return tuple(c for c in CATEGORIES if c.type is entry_type)
+    """Return the categories an entry of this type can have, in catalogue order (a refund's
+    are the expense categories: it takes off the spend of one)."""
+    kind = EntryType.EXPENSE if entry_type is EntryType.REFUND else entry_type
+    return tuple(c for c in CATEGORIES if c.type is kind)
 
 
 def category_named(name: str) -> Category | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.render.text import Reply, Span, b, code, i
+from services.catalog import EntryType
 from services.insights.budgets import Alert
 from services.insights.habits import Pace, Unusual
 from services.ledger.entries import EntryView
@@ -39,7 +40,12 @@ def verdict(e: EntryView) -> str:
     """The one verdict line, who decided it and why:
     `Leak · 6 of 9 points (leak from 5): not necessary, impulsive context (unplanned), evening`,
     `OK · 4 of 9 points`, `OK · a necessity (the rule: 5 of 9 points)`,
-    `Leak · your model, 82% (the rule: 4 of 9 points)`, `OK · your call (the rule: 6 of 9 points)`."""
+    `Leak · your model, 82% (the rule: 4 of 9 points)`, `OK · your call (the rule: 6 of 9 points)`;
+    transfers and refunds say what they are."""
+    if e.type is EntryType.TRANSFER:
+        return "Transfer: not spending, never a leak."
+    if e.type is EntryType.REFUND:
+        return f"Refund: off {e.category} spend for {e.local_date:%B}."
     if e.score is None:
         return "Not scored (only expenses are)."
     head = "Leak" if e.is_leak else "OK"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from bot.render.text import Reply, b, i
+from services.catalog import TRANSFER_LABELS
 from services.ledger.entries import EntryView
 from services.money import format_money
 from services.usecases.imports import Export, Reverted
@@ -12,8 +14,17 @@ from services.wording import counted
 
 if TYPE_CHECKING:  # pandas-backed; the summary is only read here
     from services.importing.pipeline import ImportSummary
+    from services.importing.understood import Understood
 
 SHOWN_ERRORS = 5
+PHONE_WIDTH = 34  # characters a line of a reply keeps to where it can
+# How the counts by type name each type (`41 spends, 2 incomes, 1 refund`).
+TYPE_WORDS = {
+    "expense": ("spend", "spends"),
+    "income": ("income", "incomes"),
+    "savings": ("saving", "savings"),
+    "refund": ("refund", "refunds"),
+}
 
 
 def counts_line(s: ImportSummary) -> str:
@@ -31,11 +42,58 @@ def error_line(where: str, reason: str) -> str:
     return f"{where}: {reason}"
 
 
+def date_range(first: date, last: date) -> str:
+    """`1–30 April 2024`, `28 March – 30 April 2024`, `28 Dec 2023 – 5 Jan 2024`, `5 April 2024`."""
+    if first == last:
+        return f"{first.day} {first:%B %Y}"
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{last.day} {last:%B %Y}"
+    if first.year == last.year:
+        return f"{first.day} {first:%B} – {last.day} {last:%B %Y}"
+    return f"{first.day} {first:%b %Y} – {last.day} {last:%b %Y}"
+
+
+def file_lines(u: Understood) -> list[str]:
+    """Which file it was: the account it names, the dates it covers, its currency."""
+    lines = [f"Account ending {u.account}"] if u.account else []
+    when = date_range(u.first_date, u.last_date) if u.first_date and u.last_date else None
+    lines.append(f"{when} · {u.currency}" if when else f"Amounts in {u.currency}")
+    return lines
+
+
+def contents_lines(u: Understood) -> list[str]:
+    """What its new rows are: by type, the transfers (not spending), the top leak."""
+    lines = []
+    kinds = [counted(n, *TYPE_WORDS[kind]) for kind, n in u.by_type if kind in TYPE_WORDS]
+    if kinds:
+        lines.append(", ".join(kinds))
+    moved = sum(n for _kind, n in u.transfers)
+    if moved:
+        labels = ", ".join(TRANSFER_LABELS.get(kind, kind.lower()) for kind, _n in u.transfers)
+        one = f"{counted(moved, 'transfer')} ({labels}): not spending"
+        lines += (
+            [one] if len(one) <= PHONE_WIDTH else [f"{counted(moved, 'transfer')}, not spending:", labels]
+        )
+    if (top := u.top_leak) is not None:
+        line = f"Top leak: {top.category}, {format_money(top.amount_minor, u.currency)}"
+        times = ["once"] if top.count == 1 else [f"{top.count} times", f"{top.count}×"]
+        fits = [f"{line} ({t})" for t in times if len(line) + len(t) + 3 <= PHONE_WIDTH]
+        lines.append(fits[0] if fits else line)
+    return lines
+
+
+def understood_lines(u: Understood) -> list[str]:
+    """Everything the file was read as (the CLI prints these under its counts line)."""
+    return [*file_lines(u), *contents_lines(u)]
+
+
 def summary_reply(s: ImportSummary) -> Reply:
     more = s.rejected - SHOWN_ERRORS
     return Reply.of(
         (b(f"Imported {s.file_name}"), f" ({s.layout})"),
+        *(file_lines(s.understood) if s.understood is not None else ()),
         f"{s.imported:,} imported · {counted(s.duplicates, 'duplicate')} · {s.rejected:,} rejected",
+        *(contents_lines(s.understood) if s.understood is not None else ()),
         f"{counted(s.skipped, 'total or balance line')} skipped" if s.skipped else None,
         *(error_line(n, why) for n, why in s.errors[:SHOWN_ERRORS]),
         f"… and {counted(more, 'more rejected line')}" if more > 0 else None,

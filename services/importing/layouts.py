@@ -30,6 +30,7 @@ from services.catalog import (
     normalise_payment_mode,
 )
 from services.importing.reader import normalise_header
+from services.importing.transfers import not_spending, refunds_logged_as_income
 from services.importing.values import (
     blank,
     match_choices,
@@ -49,6 +50,10 @@ _TYPE_WORDS = {
     "income": "income",
     "savings": "savings",
     "saving": "savings",
+    "transfer": "transfer",
+    "transfers": "transfer",
+    "refund": "refund",
+    "refunds": "refund",
 }
 
 
@@ -89,7 +94,7 @@ def _check_amounts(
     minor, negative, bad = parse_amounts(raw_amount, currency, decimal_comma=decimal_comma)
     errors.flag(blank(raw_amount), f"no {label}")
     errors.flag(bad, "'" + raw_amount.str.slice(0, 40) + "' is not an amount")
-    errors.flag(negative, f"negative {label}: log refunds as income")
+    errors.flag(negative, f"negative {label}: give a refund the type refund")
     limit = to_minor(MAX_ENTRY_AMOUNT, currency)
     errors.flag(minor.fillna(0).eq(0) & ~bad & ~blank(raw_amount), f"{label} is zero")
     errors.flag(minor.fillna(0).gt(limit), f"{label} over {format_money(limit, currency)}")
@@ -185,8 +190,9 @@ def _ledger_frame(
     types = c["type"].str.casefold().map(_TYPE_WORDS)
     errors.flag(
         types.isna(),
-        "type must be expense, income or savings, not '" + c["type"].str.slice(0, 20) + "'",
+        "type must be expense, income, savings, transfer or refund, not '" + c["type"].str.slice(0, 20) + "'",
     )
+    types, c["category"] = refunds_logged_as_income(types, c["category"])
     out = pd.DataFrame(index=raw.index)
     out["type"] = types
     out["category"] = _categories(types.fillna(""), c["category"], errors)
@@ -734,6 +740,7 @@ def _statement_convert(
     income_cat, income_type = infer_categories(description, "income")
     out["type"] = expense_type.where(outflow, income_type)
     out["category"] = expense_cat.where(outflow, income_cat)
+    not_spending(out, description, outflow, expense_cat.where(expense_type == "expense"))
     out["amount_minor"] = minor
     modes = infer_payment_modes(description)
     out["payment_mode"] = modes.where(modes != "Other", cols.default_mode)

@@ -16,7 +16,8 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -34,6 +35,7 @@ from services.importing.limits import ProgressCallback, too_big
 from services.importing.options import ImportOptions
 from services.importing.pdfs import PDF_MAGIC, read_pdf
 from services.importing.reader import Rows, is_furniture, read_rows, read_table
+from services.importing.understood import Understood, account_of, currency_of, of_import
 from services.importing.unfinished import STALE_AFTER, THIS_PROCESS, Unfinished
 from services.importing.workbooks import XLS_MAGIC, is_xlsx, read_workbook
 from services.ledger.completion import OPTIONAL_COLUMNS, ScoringProfile, complete
@@ -58,6 +60,7 @@ class ImportSummary:
     # (where: "line 12", "page 2, line 14"; why), the first MAX_STORED_ERRORS
     errors: tuple[tuple[str, str], ...]
     skipped: int = 0  # lines that are no transaction: totals, balances, footers
+    understood: Understood | None = None  # what the file held (right after the import only)
 
 
 def _digest(keys: pd.Series) -> list[str]:
@@ -130,6 +133,8 @@ class StatementFile:
     facts: FileFacts  # decided from whole columns, so every chunk reads alike
     kind: str  # "CSV file", "Excel workbook", "PDF statement", ...
     kept: bytes  # what an unfinished import keeps to run again: the file, or a locked PDF's table
+    account: str | None = None  # the last digits of the account the file names
+    currency: str | None = None  # the currency the file states
 
     @classmethod
     def read(cls, data: bytes, options: ImportOptions | None = None) -> StatementFile:
@@ -151,7 +156,9 @@ class StatementFile:
             header, rows, kind = table.header, read_rows(table), "CSV file"
         layout = detect_layout(header)
         assert layout is not None
-        return cls(header, layout, rows, layout.facts(rows.frame, header), kind, kept)
+        facts = layout.facts(rows.frame, header)
+        account, currency = account_of(data, header, rows.frame), currency_of(header, rows.frame)
+        return cls(header, layout, rows, facts, kind, kept, account, currency)
 
 
 def _keep(header: list[str], rows: Rows, kind: str) -> bytes:
@@ -167,12 +174,19 @@ def _keep(header: list[str], rows: Rows, kind: str) -> bytes:
 
 
 def _unkeep(data: bytes) -> tuple[list[str], Rows, str]:
-    table = json.loads(data[len(KEPT_TABLE) :])
-    header = table["header"]
-    frame = pd.DataFrame(table["rows"], columns=pd.Index(header), dtype=object)
-    pages = None if table["pages"] is None else np.asarray(table["pages"], dtype=np.int64)
-    lines = np.asarray(table["lines"], dtype=np.int64)
-    return header, Rows(frame, lines, np.zeros(len(frame), dtype=bool), pages, table["unit"]), table["kind"]
+    """The table _keep kept; a file that only looks like one is refused."""
+    try:
+        table = json.loads(data[len(KEPT_TABLE) :])
+        header = [str(name) for name in table["header"]]
+        frame = pd.DataFrame(table["rows"], columns=pd.Index(header), dtype=object)
+        pages = None if table["pages"] is None else np.asarray(table["pages"], dtype=np.int64)
+        lines = np.asarray(table["lines"], dtype=np.int64)
+        rows = Rows(frame, lines, np.zeros(len(frame), dtype=bool), pages, str(table["unit"]))
+        if len(lines) != len(frame) or (pages is not None and len(pages) != len(frame)):
+            raise ValueError("rows and places differ")
+        return header, rows, str(table["kind"])
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise ImportRefused("This file could not be read: it is not a statement LeakBot knows.") from exc
 
 
 @dataclass
@@ -184,6 +198,10 @@ class _Counts:
     layout: str = ""
     skipped: int = 0
     beat_at: float = 0.0  # when the import last told others it is alive (time.monotonic)
+    first_date: date | None = None  # of the readable rows, duplicates too
+    last_date: date | None = None
+    account: str | None = None
+    currency: str = ""
 
 
 def import_csv(
@@ -234,6 +252,7 @@ def _store_all(
 ) -> ImportSummary:
     try:
         counts = _Counts(total=len(file.rows.frame), layout=file.layout.name)
+        counts.account, counts.currency = file.account, file.currency or user.currency
         refs, earlier_refs = SourceRefs(), {name: SourceRefs() for name in EARLIER_KEYS}
         stored = StoredRefs(user.id)
         for done, chunk in _chunks(file, user.currency, counts):
@@ -328,6 +347,7 @@ def _chunks(file: StatementFile, currency: str, counts: _Counts) -> Iterator[tup
         bad = ~good & ~furniture
         places = file.rows.places(start + np.flatnonzero(bad))
         counts.errors.extend(zip(places, (str(why) for why in reasons[bad]), strict=True))
+        _cover(counts, converted.frame.loc[good, "local_dt"])
         positions = start + np.flatnonzero(good)
         frame = converted.frame[good]
         for k in range(0, len(frame), CHUNK_ROWS):
@@ -335,6 +355,16 @@ def _chunks(file: StatementFile, currency: str, counts: _Counts) -> Iterator[tup
             yield done, frame.iloc[k : k + CHUNK_ROWS]
         if not len(frame):
             yield end, frame
+
+
+def _cover(counts: _Counts, moments: pd.Series) -> None:
+    """Widen the dates the readable rows cover."""
+    moments = moments.dropna()
+    if moments.empty:
+        return
+    low, high = moments.min().date(), moments.max().date()
+    counts.first_date = low if counts.first_date is None else min(counts.first_date, low)
+    counts.last_date = high if counts.last_date is None else max(counts.last_date, high)
 
 
 def _store(
@@ -391,7 +421,16 @@ def _finish(session: Session, import_id: int, counts: _Counts) -> ImportSummary:
     record.status = "completed"
     session.execute(delete(ImportFile).where(ImportFile.import_id == import_id))
     session.flush()
-    return summary_of(record)
+    contents = of_import(
+        session,
+        user_id=record.user_id,
+        import_id=import_id,
+        currency=counts.currency,
+        account=counts.account,
+        first_date=counts.first_date,
+        last_date=counts.last_date,
+    )
+    return replace(summary_of(record), understood=contents)
 
 
 def discard_import(turn: Turn, user_id: int, import_id: int) -> None:

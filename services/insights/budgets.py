@@ -17,6 +17,7 @@ from db.models import LEAKS_BUDGET, Budget, BudgetAlert, Entry, User
 from db.repositories import insert_once
 from services.catalog import EntryType, alias_table, closest_categories
 from services.errors import LeakBotError, ParseError
+from services.ledger.spending import SPENDING_TYPES, net_amount
 from services.money import parse_amount
 from services.timing import month_bounds
 from services.wording import one_of
@@ -89,14 +90,15 @@ def set_budget(*, session: Session, user: User, target: str, amount: str) -> Bud
 
 def _used(session: Session, user: User, category: str, day: date) -> int:
     start, end = month_bounds(day)
-    query = select(func.coalesce(func.sum(Entry.amount_minor), 0)).where(
-        Entry.user_id == user.id, Entry.type == "expense", Entry.local_date >= start, Entry.local_date < end
-    )
-    query = (
-        query.where(Entry.is_leak.is_(True))
-        if category == LEAKS_BUDGET
-        else query.where(Entry.category == category)
-    )
+    if category == LEAKS_BUDGET:  # the month's leaks: expenses only (a refund is never a leak)
+        query = select(func.coalesce(func.sum(Entry.amount_minor), 0)).where(
+            Entry.type == "expense", Entry.is_leak.is_(True)
+        )
+    else:  # the category's spend net of its refunds
+        query = select(func.coalesce(func.sum(net_amount()), 0)).where(
+            Entry.type.in_(SPENDING_TYPES), Entry.category == category
+        )
+    query = query.where(Entry.user_id == user.id, Entry.local_date >= start, Entry.local_date < end)
     return int(session.scalar(query) or 0)
 
 

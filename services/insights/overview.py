@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from db.frames import entries_frame
 from db.models import User
+from services.ledger.spending import SPENDING_TYPES, net_total
 from services.scoring.rules import rule_codes
 
 
@@ -48,7 +49,8 @@ class LeakOverview:
 
 def leak_overview(*, session: Session, user: User, top: int = 3) -> LeakOverview:
     """The leak share, the leakiest categories and the highest-scored leaks."""
-    frame = entries_frame(session, user.id, types=["expense"])
+    spending = entries_frame(session, user.id, types=list(SPENDING_TYPES))
+    frame = spending[spending["type"] == "expense"]
     leaks = frame[frame["is_leak"].fillna(False).astype(bool)]
     by_category = (
         leaks.groupby("category")["amount_minor"]
@@ -63,7 +65,7 @@ def leak_overview(*, session: Session, user: User, top: int = 3) -> LeakOverview
         currency=user.currency,
         expenses=len(frame),
         leaks=len(leaks),
-        spend_minor=int(frame["amount_minor"].sum()),
+        spend_minor=net_total(spending),  # refunds take off
         leak_spend_minor=int(leaks["amount_minor"].sum()),
         top_categories=tuple(
             CategoryLeak(str(c), int(r["count"]), int(r["sum"])) for c, r in by_category.iterrows()

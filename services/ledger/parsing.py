@@ -8,11 +8,15 @@ After the amount, tokens come in any order:
 - a date (`today`, `yesterday`, `2024-05-03`, `03-05-2024`, `03/05`) or a time (`8pm`,
   `8:30pm`, `20:15`, `morning`, `evening`, ...),
 - anything else is the note.
+Words that say the money is no spending change the type: `2000 atm`, `5000 card bill`,
+`1000 wallet` log a transfer (never spending or a leak), `300 refund swiggy` or
+`/income 900 refund` a refund of that category (it takes off its spend, and is no income).
 The parser is pure: it returns a ParsedEntry or raises ParseError, nothing else.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import date, time, timedelta
@@ -20,6 +24,8 @@ from datetime import date, time, timedelta
 from db.models import NOTE_LENGTH
 from services.catalog import (
     CONTEXTS,
+    NOT_SPENDING,
+    OTHER_CATEGORY,
     EntryType,
     alias_table,
     categories_of,
@@ -45,7 +51,18 @@ VERBS: dict[str, EntryType] = {
     "save": EntryType.SAVINGS,
     "saved": EntryType.SAVINGS,
     "savings": EntryType.SAVINGS,
+    "transfer": EntryType.TRANSFER,
+    "transferred": EntryType.TRANSFER,
+    "refund": EntryType.REFUND,
+    "refunded": EntryType.REFUND,
 }
+REFUND_WORDS = {"refund", "refunded", "reversal", "reversed", "cashback"}
+# Words that make a plain amount a transfer, unless an expense category is named too
+# (pairs always do: `20000 credit card bill` is the card's bill, not a utility bill).
+TRANSFER_WORDS = {"atm", "withdrawal", "withdrew", "self", "wallet", "transfer", "transferred", "sweep"}
+TRANSFER_PAIRS = {"card bill", "cc bill", "own account", "add money", "cash withdrawal", "atm cash"}
+# The payment mode a transfer category goes by unless the message names one.
+TRANSFER_MODES = {"ATM Cash": "Cash"}
 NECESSARY_WORDS = {
     "need": True,
     "needed": True,
@@ -187,6 +204,8 @@ def parse_entry(
     if not looks_like_amount(tokens[0]):
         raise ParseError(_usage(kind, f"{tokens[0]!r} is not an amount; start with the amount."))
     amount = parse_amount(tokens[0], currency)
+    if entry_type is None:
+        kind = _kind_from_words(kind, [t.strip(",;").casefold() for t in tokens[1:]])
 
     aliases = alias_table(kind)
     category: str | None = None
@@ -225,11 +244,15 @@ def parse_entry(
             category = aliases[word]
         elif normalise_payment_mode(word) is not None:
             fields["payment_mode"] = normalise_payment_mode(word)
-        elif word in FILLER_WORDS and not leftovers:
+        elif (word in FILLER_WORDS and not leftovers) or (kind is EntryType.REFUND and word in REFUND_WORDS):
             continue
         else:
             leftovers.append(token)
 
+    if category is None and kind in NOT_SPENDING and not leftovers:
+        category = OTHER_CATEGORY[kind]  # `/refund 300`, `/transfer 5000`
+    if kind is EntryType.TRANSFER and category in TRANSFER_MODES:
+        fields.setdefault("payment_mode", TRANSFER_MODES[category])
     if category is None:
         if not leftovers:
             names = ", ".join(c.name for c in categories_of(kind)[:6])
@@ -242,10 +265,28 @@ def parse_entry(
     return ParsedEntry(type=kind, amount_minor=amount, category=category, note=note, **fields)  # type: ignore[arg-type]
 
 
+def _kind_from_words(kind: EntryType, words: list[str]) -> EntryType:
+    """The type the message's words say, where its verb (or none) left it open."""
+    if kind in (EntryType.EXPENSE, EntryType.INCOME) and REFUND_WORDS.intersection(words):
+        return EntryType.REFUND
+    if kind is not EntryType.EXPENSE:
+        return kind
+    pairs = {f"{a} {b}" for a, b in itertools.pairwise(words)}
+    if pairs & TRANSFER_PAIRS:
+        return EntryType.TRANSFER
+    expense = alias_table(EntryType.EXPENSE)
+    named = any(w in expense for w in words) or any(p in expense for p in pairs)
+    if TRANSFER_WORDS.intersection(words) and not named:
+        return EntryType.TRANSFER
+    return kind
+
+
 def _usage(kind: EntryType, problem: str) -> str:
     example = {
         EntryType.EXPENSE: "/spend 250 dining upi",
         EntryType.INCOME: "/income 50000 salary",
         EntryType.SAVINGS: "/save 2000 mutual fund",
+        EntryType.TRANSFER: "/transfer 2000 atm",
+        EntryType.REFUND: "/refund 300 dining",
     }[kind]
     return f"{problem} Example: {example}"

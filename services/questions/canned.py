@@ -4,7 +4,8 @@ Every query is parameterised, scoped to the person asking (`user_id`), and means
 SQLite and PostgreSQL: where the dialects differ (month keys, weekdays, month lengths, month
 arithmetic) a small fragment is chosen per dialect; PERCENTILE_CONT, which SQLite lacks, is
 computed with window functions and integer arithmetic on both. Unless a question says
-otherwise it looks at expenses only. Sums leave SQL as exact integers (minor units, counts);
+otherwise it looks at expenses only; the spend totals (per month, per weekday) are net of
+refunds. Transfers are never in any. Sums leave SQL as exact integers (minor units, counts);
 money stays in integer minor units (an average rounded half up to a whole minor unit), scores
 and percentages become Decimals with two places, rounded half up. Each column has a kind
 (money, count, month, ...) that tells a renderer how to show it. Ties in a ranking break by
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from db.models import User
 from services.errors import NotFound
+from services.ledger.spending import NET_AMOUNT_SQL, SPENDING_SQL
 from services.money import exponent
 from services.timing import SALARY_WEEK_DAYS, local_today, month_start
 
@@ -106,6 +108,12 @@ def salary_week_sql(f: Fragments, d: str = "local_date") -> str:
 
 
 EXPENSES = "SELECT * FROM entries WHERE user_id = :user_id AND type = 'expense'"
+# Spending net of refunds (services/ledger/spending.py), for the questions that add amounts
+# up: a refund takes off its month and day; transfers are in neither.
+NET_SPENDING = (
+    f"SELECT local_date, {NET_AMOUNT_SQL} AS amount_minor FROM entries "
+    f"WHERE user_id = :user_id AND {SPENDING_SQL}"
+)
 
 
 @dataclass(frozen=True)
@@ -160,7 +168,7 @@ QUESTIONS: tuple[Question, ...] = (
         (Kind.MONTH, M),
         lambda f: (
             f"SELECT {f.month.format(d='local_date')} AS month, SUM(amount_minor) AS total "
-            f"FROM ({EXPENSES}{_year_filter()}) e GROUP BY 1 ORDER BY 1"
+            f"FROM ({NET_SPENDING}{_year_filter()}) e GROUP BY 1 ORDER BY 1"
         ),
         lambda r: (int(r[0]), int(r[1])),
         by_year=True,
@@ -222,7 +230,7 @@ QUESTIONS: tuple[Question, ...] = (
         (L, M),
         lambda f: (
             "WITH days AS (SELECT local_date, SUM(amount_minor) AS total FROM "
-            f"({EXPENSES}) e GROUP BY local_date), named AS (SELECT CASE {f.dow.format(d='local_date')} "
+            f"({NET_SPENDING}) e GROUP BY local_date), named AS (SELECT CASE {f.dow.format(d='local_date')} "
             + " ".join(f"WHEN {i} THEN '{name}'" for i, name in enumerate(WEEKDAYS))
             + " END AS weekday, total FROM days) SELECT weekday, SUM(total), COUNT(*) FROM named "
             "GROUP BY weekday ORDER BY SUM(total) * 1.0 / COUNT(*) DESC, weekday ASC"

@@ -34,6 +34,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from services.ledger.spending import net_spending
 from services.money import format_money, short_money, to_major
 from services.reporting.names import CHART_TITLES
 
@@ -100,9 +101,15 @@ def _expenses(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame["type"] == "expense"]
 
 
+def _category_spend(frame: pd.DataFrame, currency: str) -> pd.Series:
+    """Spend per category net of refunds (a category refunded in full drops out)."""
+    spend = _major(e := net_spending(frame), currency).groupby(e["category"]).sum()
+    return spend[spend > 0]
+
+
 # --- the charts ------------------------------------------------------------------------------
 def categories(frame: pd.DataFrame, currency: str) -> Figure | None:
-    spend = _major(e := _expenses(frame), currency).groupby(e["category"]).sum().sort_values()
+    spend = _category_spend(frame, currency).sort_values()
     if spend.empty:
         return None
     figure = _figure()
@@ -115,7 +122,7 @@ def categories(frame: pd.DataFrame, currency: str) -> Figure | None:
 
 
 def share(frame: pd.DataFrame, currency: str) -> Figure | None:
-    spend = _major(e := _expenses(frame), currency).groupby(e["category"]).sum().sort_values(ascending=False)
+    spend = _category_spend(frame, currency).sort_values(ascending=False)
     if spend.empty:
         return None
     top = spend.head(5)

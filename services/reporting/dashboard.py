@@ -16,6 +16,7 @@ from matplotlib.ticker import FuncFormatter
 from sqlalchemy.orm import Session
 
 from db.models import User
+from services.ledger.spending import net_spending
 from services.money import format_money, short_money, to_major
 from services.reporting import charts, periods
 from services.wording import change_words, percent_change
@@ -71,21 +72,30 @@ def dashboard_data(session: Session, user: User, *, year: int, month: int) -> Da
     previous = history[ym == pd.Period(f"{year}-{month:02d}", freq="M") - 1]
 
     def total(frame: pd.DataFrame, kind: str) -> int:
+        if kind == "expense":  # spending net of refunds; transfers are none
+            return int(net_spending(frame)["amount_minor"].sum())
         return int(frame.loc[frame["type"] == kind, "amount_minor"].sum())
 
     def kpi(name: str, kind: str) -> Kpi:
         return Kpi(name, total(current, kind), total(previous, kind))
 
-    expenses = current[current["type"] == "expense"]
+    expenses = net_spending(current)
     by_category = (
         expenses.groupby("category")["amount_minor"].sum().sort_values(ascending=False, kind="stable")
     )
+    by_category = by_category[by_category > 0]  # a category refunded in full drops out
     savings = current[current["type"] == "savings"]
     instruments = (
         savings.groupby("category")["amount_minor"].sum().sort_values(ascending=False, kind="stable")
     )
     months = pd.period_range(first, periods=MONTHS_OF_HISTORY, freq="M")
-    per_month = history.groupby([ym, history["type"]])["amount_minor"].sum().unstack(fill_value=0)
+    flows = history[history["type"] == "income"]
+    if not (net := net_spending(history)).empty:
+        flows = (
+            pd.concat([flows, net.assign(type="expense")]) if not flows.empty else net.assign(type="expense")
+        )
+    flow_months = flows["local_date"].dt.to_period("M")
+    per_month = flows.groupby([flow_months, flows["type"]])["amount_minor"].sum().unstack(fill_value=0)
     per_month = per_month.reindex(index=months, columns=["income", "expense"], fill_value=0)
     leak_total = int(expenses.loc[expenses["is_leak"], "amount_minor"].sum())
     spent = int(expenses["amount_minor"].sum())
@@ -102,7 +112,7 @@ def dashboard_data(session: Session, user: User, *, year: int, month: int) -> Da
         savings_by_instrument=[(str(c), int(v)) for c, v in instruments.items()],
         monthly=[(str(p), int(r["income"]), int(r["expense"])) for p, r in per_month.iterrows()],
         leak_total_minor=leak_total,
-        leak_share=leak_total * 100.0 / spent if spent else None,
+        leak_share=leak_total * 100.0 / spent if spent > 0 else None,
     )
 
 

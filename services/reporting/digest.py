@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from db.models import User
 from services.insights import subscriptions
 from services.insights.subscriptions import Detected
+from services.ledger.spending import net_spending
 from services.money import round_minor, short_money, to_major
 from services.reporting import charts, periods
 from services.scoring.rules import rule_codes
@@ -97,11 +98,11 @@ def build(session: Session, user: User, week_ending: date, *, today: date | None
     """The digest for the seven days before week_ending (local dates)."""
     start = week_ending - timedelta(days=7)
     frame = periods.entries(session, user, periods.Period(start - timedelta(days=7), week_ending, ""))
-    expenses = frame[frame["type"] == "expense"]
-    this_week = expenses[expenses["local_date"] >= pd.Timestamp(start)]
-    before = expenses[expenses["local_date"] < pd.Timestamp(start)]
+    spending = net_spending(frame)  # refunds take off; transfers are no spending
+    this_week = spending[spending["local_date"] >= pd.Timestamp(start)]
+    before = spending[spending["local_date"] < pd.Timestamp(start)]
     spend = int(this_week["amount_minor"].sum())
-    if spend == 0:
+    if not (this_week["type"] == "expense").any():
         return WeeklyDigest(week_ending, user.currency)
     leak = int(this_week.loc[this_week["is_leak"], "amount_minor"].sum())
     top = this_week[this_week["is_leak"]].sort_values("amount_minor", ascending=False, kind="stable").head(3)

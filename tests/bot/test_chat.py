@@ -11,7 +11,7 @@ from services.importing.pipeline import import_csv
 from services.ledger.people import UserDefaults, ensure_user
 from services.questions.canned import QUESTIONS
 from services.synthetic import generate, to_csv_bytes
-from tests.bot.helpers import reply
+from tests.bot.helpers import reply, reply_call
 from tests.factories import count_entries
 from tests.fake_telegram import FakeTelegram
 
@@ -76,3 +76,29 @@ async def test_questions_answer_from_the_persons_own_data_only(fake: FakeTelegra
     fake.press_button(ALICE, "ask:'; DROP TABLE entries; --")
     refusal = await asyncio.to_thread(fake.wait_for, "answerCallbackQuery", count=2)
     assert refusal[-1].params.get("text") == "That button is not one of mine."
+
+
+async def test_atm_cash_is_a_transfer_and_a_refund_takes_off_its_category(
+    fake: FakeTelegram, bot, db: Session
+) -> None:  # type: ignore[no-untyped-def]
+    """`2000 atm` is logged as a transfer: never spending, never a leak; a refund takes its
+    amount off the month's spend."""
+    await reply(fake, ALICE, "/start")
+    assert "₹250 Dining Out" in await reply(fake, ALICE, "250 dining upi 2024-05-03 9pm")
+    assert "Leak · 7 of 9 points" in await reply(
+        fake, ALICE, "/spend 120 swiggy gpay 2024-05-04 11pm #festive"
+    )
+    transfer = await reply_call(fake, ALICE, "2000 atm 2024-05-05")
+    text = transfer.params["text"]
+    assert "₹2,000 ATM Cash · Cash" in text and "Transfer: not spending, never a leak." in text
+    assert [b["text"] for row in transfer.params["reply_markup"]["inline_keyboard"] for b in row] == [
+        "Undo",
+        "Change category",
+    ]
+    assert "₹5,000 Card Bill" in await reply(fake, ALICE, "/transfer 5000 card bill 2024-05-06")
+    assert "Refund: off Dining Out spend for May." in await reply(fake, ALICE, "/refund 70 dining 2024-05-07")
+
+    monthly = await reply(fake, ALICE, "/monthly 2024")
+    assert "2024: ₹300 spent" in monthly  # 250 + 120 - 70: no ATM cash, no card bill
+    top = await reply(fake, ALICE, "/top_leaks")
+    assert "ATM" not in top and "Card Bill" not in top and "2,000" not in top and "5,000" not in top

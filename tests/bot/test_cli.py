@@ -223,3 +223,20 @@ def test_a_bad_setting_is_named_with_its_reason_and_nothing_runs(tmp_path: Path)
     assert "LOG_FORMAT: must be text or json" in done.stderr
     assert "Traceback" not in done.stderr and "secret-token" not in done.stderr
     assert not (tmp_path / "never.db").exists()
+
+
+def test_an_import_says_what_the_statement_held(cli: CliRunner, tmp_path: Path) -> None:
+    from tests.factories import HDFC_HEADER, csv_bytes
+    from tests.services.importing.test_transfers import APRIL, PREAMBLE
+
+    (tmp_path / "april.csv").write_bytes(csv_bytes(HDFC_HEADER, APRIL, preamble=PREAMBLE))
+    out = run(cli, "import", "april.csv", "--user", "42").splitlines()
+    assert out[0].endswith("9 imported, 0 duplicates, 0 rejected (HDFC Bank statement)")
+    assert out[1:] == [
+        "  Account ending 5678",
+        "  1–30 April 2024 · INR",
+        "  4 spends, 1 income, 1 refund",
+        "  3 transfers, not spending:",
+        "  ATM, card bill, wallet",
+        "  Top leak: Other, ₹23.60 (once)",
+    ]

@@ -179,3 +179,27 @@ async def test_excel_and_pdf_statements_upload_like_csv(fake: FakeTelegram, bot,
     assert "1 imported" in await _summary(fake, ALICE)
     amounts = db.scalars(select(Entry.amount_minor)).all()
     assert amounts == [32_050]
+
+
+async def test_the_summary_says_what_the_statement_held(fake: FakeTelegram, bot, db: Session) -> None:  # type: ignore[no-untyped-def]
+    """A statement with ATM cash, a card bill and a refund: the chat summary names the
+    account, the dates, the counts by type, the transfers (not spending) and the top leak,
+    phone-width; the refund takes off April's dining and the transfers are in no total."""
+    from tests.factories import HDFC_HEADER, csv_bytes
+    from tests.services.importing.test_transfers import APRIL, PREAMBLE
+
+    await reply(fake, ALICE, "/start")
+    fake.send_document(ALICE, "april.csv", csv_bytes(HDFC_HEADER, APRIL, preamble=PREAMBLE))
+    summary = await _summary(fake, ALICE)
+    lines = summary.split("\n")
+    assert "Imported april.csv</b> (HDFC Bank statement)" in lines[0]
+    assert lines[1:6] == [
+        "Account ending 5678",
+        "1–30 April 2024 · INR",
+        "9 imported · 0 duplicates · 0 rejected",
+        "4 spends, 1 income, 1 refund",
+        "3 transfers, not spending:",
+    ]
+    assert lines[6:8] == ["ATM, card bill, wallet", "Top leak: Other, ₹23.60 (once)"]  # the bank's fee
+    assert all(len(line) <= 40 for line in lines[1:])
+    assert "2024: ₹1,773.60 spent" in await reply(fake, ALICE, "/monthly 2024")

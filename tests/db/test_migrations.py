@@ -154,3 +154,84 @@ def test_commands_check_the_revision_with_one_query_and_migrate_only_when_behind
         assert stored_revision(engine) == HEAD_REVISION == current_revision(engine)
     finally:
         engine.dispose()
+
+
+def test_0013_makes_old_refunds_refunds_and_imported_atm_cash_transfers_and_back(
+    empty_database_url: str,
+) -> None:
+    """Income in the old Refund category becomes a refund of the category its note names;
+    imported expenses whose description is ATM cash or a card bill become unscored
+    transfers; a chat note is left alone. Downgrade turns them back into types 0012 knows."""
+    from sqlalchemy import text
+
+    from db.session import make_engine
+
+    url = empty_database_url
+    upgrade(url, "0012")
+    engine = make_engine(url)
+    columns = (
+        "id, user_id, occurred_at, local_date, type, category, amount_minor, is_necessary, payment_mode, "
+        "is_recurring, context, time_block, day_type, note, source, source_ref, leakage_score, "
+        "leak_rules, is_leak, user_verdict, created_at"
+    )
+    rows = [  # id, type, category, note, source, score, is_leak, verdict
+        (1, "income", "Refund", "REFUND-SWIGGY-ORDER 88", "csv", "NULL", "NULL", "NULL"),
+        (2, "income", "Refund", "money back", "chat", "NULL", "NULL", "NULL"),
+        (3, "expense", "Other", "ATM WDL-ATM CASH MG ROAD", "csv", "4", "false", "true"),
+        (4, "expense", "Other", "CC PAYMENT 4315XXXX1234", "csv", "3", "false", "NULL"),
+        (5, "expense", "Other", "ATM WDL CHARGES", "csv", "3", "false", "NULL"),  # a fee: spending
+        (6, "expense", "Other", "atm near office", "chat", "5", "true", "NULL"),  # the person's words
+        (7, "income", "Salary", "SALARY ACME", "csv", "NULL", "NULL", "NULL"),
+    ]
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO users (id, telegram_id, chat_id, timezone, currency, micro_threshold_minor, "
+                "leak_threshold, salary_day, digest_enabled, digest_weekday, digest_minute_of_day, "
+                "created_at) VALUES (1, 77, 77, 'Asia/Kolkata', 'INR', 30000, 5, 1, true, 6, 540, "
+                "'2024-01-01 00:00:00')"
+            )
+        )
+        for i, kind, category, note, source, score, leak, verdict in rows:
+            connection.execute(
+                text(
+                    f"INSERT INTO entries ({columns}) VALUES ({i}, 1, '2024-04-0{i} 06:30:00', "
+                    f"'2024-04-0{i}', "
+                    f"'{kind}', '{category}', {i * 1000}, false, 'UPI', false, 'Unplanned', 'Morning', "
+                    f"'Weekday', '{note}', '{source}', 'r{i}', {score}, NULL, {leak}, {verdict}, "
+                    "'2024-04-01 00:00:00')"
+                )
+            )
+
+    def stored() -> list[tuple[object, ...]]:
+        with engine.connect() as connection:
+            found = connection.execute(
+                text("SELECT id, type, category, leakage_score, user_verdict FROM entries ORDER BY id")
+            )
+            return [tuple(r) for r in found]
+
+    upgrade(url)
+    assert stored() == [
+        (1, "refund", "Dining Out", None, None),
+        (2, "refund", "Other", None, None),
+        (3, "transfer", "ATM Cash", None, None),
+        (4, "transfer", "Card Bill", None, None),
+        (5, "expense", "Other", 3, None),
+        (6, "expense", "Other", 5, None),
+        (7, "income", "Salary", None, None),
+    ]
+    with engine.begin() as connection:  # the new types are allowed now
+        connection.execute(text("UPDATE entries SET type = 'transfer' WHERE id = 7"))
+    downgrade(url, "0012")
+    assert [r[:3] for r in stored()] == [
+        (1, "income", "Refund"),
+        (2, "income", "Refund"),
+        (3, "savings", "Other Savings"),
+        (4, "savings", "Other Savings"),
+        (5, "expense", "Other"),
+        (6, "expense", "Other"),
+        (7, "savings", "Other Savings"),
+    ]
+    with pytest.raises(Exception, match=r"(?i)check"), engine.begin() as connection:
+        connection.execute(text("UPDATE entries SET type = 'refund' WHERE id = 1"))
+    engine.dispose()

@@ -390,7 +390,8 @@ def test_generic_statement_semicolons_bom_cp1252_and_month_first_dates(session: 
     assert [str(d) for d in frame["local_date"]] == ["2024-01-13", "2024-02-01", "2024-02-03"]
     assert frame["note"].iloc[0] == "Café Coffee Day"
     assert frame["payment_mode"].tolist() == ["Other", "Cash", "Other"]
-    assert frame["category"].tolist() == ["Dining Out", "Other", "Refund"]
+    assert frame["category"].tolist() == ["Dining Out", "ATM Cash", "Clothing"]
+    assert frame["type"].tolist() == ["expense", "transfer", "refund"]  # cash and money back: no spend
 
 
 def test_utf8_bom_and_day_first_are_the_default_when_dates_fit_both(session: Session) -> None:
@@ -431,11 +432,11 @@ def test_bad_rows_are_reported_by_line_and_good_rows_still_import(session: Sessi
     assert summary.errors[0] == ("line 3", "'32-01-2023' is not a date")
     assert summary.errors[1][0] == "line 4"
     assert summary.errors[1][1].startswith("unknown expense category 'Dinning' (closest: Dining Out")
-    assert summary.errors[2] == ("line 5", "negative amount: log refunds as income")
+    assert summary.errors[2] == ("line 5", "negative amount: give a refund the type refund")
     assert summary.errors[3] == ("line 6", "'abc' is not an amount")
     assert summary.errors[4] == ("line 7", "is_necessary must be Yes or No, not 'Maybe'")
     assert summary.errors[5][0] == "line 8" and summary.errors[5][1].startswith(
-        "type must be expense, income or savings"
+        "type must be expense, income, savings, transfer or refund"
     )
     stored = json.loads(session.scalar(select(Import.errors).where(Import.id == summary.import_id)))
     assert [tuple(e) for e in stored] == list(summary.errors)

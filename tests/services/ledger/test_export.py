@@ -25,20 +25,21 @@ def test_an_export_imported_into_another_person_gives_identical_entries(session:
         data=to_csv_bytes(generate(months=3, seed=2)),
         file_name="a.csv",
     )
-    parsed = parse_entry("99 dining =1+2 @evil note", today=date(2024, 1, 1))
-    log_entry(
-        session=session,
-        user=alice,
-        parsed=parsed,
-        now=datetime(2024, 1, 1, 14, 5, 7, tzinfo=UTC),
-        source_ref="chat:1:1",
-    )
+    for k, text in enumerate(["99 dining =1+2 @evil note", "2000 atm", "/refund 49 dining"]):
+        log_entry(
+            session=session,
+            user=alice,
+            parsed=parse_entry(text, today=date(2024, 1, 1)),
+            now=datetime(2024, 1, 1, 14, 5, 7 + k, tzinfo=UTC),
+            source_ref=f"chat:1:{k}",
+        )
     exported, count = export_csv(session=session, user=alice)
     summary = import_csv(session=session, user=bob, data=exported, file_name="export.csv")
     assert (summary.layout, summary.rejected) == ("LeakBot export", 0)
     a = entries_frame(session, alice.id)[COMPARED].reset_index(drop=True)
     b = entries_frame(session, bob.id)[COMPARED].reset_index(drop=True)
     assert a.equals(b)
+    assert {"transfer", "refund"} <= set(b["type"])  # transfers and refunds come back as such
     assert export_csv(session=session, user=bob) == (exported, count)
 
 

@@ -133,3 +133,32 @@ def test_the_parser_only_ever_raises_its_own_error(text: str) -> None:
     except ParseError:
         return
     assert parsed.amount_minor > 0
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "category", "note"),
+    [
+        ("2000 atm", EntryType.TRANSFER, "ATM Cash", ""),
+        ("/transfer 2000 atm", EntryType.TRANSFER, "ATM Cash", ""),
+        ("/transfer 5000", EntryType.TRANSFER, "Other Transfer", ""),
+        ("20000 credit card bill", EntryType.TRANSFER, "Card Bill", "bill"),
+        ("1000 wallet", EntryType.TRANSFER, "Wallet Top-up", ""),
+        ("5000 own account", EntryType.TRANSFER, "Own Account", ""),
+        ("1500 clothing wallet", EntryType.EXPENSE, "Clothing", "wallet"),  # a wallet bought
+        ("300 refund swiggy", EntryType.REFUND, "Dining Out", ""),
+        ("/refund 250 dining", EntryType.REFUND, "Dining Out", ""),
+        ("/refund 300", EntryType.REFUND, "Other", ""),
+        ("/income 900 refund", EntryType.REFUND, "Other", ""),  # money back is never income
+        ("199 topup", EntryType.EXPENSE, "Mobile Recharge", ""),
+    ],
+)
+def test_transfers_and_refunds_are_told_by_their_words(
+    text: str, kind: EntryType, category: str, note: str
+) -> None:
+    entry = parse_entry(text, today=date(2024, 5, 5))
+    assert (entry.type, entry.category, entry.note) == (kind, category, note)
+
+
+def test_atm_cash_is_paid_in_cash_unless_the_message_says_otherwise() -> None:
+    assert parse_entry("2000 atm", today=date(2024, 5, 5)).payment_mode == "Cash"
+    assert parse_entry("2000 atm card", today=date(2024, 5, 5)).payment_mode == "Debit Card"

@@ -132,3 +132,23 @@ def test_pictures_draw_whole_units_of_the_persons_currency(
     page = pdf._table_page(answer)
     cells = [cell.get_text().get_text() for cell in page.axes[0].tables[0].get_celld().values()]
     assert shown in cells
+
+
+def test_category_charts_count_spend_net_of_refunds_and_no_transfers(session: Session) -> None:
+    person = make_user(session)
+    now = datetime(2024, 5, 20, tzinfo=UTC)
+    for k, text in enumerate(
+        [
+            "450 dining 2024-05-02",
+            "/refund 400 dining 2024-05-03",
+            "100 groceries 2024-05-04",
+            "2000 atm 2024-05-05",
+        ]
+    ):
+        ledger.log_text(session=session, user=person, text=text, now=now, source_ref=f"c{k}")
+    frame = periods.entries(session, person, periods.month_period(2024, 5))
+    figure = charts.categories(frame, "INR")
+    assert figure is not None
+    ax = figure.axes[0]
+    assert ax.get_title(loc="left") == "Groceries is where most money goes (67% of spend)"
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Dining Out", "Groceries"]

@@ -146,3 +146,22 @@ def test_the_digest_speaks_the_persons_currency(
     text = digest_reply(content).plain
     assert f"Spent {shown} (no spending the week before)." in text
     assert f"• {shown} Dining Out on Tue: not necessary" in text
+
+
+def test_the_week_s_spend_is_net_of_refunds_and_has_no_transfers(session: Session) -> None:
+    person = make_user(session, timezone="Asia/Kolkata")
+    now = at("2025-11-09T04:00:00")
+    for k, text in enumerate(
+        [
+            "1000 groceries 2025-11-03 10am",
+            "450 dining 2025-11-04 9pm",
+            "2000 atm 2025-11-05 10am",  # cash from the bank: no spend
+            "/transfer 15000 card bill 2025-11-06",
+            "/refund 150 dining 2025-11-07",  # takes off dining
+        ]
+    ):
+        ledger.log_text(session=session, user=person, text=text, now=now, source_ref=f"t{k}")
+    content = digest.build(session, person, date(2025, 11, 9))
+    assert content.spend_minor == 130_000
+    assert "Spent ₹1,300" in digest_reply(content).html
+    assert all(leak.category not in ("ATM Cash", "Card Bill") for leak in content.top_leaks)
