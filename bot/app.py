@@ -30,6 +30,7 @@ from bot import (
     imports,
     learning,
     outbox,
+    planning,
     questions,
     redaction,
     reports,
@@ -62,7 +63,7 @@ NIGHTLY_TRAINING_AT = dtime(3, 0, tzinfo=UTC)  # retrain when new verdicts arriv
 RENEWAL_REMINDERS_AT = dtime(4, 0, tzinfo=UTC)  # 09:30 in India
 DIGEST_TICK_S = 60  # how often the scheduler looks for due digests
 RESUME_IMPORTS_EVERY_S = 60  # how often imports cut off by a stopped process are looked for
-FEATURES = (entries, imports, account, questions, reports, learning)  # each lists its BUTTONS
+FEATURES = (entries, imports, account, questions, reports, learning, planning)  # each lists its BUTTONS
 COMMANDS = [
     BotCommand("spend", "Log an expense: /spend 250 dining upi"),
     BotCommand("income", "Log income: /income 50000 salary"),
@@ -84,6 +85,7 @@ COMMANDS = [
     BotCommand("report", "A PDF report: /report 2024-05"),
     BotCommand("digest", "Weekly digest: /digest now, /digest sunday 09:00, off"),
     BotCommand("model", "The model that learns your idea of a leak"),
+    BotCommand("plan", "The changes that would save you the most"),
     BotCommand("subscriptions", "Recurring charges I found"),
     BotCommand("forget", "Delete everything about you"),
     BotCommand("help", "What I can do"),
@@ -261,6 +263,7 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
     add(CommandHandler("report", reports.report_command))
     add(CommandHandler("model", learning.model))
     add(CommandHandler("subscriptions", learning.subscriptions_command))
+    add(CommandHandler("plan", planning.plan_command))
     add(CommandHandler(list(questions.COMMANDS), questions.question_command))
     add(CommandHandler("ask", questions.ask_menu))
     add(buttons.handler_for(action for feature in FEATURES for action in feature.BUTTONS))

@@ -361,6 +361,15 @@ def verdict_cmd(
     typer.echo(f"#{shown.id} " + entry_reply(shown).plain)
 
 
+@app.command("plan")
+def plan_cmd(user: UserOption) -> None:
+    """The three changes that would save the person the most, and their goals' progress."""
+    from bot.render.plan import plan_reply
+    from services.usecases import planning
+
+    typer.echo(plan_reply(run_for(user, planning.make_plan, now=now())).plain)
+
+
 @app.command("ask")
 def ask_cmd(
     question: Annotated[str | None, typer.Argument(help="Question id (see --list).")] = None,

@@ -50,6 +50,7 @@ beats the rule, decides first; a necessity (rent, medicine, fuel…) is no leak 
 /report 2024-05 — a PDF: dashboard, charts and every question
 /digest now — last week's digest now (/digest sunday 09:00, /digest off)
 /model — the model that learns your idea of a leak
+/plan — the three changes that would save you the most, and your goals
 /subscriptions — recurring charges I found
 /forget — delete everything about you
 Share your location to set your time zone."""

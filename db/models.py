@@ -223,6 +223,25 @@ class Subscription(Base):
     )
 
 
+class Goal(Base):
+    """A change from the person's plan they adopted: a habit (a merchant's or a category's
+    leaks, in a slice of the week) and its baseline when adopted (services/insights/plan.py)."""
+
+    __tablename__ = "goals"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    target: Mapped[str] = mapped_column(String(48))  # m_zomato, c_dining_out
+    slice: Mapped[str] = mapped_column(String(8))  # night, evening, weekend, weekday, all
+    title: Mapped[str] = mapped_column(String(96))
+    baseline_per_week_x100: Mapped[int] = mapped_column(Integer)  # times a week, hundredths
+    average_minor: Mapped[int] = mapped_column(MinorUnits)
+    adopted_on: Mapped[date] = mapped_column(Date)  # the person's local day
+    adopted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("user_id", "target", "slice"), NEVER_REUSE_IDS)
+
+
 DIGEST_STATUSES = ("claimed", "sent", "blocked")
 
 

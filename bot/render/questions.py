@@ -9,6 +9,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from bot.render.plan import action_text
 from bot.render.text import Reply, b, pre
 from services.money import exponent, format_money, from_minor
 from services.questions.canned import Kind, QuestionResult
@@ -120,22 +121,33 @@ def answer_reply(a: Answer) -> Reply:
     if result.question == "top_leak_contexts_by_month":
         month = f"{a.today:%B %Y}"
         if not a.largest_leaks:
-            return reply + Reply.of(f"No leaks so far in {month}.")
+            return reply + Reply.of(f"No leaks so far in {month}.") + _next(a)
         cur = result.currency
         leaks = [
-            f"{x.local_date:%d %b} {x.category} {format_money(x.amount_minor, cur)} (score {x.score})"
+            f"{x.local_date:%d %b} {x.category} {format_money(x.amount_minor, cur)} ({x.score} of 9 points)"
             for x in a.largest_leaks
         ]
-        return reply + Reply.of(b(f"Largest leaks in {month}"), *leaks)
+        return reply + Reply.of(b(f"Largest leaks in {month}"), *leaks) + _next(a)
     if a.savings is not None:
         amount = format_money(a.savings.per_year_minor, result.currency)
         if a.savings.months >= 12:
-            return reply + Reply.of((b(f"About {amount} a year"), " could stay in your pocket."))
+            return reply + Reply.of((b(f"About {amount} a year"), " could stay in your pocket.")) + _next(a)
         known = "one month" if a.savings.months == 1 else f"{a.savings.months} months"
-        return reply + Reply.of(
-            (b(f"About {amount} a year"), f" at this pace (from {known}) could stay in your pocket.")
+        return (
+            reply
+            + Reply.of(
+                (b(f"About {amount} a year"), f" at this pace (from {known}) could stay in your pocket.")
+            )
+            + _next(a)
         )
     return reply
+
+
+def _next(a: Answer) -> Reply:
+    """The plan's first change, as the last line (/plan lists three)."""
+    if a.next_step is None:
+        return Reply.of()
+    return Reply.of(f"Next step: {action_text(a.next_step, a.result.currency)} /plan for more.")
 
 
 def answer_csv(result: QuestionResult) -> str:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from bot.render.entries import reasons
 from bot.render.learning import subscription_text
+from bot.render.plan import action_text, goal_text
 from bot.render.text import Reply, b
 from services.money import format_money
 from services.usecases.reports import Chart, Report
@@ -68,10 +69,7 @@ def digest_reply(d: WeeklyDigest) -> Reply:
         + ", ".join(reasons(x.rules, time_block=x.time_block, context=x.context))
         for x in d.top_leaks
     ]
-    pace = (
-        f"At this pace leaks cost about {format_money(d.leak_pace_month_minor, cur)} a month: "
-        "that is what you could save."
-    )
+    pace = f"At this pace leaks cost about {format_money(d.leak_pace_month_minor, cur)} a month."
     return Reply.of(
         head,
         f"Spent {format_money(d.spend_minor, cur)} ({spend_change}).",
@@ -80,6 +78,8 @@ def digest_reply(d: WeeklyDigest) -> Reply:
         *leaks,
         *(f"New recurring charge: {subscription_text(s, cur)}." for s in d.new_subscriptions),
         pace if d.leak_minor else None,
+        *(goal_text(g, cur) for g in d.goals),
+        f"Next step: {action_text(d.next_step, cur)}" if d.next_step is not None else None,
     )
 
 

@@ -12,7 +12,8 @@ from matplotlib.ticker import FuncFormatter
 from sqlalchemy.orm import Session
 
 from db.models import User
-from services.insights import subscriptions
+from services.insights import plan, subscriptions
+from services.insights.advice import Action, GoalProgress
 from services.insights.subscriptions import Detected
 from services.ledger.spending import net_spending
 from services.money import round_minor, short_money, to_major
@@ -45,6 +46,8 @@ class WeeklyDigest:
     top_leaks: tuple[WeekLeak, ...] = ()
     new_subscriptions: tuple[Detected, ...] = ()
     leak_pace_month_minor: int = 0  # what the week's leaks cost a month at this pace (whole units)
+    next_step: Action | None = None  # the plan's first change (services/insights/plan.py)
+    goals: tuple[GoalProgress, ...] = ()  # the adopted goals, this week against their baselines
     images: tuple[bytes, ...] = field(default=(), repr=False)
 
     @property
@@ -111,6 +114,7 @@ def build(session: Session, user: User, week_ending: date, *, today: date | None
         for s in subscriptions.refresh(session=session, user=user, today=today or week_ending)
         if s.new and not s.detected.stopped
     ]
+    advice = plan.plan_on(session=session, user=user, today=week_ending - timedelta(days=1))
     images = [charts.png(_week_figure(this_week, user.currency, start))]
     categories = _leak_categories_figure(this_week, user.currency)
     if categories is not None:
@@ -134,5 +138,7 @@ def build(session: Session, user: User, week_ending: date, *, today: date | None
         ),
         new_subscriptions=tuple(new[:3]),
         leak_pace_month_minor=round_minor(int(leak * WEEKS_PER_MONTH), user.currency),
+        next_step=advice.actions[0] if advice.actions else None,
+        goals=advice.goals,
         images=tuple(images),
     )

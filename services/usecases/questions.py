@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from db.models import User
+from services.insights.advice import Action
 from services.questions import canned
 from services.questions.canned import LeakLine, QuestionResult, SavingsPace
 from services.timing import local_today
@@ -19,6 +20,14 @@ class Answer:
     today: date  # the person's own date when asked
     largest_leaks: tuple[LeakLine, ...] = ()  # top_leak_contexts_by_month: this month's five largest
     savings: SavingsPace | None = None  # potential_savings: what it adds up to in a year
+    next_step: Action | None = None  # top_leaks and potential_savings: the plan's first change
+
+
+def _next_step(session: Session, person: User, today: date) -> Action | None:
+    from services.insights import plan
+
+    advice = plan.plan_on(session=session, user=person, today=today)
+    return advice.actions[0] if advice.actions else None
 
 
 def answer(
@@ -31,7 +40,8 @@ def answer(
         return Answer(result, today)
     if question_id == "top_leak_contexts_by_month":
         leaks = canned.largest_leaks(session=session, user=person, year=today.year, month=today.month)
-        return Answer(result, today, largest_leaks=tuple(leaks))
+        return Answer(result, today, largest_leaks=tuple(leaks), next_step=_next_step(session, person, today))
     if question_id == "potential_savings":
-        return Answer(result, today, savings=canned.savings_pace(result.rows, person.currency))
+        savings = canned.savings_pace(result.rows, person.currency)
+        return Answer(result, today, savings=savings, next_step=_next_step(session, person, today))
     return Answer(result, today)

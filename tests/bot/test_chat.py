@@ -102,3 +102,31 @@ async def test_atm_cash_is_a_transfer_and_a_refund_takes_off_its_category(
     assert "2024: ₹300 spent" in monthly  # 250 + 120 - 70: no ATM cash, no card bill
     top = await reply(fake, ALICE, "/top_leaks")
     assert "ATM" not in top and "Card Bill" not in top and "2,000" not in top and "5,000" not in top
+
+
+async def test_the_plan_suggests_a_change_and_adopts_it_as_a_goal(
+    fake: FakeTelegram, bot, db: Session
+) -> None:  # type: ignore[no-untyped-def]
+    """Four late Zomato orders this month: /plan prices cutting one a week, the button adopts
+    it, and the plan then lists it among the goals."""
+    from datetime import date, timedelta
+
+    from sqlalchemy import select
+
+    from db.models import Goal
+    from tests.bot.helpers import buttons, press
+
+    for k in range(4):
+        day = date.today() - timedelta(days=3 * k + 1)
+        await reply(fake, ALICE, f"420 dining zomato upi {day.isoformat()} 10pm")
+    shown = await reply_call(fake, ALICE, "/plan")
+    text = str(shown.params["text"])
+    assert text.startswith("The change that would save you the most:\n1. Zomato after 9 pm: 4 times, ₹1,680")
+    assert "One fewer a week saves about ₹22,000 a year." in text
+    (adopt,) = buttons(shown)
+    assert adopt["text"] == "Adopt: Zomato after 9 pm"
+    assert (
+        await press(fake, ALICE, adopt["callback_data"])
+        == "Adopted. Your weekly digest will say how it goes."
+    )
+    assert [g.title for g in db.scalars(select(Goal))] == ["Zomato after 9 pm"]
