@@ -29,13 +29,12 @@ from db.models import Entry, Import, ImportFile, User
 from db.session import Turn, within
 from services.errors import ImportRefused, NotFound
 from services.importing.layouts import EARLIER_KEYS, FileFacts, Layout, detect_layout, is_header
-from services.importing.limits import ProgressCallback
+from services.importing.limits import ProgressCallback, too_big
 from services.importing.options import ImportOptions
-from services.importing.limits import too_big
 from services.importing.pdfs import PDF_MAGIC, read_pdf
 from services.importing.reader import Rows, is_furniture, read_rows, read_table
-from services.importing.workbooks import XLS_MAGIC, is_xlsx, read_workbook
 from services.importing.unfinished import THIS_PROCESS, Unfinished
+from services.importing.workbooks import XLS_MAGIC, is_xlsx, read_workbook
 from services.ledger.completion import OPTIONAL_COLUMNS, ScoringProfile, complete
 from services.ledger.people import profile_of
 
@@ -53,7 +52,9 @@ class ImportSummary:
     imported: int
     duplicates: int
     rejected: int
-    errors: tuple[tuple[str, str], ...]  # (where: "line 12", "page 2, line 14"; why), the first MAX_STORED_ERRORS
+    errors: tuple[
+        tuple[str, str], ...
+    ]  # (where: "line 12", "page 2, line 14"; why), the first MAX_STORED_ERRORS
     skipped: int = 0  # lines that are no transaction: totals, balances, footers
 
 
