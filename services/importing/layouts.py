@@ -868,14 +868,21 @@ def _statement_facts(cols: StatementColumns, raw: pd.DataFrame, header: list[str
 
 
 def _preset_layout(preset: BankPreset) -> Layout:
+    return statement_layout(
+        preset.name, preset.columns, lambda header: preset.signature <= {normalise_header(h) for h in header}
+    )
+
+
+def statement_layout(
+    name: str, cols: StatementColumns, matches: Callable[[list[str]], bool] = lambda header: True
+) -> Layout:
+    """A bank statement's layout with these columns (a preset's, or the ones a person named)."""
     return Layout(
-        preset.name,
-        lambda header: preset.signature <= {normalise_header(h) for h in header},
-        lambda raw, header, currency, facts: _statement_convert(
-            preset.name, preset.columns, raw, header, currency, facts
-        ),
-        lambda raw, header: _statement_facts(preset.columns, raw, header),
-        lambda header: preset.columns,
+        name,
+        matches,
+        lambda raw, header, currency, facts: _statement_convert(name, cols, raw, header, currency, facts),
+        lambda raw, header: _statement_facts(cols, raw, header),
+        lambda header: cols,
     )
 
 
