@@ -141,7 +141,10 @@ class StatementFile:
         if (refusal := too_big(len(data))) is not None:
             raise ImportRefused(refusal)
         kept = data
-        header_test = named_header(options.columns) if options.columns else is_header
+        named = named_header(options.columns) if options.columns else None
+        # The columns the person named find the header row (or, when one is misspelt, the
+        # layout's own header does, and named_layout says which column is not there).
+        header_test = (lambda r: named(r) or is_header(r)) if named is not None else is_header
         if data.startswith(KEPT_TABLE):
             header, rows, kind = _unkeep(data)
         elif data.startswith(PDF_MAGIC):
