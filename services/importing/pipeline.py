@@ -20,7 +20,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from db import repositories as repo
@@ -282,7 +282,7 @@ def read_held(
     claimed = turn(
         lambda s: (
             s.execute(
-                Import.__table__.update()
+                update(Import)
                 .where(Import.id == import_id, Import.user_id == user.id, Import.status == "waiting")
                 .values(status="importing")
             ).rowcount
@@ -325,7 +325,7 @@ def read_again(
         raise ImportRefused(f"I no longer have the file of import #{import_id}: send it again.")
     options = ImportOptions.from_json(kept.options)
     if swap_dates:
-        if record.date_order not in ("DMY", "MDY"):
+        if record.date_order not in ("DMY", "MDY") or "dates" not in (record.doubts or ""):
             raise ImportRefused(f"The dates of import #{import_id} read one way only.")
         options = replace(options, date_order="MDY" if record.date_order == "DMY" else "DMY")
     if flip_sign:
@@ -333,7 +333,7 @@ def read_again(
     claimed = turn(
         lambda s: (
             s.execute(
-                Import.__table__.update()
+                update(Import)
                 .where(Import.id == import_id, Import.user_id == user.id, Import.status == "completed")
                 .values(status="importing")
             ).rowcount
