@@ -145,17 +145,25 @@ class StatementFile:
         # The columns the person named find the header row (or, when one is misspelt, the
         # layout's own header does, and named_layout says which column is not there).
         header_test = (lambda r: named(r) or is_header(r)) if named is not None else is_header
-        if data.startswith(KEPT_TABLE):
-            header, rows, kind = _unkeep(data)
-        elif data.startswith(PDF_MAGIC):
-            header, rows, kind = read_pdf(data, header_test, options.password)
-            if options.password:
-                kept = _keep(header, rows, kind)
-        elif data.startswith(XLS_MAGIC) or is_xlsx(data):
-            header, rows, kind = read_workbook(data, header_test)
-        else:
-            table = read_table(data, header_test)
-            header, rows, kind = table.header, read_rows(table), "CSV file"
+        try:
+            if data.startswith(KEPT_TABLE):
+                header, rows, kind = _unkeep(data)
+            elif data.startswith(PDF_MAGIC):
+                header, rows, kind = read_pdf(data, header_test, options.password)
+                if options.password:
+                    kept = _keep(header, rows, kind)
+            elif data.startswith(XLS_MAGIC) or is_xlsx(data):
+                header, rows, kind = read_workbook(data, header_test)
+            else:
+                table = read_table(data, header_test)
+                header, rows, kind = table.header, read_rows(table), "CSV file"
+        except ImportRefused as refused:
+            if not options.columns or "header row" not in str(refused):
+                raise
+            shown = ", ".join(f"'{c[:40]}'" for c in options.columns.values())
+            raise ImportRefused(
+                f"No line near the top of the file holds every column you named ({shown})."
+            ) from None
         layout = detect_layout(header)
         if options.columns:
             layout = named_layout(layout, header, options.columns)
