@@ -8,7 +8,15 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import PurePath
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
+from telegram import (
+    Bot,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
@@ -220,18 +228,25 @@ async def _read_in_place(
     **arguments: object,
 ) -> None:
     """Read an import's kept file (again) as the button says; its summary replaces the
-    message the button was on. A refusal is sent on its own and changes nothing."""
+    message the button was on. A refusal answers the tap and changes nothing."""
     query = update.callback_query
     assert query is not None
-    await query.answer()
     message = query.message if isinstance(query.message, Message) else None
     chat_id = update.effective_chat.id if update.effective_chat else query.from_user.id
     try:
         result = await call_at_length(update, context, use_case, models=models(context), **arguments)
     except LeakBotError as exc:
-        await context.bot.send_message(chat_id, str(exc))
+        await _answer(query, str(exc))
         return
+    await _answer(query, None)
     await _summary(context.bot, chat_id, result, progress=message)
+
+
+async def _answer(query: CallbackQuery, text: str | None) -> None:
+    try:  # after a long import the tap may be too old to answer: the summary says it all
+        await query.answer(text)
+    except TelegramError as exc:
+        log.warning("could not answer the button: %s", exc)
 
 
 async def merge_pressed(
