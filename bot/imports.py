@@ -125,7 +125,7 @@ def _summary_buttons(summary: imports.ImportSummary) -> InlineKeyboardMarkup | N
         else InlineKeyboardButton(render.FLIP_SIGNS, callback_data=FLIP.data(summary.import_id))
         for doubt, _line in render.doubts(summary)
     ]
-    if other_way:
+    if other_way and summary.imported:  # nothing read to read again the other way
         rows.append(other_way)
     return InlineKeyboardMarkup(rows) if rows else None
 
