@@ -263,7 +263,10 @@ class ImportFile(Base):
     """The file of an import that is still being stored, kept until it has finished or
     failed: an import cut off by a restart is run again from it (bot/imports.py resumes it)
     and the person is sent its summary. heartbeat_at moves with every batch stored, so an
-    import whose process died is told from one still running elsewhere."""
+    import whose process died is told from one still running elsewhere. Also kept: the file
+    of an import 'waiting' for the person to say how its dates read, and of a finished one
+    whose reading is in doubt (Import.doubts: read again in place by Swap day/month or Flip
+    signs) until it is reverted."""
 
     __tablename__ = "import_files"
 
