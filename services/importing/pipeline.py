@@ -304,7 +304,12 @@ def read_held(
         ).one()
     )
     options = replace(ImportOptions.from_json(kept_options), date_order=date_order)
-    return _read_again(turn, user, import_id, data, options, on_progress)
+    try:
+        file = StatementFile.read(data, options)
+    except ImportRefused:  # it read before: nothing else will read it now
+        discard_import(turn, user.id, import_id)
+        raise
+    return _store_again(turn, user, import_id, file, options, on_progress)
 
 
 def read_again(
@@ -338,6 +343,7 @@ def read_again(
         options = replace(options, date_order="MDY" if record.date_order == "DMY" else "DMY")
     if flip_sign:
         options = replace(options, flip_sign=not record.flip_sign)
+    file = StatementFile.read(kept.data, options)  # refused: nothing has changed
     claimed = turn(
         lambda s: (
             s.execute(
@@ -349,23 +355,19 @@ def read_again(
     )
     if not claimed:
         raise ImportRefused(f"Import #{import_id} is being read again already.")
-    return _read_again(turn, user, import_id, kept.data, options, on_progress)
+    return _store_again(turn, user, import_id, file, options, on_progress)
 
 
-def _read_again(
+def _store_again(
     turn: Turn,
     user: User,
     import_id: int,
-    data: bytes,
+    file: StatementFile,
     options: ImportOptions,
     on_progress: ProgressCallback | None,
 ) -> ImportSummary:
-    """Store a claimed import's kept file again, read as options say (its old rows go first)."""
-    try:
-        file = StatementFile.read(data, options)
-    except ImportRefused:
-        discard_import(turn, user.id, import_id)
-        raise
+    """Store a claimed import's kept file again, read as options say: its old rows go first
+    (a batch per turn; cut off by a restart, it is resumed with these options)."""
     turn(
         lambda s: s.execute(
             ImportFile.__table__.update()
