@@ -206,7 +206,13 @@ def _keep(header: list[str], rows: Rows, kind: str) -> bytes:
 
 
 def _unkeep(data: bytes) -> tuple[list[str], Rows, str]:
-    table = json.loads(data[len(KEPT_TABLE) :])
+    try:
+        return _unkept(json.loads(data[len(KEPT_TABLE) :]))
+    except (ValueError, KeyError, TypeError, IndexError) as exc:  # sent as such: no table of ours
+        raise ImportRefused("I can't read this file: it is no statement I know.") from exc
+
+
+def _unkept(table: dict) -> tuple[list[str], Rows, str]:  # type: ignore[type-arg]
     header = table["header"]
     frame = pd.DataFrame(table["rows"], columns=pd.Index(header), dtype=object)
     pages = None if table["pages"] is None else np.asarray(table["pages"], dtype=np.int64)
