@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from db.models import User
     from db.session import Turn
     from services.config import Settings
+    from services.importing.options import ImportOptions
+    from services.importing.pipeline import ImportSummary
     from services.learning.serving import ModelService
     from services.usecases.imports import ProgressCallback
 
@@ -194,6 +196,9 @@ def db_current() -> None:
         engine.dispose()
 
 
+DATE_FORMAT_HELP = "DMY (03/04/2024 is 3 April), MDY (4 March) or YMD (2024-04-03)."
+
+
 @app.command("import")
 def import_file(
     file: Annotated[
@@ -201,34 +206,140 @@ def import_file(
     ] = None,
     user: UserOption = ...,  # type: ignore[assignment]
     revert: Annotated[int | None, typer.Option(help="Undo this import id instead.")] = None,
+    date_format: Annotated[
+        str | None, typer.Option("--date-format", help=f"How the dates read: {DATE_FORMAT_HELP}")
+    ] = None,
+    flip_sign: Annotated[
+        bool, typer.Option("--flip-sign", help="Read the file's debits as credits (a card's charges).")
+    ] = False,
+    columns: Annotated[
+        str | None,
+        typer.Option(help="Which column is which: date=Posted,amount=Value,description=Memo."),
+    ] = None,
+    password_file: Annotated[
+        Path | None, typer.Option("--password-file", help="A file holding a locked PDF's password.")
+    ] = None,
+    reread: Annotated[
+        int | None,
+        typer.Option(help="Read this import's file again in place (with --swap-dates or --flip-sign)."),
+    ] = None,
+    swap_dates: Annotated[
+        bool, typer.Option("--swap-dates", help="With --reread: swap day and month.")
+    ] = False,
 ) -> None:
     """Import a statement: CSV, Excel or PDF (our export, the sample dataset's format, a bank
     or UPI statement)."""
     from bot.render import imports as render
-    from services.usecases import imports
+    from services.importing.options import ImportOptions
 
-    if (file is None) == (revert is None):
-        fail("Give a FILE to import, or --revert IMPORT_ID.")
+    if sum(x is not None for x in (file, revert, reread)) != 1:
+        fail("Give a FILE to import, or --revert IMPORT_ID, or --reread IMPORT_ID.")
     if revert is not None:
+        from services.usecases import imports
+
         typer.echo(render.reverted(run_for(user, imports.revert_import, import_id=revert)))
+        return
+    if reread is not None:
+        if not (swap_dates or flip_sign):
+            fail("Say how to read it again: --swap-dates, --flip-sign or both.")
+        _reread(user, reread, swap_dates=swap_dates, flip_sign=flip_sign)
         return
     assert file is not None
     if not file.is_file():
         fail(f"No such file: {file}")
+    if swap_dates:
+        fail("--swap-dates goes with --reread IMPORT_ID; for a new file say --date-format.")
+    options = ImportOptions(
+        date_order=_date_order(date_format),
+        flip_sign=flip_sign,
+        columns=_columns(columns) if columns is not None else {},
+        password=_password(password_file) if password_file is not None else None,
+    )
+    _import(user, file, options)
+
+
+def _date_order(given: str | None) -> str | None:
+    from services.importing.options import DATE_ORDERS
+
+    if given is None:
+        return None
+    order = given.strip().upper().replace("/", "").replace("-", "")
+    if order not in DATE_ORDERS:
+        fail(f"--date-format is one of {', '.join(DATE_ORDERS)}: {DATE_FORMAT_HELP}")
+    return order
+
+
+def _columns(given: str) -> dict[str, str]:
+    """`date=Posted,amount=Value` -> {"date": "Posted", "amount": "Value"}."""
+    from services.importing.overrides import COLUMN_FIELDS
+
+    named: dict[str, str] = {}
+    for part in (p for p in given.split(",") if p.strip()):
+        name, sep, column = part.partition("=")
+        name, column = name.strip().casefold(), column.strip()
+        if not sep or not column:
+            fail(f"--columns takes field=column pairs (date=Posted,amount=Value), not '{part.strip()}'.")
+        if name not in COLUMN_FIELDS:
+            fail(f"--columns: '{name}' is not a field; name one of {', '.join(COLUMN_FIELDS)}.")
+        named[name] = column
+    if not named:
+        fail("--columns takes field=column pairs: date=Posted,amount=Value,description=Memo.")
+    return named
+
+
+def _password(path: Path) -> str:
+    """The password in the file, without its trailing newline (never shown, never logged)."""
+    if not path.is_file():
+        fail(f"No such file: {path}")
+    return path.read_text(encoding="utf-8-sig").removesuffix("\n").removesuffix("\r")
+
+
+def _import(user: int, file: Path, options: ImportOptions) -> None:
+    from services.importing.pipeline import DatesUnclear
+    from services.usecases import imports
+
     data = file.read_bytes()
     with open_turns() as turn, _progress(data) as on_progress:
         owner = turn(lambda session: person(session, user))
         if cut_off := imports.discard_cut_off(turn=turn, person=owner, now=now()):
             typer.echo(f"Removed {cut_off} import(s) cut off before they finished.", err=True)
-        result = imports.import_file(
+        try:
+            result = imports.import_file(
+                turn=turn,
+                person=owner,
+                data=data,
+                file_name=file.name,
+                models=model_service(),
+                on_progress=on_progress,
+                options=options,
+            )
+        except DatesUnclear as unclear:
+            fail(
+                f"Nothing imported. {unclear} Say which: --date-format DMY (day first) or --date-format MDY."
+            )
+    assert isinstance(result, imports.Imported)  # only a chat is asked (DatesQuestion)
+    _summary_lines(result.summary)
+
+
+def _reread(user: int, import_id: int, *, swap_dates: bool, flip_sign: bool) -> None:
+    from services.usecases import imports
+
+    with open_turns() as turn:
+        owner = turn(lambda session: person(session, user))
+        result = imports.read_again(
             turn=turn,
             person=owner,
-            data=data,
-            file_name=file.name,
+            import_id=import_id,
             models=model_service(),
-            on_progress=on_progress,
+            swap_dates=swap_dates,
+            flip_sign=flip_sign,
         )
-    summary = result.summary
+    _summary_lines(result.summary)
+
+
+def _summary_lines(summary: ImportSummary) -> None:
+    from bot.render import imports as render
+
     typer.echo(f"Import #{summary.import_id} from {summary.file_name}: {render.counts_line(summary)}")
     for line in render.understood_lines(summary.understood) if summary.understood else ():
         typer.echo(f"  {line}")
@@ -236,6 +347,9 @@ def import_file(
         typer.echo(f"  {render.error_line(line, reason)}")
     if summary.rejected > SHOWN_IMPORT_ERRORS:
         typer.echo(f"  ... and {summary.rejected - SHOWN_IMPORT_ERRORS:,} more rejected lines")
+    flags = {"dates": "--swap-dates", "signs": "--flip-sign"}
+    for doubt, line in render.doubts(summary):
+        typer.echo(f"  {line} Other way: leakbot import --reread {summary.import_id} {flags[doubt]}")
 
 
 @contextmanager
@@ -436,6 +550,7 @@ def demo(
         result = imports.import_file(
             turn=within(session), person=owner, data=data, file_name="demo.csv", models=model_service()
         )  # a throwaway database: one transaction
+        assert isinstance(result, imports.Imported)  # its dates read one way (the sample's layout)
         found = reports.overview(session=session, person=owner)
     typer.echo(f"Demo: {months} months of synthetic spending, {counts_line(result.summary)}.")
     for line in overview_lines(found):

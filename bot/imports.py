@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import PurePath
 
-from telegram import Bot, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
+from telegram import (
+    Bot,
+    CallbackQuery,
+    ForceReply,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes, filters
 
-from bot.buttons import ID, Action
+from bot.buttons import ID, Action, word
 from bot.render import imports as render
 from bot.render.text import Reply
 from bot.runtime import call, call_at_length, models, runtime
@@ -152,6 +162,9 @@ async def _import(
     except LeakBotError as exc:
         await _edit(progress, Reply.of(f"Nothing imported from {name}: {exc}").html)
         return
+    if isinstance(result, imports.DatesQuestion):
+        await _edit(progress, render.dates_question(result).html, markup=_date_buttons(result))
+        return
     await _summary(context.bot, message.chat_id, result, progress=progress)
 
 
@@ -218,17 +231,47 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await message.reply_text(f"Stopped: {found.file_name} was not imported." if found else "Nothing to stop.")
 
 
+def _date_buttons(q: imports.DatesQuestion) -> InlineKeyboardMarkup:
+    """One date of the file read both ways, a button each (a row each: easy to tap)."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    render.long_date(q.day_first), callback_data=DATES.data(q.import_id, "DMY")
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    render.long_date(q.month_first), callback_data=DATES.data(q.import_id, "MDY")
+                )
+            ],
+        ]
+    )
+
+
+def _summary_buttons(summary: imports.ImportSummary) -> InlineKeyboardMarkup | None:
+    """Revert (when something was imported), and the other reading of what was in doubt."""
+    rows = []
+    if summary.imported:
+        rows.append(
+            [InlineKeyboardButton("Revert this import", callback_data=REVERT.data(summary.import_id))]
+        )
+    other_way = [
+        InlineKeyboardButton(render.SWAP_DATES, callback_data=SWAP.data(summary.import_id))
+        if doubt == "dates"
+        else InlineKeyboardButton(render.FLIP_SIGNS, callback_data=FLIP.data(summary.import_id))
+        for doubt, _line in render.doubts(summary)
+    ]
+    if other_way and summary.imported:  # nothing read to read again the other way
+        rows.append(other_way)
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
 async def _summary(bot: Bot, chat_id: int, result: imports.Imported, *, progress: Message | None) -> None:
     """The import's summary with its Revert button (in place of the progress message when
     there is one), then one offer per chat spend that looks like an imported row."""
     summary = result.summary
-    revert = (  # nothing to undo when nothing was imported
-        InlineKeyboardMarkup(
-            [[InlineKeyboardButton("Revert this import", callback_data=REVERT.data(summary.import_id))]]
-        )
-        if summary.imported
-        else None
-    )
+    revert = _summary_buttons(summary)
     if progress is not None:
         await _edit(progress, render.summary_reply(summary).html, markup=revert)
     else:
@@ -298,6 +341,51 @@ async def revert_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, imp
     await _answered(update, render.reverted(done))
 
 
+async def dates_pressed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, import_id: int, order: str
+) -> None:
+    """Import a held file with its dates read as the person tapped."""
+    await _read_in_place(update, context, imports.read_held, import_id=import_id, date_order=order)
+
+
+async def swap_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, import_id: int) -> None:
+    """Re-import in place with day and month swapped."""
+    await _read_in_place(update, context, imports.read_again, import_id=import_id, swap_dates=True)
+
+
+async def flip_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, import_id: int) -> None:
+    """Re-import in place with debits and credits the other way round."""
+    await _read_in_place(update, context, imports.read_again, import_id=import_id, flip_sign=True)
+
+
+async def _read_in_place(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    use_case: Callable[..., imports.Imported],
+    **arguments: object,
+) -> None:
+    """Read an import's kept file (again) as the button says; its summary replaces the
+    message the button was on. A refusal answers the tap and changes nothing."""
+    query = update.callback_query
+    assert query is not None
+    message = query.message if isinstance(query.message, Message) else None
+    chat_id = update.effective_chat.id if update.effective_chat else query.from_user.id
+    try:
+        result = await call_at_length(update, context, use_case, models=models(context), **arguments)
+    except LeakBotError as exc:
+        await _answer(query, str(exc))
+        return
+    await _answer(query, None)
+    await _summary(context.bot, chat_id, result, progress=message)
+
+
+async def _answer(query: CallbackQuery, text: str | None) -> None:
+    try:  # after a long import the tap may be too old to answer: the summary says it all
+        await query.answer(text)
+    except TelegramError as exc:
+        log.warning("could not answer the button: %s", exc)
+
+
 async def merge_pressed(
     update: Update, context: ContextTypes.DEFAULT_TYPE, chat_id: int, imported_id: int
 ) -> None:
@@ -329,4 +417,7 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 REVERT = Action("rv", (ID,), revert_pressed)
 MERGE = Action("mg", (ID, ID), merge_pressed)  # chat entry id, imported entry id
 KEEP_BOTH = Action("kp", (ID, ID), keep_pressed)
-BUTTONS = (REVERT, MERGE, KEEP_BOTH)
+DATES = Action("dt", (ID, word(("DMY", "MDY"))), dates_pressed)  # held import id, the order tapped
+SWAP = Action("sw", (ID,), swap_pressed)
+FLIP = Action("fs", (ID,), flip_pressed)
+BUTTONS = (REVERT, MERGE, KEEP_BOTH, DATES, SWAP, FLIP)

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -30,8 +31,9 @@ ENTRY_SOURCES = ("chat", "csv")
 # message would act on it (migration 0005). PostgreSQL's sequences never reuse.
 NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
 # importing: its rows are being stored in batches (see ImportFile); completed: all of them
-# are; reverted: they were removed again.
-IMPORT_STATUSES = ("importing", "completed", "reverted")
+# are; reverted: they were removed again; waiting: its file is held (see ImportFile) until
+# the person says how to read it (the order of day and month when its dates read both ways).
+IMPORT_STATUSES = ("importing", "completed", "reverted", "waiting")
 NOTE_LENGTH = 500  # characters of a note kept, from chat, /edit or a file
 
 
@@ -88,6 +90,14 @@ class Import(Base):
     errors: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16), default="completed")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # How the file was read, so the person's next file of the same layout reads alike:
+    # layout_key names the layout (a bank preset, or a detected header), date_order the order
+    # of day and month (DMY, MDY, YMD), flip_sign whether debits were read as credits, and
+    # doubts what could be wrong ("dates", "signs"; offered as Swap day/month, Flip signs).
+    layout_key: Mapped[str | None] = mapped_column(String(80))
+    date_order: Mapped[str | None] = mapped_column(String(3))
+    flip_sign: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    doubts: Mapped[str | None] = mapped_column(String(32))
 
     __table_args__ = (CheckConstraint(_in("status", IMPORT_STATUSES), name="status"), NEVER_REUSE_IDS)
 
@@ -278,7 +288,10 @@ class ImportFile(Base):
     """The file of an import that is still being stored, kept until it has finished or
     failed: an import cut off by a restart is run again from it (bot/imports.py resumes it)
     and the person is sent its summary. heartbeat_at moves with every batch stored, so an
-    import whose process died is told from one still running elsewhere."""
+    import whose process died is told from one still running elsewhere. Also kept: the file
+    of an import 'waiting' for the person to say how its dates read, and of a finished one
+    whose reading is in doubt (Import.doubts: read again in place by Swap day/month or Flip
+    signs) until it is reverted."""
 
     __tablename__ = "import_files"
 

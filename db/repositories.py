@@ -119,7 +119,7 @@ def list_imports(session: Session, user_id: int) -> list[Import]:
     return list(
         session.scalars(
             select(Import)
-            .where(Import.user_id == user_id, Import.status != "importing")
+            .where(Import.user_id == user_id, Import.status.in_(("completed", "reverted")))
             .order_by(Import.id.desc())
         )
     )

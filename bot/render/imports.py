@@ -9,7 +9,7 @@ from bot.render.text import Reply, b, i
 from services.catalog import TRANSFER_LABELS
 from services.ledger.entries import EntryView
 from services.money import format_money
-from services.usecases.imports import Export, Reverted
+from services.usecases.imports import DatesQuestion, Export, Reverted
 from services.wording import counted
 
 if TYPE_CHECKING:  # pandas-backed; the summary is only read here
@@ -97,7 +97,36 @@ def summary_reply(s: ImportSummary) -> Reply:
         f"{counted(s.skipped, 'total or balance line')} skipped" if s.skipped else None,
         *(error_line(n, why) for n, why in s.errors[:SHOWN_ERRORS]),
         f"… and {counted(more, 'more rejected line')}" if more > 0 else None,
+        *(line for _doubt, line in doubts(s)),
     )
+
+
+_ORDER_WORDS = {"DMY": "day first", "MDY": "month first", "YMD": "year first"}
+SWAP_DATES, FLIP_SIGNS = "Swap day/month", "Flip signs"
+
+
+def doubts(s: ImportSummary) -> list[tuple[str, str]]:
+    """What of the file's reading could be wrong, a sentence each: ("dates", …), ("signs", …)."""
+    lines = []
+    if "dates" in s.doubts:
+        order = _ORDER_WORDS.get(s.date_order or "", "one way")
+        lines.append(("dates", f"Dates read {order}: each one fits both ways."))
+    if "signs" in s.doubts:
+        lines.append(("signs", "Spends and income were told apart by a guess."))
+    return lines
+
+
+def dates_question(q: DatesQuestion) -> Reply:
+    """Which of two readings a date of the file is (the two are the buttons)."""
+    return Reply.of(
+        b(f"Which date is {q.example}?"),
+        f"Every date in {q.file_name} reads two ways. Tap the right one and I import it.",
+    )
+
+
+def long_date(day: date) -> str:
+    """`3 April 2024`."""
+    return f"{day.day} {day:%B %Y}"
 
 
 def reverted(r: Reverted) -> str:

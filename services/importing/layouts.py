@@ -32,7 +32,9 @@ from services.catalog import (
 from services.importing.reader import normalise_header
 from services.importing.transfers import not_spending, refunds_logged_as_income
 from services.importing.values import (
+    DateReading,
     blank,
+    choose_date_format,
     match_choices,
     parse_amounts,
     parse_bools,
@@ -141,11 +143,19 @@ class FileFacts:
     refs_are_ids: bool = False  # the reference column names each transaction (see refs_are_ids)
     signed_amounts: bool = False  # some amount is written negative: the sign tells debits
     decimal_comma: bool = False  # amounts are written 1.234,56 (see uses_decimal_comma)
+    dates: DateReading = field(default_factory=DateReading)  # how date_format was decided
+    sign_guessed: bool = False  # one amount column and nothing else tells debit from credit
+    flip_sign: bool = False  # read debits as credits and credits as debits (the person said so)
 
     @classmethod
-    def of(cls, date_text: pd.Series, ref_text: pd.Series | None = None) -> FileFacts:
-        facts = _dates(date_text, None)[2]
+    def of(
+        cls, date_text: pd.Series, ref_text: pd.Series | None = None, *, date_order: str | None = None
+    ) -> FileFacts:
+        facts = _dates(date_text, None, date_order)[2]
         return replace(facts, refs_are_ids=ref_text is not None and refs_are_ids(ref_text))
+
+    def with_dates(self, dates: DateReading) -> FileFacts:
+        return replace(self, dates=dates, date_format=dates.fmt)
 
 
 # A transaction id: a UTR, a UPI reference, a cheque number (letters and digits, a digit in it).
@@ -168,23 +178,33 @@ def _meaningful_refs(ref_text: pd.Series) -> pd.Series:
     return ref_text.where(~ref_text.isin(["", "0", "-", "NA", "N/A", "0000000000000000"]), None)
 
 
-def _dates(date_text: pd.Series, facts: FileFacts | None) -> tuple[pd.Series, pd.Series, FileFacts]:
-    """The column's dates, read with the file's facts (decided from this column when None)."""
+def _dates(
+    date_text: pd.Series, facts: FileFacts | None, date_order: str | None = None
+) -> tuple[pd.Series, pd.Series, FileFacts]:
+    """The column's dates, read with the file's facts (decided from this column when None,
+    the layout's date_order deciding between day-first and month-first when both fit)."""
     if facts is not None:
         dates, bad, _fmt = parse_dates(date_text, facts.date_format)
         return dates, bad, facts
-    dates, bad, fmt = parse_dates(date_text)
+    reading = choose_date_format(date_text, date_order)
+    dates, bad, fmt = parse_dates(date_text, reading.fmt)
     has_times = bool(dates.notna().any() and (dates.dt.hour + dates.dt.minute).fillna(0).gt(0).any())
-    return dates, bad, FileFacts(fmt, has_times)
+    return dates, bad, FileFacts(fmt, has_times, dates=reading)
 
 
 def _ledger_frame(
-    raw: pd.DataFrame, cols: dict[str, str], currency: str, facts: FileFacts | None, *, with_time: bool
+    raw: pd.DataFrame,
+    cols: dict[str, str],
+    currency: str,
+    facts: FileFacts | None,
+    *,
+    with_time: bool,
+    date_order: str | None = None,
 ) -> tuple[pd.DataFrame, Errors]:
     """Shared reading of the two ledger formats (ours and the sample's)."""
     errors = Errors(raw.index)
     c = {k: _cells(raw, v) for k, v in cols.items()}
-    dates, bad_date, _facts = _dates(c["date"], facts)
+    dates, bad_date, _facts = _dates(c["date"], facts, date_order)
     errors.flag(c["date"] == "", "no date")
     errors.flag(bad_date, "'" + c["date"].str.slice(0, 30) + "' is not a date")
     types = c["type"].str.casefold().map(_TYPE_WORDS)
@@ -254,6 +274,8 @@ def _own_convert(raw: pd.DataFrame, header: list[str], currency: str, facts: Fil
 
 # --- Layout: the sample dataset ----------------------------------------------------------
 
+SAMPLE_DATE_ORDER = "DMY"  # the dataset writes 05-03-2024 for 5 March
+
 _SAMPLE = {
     "date": "date",
     "type": "type",
@@ -280,7 +302,9 @@ def _sample_columns(header: list[str]) -> dict[str, str]:
 def _sample_convert(
     raw: pd.DataFrame, header: list[str], currency: str, facts: FileFacts | None
 ) -> Converted:
-    frame, errors = _ledger_frame(raw, _sample_columns(header), currency, facts, with_time=False)
+    frame, errors = _ledger_frame(
+        raw, _sample_columns(header), currency, facts, with_time=False, date_order=SAMPLE_DATE_ORDER
+    )
     frame["ref"] = None
     return Converted("sample dataset", frame, errors.reasons)
 
@@ -308,6 +332,9 @@ class StatementColumns:
     ref_in_description: str | None = None
     noise: str | None = None
     default_mode: str = "Other"  # the payment mode when the description names none (a UPI app's: UPI)
+    # How the bank writes numeric dates when every one of a file reads both ways: DMY (Indian
+    # and most banks), MDY (US banks' exports); None: the file, then the person, decides.
+    date_order: str | None = None
 
 
 @dataclass(frozen=True)
@@ -336,6 +363,7 @@ BANK_PRESETS: tuple[BankPreset, ...] = (
             deposit="depositamt",
             ref="chqrefno",
             balance="closingbalance",
+            date_order="DMY",
         ),
     ),
     BankPreset(
@@ -348,6 +376,7 @@ BANK_PRESETS: tuple[BankPreset, ...] = (
             deposit="credit",
             ref="refnochequeno",
             balance="balance",
+            date_order="DMY",
         ),
     ),
     BankPreset(
@@ -360,6 +389,7 @@ BANK_PRESETS: tuple[BankPreset, ...] = (
             deposit="depositamount",
             ref="chequenumber",
             balance="balance",
+            date_order="DMY",
         ),
     ),
     BankPreset(
@@ -372,6 +402,7 @@ BANK_PRESETS: tuple[BankPreset, ...] = (
             deposit="cr",
             ref="chqno",
             balance="bal",
+            date_order="DMY",
         ),
     ),
     BankPreset(  # the PDF statement names its amount columns in full
@@ -396,6 +427,7 @@ BANK_PRESETS: tuple[BankPreset, ...] = (
             flag="drcr",
             ref="chqrefno",
             balance="balance",
+            date_order="DMY",
         ),
     ),
     BankPreset(
@@ -407,13 +439,19 @@ BANK_PRESETS: tuple[BankPreset, ...] = (
             description="transactiondetails",
             amount="amount",
             ref="upirefno",
+            date_order="DMY",
         ),
     ),
     BankPreset(
         "PhonePe UPI statement",
         frozenset({"date", "transactiondetails", "type", "amount", "utrno"}),
         StatementColumns(
-            date="date", description="transactiondetails", amount="amount", flag="type", ref="utrno"
+            date="date",
+            description="transactiondetails",
+            amount="amount",
+            flag="type",
+            ref="utrno",
+            date_order="DMY",
         ),
     ),
     # The UPI apps' PDF statements: the date over the time, the details over several lines
@@ -429,6 +467,7 @@ BANK_PRESETS: tuple[BankPreset, ...] = (
             ref_in_description=r"UTR No\.?\s*:?\s*(\w{10,35})",
             noise=_UPI_NOISE,
             default_mode="UPI",
+            date_order="DMY",
         ),
     ),
     BankPreset(
@@ -441,6 +480,7 @@ BANK_PRESETS: tuple[BankPreset, ...] = (
             ref_in_description=r"UPI Ref(?:erence)? No\.?\s*:?\s*(\w{10,35})",
             noise=_UPI_NOISE,
             default_mode="UPI",
+            date_order="DMY",
         ),
     ),
     BankPreset(  # amounts unsigned: "Paid to …" or "Received from …" tells the direction
@@ -454,6 +494,22 @@ BANK_PRESETS: tuple[BankPreset, ...] = (
             ref_in_description=r"UPI Transaction ID\s*:?\s*(\w{10,35})",
             noise=_UPI_NOISE,
             default_mode="UPI",
+            date_order="DMY",
+        ),
+    ),
+    # US banks write the month first (MM/DD/YYYY): a file whose days are all 12 or less is
+    # still read month-first. Chase's Details says DEBIT, CREDIT or CHECK; the amount is signed.
+    BankPreset(
+        "Chase statement",
+        frozenset({"details", "postingdate", "description", "amount", "type", "balance"}),
+        StatementColumns(
+            date="postingdate",
+            description="description",
+            amount="amount",
+            flag="details",
+            balance="balance",
+            ref="checkorslip",
+            date_order="MDY",
         ),
     ),
 )
@@ -735,6 +791,8 @@ def _statement_convert(
         limit = to_minor(MAX_ENTRY_AMOUNT, currency)
         errors.flag(minor.fillna(0).gt(limit), f"amount over {format_money(limit, currency)}")
     outflow = pd.Series(np.asarray(outflow, dtype=bool), index=raw.index)
+    if facts.flip_sign:  # the person says the file's debits are its credits (a card's charges)
+        outflow = ~outflow
     out = pd.DataFrame(index=raw.index)
     expense_cat, expense_type = infer_categories(description, "expense")
     income_cat, income_type = infer_categories(description, "income")
@@ -792,12 +850,18 @@ class Layout:
     convert: Callable[[pd.DataFrame, list[str], str, FileFacts | None], Converted] = field(repr=False)
     # facts(rows, header): what the whole file's columns decide (before it is converted in chunks)
     facts: Callable[[pd.DataFrame, list[str]], FileFacts] = field(repr=False)
+    # A bank statement's columns for a header (None: a ledger with its own type column, whose
+    # signs and columns are not the person's to override)
+    columns: Callable[[list[str]], StatementColumns] | None = field(default=None, repr=False)
+
+
+GENERIC_LAYOUT = "bank statement (columns detected)"
 
 
 def _ledger_facts(
-    columns: Callable[[list[str]], dict[str, str]],
+    columns: Callable[[list[str]], dict[str, str]], date_order: str | None = None
 ) -> Callable[[pd.DataFrame, list[str]], FileFacts]:
-    return lambda raw, header: FileFacts.of(_cells(raw, columns(header)["date"]))
+    return lambda raw, header: FileFacts.of(_cells(raw, columns(header)["date"]), date_order=date_order)
 
 
 def _statement_facts(cols: StatementColumns, raw: pd.DataFrame, header: list[str]) -> FileFacts:
@@ -811,20 +875,33 @@ def _statement_facts(cols: StatementColumns, raw: pd.DataFrame, header: list[str
 
     _description, ref = _description_and_ref(cols, cell)
     has_refs = bool(cols.ref or cols.ref_in_description)
-    facts = FileFacts.of(cell(cols.date), ref if has_refs else None)
+    facts = FileFacts.of(cell(cols.date), ref if has_refs else None, date_order=cols.date_order)
     signed = cols.amount is not None and bool(cell(cols.amount).str.match(r"^\s*(-|\()").any())
     money = [cell(name) for name in (cols.amount, cols.withdrawal, cols.deposit) if name]
-    return replace(facts, signed_amounts=signed, decimal_comma=uses_decimal_comma(*money))
+    return replace(
+        facts,
+        signed_amounts=signed,
+        decimal_comma=uses_decimal_comma(*money),
+        sign_guessed=cols.amount is not None and cols.flag is None,
+    )
 
 
 def _preset_layout(preset: BankPreset) -> Layout:
+    return statement_layout(
+        preset.name, preset.columns, lambda header: preset.signature <= {normalise_header(h) for h in header}
+    )
+
+
+def statement_layout(
+    name: str, cols: StatementColumns, matches: Callable[[list[str]], bool] = lambda header: True
+) -> Layout:
+    """A bank statement's layout with these columns (a preset's, or the ones a person named)."""
     return Layout(
-        preset.name,
-        lambda header: preset.signature <= {normalise_header(h) for h in header},
-        lambda raw, header, currency, facts: _statement_convert(
-            preset.name, preset.columns, raw, header, currency, facts
-        ),
-        lambda raw, header: _statement_facts(preset.columns, raw, header),
+        name,
+        matches,
+        lambda raw, header, currency, facts: _statement_convert(name, cols, raw, header, currency, facts),
+        lambda raw, header: _statement_facts(cols, raw, header),
+        lambda header: cols,
     )
 
 
@@ -837,20 +914,24 @@ def _generic(header: list[str]) -> StatementColumns:
 def _generic_convert(
     raw: pd.DataFrame, header: list[str], currency: str, facts: FileFacts | None
 ) -> Converted:
-    return _statement_convert(
-        "bank statement (columns detected)", _generic(header), raw, header, currency, facts
-    )
+    return _statement_convert(GENERIC_LAYOUT, _generic(header), raw, header, currency, facts)
 
 
 LAYOUTS: tuple[Layout, ...] = (
     Layout("LeakBot export", _own_matches, _own_convert, _ledger_facts(_own_columns)),
-    Layout("sample dataset", _sample_matches, _sample_convert, _ledger_facts(_sample_columns)),
+    Layout(
+        "sample dataset",
+        _sample_matches,
+        _sample_convert,
+        _ledger_facts(_sample_columns, SAMPLE_DATE_ORDER),
+    ),
     *(_preset_layout(p) for p in BANK_PRESETS),
     Layout(
-        "bank statement (columns detected)",
+        GENERIC_LAYOUT,
         lambda h: generic_columns(h) is not None,
         _generic_convert,
         lambda raw, header: _statement_facts(_generic(header), raw, header),
+        _generic,
     ),
 )
 

@@ -21,7 +21,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from db import repositories as repo
@@ -29,10 +29,12 @@ from db.base import utcnow
 from db.frames import insert_entry_frame
 from db.models import Entry, Import, ImportFile, User
 from db.session import Turn, within
+from services.catalog import OTHER_CATEGORY
 from services.errors import ImportRefused, NotFound
 from services.importing.layouts import EARLIER_KEYS, FileFacts, Layout, detect_layout, is_header
 from services.importing.limits import ProgressCallback, too_big
 from services.importing.options import ImportOptions
+from services.importing.overrides import layout_key, named_header, named_layout, remembered
 from services.importing.pdfs import PDF_MAGIC, read_pdf
 from services.importing.reader import Rows, is_furniture, read_rows, read_table
 from services.importing.understood import Understood, account_of, currency_of, of_import
@@ -61,6 +63,40 @@ class ImportSummary:
     errors: tuple[tuple[str, str], ...]
     skipped: int = 0  # lines that are no transaction: totals, balances, footers
     understood: Understood | None = None  # what the file held (right after the import only)
+    # What of the reading could be wrong, to offer the other way: "dates" (every date reads
+    # both ways, and no date decided: the layout or an earlier file did), "signs" (nothing in
+    # the file tells debits from credits but the sign, or most rows landed in Other).
+    doubts: tuple[str, ...] = ()
+    date_order: str | None = None  # DMY, MDY or YMD: how day and month were read
+
+
+class DatesUnclear(ImportRefused):
+    """Every date of the file reads both ways, differently, and nothing decides which: the
+    person is asked (chat) or told to say (CLI). import_id: the import holding the file
+    while the chat asks (None when nothing was kept)."""
+
+    def __init__(
+        self, file_name: str, example: str, day_first: date, month_first: date, import_id: int | None = None
+    ) -> None:
+        self.file_name, self.example, self.import_id = file_name, example, import_id
+        self.day_first, self.month_first = day_first, month_first
+        super().__init__(
+            f"Every date in {file_name} reads two ways: {example} is {long_date(day_first)} "
+            f"day first or {long_date(month_first)} month first, and no date says which."
+        )
+
+
+def long_date(day: date) -> str:
+    """`3 April 2024`."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def _unclear(file: StatementFile, file_name: str, import_id: int | None = None) -> DatesUnclear:
+    reading = file.facts.dates
+    example = reading.example or ""
+    day_first = pd.to_datetime(example, format=reading.fmt).date()
+    month_first = pd.to_datetime(example, format=reading.other).date()
+    return DatesUnclear(file_name, example, day_first, month_first, import_id)
 
 
 def _digest(keys: pd.Series) -> list[str]:
@@ -135,30 +171,67 @@ class StatementFile:
     kept: bytes  # what an unfinished import keeps to run again: the file, or a locked PDF's table
     account: str | None = None  # the last digits of the account the file names
     currency: str | None = None  # the currency the file states
+    key: str = ""  # what files of this layout share (see overrides.layout_key)
 
     @classmethod
     def read(cls, data: bytes, options: ImportOptions | None = None) -> StatementFile:
-        """ImportRefused when the file is unusable as a whole (PasswordNeeded for a locked PDF)."""
+        """ImportRefused when the file is unusable as a whole (PasswordNeeded for a locked PDF).
+        options: the columns the person named, the date order and sign convention they chose."""
         options = options or ImportOptions()
         if (refusal := too_big(len(data))) is not None:
             raise ImportRefused(refusal)
         kept = data
-        if data.startswith(KEPT_TABLE):
-            header, rows, kind = _unkeep(data)
-        elif data.startswith(PDF_MAGIC):
-            header, rows, kind = read_pdf(data, is_header, options.password)
-            if options.password:
-                kept = _keep(header, rows, kind)
-        elif data.startswith(XLS_MAGIC) or is_xlsx(data):
-            header, rows, kind = read_workbook(data, is_header)
-        else:
-            table = read_table(data, is_header)
-            header, rows, kind = table.header, read_rows(table), "CSV file"
+        named = named_header(options.columns) if options.columns else None
+        # The columns the person named find the header row (or, when one is misspelt, the
+        # layout's own header does, and named_layout says which column is not there).
+        header_test = (lambda r: named(r) or is_header(r)) if named is not None else is_header
+        try:
+            if data.startswith(KEPT_TABLE):
+                header, rows, kind = _unkeep(data)
+            elif data.startswith(PDF_MAGIC):
+                header, rows, kind = read_pdf(data, header_test, options.password)
+                if options.password:
+                    kept = _keep(header, rows, kind)
+            elif data.startswith(XLS_MAGIC) or is_xlsx(data):
+                header, rows, kind = read_workbook(data, header_test)
+            else:
+                table = read_table(data, header_test)
+                header, rows, kind = table.header, read_rows(table), "CSV file"
+        except ImportRefused as refused:
+            if not options.columns or "header row" not in str(refused):
+                raise
+            shown = ", ".join(f"'{c[:40]}'" for c in options.columns.values())
+            raise ImportRefused(
+                f"No line near the top of the file holds every column you named ({shown})."
+            ) from None
         layout = detect_layout(header)
+        if options.columns:
+            layout = named_layout(layout, header, options.columns)
         assert layout is not None
+        if options.flip_sign and layout.columns is None:
+            raise ImportRefused(
+                f"This file is a {layout.name}: its type column says what is spent and what is "
+                "earned, so there are no signs to flip."
+            )
         facts = layout.facts(rows.frame, header)
+        if options.date_order is not None:
+            facts = facts.with_dates(facts.dates.settle(options.date_order, "person"))
+        facts = replace(facts, flip_sign=options.flip_sign)
         account, currency = account_of(data, header, rows.frame), currency_of(header, rows.frame)
-        return cls(header, layout, rows, facts, kind, kept, account, currency)
+        return cls(header, layout, rows, facts, kind, kept, account, currency, layout_key(layout, header))
+
+    def read_as(self, options: ImportOptions) -> ImportOptions:
+        """The options that read this file again exactly as now (its date order decided)."""
+        order = self.facts.dates.order if self.facts.dates.settled else None
+        return replace(options.without_password(), date_order=order, flip_sign=self.facts.flip_sign)
+
+    def doubts(self, counts: _Counts) -> tuple[str, ...]:
+        """What of this reading could be wrong (see ImportSummary.doubts)."""
+        dates = self.facts.dates.other is not None and self.facts.dates.settled
+        mostly_other = counts.imported > 0 and counts.other * 2 > counts.imported
+        statement = self.layout.columns is not None
+        signs = statement and (self.facts.sign_guessed or self.facts.flip_sign or mostly_other)
+        return (*(("dates",) if dates else ()), *(("signs",) if signs else ()))
 
 
 def _keep(header: list[str], rows: Rows, kind: str) -> bytes:
@@ -202,6 +275,7 @@ class _Counts:
     last_date: date | None = None
     account: str | None = None
     currency: str = ""
+    other: int = 0  # rows stored in the category Other
 
 
 def import_csv(
@@ -243,7 +317,119 @@ def import_statement(
     """
     options = options or ImportOptions()
     file = StatementFile.read(data, options)
-    import_id = turn(lambda s: _begin(s, user, data, file.kept, file_name, chat_id, options))
+    earlier = turn.read(lambda s: remembered(s, user.id, file.key))
+    if earlier.flip_sign and not options.flip_sign and file.layout.columns is not None:
+        file = replace(file, facts=replace(file.facts, flip_sign=True))
+    if not file.facts.dates.settled and earlier.date_order is not None:
+        file = replace(
+            file, facts=file.facts.with_dates(file.facts.dates.settle(earlier.date_order, "history"))
+        )
+    if not file.facts.dates.settled:
+        if chat_id is None:
+            raise _unclear(file, file_name)
+        held = file.read_as(options)
+        import_id = turn(lambda s: _begin(s, user, data, file, file_name, chat_id, held, status="waiting"))
+        raise _unclear(file, file_name, import_id)
+    kept_options = file.read_as(options)
+    import_id = turn(lambda s: _begin(s, user, data, file, file_name, chat_id, kept_options))
+    return _store_all(turn, user, import_id, file, on_progress)
+
+
+def read_held(
+    turn: Turn, user: User, import_id: int, date_order: str, on_progress: ProgressCallback | None = None
+) -> ImportSummary:
+    """Import a file held until the person said how its dates read (date_order: DMY or MDY).
+    ImportRefused when it is no longer held (read already, or gone)."""
+    claimed = turn(
+        lambda s: (
+            s.execute(
+                update(Import)
+                .where(Import.id == import_id, Import.user_id == user.id, Import.status == "waiting")
+                .values(status="importing")
+            ).rowcount
+        )
+    )
+    if not claimed:
+        raise ImportRefused("I have already read that file (or it is gone): send it again if you need to.")
+    data, kept_options = turn.read(
+        lambda s: s.execute(
+            select(ImportFile.data, ImportFile.options).where(ImportFile.import_id == import_id)
+        ).one()
+    )
+    options = replace(ImportOptions.from_json(kept_options), date_order=date_order)
+    try:
+        file = StatementFile.read(data, options)
+    except ImportRefused:  # it read before: nothing else will read it now
+        discard_import(turn, user.id, import_id)
+        raise
+    return _store_again(turn, user, import_id, file, options, on_progress)
+
+
+def read_again(
+    turn: Turn,
+    user: User,
+    import_id: int,
+    *,
+    swap_dates: bool = False,
+    flip_sign: bool = False,
+    on_progress: ProgressCallback | None = None,
+) -> ImportSummary:
+    """Re-import a finished import in place, from its kept file, with day and month swapped
+    or the signs flipped: its entries are replaced by the file's rows read the other way. The
+    file is read first, so a refusal changes nothing."""
+    record = turn.read(lambda s: repo.get_import(s, user.id, import_id))
+    if record is None:
+        raise NotFound(f"You have no import #{import_id}.")
+    if record.status != "completed":
+        raise ImportRefused(f"Import #{import_id} was reverted (or is not finished): send the file again.")
+    kept = turn.read(
+        lambda s: s.execute(
+            select(ImportFile.data, ImportFile.options).where(ImportFile.import_id == import_id)
+        ).one_or_none()
+    )
+    if kept is None:
+        raise ImportRefused(f"I no longer have the file of import #{import_id}: send it again.")
+    options = ImportOptions.from_json(kept.options)
+    if swap_dates:
+        if record.date_order not in ("DMY", "MDY") or "dates" not in (record.doubts or ""):
+            raise ImportRefused(f"The dates of import #{import_id} read one way only.")
+        options = replace(options, date_order="MDY" if record.date_order == "DMY" else "DMY")
+    if flip_sign:
+        options = replace(options, flip_sign=not record.flip_sign)
+    file = StatementFile.read(kept.data, options)  # refused: nothing has changed
+    claimed = turn(
+        lambda s: (
+            s.execute(
+                update(Import)
+                .where(Import.id == import_id, Import.user_id == user.id, Import.status == "completed")
+                .values(status="importing")
+            ).rowcount
+        )
+    )
+    if not claimed:
+        raise ImportRefused(f"Import #{import_id} is being read again already.")
+    return _store_again(turn, user, import_id, file, options, on_progress)
+
+
+def _store_again(
+    turn: Turn,
+    user: User,
+    import_id: int,
+    file: StatementFile,
+    options: ImportOptions,
+    on_progress: ProgressCallback | None,
+) -> ImportSummary:
+    """Store a claimed import's kept file again, read as options say: its old rows go first
+    (a batch per turn; cut off by a restart, it is resumed with these options)."""
+    turn(
+        lambda s: s.execute(
+            ImportFile.__table__.update()
+            .where(ImportFile.import_id == import_id)
+            .values(owner=THIS_PROCESS, heartbeat_at=utcnow(), options=file.read_as(options).to_json())
+        )
+    )
+    while turn(lambda s: _delete_some(s, user.id, import_id)):
+        pass
     return _store_all(turn, user, import_id, file, on_progress)
 
 
@@ -259,7 +445,7 @@ def _store_all(
             turn(lambda s, chunk=chunk: _store(s, user, import_id, chunk, refs, earlier_refs, stored, counts))  # type: ignore[misc]
             if on_progress is not None:
                 on_progress(done, counts.total)
-        return turn(lambda s: _finish(s, import_id, counts))
+        return turn(lambda s: _finish(s, import_id, counts, file))
     except BaseException:
         with contextlib.suppress(Exception):  # else it is removed when found unfinished (resume_import)
             discard_import(turn, user.id, import_id)
@@ -299,24 +485,27 @@ def _begin(
     session: Session,
     user: User,
     data: bytes,
-    kept: bytes,
+    file: StatementFile,
     file_name: str,
     chat_id: int | None,
     options: ImportOptions,
+    *,
+    status: str = "importing",
 ) -> int:
     record = repo.add_import(
         session,
         user_id=user.id,
         file_name=file_name[:255] or "upload.csv",
         sha256=hashlib.sha256(data).hexdigest(),
-        layout="",
+        layout=file.layout.name if status == "waiting" else "",
         errors="[]",
-        status="importing",
+        status=status,
+        layout_key=file.key,
     )
     session.add(
         ImportFile(
             import_id=record.id,
-            data=kept,
+            data=file.kept,
             chat_id=chat_id,
             owner=THIS_PROCESS,
             options=options.without_password().to_json(),
@@ -392,6 +581,7 @@ def _store(
     candidates, chunk_refs = candidates[fresh], chunk_refs[fresh]
     counts.duplicates += int((~fresh).sum())
     counts.imported += len(candidates)
+    counts.other += int(candidates["category"].isin(list(OTHER_CATEGORY.values())).sum())
     entries = complete_frame(candidates, profile=profile_of(user))
     entries["user_id"] = user.id
     entries["source"] = "csv"
@@ -408,9 +598,16 @@ def _store(
         )
 
 
-def _finish(session: Session, import_id: int, counts: _Counts) -> ImportSummary:
+def _finish(session: Session, import_id: int, counts: _Counts, file: StatementFile) -> ImportSummary:
+    """The import's counts and reading stored; its file is kept only while the reading is in
+    doubt (to read it again the other way: read_again)."""
     record = session.get(Import, import_id)
     assert record is not None
+    doubts = file.doubts(counts)
+    record.layout_key = file.key
+    record.date_order = file.facts.dates.order
+    record.flip_sign = file.facts.flip_sign
+    record.doubts = ",".join(doubts) or None
     record.layout = counts.layout
     record.total_rows = counts.total
     record.imported_rows = counts.imported
@@ -419,7 +616,8 @@ def _finish(session: Session, import_id: int, counts: _Counts) -> ImportSummary:
     record.skipped_rows = counts.skipped
     record.errors = json.dumps(counts.errors[:MAX_STORED_ERRORS])
     record.status = "completed"
-    session.execute(delete(ImportFile).where(ImportFile.import_id == import_id))
+    if not doubts:
+        session.execute(delete(ImportFile).where(ImportFile.import_id == import_id))
     session.flush()
     contents = of_import(
         session,
@@ -471,8 +669,12 @@ def revert_import(*, session: Session, user: User, import_id: int) -> int:
         raise ImportRefused(f"Import #{import_id} was already reverted.")
     if record.status == "importing":
         raise ImportRefused(f"Import #{import_id} is still being stored; revert it once it has finished.")
+    if record.status == "waiting":
+        raise ImportRefused(f"Import #{import_id} is waiting for you to say how its dates read.")
     removed = repo.delete_import_entries(session, user.id, import_id)
     record.status = "reverted"
+    record.doubts = None
+    session.execute(delete(ImportFile).where(ImportFile.import_id == import_id))
     return removed
 
 
@@ -488,6 +690,8 @@ def summary_of(record: Import) -> ImportSummary:
         rejected=record.rejected_rows,
         errors=tuple(_error(e) for e in json.loads(record.errors or "[]")),
         skipped=record.skipped_rows or 0,
+        doubts=tuple(d for d in (record.doubts or "").split(",") if d),
+        date_order=record.date_order,
     )
 
 

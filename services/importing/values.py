@@ -7,6 +7,7 @@ caller can report every bad cell with its line number.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -122,29 +123,110 @@ def _try_formats(values: pd.Series, formats: tuple[str, ...]) -> tuple[str | Non
 
 
 _AUTO = "choose"
+_DATE_FORMATS = tuple(
+    base + suffix
+    for suffix in _TIME_SUFFIXES
+    for base in (*_DATE_FORMATS_ISO, *_DATE_FORMATS_DAY_FIRST, *_DATE_FORMATS_MONTH_FIRST)
+)
+
+
+def date_order_of(fmt: str | None) -> str | None:
+    """DMY, MDY or YMD for a format with numeric day and month (`%d/%m/%Y` is DMY); None for
+    one whose month is a word (`%d %b %Y` reads one way only) or for no format."""
+    if fmt is None or "%m" not in fmt:
+        return None
+    if fmt.startswith("%Y"):
+        return "YMD"
+    return "DMY" if fmt.index("%d") < fmt.index("%m") else "MDY"
+
+
+def swapped(fmt: str) -> str:
+    """The format with day and month the other way round (`%d/%m/%Y` -> `%m/%d/%Y`)."""
+    return fmt.replace("%d", "\0").replace("%m", "%d").replace("\0", "%m")
+
+
+@dataclass(frozen=True, slots=True)
+class DateReading:
+    """How a file's date column is read, and what decided it.
+
+    by: "person" (an override), "layout" (the bank's export is known to be month-first or
+    day-first), "file" (some first field exceeds 12, or the month is a word), "history" (the
+    person's earlier import of the same layout), or None: every date reads both ways and
+    nothing has decided yet (fmt is then the day-first one, provisionally).
+    """
+
+    fmt: str | None = None
+    by: str | None = "file"
+    other: str | None = None  # the day/month swap of fmt when it reads every date too, differently
+    example: str | None = None  # a date of the file that the two read differently
+
+    @property
+    def order(self) -> str | None:
+        return date_order_of(self.fmt)
+
+    @property
+    def settled(self) -> bool:
+        return self.by is not None
+
+    def settle(self, order: str, by: str) -> DateReading:
+        """Read day and month in order (DMY, MDY or YMD), as by decided."""
+        fmt = self.fmt
+        mine = date_order_of(fmt)
+        if order == "YMD" and mine != "YMD":
+            fmt = _DATE_FORMATS_ISO[0]  # the person says year first: other dates are not dates
+        elif fmt is not None and mine in ("DMY", "MDY") and order in ("DMY", "MDY") and mine != order:
+            fmt = swapped(fmt)
+        other = self.other if fmt == self.fmt else (self.fmt if fmt == self.other else None)
+        return DateReading(fmt, by, other, self.example if other else None)
+
+
+def choose_date_format(series: pd.Series, preferred: str | None = None) -> DateReading:
+    """Choose one format for a whole date (or date-time) column.
+
+    Day-first and month-first are told apart from all the values: a column where some first
+    field exceeds 12 reads one way only. When every value reads both ways (differently), the
+    preferred order (the layout's) decides; without one the reading is left unsettled.
+    """
+    text = _date_text(series)
+    unique = pd.Series(text[text != ""].unique())
+    if unique.empty:
+        return DateReading()
+    # Rank the formats on a sample of distinct values, then confirm the best on all of them.
+    sample = unique.sample(min(len(unique), 500), random_state=0) if len(unique) > 500 else unique
+    fmt, _count = _try_formats(sample, _DATE_FORMATS)
+    if fmt is None or date_order_of(fmt) not in ("DMY", "MDY"):
+        return DateReading(fmt)
+    other = swapped(fmt)
+    mine = pd.to_datetime(unique, format=fmt, errors="coerce")
+    theirs = pd.to_datetime(unique, format=other, errors="coerce")
+    mine_count, their_count = int(mine.notna().sum()), int(theirs.notna().sum())
+    if their_count > mine_count:
+        return DateReading(other)
+    if their_count < mine_count:
+        return DateReading(fmt)
+    differ = (mine != theirs) & mine.notna() & theirs.notna()
+    if not differ.any():  # 01/01/2024, 05/05/2024: the same date either way
+        return DateReading(fmt)
+    example = str(unique[differ.to_numpy()].iloc[0])
+    day_first = fmt if date_order_of(fmt) == "DMY" else other
+    reading = DateReading(day_first, None, swapped(day_first), example)
+    return reading.settle(preferred, "layout") if preferred in ("DMY", "MDY") else reading
+
+
+def _date_text(series: pd.Series) -> pd.Series:
+    return series.fillna("").astype(str).str.strip().str.replace(r"\s+", " ", regex=True)
 
 
 def parse_dates(series: pd.Series, fmt: str | None = _AUTO) -> tuple[pd.Series, pd.Series, str | None]:
-    """Read a date (or date-time) column, choosing one format for the whole column (or using
-    `fmt`, chosen before from the whole file's column, when a file is read in chunks).
-
-    Day-first and month-first are told apart from all the values: a column where some
-    first field exceeds 12 is day-first. When every value fits both, day-first wins (the
-    Indian convention). Returns (naive datetimes, bad mask, the chosen format).
-    """
-    text = series.fillna("").astype(str).str.strip().str.replace(r"\s+", " ", regex=True)
+    """Read a date (or date-time) column with one format for the whole column: `fmt`, chosen
+    before from the whole file's column (see choose_date_format), or chosen here (a column
+    whose every date reads both ways is then read day-first). Returns (naive datetimes, bad
+    mask, the format)."""
+    text = _date_text(series)
     if fmt == _AUTO:
-        unique = pd.Series(text[text != ""].unique())
-        if unique.empty:
+        if (text == "").all():
             return pd.Series(pd.NaT, index=series.index), text == "", None
-        formats = tuple(
-            base + suffix
-            for suffix in _TIME_SUFFIXES
-            for base in (*_DATE_FORMATS_ISO, *_DATE_FORMATS_DAY_FIRST, *_DATE_FORMATS_MONTH_FIRST)
-        )
-        # Rank the formats on a sample of distinct values, then confirm the best on all of them.
-        sample = unique.sample(min(len(unique), 500), random_state=0) if len(unique) > 500 else unique
-        fmt, _count = _try_formats(sample, formats)
+        fmt = choose_date_format(text).fmt
     if fmt is None:
         return pd.Series(pd.NaT, index=series.index), pd.Series(True, index=series.index), None
     (parsed,) = on_distinct(text, lambda u: (pd.Series(pd.to_datetime(u, format=fmt, errors="coerce")),))

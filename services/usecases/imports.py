@@ -4,7 +4,7 @@ resolve the chat spends that look like imported rows, export the ledger."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
@@ -29,6 +29,18 @@ class Imported:
     possible_duplicates: tuple[tuple[EntryView, EntryView], ...]
 
 
+@dataclass(frozen=True, slots=True)
+class DatesQuestion:
+    """Every date of the file reads both ways: which is it? The file is held meanwhile
+    (import_id), and read_held imports it once the person answers."""
+
+    import_id: int
+    file_name: str
+    example: str  # a date of the file as written, e.g. 03/04/2024
+    day_first: date  # 3 April 2024
+    month_first: date  # 4 March 2024
+
+
 def import_file(
     *,
     turn: Turn,
@@ -39,23 +51,79 @@ def import_file(
     on_progress: ProgressCallback | None = None,
     chat_id: int | None = None,
     options: ImportOptions | None = None,
-) -> Imported:
+) -> Imported | DatesQuestion:
     """Import a file into the person's ledger, a batch per turn (db.session.in_turns; within
     one transaction: db.session.within): good rows stored, bad rows reported by line, rows
     stored before skipped. ImportRefused, or any failure on the way, leaves nothing; chat_id
     is where the summary goes if a restart cuts the import off (it is then run again);
-    options override LeakBot's reading of the file (see ImportOptions)."""
-    from services.importing import matching, pipeline
+    options override LeakBot's reading of the file (see ImportOptions).
 
-    summary = pipeline.import_statement(
-        turn=turn,
-        user=person,
-        data=data,
-        file_name=file_name,
-        on_progress=on_progress,
-        chat_id=chat_id,
-        options=options,
+    A file whose every date reads both ways (and neither its layout nor the person's earlier
+    file of it says which) is not guessed: from a chat (chat_id) it is held and a
+    DatesQuestion returned; elsewhere it is refused (DatesUnclear) unless options say."""
+    from services.importing import pipeline
+
+    try:
+        summary = pipeline.import_statement(
+            turn=turn,
+            user=person,
+            data=data,
+            file_name=file_name,
+            on_progress=on_progress,
+            chat_id=chat_id,
+            options=options,
+        )
+    except pipeline.DatesUnclear as unclear:
+        if unclear.import_id is None:
+            raise
+        return DatesQuestion(
+            unclear.import_id, file_name, unclear.example, unclear.day_first, unclear.month_first
+        )
+    return _imported(turn, person, summary, models)
+
+
+def read_held(
+    *,
+    turn: Turn,
+    person: User,
+    import_id: int,
+    date_order: str,
+    models: ModelService,
+    on_progress: ProgressCallback | None = None,
+) -> Imported:
+    """Import the file held by a DatesQuestion, its dates read as the person said (DMY or
+    MDY); their next file of its layout is read the same way without asking."""
+    from services.importing import pipeline
+
+    summary = pipeline.read_held(turn, person, import_id, date_order, on_progress)
+    return _imported(turn, person, summary, models)
+
+
+def read_again(
+    *,
+    turn: Turn,
+    person: User,
+    import_id: int,
+    models: ModelService,
+    swap_dates: bool = False,
+    flip_sign: bool = False,
+    on_progress: ProgressCallback | None = None,
+) -> Imported:
+    """Re-import one of the person's imports in place, in one step: its entries are replaced
+    by its file read with day and month swapped, or with the signs flipped (refused, with
+    nothing changed, when its file is no longer kept). The choice is remembered: their next
+    file of that layout is read the same way."""
+    from services.importing import pipeline
+
+    summary = pipeline.read_again(
+        turn, person, import_id, swap_dates=swap_dates, flip_sign=flip_sign, on_progress=on_progress
     )
+    return _imported(turn, person, summary, models)
+
+
+def _imported(turn: Turn, person: User, summary: ImportSummary, models: ModelService) -> Imported:
+    from services.importing import matching
+
     models.predict_import(turn, person, summary.import_id)
     pairs = turn.read(
         lambda session: matching.possible_duplicates(

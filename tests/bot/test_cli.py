@@ -240,3 +240,105 @@ def test_an_import_says_what_the_statement_held(cli: CliRunner, tmp_path: Path) 
         "  ATM, card bill, wallet",
         "  Top leak: Other, ₹23.60 (once)",
     ]
+
+
+def test_a_file_whose_dates_read_both_ways_is_refused_until_told_how_they_read(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    (tmp_path / "bank.csv").write_text(
+        "Date,Description,Amount\n03/04/2024,Zomato,-250\n05/06/2024,Ola,-99\n"
+    )
+    refused = run(cli, "import", "bank.csv", "--user", "5", code=1)
+    assert (
+        "Nothing imported. Every date in bank.csv reads two ways: 03/04/2024 is 3 April 2024 day first"
+        in refused
+    )
+    assert "--date-format DMY (day first) or --date-format MDY" in refused
+    assert "No entries yet" in run(cli, "entries", "--user", "5")
+    assert "is one of DMY, MDY, YMD" in run(
+        cli, "import", "bank.csv", "--user", "5", "--date-format", "dd", code=1
+    )
+
+    done = run(cli, "import", "bank.csv", "--user", "5", "--date-format", "mdy")
+    assert "2 imported" in done and "Dates read month first" in done and "--reread 1 --swap-dates" in done
+    assert [ln.split()[1] for ln in run(cli, "entries", "--user", "5").splitlines()] == [
+        "2024-05-06",
+        "2024-03-04",
+    ]
+    swapped = run(cli, "import", "--reread", "1", "--swap-dates", "--user", "5")
+    assert "Import #1 from bank.csv: 2 imported" in swapped and "Dates read day first" in swapped
+    assert [ln.split()[1] for ln in run(cli, "entries", "--user", "5").splitlines()] == [
+        "2024-06-05",
+        "2024-04-03",
+    ]
+
+
+def test_flip_sign_reads_a_card_exports_positive_charges_as_spending(cli: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "card.csv").write_text(
+        "Date,Description,Amount\n13/04/2024,Zomato,250\n14/04/2024,Swiggy,300\n"
+    )
+    run(cli, "import", "card.csv", "--user", "6")
+    assert {ln.split()[3] for ln in run(cli, "entries", "--user", "6").splitlines()} == {"income"}
+    run(cli, "import", "--revert", "1", "--user", "6")
+    assert "2 imported" in run(cli, "import", "card.csv", "--user", "6", "--flip-sign")
+    assert {ln.split()[3] for ln in run(cli, "entries", "--user", "6").splitlines()} == {"expense"}
+    run(cli, "export", "--user", "6", "--out", "ours.csv")
+    assert "no signs to flip" in run(cli, "import", "ours.csv", "--user", "7", "--flip-sign", code=1)
+
+
+def test_columns_say_which_column_is_which(cli: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "odd.csv").write_text("When,What,How much\n13/04/2024,Zomato order,-250\n")
+    assert "couldn't find a header row" in run(cli, "import", "odd.csv", "--user", "8", code=1)
+    named = "date=When,amount=How much,description=What"
+    done = run(cli, "import", "odd.csv", "--user", "8", "--columns", named)
+    assert "1 imported" in done and "columns you named" in done
+    entry = run(cli, "entries", "--user", "8").split()
+    assert entry[1:6] == ["2024-04-13", "12:00", "expense", "₹250", "Dining"]
+    assert "holds every column you named ('When', 'Cost')" in run(
+        cli, "import", "odd.csv", "--user", "8", "--columns", "date=When,amount=Cost", code=1
+    )
+    assert "'colour' is not a field" in run(
+        cli, "import", "odd.csv", "--user", "8", "--columns", "colour=When", code=1
+    )
+    assert "field=column pairs" in run(cli, "import", "odd.csv", "--user", "8", "--columns", "date", code=1)
+
+
+def test_password_file_opens_a_locked_pdf_and_the_password_is_never_shown(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import numpy as np
+    import pandas as pd
+
+    from services.errors import PasswordNeeded, WrongPassword
+    from services.importing import pipeline
+    from services.importing.reader import Rows
+
+    given: list[str | None] = []
+
+    def read_pdf(data: bytes, is_header: object, password: str | None) -> tuple[list[str], Rows, str]:
+        given.append(password)
+        if password is None:
+            raise PasswordNeeded("This PDF is locked with a password.")
+        if password != "ravi 1234":
+            raise WrongPassword("That password does not open this PDF.")
+        header = ["Date", "Narration", "Withdrawal", "Deposit"]
+        frame = pd.DataFrame([["13/04/2024", "UPI-ZOMATO", "250.00", ""]], columns=header, dtype=object)
+        return (
+            header,
+            Rows(frame, np.array([4]), np.zeros(1, dtype=bool), np.array([1]), "line"),
+            "PDF statement",
+        )
+
+    monkeypatch.setattr(pipeline, "read_pdf", read_pdf)
+    (tmp_path / "locked.pdf").write_bytes(b"%PDF-1.7 locked")
+    (tmp_path / "pw.txt").write_text("ravi 1234\n")
+    (tmp_path / "wrong.txt").write_text("ravi 12345\n")
+    assert "locked with a password" in run(cli, "import", "locked.pdf", "--user", "9", code=1)
+    wrong = run(cli, "import", "locked.pdf", "--user", "9", "--password-file", "wrong.txt", code=1)
+    assert "does not open" in wrong and "ravi" not in wrong
+    done = run(cli, "import", "locked.pdf", "--user", "9", "--password-file", "pw.txt")
+    assert "1 imported" in done and "ravi" not in done
+    assert given == [None, "ravi 12345", "ravi 1234"]  # the trailing newline is no part of it
+    assert "No such file" in run(
+        cli, "import", "locked.pdf", "--user", "9", "--password-file", "none.txt", code=1
+    )

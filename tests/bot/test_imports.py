@@ -13,16 +13,17 @@ import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from db.models import Entry, Import, ImportFile
+from db.models import Entry, Import, ImportFile, User
 from db.session import in_turns, make_engine, make_session_factory, transaction
 from services.config import Settings
 from services.importing import pipeline
 from services.synthetic import generate, to_csv_bytes
 from services.usecases import people
 from tests.bot.conftest import running_bot
-from tests.bot.helpers import reply
+from tests.bot.helpers import buttons, press, reply
 from tests.documents import HDFC_PDF, statement_pdf, workbook_xlsx
-from tests.fake_telegram import BOT_USER, FakeTelegram
+from tests.factories import csv_bytes
+from tests.fake_telegram import BOT_USER, Call, FakeTelegram
 
 ALICE, BOB = 1001, 2002
 
@@ -203,3 +204,101 @@ async def test_the_summary_says_what_the_statement_held(fake: FakeTelegram, bot,
     assert lines[6:8] == ["ATM, card bill, wallet", "Top leak: Other, ₹23.60 (once)"]  # the bank's fee
     assert all(len(line) <= 40 for line in lines[1:])
     assert "2024: ₹1,773.60 spent" in await reply(fake, ALICE, "/monthly 2024")
+
+
+async def _edit_with(fake: FakeTelegram, chat_id: int, text: str, *, after: int) -> Call:
+    """The first edit of the bot's messages to chat_id, after the first `after`, that says text."""
+    seen = after + 1
+    while True:
+        edits = await asyncio.to_thread(
+            fake.wait_for, "editMessageText", chat_id=chat_id, count=seen, timeout=60
+        )
+        found = [c for c in edits[after:] if text in str(c.params["text"])]
+        if found:
+            return found[0]
+        seen = len(edits) + 1
+
+
+def _days(db: Session, telegram_id: int) -> list[str]:
+    rows = db.execute(
+        select(Entry.local_date, Entry.type)
+        .join(User)
+        .where(User.telegram_id == telegram_id)
+        .order_by(Entry.local_date)
+    ).all()
+    return [f"{r.local_date} {r.type}" for r in rows]
+
+
+async def test_a_file_whose_dates_read_both_ways_is_asked_held_and_the_answer_remembered(
+    fake: FakeTelegram, bot, db: Session
+) -> None:  # type: ignore[no-untyped-def]
+    """Every date of Alice's statement reads both ways: she is asked with one date read both
+    ways, nothing is stored meanwhile (the file is held), her tap imports it, and her next
+    file of that layout is read the same way without asking."""
+    header = ["Date", "Description", "Amount"]
+    fake.send_document(
+        ALICE,
+        "march.csv",
+        csv_bytes(header, [["03/04/2024", "Zomato", "-250"], ["05/06/2024", "Ola", "-99"]]),
+    )
+    asked = await _edit_with(fake, ALICE, "Which date is 03/04/2024?", after=0)
+    assert [b["text"] for b in buttons(asked)] == ["3 April 2024", "4 March 2024"]
+    assert db.scalars(select(Import.status)).all() == ["waiting"]
+    assert db.scalar(select(func.count()).select_from(ImportFile)) == 1 and _days(db, ALICE) == []
+
+    month_first = next(b["callback_data"] for b in buttons(asked) if b["text"] == "4 March 2024")
+    await press(fake, ALICE, month_first)
+    summary = await _edit_with(fake, ALICE, "Imported march.csv", after=1)
+    assert "2 imported" in summary.params["text"] and "Dates read month first" in summary.params["text"]
+    assert {"Revert this import", "Swap day/month"} <= {b["text"] for b in buttons(summary)}
+    assert _days(db, ALICE) == ["2024-03-04 expense", "2024-05-06 expense"]
+    assert "already read that file" in await press(fake, ALICE, month_first)  # a second tap does nothing
+
+    edits = len(fake.sent("editMessageText", chat_id=ALICE))
+    fake.send_document(ALICE, "april.csv", csv_bytes(header, [["07/08/2024", "Uber", "-180"]]))
+    later = await _edit_with(fake, ALICE, "Imported april.csv", after=edits)
+    assert "1 imported" in later.params["text"] and "2024-07-08 expense" in _days(db, ALICE)
+
+
+async def test_swap_and_flip_buttons_re_import_in_place_and_the_choice_is_remembered(
+    fake: FakeTelegram, bot, db: Session
+) -> None:  # type: ignore[no-untyped-def]
+    """A US bank's file (month first by its layout, every day 12 or less) offers Swap
+    day/month: the tap re-reads it in place, the same entries with day and month swapped. A
+    card export whose charges are positive reads as income: Flip signs makes them spends, and
+    the next file of that layout is read flipped without a tap."""
+    chase = ["Details", "Posting Date", "Description", "Amount", "Type", "Balance", "Check or Slip #"]
+    rows = [
+        ["DEBIT", "03/04/2024", "STARBUCKS STORE 1234", "-5.25", "DEBIT_CARD", "994.75", ""],
+        ["CREDIT", "05/06/2024", "ACME PAYROLL", "2000.00", "ACH_CREDIT", "2994.75", ""],
+    ]
+    fake.send_document(ALICE, "chase.csv", csv_bytes(chase, rows))
+    summary = await _edit_with(fake, ALICE, "Imported chase.csv", after=0)
+    assert "Chase statement" in summary.params["text"] and "Dates read month first" in summary.params["text"]
+    assert _days(db, ALICE) == ["2024-03-04 expense", "2024-05-06 income"]
+    swap = next(b["callback_data"] for b in buttons(summary) if b["text"] == "Swap day/month")
+    sent = len(fake.sent(chat_id=ALICE))
+    await press(fake, ALICE, swap)
+    again = await _edit_with(fake, ALICE, "Dates read day first", after=1)
+    assert "2 imported · 0 duplicates" in again.params["text"]
+    assert _days(db, ALICE) == ["2024-04-03 expense", "2024-06-05 income"]  # the same two, swapped
+    assert len(fake.sent(chat_id=ALICE)) == sent  # in place: the summary message changed, none sent
+    assert db.scalar(select(func.count()).select_from(Import)) == 1
+
+    card = ["Transaction Date", "Description", "Amount"]
+    edits = len(fake.sent("editMessageText", chat_id=ALICE))
+    fake.send_document(
+        BOB,
+        "card.csv",
+        csv_bytes(card, [["13/04/2024", "Zomato order", "250"], ["14/04/2024", "Swiggy", "300"]]),
+    )
+    summary = await _edit_with(fake, BOB, "Imported card.csv", after=0)
+    assert _days(db, BOB) == ["2024-04-13 income", "2024-04-14 income"]
+    flip = next(b["callback_data"] for b in buttons(summary) if b["text"] == "Flip signs")
+    await press(fake, BOB, flip)
+    await _edit_with(fake, BOB, "Imported card.csv", after=1)
+    assert _days(db, BOB) == ["2024-04-13 expense", "2024-04-14 expense"]
+    fake.send_document(BOB, "may.csv", csv_bytes(card, [["15/05/2024", "Zomato order", "199"]]))
+    await _edit_with(fake, BOB, "Imported may.csv", after=2)
+    assert _days(db, BOB)[-1] == "2024-05-15 expense"
+    assert len(fake.sent("editMessageText", chat_id=ALICE)) == edits  # Alice's messages untouched

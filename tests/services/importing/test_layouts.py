@@ -8,8 +8,12 @@ from sqlalchemy.orm import Session
 
 from db.frames import entries_frame
 from services.importing.layouts import directions
+from services.importing.options import ImportOptions
 from services.importing.pipeline import import_csv
 from tests.factories import csv_bytes, make_user
+
+# Their rows' dates read both ways (day or month first): which is not what these tests are about.
+DAY_FIRST = ImportOptions(date_order="DMY")
 
 
 def _stored(session: Session, user_id: int) -> pd.DataFrame:
@@ -55,7 +59,9 @@ def _stored(session: Session, user_id: int) -> pd.DataFrame:
 )
 def test_headers_as_banks_write_them_are_recognised(session: Session, header: list[str], rows: list) -> None:  # type: ignore[type-arg]
     user = make_user(session, currency="GBP")
-    summary = import_csv(session=session, user=user, data=csv_bytes(header, rows), file_name="s.csv")
+    summary = import_csv(
+        options=DAY_FIRST, session=session, user=user, data=csv_bytes(header, rows), file_name="s.csv"
+    )
     assert (summary.imported, summary.rejected) == (2, 0), summary.errors
     stored = _stored(session, user.id)
     assert stored["type"].tolist() == ["expense", "income"]
@@ -66,7 +72,7 @@ def test_headers_as_banks_write_them_are_recognised(session: Session, header: li
 def test_a_trailing_delimiter_on_every_row_shifts_no_column(session: Session) -> None:
     user = make_user(session)
     data = b"Date,Narration,Amount\n03/02/2024,ZOMATO,-250.00,\n04/02/2024,SALARY,50000.00,\n"
-    summary = import_csv(session=session, user=user, data=data, file_name="trailing.csv")
+    summary = import_csv(options=DAY_FIRST, session=session, user=user, data=data, file_name="trailing.csv")
     assert (summary.imported, summary.rejected) == (2, 0), summary.errors
     stored = _stored(session, user.id)
     assert stored["amount_minor"].tolist() == [25000, 5000000]
@@ -95,14 +101,19 @@ def test_a_decimal_comma_is_read_as_one_not_as_a_hundred_times_the_amount(sessio
         ],
         delimiter=";",
     )
-    assert import_csv(session=session, user=user, data=data, file_name="eu.csv").rejected == 0
+    assert (
+        import_csv(options=DAY_FIRST, session=session, user=user, data=data, file_name="eu.csv").rejected == 0
+    )
     assert _stored(session, user.id)["amount_minor"].tolist() == [123456, 1250, 250000]
     indian = make_user(session)
     data = csv_bytes(
         ["Date", "Narration", "Withdrawal Amt.", "Deposit Amt."],
         [["03/02/2024", "RENT", "1,25,000.00", ""], ["04/02/2024", "CHAI", "1,250", ""]],
     )
-    assert import_csv(session=session, user=indian, data=data, file_name="in.csv").rejected == 0
+    assert (
+        import_csv(options=DAY_FIRST, session=session, user=indian, data=data, file_name="in.csv").rejected
+        == 0
+    )
     assert _stored(session, indian.id)["amount_minor"].tolist() == [12_500_000, 125_000]
 
 
@@ -118,6 +129,8 @@ def test_totals_balances_and_footers_are_skipped_and_counted_not_rejected(sessio
         ["", "Closing Balance", "", "", "", "9,730.00"],
         ["** End of Statement **", "", "", "", "", ""],
     ]
-    summary = import_csv(session=session, user=user, data=csv_bytes(header, rows), file_name="feb.csv")
+    summary = import_csv(
+        options=DAY_FIRST, session=session, user=user, data=csv_bytes(header, rows), file_name="feb.csv"
+    )
     assert (summary.imported, summary.rejected, summary.skipped) == (2, 1, 4)
     assert [where for where, _ in summary.errors] == ["line 5"]

@@ -18,10 +18,14 @@ from db.session import in_turns, make_session_factory, session_scope, transactio
 from services.errors import ImportRefused, NotFound
 from services.importing import pipeline, unfinished
 from services.importing.limits import MAX_FILE_BYTES
+from services.importing.options import ImportOptions
 from services.importing.pipeline import import_csv, import_statement, revert_import
 from services.ledger import entries as ledger
 from services.synthetic import SAMPLE_COLUMNS, generate, to_csv_bytes
 from tests.factories import HDFC_HEADER, count_entries, csv_bytes, make_user
+
+# Their rows' dates read both ways (day or month first): which is not what these tests are about.
+DAY_FIRST = ImportOptions(date_order="DMY")
 
 
 def count(session: Session, user_id: int) -> int:
@@ -82,8 +86,11 @@ def test_identical_rows_in_one_file_stay_two_but_an_overlapping_file_adds_only_n
             ["07/01/2024", "SALARY JAN", "", "50,000.00"],
         ],
     )
-    assert import_csv(session=session, user=user, data=first, file_name="jan-a.csv").imported == 3
-    overlap = import_csv(session=session, user=user, data=second, file_name="jan-b.csv")
+    assert (
+        import_csv(options=DAY_FIRST, session=session, user=user, data=first, file_name="jan-a.csv").imported
+        == 3
+    )
+    overlap = import_csv(options=DAY_FIRST, session=session, user=user, data=second, file_name="jan-b.csv")
     assert (overlap.imported, overlap.duplicates) == (1, 3)
     assert count(session, user.id) == 4
 
@@ -144,10 +151,18 @@ def test_overlapping_statements_add_exactly_the_rows_not_imported_before(
     user = make_user(session)
     month = _statement(range(1, 21), month=3, per_day=3)
     first = import_csv(
-        session=session, user=user, data=csv_bytes(STATEMENT, month[first_rows]), file_name="a.csv"
+        options=DAY_FIRST,
+        session=session,
+        user=user,
+        data=csv_bytes(STATEMENT, month[first_rows]),
+        file_name="a.csv",
     )
     second = import_csv(
-        session=session, user=user, data=csv_bytes(STATEMENT, month[second_rows]), file_name="b.csv"
+        options=DAY_FIRST,
+        session=session,
+        user=user,
+        data=csv_bytes(STATEMENT, month[second_rows]),
+        file_name="b.csv",
     )
     union = set(range(60)[first_rows]) | set(range(60)[second_rows])
     assert first.imported + second.imported == len(union)
@@ -163,9 +178,14 @@ def test_a_unique_transaction_id_still_recognises_a_row_whose_description_change
     rows = [[f"{d:02d}/04/2024", f"UPI-SWIGGY-{d}", f"4101{d:08d}", "250.00", ""] for d in range(1, 11)]
     reworded = [[r[0], r[1].replace("UPI-", "UPI/"), *r[2:]] for r in rows]
     assert (
-        import_csv(session=session, user=user, data=csv_bytes(header, rows), file_name="a.csv").imported == 10
+        import_csv(
+            options=DAY_FIRST, session=session, user=user, data=csv_bytes(header, rows), file_name="a.csv"
+        ).imported
+        == 10
     )
-    again = import_csv(session=session, user=user, data=csv_bytes(header, reworded), file_name="b.csv")
+    again = import_csv(
+        options=DAY_FIRST, session=session, user=user, data=csv_bytes(header, reworded), file_name="b.csv"
+    )
     assert (again.imported, again.duplicates) == (0, 10)
 
 
@@ -175,10 +195,16 @@ def test_rows_imported_before_the_balance_counted_are_still_recognised(session: 
     user = make_user(session)
     rows = _statement(range(1, 6), month=5)
     stored = import_csv(
-        session=session, user=user, data=csv_bytes(STATEMENT[:5], [r[:5] for r in rows]), file_name="old.csv"
+        options=DAY_FIRST,
+        session=session,
+        user=user,
+        data=csv_bytes(STATEMENT[:5], [r[:5] for r in rows]),
+        file_name="old.csv",
     )
     assert stored.imported == 5
-    again = import_csv(session=session, user=user, data=csv_bytes(STATEMENT, rows), file_name="new.csv")
+    again = import_csv(
+        options=DAY_FIRST, session=session, user=user, data=csv_bytes(STATEMENT, rows), file_name="new.csv"
+    )
     assert (again.imported, again.duplicates) == (0, 5)
 
 
@@ -394,10 +420,13 @@ def test_generic_statement_semicolons_bom_cp1252_and_month_first_dates(session: 
     assert frame["type"].tolist() == ["expense", "transfer", "refund"]  # cash and money back: no spend
 
 
-def test_utf8_bom_and_day_first_are_the_default_when_dates_fit_both(session: Session) -> None:
+def test_utf8_bom_and_dates_that_fit_both_ways_are_not_guessed(session: Session) -> None:
     user = make_user(session)
     data = "\ufeffDate,Description,Debit,Credit\n03/04/2024,Netflix,649,\n".encode()
-    import_csv(session=session, user=user, data=data, file_name="bom.csv")
+    with pytest.raises(ImportRefused, match="03/04/2024 is 3 April 2024 day first or 4 March 2024"):
+        import_csv(session=session, user=user, data=data, file_name="bom.csv")
+    assert count(session, user.id) == 0
+    import_csv(session=session, user=user, data=data, file_name="bom.csv", options=DAY_FIRST)
     entry = entries_frame(session, user.id).iloc[0]
     assert (str(entry["local_date"]), entry["category"]) == ("2024-04-03", "Subscription")
 
@@ -552,8 +581,9 @@ def test_an_import_cut_off_by_a_dead_process_is_run_again_from_its_file_once(
 def test_an_import_reverts_as_a_whole_and_only_for_its_owner(session: Session) -> None:
     owner, stranger = make_user(session), make_user(session)
     data = to_csv_bytes(generate(months=2, seed=9))
-    first = import_csv(session=session, user=owner, data=data, file_name="a.csv")
+    first = import_csv(options=DAY_FIRST, session=session, user=owner, data=data, file_name="a.csv")
     other = import_csv(
+        options=DAY_FIRST,
         session=session,
         user=owner,
         data=csv_bytes(["Date", "Description", "Amount"], [["01/03/2023", "Zomato", "-99"]]),
@@ -565,5 +595,5 @@ def test_an_import_reverts_as_a_whole_and_only_for_its_owner(session: Session) -
     assert count(session, owner.id) == other.imported == 1
     with pytest.raises(ImportRefused, match="already reverted"):
         revert_import(session=session, user=owner, import_id=first.import_id)
-    again = import_csv(session=session, user=owner, data=data, file_name="a.csv")
+    again = import_csv(options=DAY_FIRST, session=session, user=owner, data=data, file_name="a.csv")
     assert again.imported == first.imported
