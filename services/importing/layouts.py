@@ -25,6 +25,7 @@ from services.catalog import (
     TIME_BLOCKS,
     EntryType,
     alias_table,
+    categories_of,
     closest_categories,
     normalise_choice,
     normalise_payment_mode,
@@ -136,6 +137,7 @@ class FileFacts:
     refs_are_ids: bool = False  # the reference column names each transaction (see refs_are_ids)
     signed_amounts: bool = False  # some amount is written negative: the sign tells debits
     decimal_comma: bool = False  # amounts are written 1.234,56 (see uses_decimal_comma)
+    charges_positive: bool = False  # a card's export: charges positive, payments negative
 
     @classmethod
     def of(cls, date_text: pd.Series, ref_text: pd.Series | None = None) -> FileFacts:
@@ -302,6 +304,11 @@ class StatementColumns:
     ref_in_description: str | None = None
     noise: str | None = None
     default_mode: str = "Other"  # the payment mode when the description names none (a UPI app's: UPI)
+    category: str | None = None  # the bank's own category (Monzo, Starling, Amex, Chase ...)
+    # PayPal's Gross, Fee and Net: the money that moved is the net (the gross less the fee);
+    # Revolut's Amount and Fee: the fee is charged on top. Either way one row, one amount.
+    fee: str | None = None
+    net: str | None = None
 
 
 @dataclass(frozen=True)
@@ -309,6 +316,9 @@ class BankPreset:
     name: str
     signature: frozenset[str]
     columns: StatementColumns
+    # A card's export that writes charges positive and payments negative (Amex, Discover,
+    # Apple Card): the sign is turned before it tells the direction.
+    charges_positive: bool = False
 
 
 # What a UPI app's details print besides the payee: its ids and the account it used.
@@ -438,32 +448,96 @@ BANK_PRESETS: tuple[BankPreset, ...] = (
             default_mode="UPI",
         ),
     ),
+    # Card exports whose charges are positive (payments and refunds negative).
+    BankPreset(
+        "American Express card export",
+        frozenset({"date", "description", "cardmember", "account", "amount"}),
+        StatementColumns(
+            date="date",
+            description="description",
+            amount="amount",
+            ref="reference",
+            category="category",
+            default_mode="Credit Card",
+        ),
+        charges_positive=True,
+    ),
+    BankPreset(
+        "Discover card export",
+        frozenset({"transdate", "postdate", "description", "amount", "category"}),
+        StatementColumns(
+            date="transdate",
+            description="description",
+            amount="amount",
+            category="category",
+            default_mode="Credit Card",
+        ),
+        charges_positive=True,
+    ),
+    BankPreset(
+        "Apple Card export",
+        frozenset({"transactiondate", "clearingdate", "description", "merchant", "type", "amount"}),
+        StatementColumns(
+            date="transactiondate",
+            description="merchant",
+            amount="amount",
+            category="category",
+            default_mode="Credit Card",
+        ),
+        charges_positive=True,
+    ),
 )
 
 _DATE_NAMES = (
     "txndate",
     "transactiondate",
+    "transdate",  # Discover's "Trans. Date"
     "trandate",
+    "tradedate",
     "postingdate",
     "posteddate",
+    "postdate",
     "bookingdate",
     "starteddate",  # when the money was spent (Revolut); completed is when it settled
     "completeddate",
     "date",
+    "datetime",
+    "transactiondatetime",
+    "buchungstag",  # German banks
+    "buchungsdatum",
+    "buchung",
+    "datum",  # Dutch and German
+    "boekdatum",
     "valuedate",
     "valuedt",
+    "wert",
+    "time",  # a wallet's one date-time column
 )
 _DESC_NAMES = (
     "narration",
     "description",
+    "transactiondescription",
     "particulars",
     "transactionremarks",
     "remarks",
     "transactiondetails",
     "details",
     "payee",
+    "name",
     "merchant",
+    "merchantname",
+    "counterparty",
+    "counterpartyname",
+    "naamomschrijving",  # ING (NL)
+    "naamtegenpartij",  # Rabobank
+    "begunstigterauftraggeber",  # Deutsche Bank
+    "auftraggeberempfanger",  # ING (DE)
+    "empfanger",
+    "verwendungszweck",
+    "omschrijving",
+    "omschrijving1",
     "memo",
+    "paymentreference",
 )
 _WITHDRAWAL_NAMES = (
     "withdrawalamt",
@@ -471,11 +545,15 @@ _WITHDRAWAL_NAMES = (
     "withdrawal",
     "withdrawals",
     "debitamount",
+    "debitamt",
+    "amountdebit",
     "debit",
     "dr",
     "paidout",
     "moneyout",
+    "out",  # "£ Out"
     "debits",
+    "soll",  # German: debit
 )
 _DEPOSIT_NAMES = (
     "depositamt",
@@ -483,30 +561,74 @@ _DEPOSIT_NAMES = (
     "deposit",
     "deposits",
     "creditamount",
+    "creditamt",
+    "amountcredit",
     "credit",
     "cr",
     "paidin",
     "moneyin",
+    "in",  # "£ In"
     "credits",
+    "haben",  # German: credit
 )
-_AMOUNT_NAMES = ("amount", "transactionamount", "amt", "value")
-_FLAG_NAMES = ("drcr", "crdr", "debitcredit", "type", "transactiontype")
+_AMOUNT_NAMES = (
+    "amount",
+    "transactionamount",
+    "amt",
+    "value",
+    "betrag",  # German
+    "bedrag",  # Dutch
+    "umsatz",
+    "gross",  # PayPal: see _NET_NAMES and _FEE_NAMES
+)
+_NET_NAMES = ("net", "netamount")
+_FEE_NAMES = ("fee", "fees")
+_FLAG_NAMES = (
+    "drcr",
+    "crdr",
+    "debitcredit",
+    "creditdebit",
+    "debitcreditindicator",
+    "creditdebitindicator",
+    "balanceimpact",
+    "afbij",  # ING (NL): Af (out) or Bij (in)
+    "sollhaben",
+    "type",
+    "transactiontype",
+)
 _REF_NAMES = (
     "chqrefno",
     "refno",
     "referenceno",
+    "referencenumber",
     "reference",
     "utr",
     "utrno",
     "upirefno",
     "transactionid",
+    "transferwiseid",
+    "transactionreference",
     "refnochequeno",
     "chqno",
     "chequeno",
+    "checkorslip",
+    "checknumber",
 )
 
 
-_BALANCE_NAMES = ("closingbalance", "runningbalance", "balance", "availablebalance", "bal")
+_BALANCE_NAMES = (
+    "closingbalance",
+    "runningbalance",
+    "runningbal",
+    "balance",
+    "availablebalance",
+    "bal",
+    "saldo",
+    "saldonatrn",  # Rabobank
+    "saldonamutatie",  # ING (NL)
+)
+# The bank's own category of each row (see bank_categories).
+_CATEGORY_NAMES = ("category", "spendingcategory", "kategorie", "categorie", "merchantcategory")
 
 
 def _first(names: set[str], candidates: tuple[str, ...]) -> str | None:
@@ -520,26 +642,26 @@ def generic_columns(header: list[str]) -> StatementColumns | None:
     desc = _first(names, _DESC_NAMES)
     withdrawal, deposit = _first(names, _WITHDRAWAL_NAMES), _first(names, _DEPOSIT_NAMES)
     amount = _first(names, _AMOUNT_NAMES)
-    if date is None or (amount is None and (withdrawal is None or deposit is None)):
+    net = _first(names, _NET_NAMES)
+    if date is None or (amount is None and net is None and (withdrawal is None or deposit is None)):
         return None
+    time = _first(names - {date}, ("time", "txntime", "transactiontime"))
+    common = {
+        "date": date,
+        "description": desc or "",
+        "ref": _first(names, _REF_NAMES),
+        "time": time,
+        "balance": _first(names, _BALANCE_NAMES),
+        "category": _first(names, _CATEGORY_NAMES),
+    }
     if withdrawal and deposit:
-        return StatementColumns(
-            date=date,
-            description=desc or "",
-            withdrawal=withdrawal,
-            deposit=deposit,
-            ref=_first(names, _REF_NAMES),
-            time=_first(names, ("time", "txntime")),
-            balance=_first(names, _BALANCE_NAMES),
-        )
+        return StatementColumns(withdrawal=withdrawal, deposit=deposit, **common)  # type: ignore[arg-type]
     return StatementColumns(
-        date=date,
-        description=desc or "",
-        amount=amount,
+        amount=amount or net,
         flag=_first(names, _FLAG_NAMES),
-        ref=_first(names, _REF_NAMES),
-        time=_first(names, ("time", "txntime")),
-        balance=_first(names, _BALANCE_NAMES),
+        net=net if amount else None,
+        fee=_first(names, _FEE_NAMES),
+        **common,  # type: ignore[arg-type]
     )
 
 
@@ -612,6 +734,13 @@ _INFLOW_WORDS = frozenset(
         "cashback",
         "incoming",
         "in",
+        "topup",  # Revolut's TOPUP: money put into the account
+        "return",
+        "returned",
+        "income",
+        "bij",  # Dutch: in
+        "haben",  # German: credit
+        "gutschrift",
     }
 )
 _OUTFLOW_WORDS = frozenset(
@@ -635,6 +764,10 @@ _OUTFLOW_WORDS = frozenset(
         "outgoing",
         "out",
         "transfer",
+        "billpay",
+        "af",  # Dutch: out
+        "soll",  # German: debit
+        "lastschrift",
     }
 )
 
@@ -648,6 +781,170 @@ def directions(flag: pd.Series) -> tuple[pd.Series, pd.Series]:
     outflow = words.map(lambda ws: any(w in _OUTFLOW_WORDS for w in ws) if isinstance(ws, list) else False)
     inflow = inflow.astype(bool)
     return outflow.astype(bool) & ~inflow, inflow
+
+
+def _signed_amounts(
+    cols: StatementColumns,
+    cell: Callable[[str | None], pd.Series],
+    currency: str,
+    facts: FileFacts,
+    errors: Errors,
+) -> tuple[pd.Series, pd.Series]:
+    """A one-amount statement's amounts: (minor units, written negative), every unreadable,
+    zero or too large amount flagged. Negatives are read every way banks write them
+    (`-12.50`, `(12.50)`, `12.50-`, `12.50 Dr`). With a Net column (PayPal) the net is the
+    amount; with a Fee column (Revolut) the fee is added to what went out (taken from what
+    came in)."""
+    column = cols.net or cols.amount
+    text = cell(column)
+    minor, negative, bad = parse_amounts(text, currency, decimal_comma=facts.decimal_comma)
+    errors.flag(blank(text), "no amount")
+    errors.flag(bad, "'" + text.str.slice(0, 40) + "' is not an amount")
+    if cols.fee is not None and cols.net is None:
+        fee_text = cell(cols.fee)
+        fee, _fee_negative, fee_bad = parse_amounts(fee_text, currency, decimal_comma=facts.decimal_comma)
+        errors.flag(~blank(fee_text) & fee_bad, "'" + fee_text.str.slice(0, 40) + "' is not a fee")
+        signed = minor.fillna(0).where(~negative, -minor.fillna(0)) - fee.fillna(0).where(~fee_bad, 0)
+        minor = signed.abs().astype("Int64").where(minor.notna(), pd.NA)
+        negative = signed.lt(0)
+    limit = to_minor(MAX_ENTRY_AMOUNT, currency)
+    errors.flag(minor.fillna(0).eq(0) & ~bad & ~blank(text), "amount is zero")
+    errors.flag(minor.fillna(0).gt(limit), f"amount over {format_money(limit, currency)}")
+    return minor, negative.fillna(False).astype(bool)
+
+
+# A card's own payment rows, as card exports word them: negative where charges are positive.
+_CARD_PAYMENT = (
+    r"payment\s*(?:-\s*)?(?:received|thank)|thank you|autopay|auto pay|directpay"
+    r"|(?:online|internet|mobile|electronic|e-?) ?payment"
+)
+CHARGES_POSITIVE_SHARE = 0.8  # of the rows whose type word tells a direction the sign contradicts
+
+
+def charges_are_positive(negative: pd.Series, descriptions: pd.Series, flag: pd.Series | None = None) -> bool:
+    """Whether a one-amount export writes charges positive (a credit card's: Amex, Discover,
+    many card CSVs), told by its rows: the type words contradict the sign (`Purchase` positive,
+    `Payment` negative) on nearly every row that has one, or the card's payment rows
+    (`PAYMENT RECEIVED - THANK YOU`) are all negative while most other rows are positive."""
+    if flag is not None:
+        outflow, inflow = directions(flag)
+        told = outflow | inflow
+        if told.sum() >= 2:
+            contradicted = (outflow & ~negative) | (inflow & negative)
+            if contradicted[told].mean() >= CHARGES_POSITIVE_SHARE:
+                return True
+    payments = descriptions.str.casefold().str.contains(_CARD_PAYMENT, regex=True)
+    others = ~payments
+    if not payments.any() or not others.any():
+        return False
+    return bool(negative[payments].all() and (~negative[others]).mean() > 0.5)
+
+
+_BANK_CATEGORY_WORDS: dict[str, str | None] = {
+    # How banks name their categories -> ours; None: a bank's catch-all, left to the keywords.
+    "eating out": "Dining Out",
+    "restaurant": "Dining Out",
+    "restaurants": "Dining Out",
+    "dining": "Dining Out",
+    "food and drink": "Dining Out",
+    "food drink": "Dining Out",
+    "fast food": "Dining Out",
+    "coffee shops": "Dining Out",
+    "supermarkets": "Groceries",
+    "supermarket": "Groceries",
+    "grocery": "Groceries",
+    "gas": "Fuel",
+    "gasoline": "Fuel",
+    "gas automotive": "Fuel",
+    "transport": "Travel",
+    "transportation": "Travel",
+    "holidays": "Travel",
+    "airfare": "Travel",
+    "airline": "Travel",
+    "lodging": "Travel",
+    "car rental": "Travel",
+    "other travel": "Travel",
+    "bills": "Utilities",
+    "bills and utilities": "Utilities",
+    "bills and services": "Utilities",
+    "phone cable": "Utilities",
+    "internet": "Utilities",
+    "travel entertainment": "Entertainment",
+    "health": "Medical",
+    "health and wellness": "Medical",
+    "health care": "Medical",
+    "medical services": "Medical",
+    "gifts and donations": "Gift",
+    "charity": "Gift",
+    "donations": "Gift",
+    "subscriptions": "Subscription",
+    "income": "Other Income",
+    "salary": "Salary",
+    "payroll": "Salary",
+    "refunds": "Refund",
+    "returns": "Refund",
+    "awards and rebate credits": "Refund",
+    "general": None,
+    "other": None,
+    "others": None,
+    "miscellaneous": None,
+    "payment": None,
+    "payments": None,
+    "payments and credits": None,
+    "payment credit": None,
+    "transfers": None,
+    "finances": None,
+    "expenses": None,
+    "merchandise": None,
+}
+
+
+def _bank_category(text: str, kinds: tuple[EntryType, ...]) -> tuple[str, str] | None:
+    """One bank category (`Eating out`, `EATING_OUT`, `Food & Drink`, Amex's
+    `Merchandise & Supplies-Groceries`) as (our category, its type), or None."""
+    words = " ".join(re.sub(r"[^a-z]+", " ", text.casefold().replace("&", " and ")).split())
+    if not words:
+        return None
+    parts = [
+        words,
+        *(
+            " ".join(re.sub(r"[^a-z]+", " ", p.casefold().replace("&", " and ")).split())
+            for p in reversed(re.split(r"\s*[-/:>]\s*", text))
+            if p.strip()
+        ),
+    ]
+    for part in dict.fromkeys(parts):
+        if part in _BANK_CATEGORY_WORDS:
+            name = _BANK_CATEGORY_WORDS[part]
+            if name is None:
+                return None
+            kind = next((k for k in kinds if name in {c.name for c in categories_of(k)}), None)
+            if kind is not None:
+                return name, kind.value
+            continue
+        for kind in kinds:
+            found = alias_table(kind).get(part) or alias_table(kind).get(part.removesuffix("s"))
+            if found is not None and found != OTHER_CATEGORY[kind]:
+                return found, kind.value
+    return None
+
+
+def bank_categories(text: pd.Series, outflow: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The bank's own category column mapped onto ours: (category, type) per row, None where
+    the bank's word names none of ours for the row's direction (money out: an expense or
+    savings category; in: an income one) or is a catch-all (`General`, `Other`)."""
+    category = pd.Series(None, index=text.index, dtype=object)
+    types = pd.Series(None, index=text.index, dtype=object)
+    for is_out in (True, False):
+        rows = outflow == is_out
+        if not rows.any():
+            continue
+        kinds = (EntryType.EXPENSE, EntryType.SAVINGS) if is_out else (EntryType.INCOME,)
+        mapping = {v: _bank_category(v, kinds) for v in text[rows].unique()}
+        found = text[rows].map(mapping)
+        category[rows] = found.map(lambda f: f[0] if f else None)
+        types[rows] = found.map(lambda f: f[1] if f else None)
+    return category, types
 
 
 def _description_and_ref(
@@ -674,6 +971,8 @@ def _statement_convert(
     header: list[str],
     currency: str,
     facts: FileFacts | None,
+    *,
+    charges_positive: bool = False,
 ) -> Converted:
     by_norm = {normalise_header(h): h for h in header}
 
@@ -684,24 +983,19 @@ def _statement_convert(
     date_text = cell(cols.date)
     description, ref = _description_and_ref(cols, cell)
     if facts is None:  # converting a whole file at once: its facts come from these rows
-        facts = _statement_facts(cols, raw, header)
+        facts = _statement_facts(cols, raw, header, charges_positive=charges_positive)
     dates, bad_date, facts = _dates(date_text, facts)
     errors.flag(date_text == "", "no date")
     errors.flag(bad_date, "'" + date_text.str.slice(0, 30) + "' is not a date")
     if cols.amount is not None:
-        amount_text = cell(cols.amount)
-        comma = facts.decimal_comma
-        minor = _check_amounts(amount_text.str.lstrip("+-"), currency, errors, "amount", decimal_comma=comma)
-        _m, negative, _b = parse_amounts(amount_text, currency, decimal_comma=comma)
-        if cols.flag is not None:
+        minor, negative = _signed_amounts(cols, cell, currency, facts, errors)
+        if facts.signed_amounts or cols.flag is None:
+            # The sign decides (over any type words); a card's export is read the other way.
+            outflow = negative ^ facts.charges_positive
+        else:
             flag = cell(cols.flag)
             outflow, inflow = directions(flag)
-            if facts.signed_amounts:  # the sign decides where the type's word does not
-                outflow = outflow | (~inflow & negative.fillna(False).astype(bool))
-                inflow = inflow | ~outflow
             errors.flag(~(outflow | inflow), "can't tell debit from credit: '" + flag.str.slice(0, 20) + "'")
-        else:
-            outflow = negative
     else:
         w_text, d_text = cell(cols.withdrawal), cell(cols.deposit)
         w_minor, _w_neg, w_bad = parse_amounts(w_text, currency, decimal_comma=facts.decimal_comma)
@@ -722,6 +1016,11 @@ def _statement_convert(
     income_cat, income_type = infer_categories(description, "income")
     out["type"] = expense_type.where(outflow, income_type)
     out["category"] = expense_cat.where(outflow, income_cat)
+    if cols.category is not None:  # the bank's own category, where it names one of ours
+        bank_cat, bank_type = bank_categories(cell(cols.category), outflow)
+        named = bank_cat.notna()
+        out.loc[named, "category"] = bank_cat[named]
+        out.loc[named, "type"] = bank_type[named]
     out["amount_minor"] = minor
     modes = infer_payment_modes(description)
     out["payment_mode"] = modes.where(modes != "Other", cols.default_mode)
@@ -781,21 +1080,33 @@ def _ledger_facts(
     return lambda raw, header: FileFacts.of(_cells(raw, columns(header)["date"]))
 
 
-def _statement_facts(cols: StatementColumns, raw: pd.DataFrame, header: list[str]) -> FileFacts:
-    """A statement's facts: its date format, whether its references are ids, and whether its
-    amounts carry their sign (then a type column that says neither debit nor credit, as
-    Revolut's CARD_PAYMENT or TOPUP, does not decide the direction: the sign does)."""
+def _statement_facts(
+    cols: StatementColumns, raw: pd.DataFrame, header: list[str], *, charges_positive: bool = False
+) -> FileFacts:
+    """A statement's facts: its date format, whether its references are ids, whether its
+    amounts carry their sign (then the sign decides the direction over a type column's words)
+    and whether they are a card's, charges positive (charges_positive: the layout says so;
+    else its rows tell, see charges_are_positive)."""
     by_norm = {normalise_header(h): h for h in header}
 
     def cell(norm: str | None) -> pd.Series:
         return _cells(raw, by_norm.get(norm) if norm else None)
 
-    _description, ref = _description_and_ref(cols, cell)
+    description, ref = _description_and_ref(cols, cell)
     has_refs = bool(cols.ref or cols.ref_in_description)
     facts = FileFacts.of(cell(cols.date), ref if has_refs else None)
-    signed = cols.amount is not None and bool(cell(cols.amount).str.match(r"^\s*(-|\()").any())
-    money = [cell(name) for name in (cols.amount, cols.withdrawal, cols.deposit) if name]
-    return replace(facts, signed_amounts=signed, decimal_comma=uses_decimal_comma(*money))
+    money = [cell(name) for name in (cols.amount, cols.net, cols.withdrawal, cols.deposit) if name]
+    comma = uses_decimal_comma(*money)
+    signed = False
+    if cols.amount is not None:
+        amounts = cell(cols.net or cols.amount)
+        _minor, negative, _bad = parse_amounts(amounts, "USD", decimal_comma=comma)
+        negative = negative & ~blank(amounts)
+        signed = bool(negative.any())
+        if signed and not charges_positive:
+            flag = cell(cols.flag) if cols.flag else None
+            charges_positive = charges_are_positive(negative, description, flag)
+    return replace(facts, signed_amounts=signed, decimal_comma=comma, charges_positive=charges_positive)
 
 
 def _preset_layout(preset: BankPreset) -> Layout:
@@ -803,9 +1114,17 @@ def _preset_layout(preset: BankPreset) -> Layout:
         preset.name,
         lambda header: preset.signature <= {normalise_header(h) for h in header},
         lambda raw, header, currency, facts: _statement_convert(
-            preset.name, preset.columns, raw, header, currency, facts
+            preset.name,
+            preset.columns,
+            raw,
+            header,
+            currency,
+            facts,
+            charges_positive=preset.charges_positive,
         ),
-        lambda raw, header: _statement_facts(preset.columns, raw, header),
+        lambda raw, header: _statement_facts(
+            preset.columns, raw, header, charges_positive=preset.charges_positive
+        ),
     )
 
 
