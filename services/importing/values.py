@@ -33,6 +33,8 @@ _DATE_FORMATS_ISO = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d")
 _TIME_SUFFIXES = ("", " %H:%M:%S", " %H:%M", " %I:%M %p", " %I:%M:%S %p", "T%H:%M:%S")
 
 _AMOUNT = r"^(?P<sign>[+-]?)(?P<int>\d+)(?:\.(?P<frac>\d*))?$"
+_MINUS_SIGNS = "[\u2212\u2013\u2012\ufe63\uff0d]"  # −, –, ‒ and the small and wide hyphen-minus
+_CURRENCY_WORDS = r"[₹$€£¥]|\b(?:rs|inr|usd|gbp|eur|aud|cad|chf|sgd|aed)\b\.?"
 _TRUE = {"yes", "y", "true", "t", "1"}
 _FALSE = {"no", "n", "false", "f", "0"}
 
@@ -65,8 +67,8 @@ def parse_amounts(
 
 # A decimal comma: one or two digits after the last comma, and no dot after it (12,50 or
 # 1.234,56); 1,250 and 1,25,000 are thousands. A decimal point: one or two digits after a dot.
-_DECIMAL_COMMA = r",\d{1,2}\s*(?:[A-Za-z]{2})?\)?-?$"
-_DECIMAL_POINT = r"\.\d{1,2}\s*(?:[A-Za-z]{2})?\)?-?$"
+_DECIMAL_COMMA = r",\d{1,2}\s*(?:[A-Za-z]{2,3}\.?)?\)?-?$"
+_DECIMAL_POINT = r"\.\d{1,2}\s*(?:[A-Za-z]{2,3}\.?)?\)?-?$"
 
 
 def uses_decimal_comma(*columns: pd.Series) -> bool:
@@ -86,14 +88,16 @@ def _parse_amounts(
     `Cr`/`Dr` suffixes (Dr = negative).
     """
     text = series.fillna("").astype(str).str.strip()
-    lowered = text.str.casefold()
-    debit_suffix = lowered.str.endswith("dr")
-    cleaned = lowered.str.replace(r"(cr|dr)\.?$", "", regex=True)
+    lowered = text.str.casefold().str.replace(_MINUS_SIGNS, "-", regex=True)
+    # A currency before or after the number (`GBP 12.50`, `12,50 EUR`, `Rs. 250`, `₹250`).
+    lowered = lowered.str.replace(_CURRENCY_WORDS, "", regex=True).str.strip()
+    debit_suffix = lowered.str.endswith("dr") | lowered.str.endswith("dr.")
+    cleaned = lowered.str.replace(r"\s*(cr|dr)\.?$", "", regex=True).str.strip()
     paren = cleaned.str.startswith("(") & cleaned.str.endswith(")")
     trailing_minus = cleaned.str.endswith("-")
     if decimal_comma:
         cleaned = cleaned.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    cleaned = cleaned.str.replace(r"[()\s,₹$€£]|rs\.?|inr", "", regex=True).str.rstrip("-")
+    cleaned = cleaned.str.replace(r"[()\s,'’]", "", regex=True).str.rstrip("-")
     parts = cleaned.str.extract(_AMOUNT)
     exp = exponent(currency)
     frac = parts["frac"].fillna("")
