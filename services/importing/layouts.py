@@ -869,7 +869,7 @@ _BANK_CATEGORY_WORDS: dict[str, str | None] = {
     "bills and services": "Utilities",
     "phone cable": "Utilities",
     "internet": "Utilities",
-    "travel entertainment": "Entertainment",
+    "travel entertainment": None,  # Discover's: one or the other
     "health": "Medical",
     "health and wellness": "Medical",
     "health care": "Medical",
@@ -878,7 +878,7 @@ _BANK_CATEGORY_WORDS: dict[str, str | None] = {
     "charity": "Gift",
     "donations": "Gift",
     "subscriptions": "Subscription",
-    "income": "Other Income",
+    "income": None,  # a salary, a refund or interest: the keywords tell
     "salary": "Salary",
     "payroll": "Salary",
     "refunds": "Refund",
