@@ -818,6 +818,7 @@ _CARD_PAYMENT = (
     r"payment\s*(?:-\s*)?(?:received|thank)|thank you|autopay|auto pay|directpay"
     r"|(?:online|internet|mobile|electronic|e-?) ?payment"
 )
+_EITHER_WAY_WORDS = r"(?i)(?<![a-z])(?:payments?|paid|transfers?)(?![a-z])"
 CHARGES_POSITIVE_SHARE = 0.8  # of the rows whose type word tells a direction the sign contradicts
 
 
@@ -826,8 +827,8 @@ def charges_are_positive(negative: pd.Series, descriptions: pd.Series, flag: pd.
     many card CSVs), told by its rows: the type words contradict the sign (`Purchase` positive,
     `Payment` negative) on nearly every row that has one, or the card's payment rows
     (`PAYMENT RECEIVED - THANK YOU`) are all negative while most other rows are positive."""
-    if flag is not None:
-        outflow, inflow = directions(flag)
+    if flag is not None:  # "Payment" and "Transfer" go either way on a card: they tell nothing here
+        outflow, inflow = directions(flag.str.replace(_EITHER_WAY_WORDS, " ", regex=True))
         told = outflow | inflow
         if told.sum() >= 2:
             contradicted = (outflow & ~negative) | (inflow & negative)
@@ -944,7 +945,7 @@ def bank_categories(text: pd.Series, outflow: pd.Series) -> tuple[pd.Series, pd.
         found = text[rows].map(mapping)
         category[rows] = found.map(lambda f: f[0] if f else None)
         types[rows] = found.map(lambda f: f[1] if f else None)
-    return category, types
+    return category.where(category.notna(), None), types.where(types.notna(), None)
 
 
 def _description_and_ref(
@@ -1179,6 +1180,9 @@ def known_header_names() -> frozenset[str]:
         _FLAG_NAMES,
         _REF_NAMES,
         _BALANCE_NAMES,
+        _NET_NAMES,
+        _FEE_NAMES,
+        _CATEGORY_NAMES,
     ):
         names |= set(group)
     return frozenset(names - {""})
