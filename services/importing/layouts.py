@@ -33,12 +33,12 @@ from services.catalog import (
 from services.importing.reader import normalise_header
 from services.importing.values import (
     blank,
+    decimal_comma_columns,
     match_choices,
     parse_amounts,
     parse_bools,
     parse_dates,
     parse_times,
-    uses_decimal_comma,
 )
 from services.ledger.ownformat import OWN_COLUMNS, restore
 from services.money import MAX_ENTRY_AMOUNT, format_money, to_minor
@@ -138,6 +138,13 @@ class FileFacts:
     signed_amounts: bool = False  # some amount is written negative: the sign tells debits
     decimal_comma: bool = False  # amounts are written 1.234,56 (see uses_decimal_comma)
     charges_positive: bool = False  # a card's export: charges positive, payments negative
+    # The money columns (normalised names) that write a decimal comma, each decided alone
+    # (see decimal_comma_columns); None: every column as decimal_comma says.
+    comma_columns: frozenset[str] | None = None
+
+    def comma_in(self, column: str | None) -> bool:
+        """Whether this money column writes a decimal comma."""
+        return self.decimal_comma if self.comma_columns is None else column in self.comma_columns
 
     @classmethod
     def of(cls, date_text: pd.Series, ref_text: pd.Series | None = None) -> FileFacts:
@@ -797,12 +804,14 @@ def _signed_amounts(
     came in)."""
     column = cols.net or cols.amount
     text = cell(column)
-    minor, negative, bad = parse_amounts(text, currency, decimal_comma=facts.decimal_comma)
+    minor, negative, bad = parse_amounts(text, currency, decimal_comma=facts.comma_in(column))
     errors.flag(blank(text), "no amount")
     errors.flag(bad, "'" + text.str.slice(0, 40) + "' is not an amount")
     if cols.fee is not None and cols.net is None:
         fee_text = cell(cols.fee)
-        fee, _fee_negative, fee_bad = parse_amounts(fee_text, currency, decimal_comma=facts.decimal_comma)
+        fee, _fee_negative, fee_bad = parse_amounts(
+            fee_text, currency, decimal_comma=facts.comma_in(cols.fee)
+        )
         errors.flag(~blank(fee_text) & fee_bad, "'" + fee_text.str.slice(0, 40) + "' is not a fee")
         signed = minor.fillna(0).where(~negative, -minor.fillna(0)) - fee.fillna(0).where(~fee_bad, 0)
         minor = signed.abs().astype("Int64").where(minor.notna(), pd.NA)
@@ -814,10 +823,7 @@ def _signed_amounts(
 
 
 # A card's own payment rows, as card exports word them: negative where charges are positive.
-_CARD_PAYMENT = (
-    r"payment\s*(?:-\s*)?(?:received|thank)|thank you|autopay|auto pay|directpay"
-    r"|(?:online|internet|mobile|electronic|e-?) ?payment"
-)
+_CARD_PAYMENT = r"payment\s*(?:-\s*)?(?:received|thank)|thank you|directpay|autopay payment"
 _EITHER_WAY_WORDS = r"(?i)(?<![a-z])(?:payments?|paid|transfers?)(?![a-z])"
 CHARGES_POSITIVE_SHARE = 0.8  # of the rows whose type word tells a direction the sign contradicts
 
@@ -999,8 +1005,10 @@ def _statement_convert(
             errors.flag(~(outflow | inflow), "can't tell debit from credit: '" + flag.str.slice(0, 20) + "'")
     else:
         w_text, d_text = cell(cols.withdrawal), cell(cols.deposit)
-        w_minor, _w_neg, w_bad = parse_amounts(w_text, currency, decimal_comma=facts.decimal_comma)
-        d_minor, _d_neg, d_bad = parse_amounts(d_text, currency, decimal_comma=facts.decimal_comma)
+        w_minor, _w_neg, w_bad = parse_amounts(
+            w_text, currency, decimal_comma=facts.comma_in(cols.withdrawal)
+        )
+        d_minor, _d_neg, d_bad = parse_amounts(d_text, currency, decimal_comma=facts.comma_in(cols.deposit))
         has_w = w_minor.fillna(0).gt(0)
         has_d = d_minor.fillna(0).gt(0)
         errors.flag(~blank(w_text) & w_bad, "'" + w_text.str.slice(0, 30) + "' is not an amount")
@@ -1043,7 +1051,9 @@ def _statement_convert(
     balance = cell(cols.balance)
     has_balance = bool(cols.balance) and bool((balance != "").any())
     if has_balance:
-        balance_minor, _neg, balance_bad = parse_amounts(balance, currency, decimal_comma=facts.decimal_comma)
+        balance_minor, _neg, balance_bad = parse_amounts(
+            balance, currency, decimal_comma=facts.comma_in(cols.balance)
+        )
         content.append(balance_minor.astype(str).where(~balance_bad, balance))
     content_key = _join(content)
     if has_balance:  # the same rows from a file without the balance (the other format's export)
@@ -1096,18 +1106,29 @@ def _statement_facts(
     description, ref = _description_and_ref(cols, cell)
     has_refs = bool(cols.ref or cols.ref_in_description)
     facts = FileFacts.of(cell(cols.date), ref if has_refs else None)
-    money = [cell(name) for name in (cols.amount, cols.net, cols.withdrawal, cols.deposit) if name]
-    comma = uses_decimal_comma(*money)
+    money = (cols.amount, cols.net, cols.fee, cols.withdrawal, cols.deposit)
+    commas = decimal_comma_columns({name: cell(name) for name in money if name})
+    comma = bool(commas)
+    if cols.balance:  # the balance decides alone too, else follows the amounts
+        commas |= decimal_comma_columns({cols.balance: cell(cols.balance)}, follow=comma)
     signed = False
     if cols.amount is not None:
         amounts = cell(cols.net or cols.amount)
-        _minor, negative, _bad = parse_amounts(amounts, "USD", decimal_comma=comma)
+        _minor, negative, _bad = parse_amounts(
+            amounts, "USD", decimal_comma=(cols.net or cols.amount) in commas
+        )
         negative = negative & ~blank(amounts)
         signed = bool(negative.any())
         if signed and not charges_positive:
             flag = cell(cols.flag) if cols.flag else None
             charges_positive = charges_are_positive(negative, description, flag)
-    return replace(facts, signed_amounts=signed, decimal_comma=comma, charges_positive=charges_positive)
+    return replace(
+        facts,
+        signed_amounts=signed,
+        decimal_comma=comma,
+        charges_positive=charges_positive,
+        comma_columns=commas,
+    )
 
 
 def _preset_layout(preset: BankPreset) -> Layout:

@@ -78,6 +78,22 @@ def uses_decimal_comma(*columns: pd.Series) -> bool:
     return bool(text.str.contains(_DECIMAL_COMMA).any() and not text.str.contains(_DECIMAL_POINT).any())
 
 
+def decimal_comma_columns(columns: dict[str, pd.Series], *, follow: bool | None = None) -> frozenset[str]:
+    """Which money columns write a decimal comma, each decided by its own values (some value
+    ends in a comma and one or two digits, none in a dot and one or two: 1.234,56 or 12,50;
+    1,250.00 and 1,25,000 are thousands). A column whose values tell neither way (whole
+    amounts, blanks) is read as the others are (or as `follow` says, when given)."""
+    verdicts: dict[str, bool | None] = {}
+    for name, column in columns.items():
+        text = column.fillna("").astype(str).str.strip()
+        comma = bool(text.str.contains(_DECIMAL_COMMA).any())
+        point = bool(text.str.contains(_DECIMAL_POINT).any())
+        verdicts[name] = (comma and not point) if (comma or point) else None
+    decided = [v for v in verdicts.values() if v is not None]
+    others = (bool(decided) and all(decided)) if follow is None else follow
+    return frozenset(name for name, v in verdicts.items() if (others if v is None else v))
+
+
 def _parse_amounts(
     series: pd.Series, currency: str, decimal_comma: bool = False
 ) -> tuple[pd.Series, pd.Series, pd.Series]:

@@ -221,3 +221,16 @@ def test_utf16_without_a_byte_order_mark_is_read_and_quoted_decimal_commas_do_no
     assert decode(codecs.BOM_UTF16_BE + text.encode("utf-16-be"))[0] == text
     assert sniff_delimiter(text) == ","
     assert sniff_delimiter(text.replace(",", ";").replace('"-1.234;56"', '"-1.234,56"')) == ";"
+
+
+def test_each_money_column_decides_its_own_decimal_mark(session: Session) -> None:
+    """Amounts in 1.234,56 and a balance in 1234.56 (a spreadsheet re-saved it); a column of
+    whole amounts follows the others."""
+    header = ["Date", "Description", "Debit", "Credit", "Balance"]
+    rows = [
+        ["14.03.2024", "MIETE", "1.234,56", "", "8765.44"],
+        ["15.03.2024", "GEHALT", "", "2.500", "11265.44"],
+    ]
+    summary, stored = _import(session, csv_bytes(header, rows, delimiter=";"), "EUR")
+    assert summary.errors == ()  # type: ignore[attr-defined]
+    assert stored["amount_minor"].tolist() == [123456, 250000]
