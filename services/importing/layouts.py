@@ -469,6 +469,19 @@ BANK_PRESETS: tuple[BankPreset, ...] = (
         ),
         charges_positive=True,
     ),
+    BankPreset(  # the download with Amex's own details and Category, no card member column
+        "American Express card export",
+        frozenset({"date", "description", "amount", "extendeddetails", "appearsonyourstatementas"}),
+        StatementColumns(
+            date="date",
+            description="description",
+            amount="amount",
+            ref="reference",
+            category="category",
+            default_mode="Credit Card",
+        ),
+        charges_positive=True,
+    ),
     BankPreset(
         "Discover card export",
         frozenset({"transdate", "postdate", "description", "amount", "category"}),
@@ -920,11 +933,13 @@ def _bank_category(text: str, kinds: tuple[EntryType, ...]) -> tuple[str, str] |
             if p.strip()
         ),
     ]
-    for part in dict.fromkeys(parts):
+    for part in dict.fromkeys(parts):  # the whole name, then its parts from the most precise
         if part in _BANK_CATEGORY_WORDS:
             name = _BANK_CATEGORY_WORDS[part]
-            if name is None:
-                return None
+            if name is None:  # a catch-all (`Other`): the whole says nothing, a part may
+                if part == words:
+                    return None
+                continue
             kind = next((k for k in kinds if name in {c.name for c in categories_of(k)}), None)
             if kind is not None:
                 return name, kind.value

@@ -344,6 +344,23 @@ def _amex(t: Txn, r: Row) -> list[str]:
     ]
 
 
+def _amex_extended(t: Txn, r: Row) -> list[str]:
+    return [
+        t.day.strftime("%m/%d/%Y"),
+        "",
+        t.description,
+        signed(t.minor, not t.out, thousands=False),  # charges positive
+        f"{r.n:06d} {t.description}",
+        t.description,
+        "1 MAIN ST",
+        "NEW YORK NY",
+        "10001",
+        "UNITED STATES",
+        f"'3202401{r.n:011d}'",
+        AMEX_EXTENDED.bank_category(t),
+    ]
+
+
 def _amex_basic(t: Txn, r: Row) -> list[str]:
     return [t.day.strftime("%m/%d/%Y"), t.description, signed(t.minor, not t.out, thousands=False)]
 
@@ -846,6 +863,38 @@ AMEX = Layout(
     txns=CARD_TXNS,
     detected_as="American Express card export",
 )
+AMEX_EXTENDED = Layout(
+    "American Express (with details)",
+    "Amex download with Extended Details and its own two-level Category",
+    (
+        "Date",
+        "Receipt",
+        "Description",
+        "Amount",
+        "Extended Details",
+        "Appears On Your Statement As",
+        "Address",
+        "City/State",
+        "Zip Code",
+        "Country",
+        "Reference",
+        "Category",
+    ),
+    _amex_extended,
+    description="Description",
+    date_order="MDY",
+    sign="charges positive",
+    txns=CARD_TXNS,
+    categories={
+        "coffee": ("Restaurant-Restaurant", "Dining Out"),
+        "taxi": ("Transportation-Taxis & Coach", "Travel"),
+        "payment": ("", None),
+        "streaming": ("Entertainment-Other", "Entertainment"),
+        "refund": ("Merchandise & Supplies-Internet Purchase", "Refund"),
+        "bakery": ("Merchandise & Supplies-Groceries", "Groceries"),
+    },
+    detected_as="American Express card export",
+)
 CARD_BASIC = Layout(
     "Card CSV, charges positive (Amex's three-column download)",
     "Amex's Date,Description,Amount download: nothing in the header says it is a card's",
@@ -1259,6 +1308,7 @@ LAYOUTS: tuple[Layout, ...] = (
     BOFA_CARD,
     CAPITAL_ONE,
     AMEX,
+    AMEX_EXTENDED,
     CARD_BASIC,
     CITI,
     DISCOVER,
