@@ -796,11 +796,18 @@ def directions(flag: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(outflow, inflow) of a type column, word by word: a credit-side word anywhere wins
     (`ACH_CREDIT`, `Refund`), else a debit-side one (`Sale`, `Payment`, `ATM`, `DR`); a
     value with neither is neither (and reported)."""
-    words = flag.str.casefold().str.replace(r"[^a-z]+", " ", regex=True).str.strip().str.split(" ")
-    inflow = words.map(lambda ws: any(w in _INFLOW_WORDS for w in ws) if isinstance(ws, list) else False)
-    outflow = words.map(lambda ws: any(w in _OUTFLOW_WORDS for w in ws) if isinstance(ws, list) else False)
-    inflow = inflow.astype(bool)
-    return outflow.astype(bool) & ~inflow, inflow
+    codes, uniques = pd.factorize(flag.fillna(""), sort=False)  # a few distinct words, many rows
+    words = pd.Series(uniques, dtype=object).astype(str).str.casefold()
+    words = words.str.replace(r"[^a-z]+", " ", regex=True).str.strip().str.split(" ")
+    inflow_u = np.fromiter(
+        (any(w in _INFLOW_WORDS for w in ws) for ws in words), dtype=bool, count=len(words)
+    )
+    outflow_u = np.fromiter(
+        (any(w in _OUTFLOW_WORDS for w in ws) for ws in words), dtype=bool, count=len(words)
+    )
+    inflow = pd.Series(inflow_u[codes] if len(codes) else np.zeros(0, dtype=bool), index=flag.index)
+    outflow = pd.Series(outflow_u[codes] if len(codes) else np.zeros(0, dtype=bool), index=flag.index)
+    return outflow & ~inflow, inflow
 
 
 def _signed_amounts(
@@ -837,6 +844,7 @@ def _signed_amounts(
 
 # A card's own payment rows, as card exports word them: negative where charges are positive.
 _CARD_PAYMENT = r"payment\s*(?:-\s*)?(?:received|thank)|thank you|directpay|autopay payment"
+_WRITTEN_NEGATIVE = r"(?i)^\W*[-\u2212\u2013(]|\d\s*-$|\d\s*\)$|dr\.?$"
 _EITHER_WAY_WORDS = r"(?i)(?<![a-z])(?:payments?|paid|transfers?)(?![a-z])"
 CHARGES_POSITIVE_SHARE = 0.8  # of the rows whose type word tells a direction the sign contradicts
 
@@ -853,7 +861,11 @@ def charges_are_positive(negative: pd.Series, descriptions: pd.Series, flag: pd.
             contradicted = (outflow & ~negative) | (inflow & negative)
             if contradicted[told].mean() >= CHARGES_POSITIVE_SHARE:
                 return True
-    payments = descriptions.str.casefold().str.contains(_CARD_PAYMENT, regex=True)
+    codes, uniques = pd.factorize(descriptions.fillna(""), sort=False)
+    is_payment = (
+        pd.Series(uniques, dtype=object).astype(str).str.contains(_CARD_PAYMENT, case=False, regex=True)
+    )
+    payments = pd.Series(is_payment.to_numpy(dtype=bool)[codes], index=descriptions.index)
     others = ~payments
     if not payments.any() or not others.any():
         return False
@@ -1129,10 +1141,8 @@ def _statement_facts(
     signed = False
     if cols.amount is not None:
         amounts = cell(cols.net or cols.amount)
-        _minor, negative, _bad = parse_amounts(
-            amounts, "USD", decimal_comma=(cols.net or cols.amount) in commas
-        )
-        negative = negative & ~blank(amounts)
+        # Written negative as parse_amounts reads it: -12.50, −12.50, (12.50), 12.50-, 12.50 Dr.
+        negative = amounts.str.contains(_WRITTEN_NEGATIVE, regex=True)
         signed = bool(negative.any())
         if signed and not charges_positive:
             flag = cell(cols.flag) if cols.flag else None

@@ -33,6 +33,7 @@ _DATE_FORMATS_ISO = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d")
 _TIME_SUFFIXES = ("", " %H:%M:%S", " %H:%M", " %I:%M %p", " %I:%M:%S %p", "T%H:%M:%S")
 
 _AMOUNT = r"^(?P<sign>[+-]?)(?P<int>\d+)(?:\.(?P<frac>\d*))?$"
+_PLAIN = r"[+-]?\d+(?:\.\d*)?"
 _MINUS_SIGNS = "[\u2212\u2013\u2012\ufe63\uff0d]"  # −, –, ‒ and the small and wide hyphen-minus
 _CURRENCY_WORDS = r"[₹$€£¥]|\b(?:rs|inr|usd|gbp|eur|aud|cad|chf|sgd|aed)\b\.?"
 _TRUE = {"yes", "y", "true", "t", "1"}
@@ -104,16 +105,22 @@ def _parse_amounts(
     `Cr`/`Dr` suffixes (Dr = negative).
     """
     text = series.fillna("").astype(str).str.strip()
-    lowered = text.str.casefold().str.replace(_MINUS_SIGNS, "-", regex=True)
-    # A currency before or after the number (`GBP 12.50`, `12,50 EUR`, `Rs. 250`, `₹250`).
-    lowered = lowered.str.replace(_CURRENCY_WORDS, "", regex=True).str.strip()
-    debit_suffix = lowered.str.endswith("dr") | lowered.str.endswith("dr.")
-    cleaned = lowered.str.replace(r"\s*(cr|dr)\.?$", "", regex=True).str.strip()
-    paren = cleaned.str.startswith("(") & cleaned.str.endswith(")")
-    trailing_minus = cleaned.str.endswith("-")
-    if decimal_comma:
-        cleaned = cleaned.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    cleaned = cleaned.str.replace(r"[()\s,'’]", "", regex=True).str.rstrip("-")
+    cleaned = text.copy()
+    paren = trailing_minus = debit_suffix = pd.Series(False, index=text.index)
+    # Most cells are plain (-1234.50): only the others are cleaned, a pass per way of writing.
+    messy = ~text.str.fullmatch(_PLAIN) if not decimal_comma else pd.Series(True, index=text.index)
+    if messy.any():
+        lowered = text[messy].str.casefold().str.replace(_MINUS_SIGNS, "-", regex=True)
+        # A currency before or after the number (`GBP 12.50`, `12,50 EUR`, `Rs. 250`, `₹250`).
+        lowered = lowered.str.replace(_CURRENCY_WORDS, "", regex=True).str.strip()
+        debit = lowered.str.endswith("dr") | lowered.str.endswith("dr.")
+        part = lowered.str.replace(r"\s*(cr|dr)\.?$", "", regex=True).str.strip()
+        paren = (part.str.startswith("(") & part.str.endswith(")")).reindex(text.index, fill_value=False)
+        trailing_minus = part.str.endswith("-").reindex(text.index, fill_value=False)
+        debit_suffix = debit.reindex(text.index, fill_value=False)
+        if decimal_comma:
+            part = part.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        cleaned[messy] = part.str.replace(r"[()\s,'’]", "", regex=True).str.rstrip("-")
     parts = cleaned.str.extract(_AMOUNT)
     exp = exponent(currency)
     frac = parts["frac"].fillna("")
