@@ -851,13 +851,15 @@ CHARGES_POSITIVE_SHARE = 0.8  # of the rows whose type word tells a direction th
 
 def charges_are_positive(negative: pd.Series, descriptions: pd.Series, flag: pd.Series | None = None) -> bool:
     """Whether a one-amount export writes charges positive (a credit card's: Amex, Discover,
-    many card CSVs), told by its rows: the type words contradict the sign (`Purchase` positive,
-    `Payment` negative) on nearly every row that has one, or the card's payment rows
-    (`PAYMENT RECEIVED - THANK YOU`) are all negative while most other rows are positive."""
-    if flag is not None:  # "Payment" and "Transfer" go either way on a card: they tell nothing here
-        outflow, inflow = directions(flag.str.replace(_EITHER_WAY_WORDS, " ", regex=True))
+    many card CSVs), told by its rows: the type words contradict the sign on nearly every row
+    that has one and never says money in on a positive amount (`Purchase` positive, `Credit`
+    negative; a Dr/Cr statement writes its credits positive too), or the card's
+    payment rows (`PAYMENT RECEIVED - THANK YOU`) are all negative while most other rows are
+    positive."""
+    if flag is not None:
+        outflow, inflow = _told(flag)
         told = outflow | inflow
-        if told.sum() >= 2:
+        if told.sum() >= 2 and not (inflow & ~negative).any():  # money-in words never positive
             contradicted = (outflow & ~negative) | (inflow & negative)
             if contradicted[told].mean() >= CHARGES_POSITIVE_SHARE:
                 return True
@@ -870,6 +872,26 @@ def charges_are_positive(negative: pd.Series, descriptions: pd.Series, flag: pd.
     if not payments.any() or not others.any():
         return False
     return bool(negative[payments].all() and (~negative[others]).mean() > 0.5)
+
+
+def _told(flag: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """directions() without the words that go either way on a card (`Payment`, `Transfer`)."""
+    return directions(flag.str.replace(_EITHER_WAY_WORDS, " ", regex=True))
+
+
+WORDS_DECIDE_SHARE = 0.2  # of the positive rows a type word calls money out
+
+
+def words_decide(negative: pd.Series, flag: pd.Series) -> bool:
+    """Whether a type column decides the direction although some amounts are negative: a
+    Dr/Cr statement whose debits are written positive (an odd negative, a reversal, does not
+    make the file signed). In a signed file a positive amount is money in, whatever its type
+    says, so its debits are never positive."""
+    outflow, inflow = _told(flag)
+    positive_told = ~negative & (outflow | inflow)
+    return bool(
+        positive_told.any() and (outflow & positive_told).sum() >= WORDS_DECIDE_SHARE * positive_told.sum()
+    )
 
 
 _BANK_CATEGORY_WORDS: dict[str, str | None] = {
@@ -1029,6 +1051,7 @@ def _statement_convert(
         else:
             flag = cell(cols.flag)
             outflow, inflow = directions(flag)
+            outflow = outflow | (~inflow & negative)  # a negative the words say nothing of: out
             errors.flag(~(outflow | inflow), "can't tell debit from credit: '" + flag.str.slice(0, 20) + "'")
     else:
         w_text, d_text = cell(cols.withdrawal), cell(cols.deposit)
@@ -1144,9 +1167,11 @@ def _statement_facts(
         # Written negative as parse_amounts reads it: -12.50, −12.50, (12.50), 12.50-, 12.50 Dr.
         negative = amounts.str.contains(_WRITTEN_NEGATIVE, regex=True)
         signed = bool(negative.any())
+        flag = cell(cols.flag) if cols.flag else None
         if signed and not charges_positive:
-            flag = cell(cols.flag) if cols.flag else None
             charges_positive = charges_are_positive(negative, description, flag)
+            if not charges_positive and flag is not None and words_decide(negative, flag):
+                signed = False
     return replace(
         facts,
         signed_amounts=signed,

@@ -234,3 +234,18 @@ def test_each_money_column_decides_its_own_decimal_mark(session: Session) -> Non
     summary, stored = _import(session, csv_bytes(header, rows, delimiter=";"), "EUR")
     assert summary.errors == ()  # type: ignore[attr-defined]
     assert stored["amount_minor"].tolist() == [123456, 250000]
+
+
+def test_a_dr_cr_statement_with_one_negative_amount_is_still_read_by_its_words(session: Session) -> None:
+    """Kotak writes every amount positive beside DR or CR; a reversal written negative does
+    not turn the file into a signed one (its debits would become income)."""
+    header = ["Transaction Date", "Description", "Chq / Ref No.", "Amount", "Dr / Cr"]
+    rows = [
+        ["14-03-2024", "UPI-SWIGGY", "UPI-1", "250.00", "DR"],
+        ["15-03-2024", "UPI-UBER", "UPI-2", "180.00", "DR"],
+        ["16-03-2024", "NEFT SALARY ACME", "NEFT-3", "50,000.00", "CR"],
+        ["17-03-2024", "REVERSAL UPI-SWIGGY", "UPI-4", "-250.00", "CR"],
+    ]
+    summary, stored = _import(session, csv_bytes(header, rows), "INR")
+    assert summary.errors == ()  # type: ignore[attr-defined]
+    assert stored["type"].tolist() == ["expense", "expense", "income", "income"]
