@@ -562,6 +562,7 @@ _DESC_NAMES = (
 _WITHDRAWAL_NAMES = (
     "withdrawalamt",
     "withdrawalamount",
+    "withdrawnamt",
     "withdrawal",
     "withdrawals",
     "debitamount",
@@ -631,6 +632,8 @@ _REF_NAMES = (
     "refnochequeno",
     "chqno",
     "chequeno",
+    "chqrefnumber",
+    "refnumber",
     "checkorslip",
     "checknumber",
 )
@@ -910,6 +913,9 @@ _BANK_CATEGORY_WORDS: dict[str, str | None] = {
     "gas": "Fuel",
     "gasoline": "Fuel",
     "gas automotive": "Fuel",
+    "gas station": "Fuel",
+    "gas stations": "Fuel",
+    "service stations": "Fuel",
     "transport": "Travel",
     "transportation": "Travel",
     "holidays": "Travel",
@@ -982,6 +988,11 @@ def _bank_category(text: str, kinds: tuple[EntryType, ...]) -> tuple[str, str] |
             found = alias_table(kind).get(part) or alias_table(kind).get(part.removesuffix("s"))
             if found is not None and found != OTHER_CATEGORY[kind]:
                 return found, kind.value
+    padded = f" {words} "
+    for kind in kinds:  # the categories' keywords, as descriptions are read (`Coffee Shops`)
+        for category in categories_of(kind):
+            if any(k.strip() and f" {k.strip()}" in padded for k in category.keywords):
+                return category.name, kind.value
     return None
 
 

@@ -190,10 +190,11 @@ def test_the_banks_own_category_is_mapped_onto_ours_and_catch_alls_left_to_the_k
             "General",
             "Payments and Credits",
             "Something New",
+            "Coffee Shops",
             "Interest",
         ]
     )
-    outflow = pd.Series([True] * 10 + [False])
+    outflow = pd.Series([True] * 11 + [False])
     category, types = bank_categories(words, outflow)
     assert category.tolist() == [
         "Dining Out",
@@ -206,6 +207,7 @@ def test_the_banks_own_category_is_mapped_onto_ours_and_catch_alls_left_to_the_k
         None,
         None,
         None,
+        "Dining Out",
         "Interest",
     ]
     assert types.tolist()[:2] == ["expense", "expense"]
