@@ -123,7 +123,7 @@ def decode(data: bytes) -> tuple[str, str]:
     if (refusal := too_big(len(data))) is not None:
         raise ImportRefused(refusal)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace"), "utf-16"
+        return data.decode("utf-16", errors="replace").lstrip("\ufeff"), "utf-16"
     head = data[:8192]
     if b"\x00" in head and (utf16 := _utf16_without_bom(head)) is not None:
         text = data[: len(data) // 2 * 2].decode(utf16, errors="replace")
