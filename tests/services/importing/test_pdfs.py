@@ -66,42 +66,16 @@ def _bank_rows(layout: str) -> tuple[list[list[str]], list[list[str]], list[list
     for i, t in enumerate(MONTH):
         balance += -t.minor if t.out else t.minor
         day = f"{t.day:02d}/03/2024"
-        narration = (
-            f"UPI-{t.payee}-{t.payee.split()[0].lower()}@okaxis-HDFC0000{i:03d}-40651234{i:04d}-PAYMENT"
-        )
+        narration = f"UPI-{t.payee}-{t.payee.split()[0].lower()}@okaxis-HDFC0000{i:03d}-40651234{i:04d}-PAYMENT"
         ref = f"0000{406512340000 + i}"
         out, into = (_money(t.minor), "") if t.out else ("", _money(t.minor))
         rows.append(
             {
                 "hdfc": [day[:6] + "24", narration, ref, day[:6] + "24", out, into, _money(balance)],
-                "sbi": [
-                    day,
-                    day,
-                    f"TO TRANSFER-UPI/DR/{t.payee}",
-                    "TRANSFER TO 4897694",
-                    out,
-                    into,
-                    _money(balance),
-                ],
-                "icici": [
-                    str(i + 1),
-                    day,
-                    day,
-                    "",
-                    narration,
-                    out or "0.00",
-                    into or "0.00",
-                    _money(balance),
-                ],
+                "sbi": [day, day, f"TO TRANSFER-UPI/DR/{t.payee}", "TRANSFER TO 4897694", out, into, _money(balance)],
+                "icici": [str(i + 1), day, day, "", narration, out or "0.00", into or "0.00", _money(balance)],
                 "axis": [day.replace("/", "-"), "", narration, out, into, _money(balance), "248"],
-                "kotak": [
-                    day.replace("/", "-"),
-                    narration,
-                    f"UPI-{406512340000 + i}",
-                    out,
-                    into,
-                    _money(balance) + "(Cr)",
-                ],
+                "kotak": [day.replace("/", "-"), narration, f"UPI-{406512340000 + i}", out, into, _money(balance) + "(Cr)"],
             }[layout]
         )
     width = len(rows[0])
@@ -220,11 +194,7 @@ def test_upi_app_pdfs_read_payee_time_and_utr(session: Session, app: str) -> Non
     first = session.scalars(select(Entry).where(Entry.user_id == user.id).order_by(Entry.id)).first()
     assert first is not None
     assert (first.note, first.payment_mode, first.category) == ("Paid to Zomato Limited", "UPI", "Dining Out")
-    assert (first.local_dt.hour, first.local_dt.minute) == {
-        "phonepe": (13, 15),
-        "paytm": (13, 15),
-        "gpay": (1, 15),
-    }[app]
+    assert (first.local_dt.hour, first.local_dt.minute) == {"phonepe": (13, 15), "paytm": (13, 15), "gpay": (1, 15)}[app]
 
 
 def test_a_locked_pdf_opens_with_its_password_only_and_keeps_no_password(session: Session) -> None:
