@@ -129,7 +129,7 @@ class Layout:
     fee_column: bool = False  # the fee is read with the amount (see Txn.fee)
     categories: dict[str, tuple[str, str | None]] = field(default_factory=dict, repr=False)
     # kind -> (the bank's category word, the category LeakBot should store)
-    detected_as: str | None = None  # the layout name LeakBot reports (None: not asserted)
+    detected_as: str = "bank statement (columns detected)"  # the layout name LeakBot reports
     native_encoding: str = "utf-8"
 
     @property

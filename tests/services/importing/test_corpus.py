@@ -28,8 +28,7 @@ def _check(session: Session, layout: Layout, encoding: str, delimiter: str) -> N
     summary = import_csv(session=session, user=user, data=data, file_name="statement.csv")
     assert summary.errors == (), where
     assert (summary.imported, summary.rejected, summary.skipped) == (len(expected), 0, layout.skipped), where
-    if layout.detected_as is not None:
-        assert summary.layout == layout.detected_as, where
+    assert summary.layout == layout.detected_as, where
     stored = entries_frame(session, user.id).sort_values(["local_date", "id"]).reset_index(drop=True)
     want = sorted(expected, key=lambda e: e.day)
     assert stored["local_date"].tolist() == [e.day for e in want], where
