@@ -69,6 +69,9 @@ def parse_amounts(
 # A decimal comma: one or two digits after the last comma, and no dot after it (12,50 or
 # 1.234,56); 1,250 and 1,25,000 are thousands. A decimal point: one or two digits after a dot.
 _DECIMAL_COMMA = r",\d{1,2}\s*(?:[A-Za-z]{2,3}\.?)?\)?-?$"
+_DOT_THOUSANDS = (
+    r"[-+(]?\d{1,3}(?:\.\d{3})+\)?-?"  # 1.500 or -12.345.678: whole amounts, dots between thousands
+)
 _DECIMAL_POINT = r"\.\d{1,2}\s*(?:[A-Za-z]{2,3}\.?)?\)?-?$"
 
 
@@ -81,13 +84,14 @@ def uses_decimal_comma(*columns: pd.Series) -> bool:
 
 def decimal_comma_columns(columns: dict[str, pd.Series], *, follow: bool | None = None) -> frozenset[str]:
     """Which money columns write a decimal comma, each decided by its own values (some value
-    ends in a comma and one or two digits, none in a dot and one or two: 1.234,56 or 12,50;
-    1,250.00 and 1,25,000 are thousands). A column whose values tell neither way (whole
-    amounts, blanks) is read as the others are (or as `follow` says, when given)."""
+    ends in a comma and one or two digits or is whole thousands between dots, none ends in a
+    dot and one or two: 1.234,56, 12,50 or 1.500; 1,250.00 and 1,25,000 are thousands). A
+    column whose values tell neither way (whole amounts, blanks) is read as the others are
+    (or as `follow` says, when given)."""
     verdicts: dict[str, bool | None] = {}
     for name, column in columns.items():
         text = column.fillna("").astype(str).str.strip()
-        comma = bool(text.str.contains(_DECIMAL_COMMA).any())
+        comma = bool(text.str.contains(_DECIMAL_COMMA).any() or text.str.fullmatch(_DOT_THOUSANDS).any())
         point = bool(text.str.contains(_DECIMAL_POINT).any())
         verdicts[name] = (comma and not point) if (comma or point) else None
     decided = [v for v in verdicts.values() if v is not None]

@@ -251,3 +251,15 @@ def test_a_dr_cr_statement_with_one_negative_amount_is_still_read_by_its_words(s
     summary, stored = _import(session, csv_bytes(header, rows), "INR")
     assert summary.errors == ()  # type: ignore[attr-defined]
     assert stored["type"].tolist() == ["expense", "expense", "income", "income"]
+
+
+def test_whole_amounts_with_dots_between_thousands_are_thousands(session: Session) -> None:
+    header = ["Buchungstag", "Verwendungszweck", "Betrag"]
+    rows = [
+        ["14.03.2024", "MIETE", "-1.500"],
+        ["15.03.2024", "GEHALT", "2.750"],
+        ["16.03.2024", "CAFE", "-4"],
+    ]
+    summary, stored = _import(session, csv_bytes(header, rows, delimiter=";"), "EUR")
+    assert summary.errors == ()  # type: ignore[attr-defined]
+    assert stored["amount_minor"].tolist() == [150000, 275000, 400]
