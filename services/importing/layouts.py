@@ -316,6 +316,7 @@ class StatementColumns:
     # Revolut's Amount and Fee: the fee is charged on top. Either way one row, one amount.
     fee: str | None = None
     net: str | None = None
+    status: str | None = None  # Revolut's State, PayPal's Status: a declined row moved no money
 
 
 @dataclass(frozen=True)
@@ -650,6 +651,11 @@ _BALANCE_NAMES = (
     "saldonatrn",  # Rabobank
     "saldonamutatie",  # ING (NL)
 )
+_STATUS_NAMES = ("state", "status", "transactionstatus")
+# What a status column says of a row that moved no money (skipped, see reader.is_furniture).
+NO_MONEY_MOVED = frozenset(
+    {"reverted", "declined", "failed", "cancelled", "canceled", "denied", "rejected", "void", "voided"}
+)
 # The bank's own category of each row (see bank_categories).
 _CATEGORY_NAMES = ("category", "spendingcategory", "kategorie", "categorie", "merchantcategory")
 
@@ -676,6 +682,7 @@ def generic_columns(header: list[str]) -> StatementColumns | None:
         "time": time,
         "balance": _first(names, _BALANCE_NAMES),
         "category": _first(names, _CATEGORY_NAMES),
+        "status": _first(names, _STATUS_NAMES),
     }
     if withdrawal and deposit:
         return StatementColumns(withdrawal=withdrawal, deposit=deposit, **common)  # type: ignore[arg-type]
@@ -1051,6 +1058,11 @@ def _statement_convert(
     description, ref = _description_and_ref(cols, cell)
     if facts is None:  # converting a whole file at once: its facts come from these rows
         facts = _statement_facts(cols, raw, header, charges_positive=charges_positive)
+    if cols.status is not None:  # a declined card payment is no spend
+        status = cell(cols.status)
+        errors.flag(
+            status.str.casefold().isin(NO_MONEY_MOVED), "'" + status.str.slice(0, 20) + "': no money moved"
+        )
     dates, bad_date, facts = _dates(date_text, facts)
     errors.flag(date_text == "", "no date")
     errors.flag(bad_date, "'" + date_text.str.slice(0, 30) + "' is not a date")

@@ -321,11 +321,15 @@ _BALANCE_CELL = (
     r"|carried|as of)|brought forward|carried forward|total (?:credits|debits|deposits|withdrawals))\b"
 )
 
+# A status cell of a row that moved no money: Revolut's REVERTED or DECLINED, PayPal's Denied.
+_NO_MONEY_MOVED = r"reverted|declined|failed|cancell?ed|denied|rejected|voided?"
+
 
 def is_furniture(rows: pd.DataFrame) -> np.ndarray:
     """Which rows are a statement's furniture, not a transaction: a line that starts with
     totals or balances words (`Opening Balance`, `Total`, `** End of Statement **`), or that
-    has a cell saying it is a balance (`Beginning balance as of 01/01/2024`)."""
+    has a cell saying it is a balance (`Beginning balance as of 01/01/2024`) or that it moved
+    no money (a status of `DECLINED`, `REVERTED`)."""
     if rows.empty or not len(rows.columns):
         return np.zeros(len(rows), dtype=bool)
     cells = [rows[c].fillna("").astype(str).str.strip().str.casefold() for c in rows.columns]
@@ -333,4 +337,5 @@ def is_furniture(rows: pd.DataFrame) -> np.ndarray:
     found = text.str.strip().str.contains(FURNITURE, regex=True).to_numpy(dtype=bool, copy=True)
     for cell in cells:
         found |= cell.str.contains(_BALANCE_CELL, regex=True).to_numpy(dtype=bool)
+        found |= cell.str.fullmatch(_NO_MONEY_MOVED).to_numpy(dtype=bool)
     return found

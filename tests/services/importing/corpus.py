@@ -123,7 +123,8 @@ class Layout:
     txns: tuple[Txn, ...] = BANK_TXNS
     preamble: tuple[tuple[str, ...], ...] = ()
     footer: tuple[tuple[str, ...], ...] = ()  # lines under the table (skipped, not rejected)
-    balance_rows: tuple[tuple[str, ...], ...] = ()  # balance lines inside the table (skipped)
+    # Lines inside the table that are no transaction (a balance, a declined payment): skipped.
+    skipped_rows: tuple[tuple[str, ...], ...] = ()
     quote_all: bool = False
     line_end: str = "\n"
     fee_column: bool = False  # the fee is read with the amount (see Txn.fee)
@@ -134,7 +135,7 @@ class Layout:
 
     @property
     def skipped(self) -> int:
-        return len(self.footer) + len(self.balance_rows)
+        return len(self.footer) + len(self.skipped_rows)
 
     def bank_category(self, t: Txn) -> str:
         return self.categories.get(t.kind, ("", None))[0]
@@ -183,7 +184,7 @@ def statement_text(layout: Layout, delimiter: str | None = None) -> tuple[str, l
         else:
             buffer.write(layout.line_end)
     writer.writerow(layout.header)
-    writer.writerows(layout.balance_rows)
+    writer.writerows(layout.skipped_rows)
     writer.writerows(rows)
     for line in layout.footer:
         plain.writerow(line)
@@ -823,7 +824,7 @@ BOFA_CHECKING = Layout(
     date_order="MDY",
     sign="signed",
     preamble=_BOFA_PREAMBLE,
-    balance_rows=(("03/01/2024", "Beginning balance as of 03/01/2024", "", "100,000.00"),),
+    skipped_rows=(("03/01/2024", "Beginning balance as of 03/01/2024", "", "100,000.00"),),
 )
 BOFA_CARD = Layout(
     "Bank of America credit card",
@@ -1091,6 +1092,20 @@ REVOLUT = Layout(
         "Balance",
     ),
     _revolut,
+    skipped_rows=(
+        (
+            "CARD_PAYMENT",
+            "Current",
+            "2024-03-02 10:00:00",
+            "",
+            "DECLINED CAFE",
+            "-9.99",
+            "0.00",
+            "GBP",
+            "REVERTED",
+            "",
+        ),
+    ),
     description="Description",
     date_order="YMD",
     sign="signed",
@@ -1288,6 +1303,24 @@ PAYPAL = Layout(
         "Balance",
     ),
     _paypal,
+    skipped_rows=(
+        (
+            "03/02/2024",
+            "09:00:00",
+            "PST",
+            "SHOP THAT WAS DENIED",
+            "Express Checkout Payment",
+            "Denied",
+            "USD",
+            "-10.00",
+            "0.00",
+            "-10.00",
+            "me@example.com",
+            "shop@example.com",
+            "9ZZ99999ZZ9999999",
+            "",
+        ),
+    ),
     description="Name",
     date_order="MDY",
     sign="signed (Net: the gross less the fee)",

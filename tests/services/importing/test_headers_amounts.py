@@ -263,3 +263,16 @@ def test_whole_amounts_with_dots_between_thousands_are_thousands(session: Sessio
     summary, stored = _import(session, csv_bytes(header, rows, delimiter=";"), "EUR")
     assert summary.errors == ()  # type: ignore[attr-defined]
     assert stored["amount_minor"].tolist() == [150000, 275000, 400]
+
+
+def test_a_declined_or_reverted_payment_is_skipped_not_spent(session: Session) -> None:
+    header = ["Type", "Started Date", "Description", "Amount", "Currency", "State"]
+    rows = [
+        ["CARD_PAYMENT", "2024-03-14 10:00:00", "PRET A MANGER", "-3.20", "GBP", "COMPLETED"],
+        ["CARD_PAYMENT", "2024-03-14 10:05:00", "PRET A MANGER", "-3.20", "GBP", "DECLINED"],
+        ["CARD_PAYMENT", "2024-03-15 12:00:00", "TFL TRAVEL", "-2.80", "GBP", "REVERTED"],
+        ["CARD_PAYMENT", "2024-03-16 12:00:00", "TESCO", "-12.00", "GBP", "PENDING"],
+    ]
+    summary, stored = _import(session, csv_bytes(header, rows), "GBP")
+    assert (summary.imported, summary.rejected, summary.skipped) == (2, 0, 2)  # type: ignore[attr-defined]
+    assert stored["note"].tolist() == ["PRET A MANGER", "TESCO"]
