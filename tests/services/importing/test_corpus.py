@@ -65,3 +65,17 @@ def test_expected_rows_are_what_a_person_would_check() -> None:
     assert (uber.amount_minor, uber.type) == (1855, "expense")
     assert (salary.amount_minor, salary.type) == (234567 - 6832, "income")
     assert isinstance(uber, Expected)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS, ids=[layout.name for layout in LAYOUTS])
+def test_the_same_statement_in_another_encoding_and_delimiter_adds_nothing(
+    session: Session, layout: Layout
+) -> None:
+    """Downloaded again as UTF-16 with tabs (a spreadsheet's "Unicode text"), the statement's
+    rows are all recognised as the ones stored from its CSV."""
+    user = make_user(session, currency=layout.currency)
+    first, expected = statement_bytes(layout, "utf-8")
+    again, _expected = statement_bytes(layout, "utf-16-le-bom", "\t")
+    assert import_csv(session=session, user=user, data=first, file_name="a.csv").imported == len(expected)
+    summary = import_csv(session=session, user=user, data=again, file_name="b.txt")
+    assert (summary.imported, summary.duplicates, summary.rejected) == (0, len(expected), 0), layout.name
