@@ -791,7 +791,7 @@ PAYTM = Layout(
 )
 CHASE_CHECKING = Layout(
     "Chase checking",
-    "Chase checking download (beancount and Actual importers): rows end with a comma",
+    "Chase checking download (open-source Chase CSV parsers): rows end with a comma",
     ("Details", "Posting Date", "Description", "Amount", "Type", "Balance", "Check or Slip #"),
     _chase_checking,
     description="Description",
@@ -1165,7 +1165,7 @@ N26 = Layout(
 )
 ING_NL = Layout(
     "ING (Netherlands)",
-    "ING Betaalrekening CSV (ofxstatement-nl): semicolons, YYYYMMDD, Af Bij, decimal comma",
+    "ING Betaalrekening CSV (ofxstatement ING plugins): semicolons, YYYYMMDD, Af Bij, decimal comma",
     (
         "Datum",
         "Naam / Omschrijving",
