@@ -25,6 +25,7 @@ from services.catalog import (
     TIME_BLOCKS,
     EntryType,
     alias_table,
+    categories_of,
     closest_categories,
     normalise_choice,
     normalise_payment_mode,
@@ -35,12 +36,12 @@ from services.importing.values import (
     DateReading,
     blank,
     choose_date_format,
+    decimal_comma_columns,
     match_choices,
     parse_amounts,
     parse_bools,
     parse_dates,
     parse_times,
-    uses_decimal_comma,
 )
 from services.ledger.ownformat import OWN_COLUMNS, restore
 from services.money import MAX_ENTRY_AMOUNT, format_money, to_minor
@@ -146,6 +147,14 @@ class FileFacts:
     dates: DateReading = field(default_factory=DateReading)  # how date_format was decided
     sign_guessed: bool = False  # one amount column and nothing else tells debit from credit
     flip_sign: bool = False  # read debits as credits and credits as debits (the person said so)
+    charges_positive: bool = False  # a card's export: charges positive, payments negative
+    # The money columns (normalised names) that write a decimal comma, each decided alone
+    # (see decimal_comma_columns); None: every column as decimal_comma says.
+    comma_columns: frozenset[str] | None = None
+
+    def comma_in(self, column: str | None) -> bool:
+        """Whether this money column writes a decimal comma."""
+        return self.decimal_comma if self.comma_columns is None else column in self.comma_columns
 
     @classmethod
     def of(
@@ -335,6 +344,12 @@ class StatementColumns:
     # How the bank writes numeric dates when every one of a file reads both ways: DMY (Indian
     # and most banks), MDY (US banks' exports); None: the file, then the person, decides.
     date_order: str | None = None
+    category: str | None = None  # the bank's own category (Monzo, Starling, Amex, Chase ...)
+    # PayPal's Gross, Fee and Net: the money that moved is the net (the gross less the fee);
+    # Revolut's Amount and Fee: the fee is charged on top. Either way one row, one amount.
+    fee: str | None = None
+    net: str | None = None
+    status: str | None = None  # Revolut's State, PayPal's Status: a declined row moved no money
 
 
 @dataclass(frozen=True)
@@ -342,6 +357,9 @@ class BankPreset:
     name: str
     signature: frozenset[str]
     columns: StatementColumns
+    # A card's export that writes charges positive and payments negative (Amex, Discover,
+    # Apple Card): the sign is turned before it tells the direction.
+    charges_positive: bool = False
 
 
 # What a UPI app's details print besides the payee: its ids and the account it used.
@@ -512,44 +530,130 @@ BANK_PRESETS: tuple[BankPreset, ...] = (
             date_order="MDY",
         ),
     ),
+    # Card exports whose charges are positive (payments and refunds negative).
+    BankPreset(
+        "American Express card export",
+        frozenset({"date", "description", "cardmember", "account", "amount"}),
+        StatementColumns(
+            date="date",
+            description="description",
+            amount="amount",
+            ref="reference",
+            category="category",
+            default_mode="Credit Card",
+            date_order="MDY",  # US card exports
+        ),
+        charges_positive=True,
+    ),
+    BankPreset(  # the download with Amex's own details and Category, no card member column
+        "American Express card export",
+        frozenset({"date", "description", "amount", "extendeddetails", "appearsonyourstatementas"}),
+        StatementColumns(
+            date="date",
+            description="description",
+            amount="amount",
+            ref="reference",
+            category="category",
+            default_mode="Credit Card",
+            date_order="MDY",  # US card exports
+        ),
+        charges_positive=True,
+    ),
+    BankPreset(
+        "Discover card export",
+        frozenset({"transdate", "postdate", "description", "amount", "category"}),
+        StatementColumns(
+            date="transdate",
+            description="description",
+            amount="amount",
+            category="category",
+            default_mode="Credit Card",
+            date_order="MDY",  # US card exports
+        ),
+        charges_positive=True,
+    ),
+    BankPreset(
+        "Apple Card export",
+        frozenset({"transactiondate", "clearingdate", "description", "merchant", "type", "amount"}),
+        StatementColumns(
+            date="transactiondate",
+            description="merchant",
+            amount="amount",
+            category="category",
+            default_mode="Credit Card",
+            date_order="MDY",  # US card exports
+        ),
+        charges_positive=True,
+    ),
 )
 
 _DATE_NAMES = (
     "txndate",
     "transactiondate",
+    "transdate",  # Discover's "Trans. Date"
     "trandate",
+    "tradedate",
     "postingdate",
     "posteddate",
+    "postdate",
     "bookingdate",
     "starteddate",  # when the money was spent (Revolut); completed is when it settled
     "completeddate",
     "date",
+    "datetime",
+    "transactiondatetime",
+    "buchungstag",  # German banks
+    "buchungsdatum",
+    "buchung",
+    "datum",  # Dutch and German
+    "boekdatum",
     "valuedate",
     "valuedt",
+    "wert",
+    "time",  # a wallet's one date-time column
 )
 _DESC_NAMES = (
     "narration",
     "description",
+    "transactiondescription",
     "particulars",
     "transactionremarks",
     "remarks",
     "transactiondetails",
     "details",
     "payee",
+    "name",
     "merchant",
+    "merchantname",
+    "counterparty",
+    "counterpartyname",
+    "naamomschrijving",  # ING (NL)
+    "naamtegenpartij",  # Rabobank
+    "begunstigterauftraggeber",  # Deutsche Bank
+    "auftraggeberempfanger",  # ING (DE)
+    "empfanger",
+    "verwendungszweck",
+    "omschrijving",
+    "omschrijving1",
     "memo",
+    "paymentreference",
 )
 _WITHDRAWAL_NAMES = (
     "withdrawalamt",
     "withdrawalamount",
+    "withdrawnamt",
     "withdrawal",
     "withdrawals",
     "debitamount",
+    "debitamt",
+    "amountdebit",
     "debit",
     "dr",
     "paidout",
     "moneyout",
+    "out",  # "£ Out"
     "debits",
+    "soll",  # German: debit
 )
 _DEPOSIT_NAMES = (
     "depositamt",
@@ -557,30 +661,81 @@ _DEPOSIT_NAMES = (
     "deposit",
     "deposits",
     "creditamount",
+    "creditamt",
+    "amountcredit",
     "credit",
     "cr",
     "paidin",
     "moneyin",
+    "in",  # "£ In"
     "credits",
+    "haben",  # German: credit
 )
-_AMOUNT_NAMES = ("amount", "transactionamount", "amt", "value")
-_FLAG_NAMES = ("drcr", "crdr", "debitcredit", "type", "transactiontype")
+_AMOUNT_NAMES = (
+    "amount",
+    "transactionamount",
+    "amt",
+    "value",
+    "betrag",  # German
+    "bedrag",  # Dutch
+    "umsatz",
+    "gross",  # PayPal: see _NET_NAMES and _FEE_NAMES
+)
+_NET_NAMES = ("net", "netamount")
+_FEE_NAMES = ("fee", "fees")
+_FLAG_NAMES = (
+    "drcr",
+    "crdr",
+    "debitcredit",
+    "creditdebit",
+    "debitcreditindicator",
+    "creditdebitindicator",
+    "balanceimpact",
+    "afbij",  # ING (NL): Af (out) or Bij (in)
+    "sollhaben",
+    "type",
+    "transactiontype",
+)
 _REF_NAMES = (
     "chqrefno",
     "refno",
     "referenceno",
+    "referencenumber",
     "reference",
     "utr",
     "utrno",
     "upirefno",
     "transactionid",
+    "transferwiseid",
+    "transactionreference",
     "refnochequeno",
     "chqno",
     "chequeno",
+    "chqrefnumber",
+    "refnumber",
+    "checkorslip",
+    "checknumber",
 )
 
 
-_BALANCE_NAMES = ("closingbalance", "runningbalance", "balance", "availablebalance", "bal")
+_BALANCE_NAMES = (
+    "closingbalance",
+    "runningbalance",
+    "runningbal",
+    "balance",
+    "availablebalance",
+    "bal",
+    "saldo",
+    "saldonatrn",  # Rabobank
+    "saldonamutatie",  # ING (NL)
+)
+_STATUS_NAMES = ("state", "status", "transactionstatus")
+# What a status column says of a row that moved no money (skipped, see reader.is_furniture).
+NO_MONEY_MOVED = frozenset(
+    {"reverted", "declined", "failed", "cancelled", "canceled", "denied", "rejected", "void", "voided"}
+)
+# The bank's own category of each row (see bank_categories).
+_CATEGORY_NAMES = ("category", "spendingcategory", "kategorie", "categorie", "merchantcategory")
 
 
 def _first(names: set[str], candidates: tuple[str, ...]) -> str | None:
@@ -594,26 +749,27 @@ def generic_columns(header: list[str]) -> StatementColumns | None:
     desc = _first(names, _DESC_NAMES)
     withdrawal, deposit = _first(names, _WITHDRAWAL_NAMES), _first(names, _DEPOSIT_NAMES)
     amount = _first(names, _AMOUNT_NAMES)
-    if date is None or (amount is None and (withdrawal is None or deposit is None)):
+    net = _first(names, _NET_NAMES)
+    if date is None or (amount is None and net is None and (withdrawal is None or deposit is None)):
         return None
+    time = _first(names - {date}, ("time", "txntime", "transactiontime"))
+    common = {
+        "date": date,
+        "description": desc or "",
+        "ref": _first(names, _REF_NAMES),
+        "time": time,
+        "balance": _first(names, _BALANCE_NAMES),
+        "category": _first(names, _CATEGORY_NAMES),
+        "status": _first(names, _STATUS_NAMES),
+    }
     if withdrawal and deposit:
-        return StatementColumns(
-            date=date,
-            description=desc or "",
-            withdrawal=withdrawal,
-            deposit=deposit,
-            ref=_first(names, _REF_NAMES),
-            time=_first(names, ("time", "txntime")),
-            balance=_first(names, _BALANCE_NAMES),
-        )
+        return StatementColumns(withdrawal=withdrawal, deposit=deposit, **common)  # type: ignore[arg-type]
     return StatementColumns(
-        date=date,
-        description=desc or "",
-        amount=amount,
+        amount=amount or net,
         flag=_first(names, _FLAG_NAMES),
-        ref=_first(names, _REF_NAMES),
-        time=_first(names, ("time", "txntime")),
-        balance=_first(names, _BALANCE_NAMES),
+        net=net if amount else None,
+        fee=_first(names, _FEE_NAMES),
+        **common,  # type: ignore[arg-type]
     )
 
 
@@ -686,6 +842,13 @@ _INFLOW_WORDS = frozenset(
         "cashback",
         "incoming",
         "in",
+        "topup",  # Revolut's TOPUP: money put into the account
+        "return",
+        "returned",
+        "income",
+        "bij",  # Dutch: in
+        "haben",  # German: credit
+        "gutschrift",
     }
 )
 _OUTFLOW_WORDS = frozenset(
@@ -709,6 +872,10 @@ _OUTFLOW_WORDS = frozenset(
         "outgoing",
         "out",
         "transfer",
+        "billpay",
+        "af",  # Dutch: out
+        "soll",  # German: debit
+        "lastschrift",
     }
 )
 
@@ -717,11 +884,219 @@ def directions(flag: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(outflow, inflow) of a type column, word by word: a credit-side word anywhere wins
     (`ACH_CREDIT`, `Refund`), else a debit-side one (`Sale`, `Payment`, `ATM`, `DR`); a
     value with neither is neither (and reported)."""
-    words = flag.str.casefold().str.replace(r"[^a-z]+", " ", regex=True).str.strip().str.split(" ")
-    inflow = words.map(lambda ws: any(w in _INFLOW_WORDS for w in ws) if isinstance(ws, list) else False)
-    outflow = words.map(lambda ws: any(w in _OUTFLOW_WORDS for w in ws) if isinstance(ws, list) else False)
-    inflow = inflow.astype(bool)
-    return outflow.astype(bool) & ~inflow, inflow
+    codes, uniques = pd.factorize(flag.fillna(""), sort=False)  # a few distinct words, many rows
+    words = pd.Series(uniques, dtype=object).astype(str).str.casefold()
+    words = words.str.replace(r"[^a-z]+", " ", regex=True).str.strip().str.split(" ")
+    inflow_u = np.fromiter(
+        (any(w in _INFLOW_WORDS for w in ws) for ws in words), dtype=bool, count=len(words)
+    )
+    outflow_u = np.fromiter(
+        (any(w in _OUTFLOW_WORDS for w in ws) for ws in words), dtype=bool, count=len(words)
+    )
+    inflow = pd.Series(inflow_u[codes] if len(codes) else np.zeros(0, dtype=bool), index=flag.index)
+    outflow = pd.Series(outflow_u[codes] if len(codes) else np.zeros(0, dtype=bool), index=flag.index)
+    return outflow & ~inflow, inflow
+
+
+def _signed_amounts(
+    cols: StatementColumns,
+    cell: Callable[[str | None], pd.Series],
+    currency: str,
+    facts: FileFacts,
+    errors: Errors,
+) -> tuple[pd.Series, pd.Series]:
+    """A one-amount statement's amounts: (minor units, written negative), every unreadable,
+    zero or too large amount flagged. Negatives are read every way banks write them
+    (`-12.50`, `(12.50)`, `12.50-`, `12.50 Dr`). With a Net column (PayPal) the net is the
+    amount; with a Fee column (Revolut) the fee is added to what went out (taken from what
+    came in)."""
+    column = cols.net or cols.amount
+    text = cell(column)
+    minor, negative, bad = parse_amounts(text, currency, decimal_comma=facts.comma_in(column))
+    errors.flag(blank(text), "no amount")
+    errors.flag(bad, "'" + text.str.slice(0, 40) + "' is not an amount")
+    if cols.fee is not None and cols.net is None:
+        fee_text = cell(cols.fee)
+        fee, _fee_negative, fee_bad = parse_amounts(
+            fee_text, currency, decimal_comma=facts.comma_in(cols.fee)
+        )
+        errors.flag(~blank(fee_text) & fee_bad, "'" + fee_text.str.slice(0, 40) + "' is not a fee")
+        signed = minor.fillna(0).where(~negative, -minor.fillna(0)) - fee.fillna(0).where(~fee_bad, 0)
+        minor = signed.abs().astype("Int64").where(minor.notna(), pd.NA)
+        negative = signed.lt(0)
+    limit = to_minor(MAX_ENTRY_AMOUNT, currency)
+    errors.flag(minor.fillna(0).eq(0) & ~bad & ~blank(text), "amount is zero")
+    errors.flag(minor.fillna(0).gt(limit), f"amount over {format_money(limit, currency)}")
+    return minor, negative.fillna(False).astype(bool)
+
+
+# A card's own payment rows, as card exports word them: negative where charges are positive.
+_CARD_PAYMENT = r"payment\s*(?:-\s*)?(?:received|thank)|thank you|directpay|autopay payment"
+_WRITTEN_NEGATIVE = r"(?i)^\W*[-\u2212\u2013(]|\d\s*-$|\d\s*\)$|dr\.?$"
+_EITHER_WAY_WORDS = r"(?i)(?<![a-z])(?:payments?|paid|transfers?)(?![a-z])"
+CHARGES_POSITIVE_SHARE = 0.8  # of the rows whose type word tells a direction the sign contradicts
+
+
+def charges_are_positive(negative: pd.Series, descriptions: pd.Series, flag: pd.Series | None = None) -> bool:
+    """Whether a one-amount export writes charges positive (a credit card's: Amex, Discover,
+    many card CSVs), told by its rows: the type words contradict the sign on nearly every row
+    that has one and never says money in on a positive amount (`Purchase` positive, `Credit`
+    negative; a Dr/Cr statement writes its credits positive too), or the card's
+    payment rows (`PAYMENT RECEIVED - THANK YOU`) are all negative while most other rows are
+    positive."""
+    if flag is not None:
+        outflow, inflow = _told(flag)
+        told = outflow | inflow
+        if told.sum() >= 2 and not (inflow & ~negative).any():  # money-in words never positive
+            contradicted = (outflow & ~negative) | (inflow & negative)
+            if contradicted[told].mean() >= CHARGES_POSITIVE_SHARE:
+                return True
+    codes, uniques = pd.factorize(descriptions.fillna(""), sort=False)
+    is_payment = (
+        pd.Series(uniques, dtype=object).astype(str).str.contains(_CARD_PAYMENT, case=False, regex=True)
+    )
+    payments = pd.Series(is_payment.to_numpy(dtype=bool)[codes], index=descriptions.index)
+    others = ~payments
+    if not payments.any() or not others.any():
+        return False
+    return bool(negative[payments].all() and (~negative[others]).mean() > 0.5)
+
+
+def _told(flag: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """directions() without the words that go either way on a card (`Payment`, `Transfer`)."""
+    return directions(flag.str.replace(_EITHER_WAY_WORDS, " ", regex=True))
+
+
+WORDS_DECIDE_SHARE = 0.2  # of the positive rows a type word calls money out
+
+
+def words_decide(negative: pd.Series, flag: pd.Series) -> bool:
+    """Whether a type column decides the direction although some amounts are negative: a
+    Dr/Cr statement whose debits are written positive (an odd negative, a reversal, does not
+    make the file signed). In a signed file a positive amount is money in, whatever its type
+    says, so its debits are never positive."""
+    outflow, inflow = _told(flag)
+    positive_told = ~negative & (outflow | inflow)
+    return bool(
+        positive_told.any() and (outflow & positive_told).sum() >= WORDS_DECIDE_SHARE * positive_told.sum()
+    )
+
+
+_BANK_CATEGORY_WORDS: dict[str, str | None] = {
+    # How banks name their categories -> ours; None: a bank's catch-all, left to the keywords.
+    "eating out": "Dining Out",
+    "restaurant": "Dining Out",
+    "restaurants": "Dining Out",
+    "dining": "Dining Out",
+    "food and drink": "Dining Out",
+    "food drink": "Dining Out",
+    "fast food": "Dining Out",
+    "coffee shops": "Dining Out",
+    "supermarkets": "Groceries",
+    "supermarket": "Groceries",
+    "grocery": "Groceries",
+    "gas": "Fuel",
+    "gasoline": "Fuel",
+    "gas automotive": "Fuel",
+    "gas station": "Fuel",
+    "gas stations": "Fuel",
+    "service stations": "Fuel",
+    "transport": "Travel",
+    "transportation": "Travel",
+    "holidays": "Travel",
+    "airfare": "Travel",
+    "airline": "Travel",
+    "lodging": "Travel",
+    "car rental": "Travel",
+    "other travel": "Travel",
+    "bills": "Utilities",
+    "bills and utilities": "Utilities",
+    "bills and services": "Utilities",
+    "phone cable": "Utilities",
+    "internet": "Utilities",
+    "travel entertainment": None,  # Discover's: one or the other
+    "health": "Medical",
+    "health and wellness": "Medical",
+    "health care": "Medical",
+    "medical services": "Medical",
+    "gifts and donations": "Gift",
+    "charity": "Gift",
+    "donations": "Gift",
+    "subscriptions": "Subscription",
+    "income": None,  # a salary, a refund or interest: the keywords tell
+    "salary": "Salary",
+    "payroll": "Salary",
+    "refunds": "Refund",
+    "returns": "Refund",
+    "awards and rebate credits": "Refund",
+    "general": None,
+    "other": None,
+    "others": None,
+    "miscellaneous": None,
+    "payment": None,
+    "payments": None,
+    "payments and credits": None,
+    "payment credit": None,
+    "transfers": None,
+    "finances": None,
+    "expenses": None,
+    "merchandise": None,
+}
+
+
+def _bank_category(text: str, kinds: tuple[EntryType, ...]) -> tuple[str, str] | None:
+    """One bank category (`Eating out`, `EATING_OUT`, `Food & Drink`, Amex's
+    `Merchandise & Supplies-Groceries`) as (our category, its type), or None."""
+    words = " ".join(re.sub(r"[^a-z]+", " ", text.casefold().replace("&", " and ")).split())
+    if not words:
+        return None
+    parts = [
+        words,
+        *(
+            " ".join(re.sub(r"[^a-z]+", " ", p.casefold().replace("&", " and ")).split())
+            for p in reversed(re.split(r"\s*[-/:>]\s*", text))
+            if p.strip()
+        ),
+    ]
+    for part in dict.fromkeys(parts):  # the whole name, then its parts from the most precise
+        if part in _BANK_CATEGORY_WORDS:
+            name = _BANK_CATEGORY_WORDS[part]
+            if name is None:  # a catch-all (`Other`): the whole says nothing, a part may
+                if part == words:
+                    return None
+                continue
+            kind = next((k for k in kinds if name in {c.name for c in categories_of(k)}), None)
+            if kind is not None:
+                return name, kind.value
+            continue
+        for kind in kinds:
+            found = alias_table(kind).get(part) or alias_table(kind).get(part.removesuffix("s"))
+            if found is not None and found != OTHER_CATEGORY[kind]:
+                return found, kind.value
+    padded = f" {words} "
+    for kind in kinds:  # the categories' keywords, as descriptions are read (`Coffee Shops`)
+        for category in categories_of(kind):
+            if any(k.strip() and f" {k.strip()}" in padded for k in category.keywords):
+                return category.name, kind.value
+    return None
+
+
+def bank_categories(text: pd.Series, outflow: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The bank's own category column mapped onto ours: (category, type) per row, None where
+    the bank's word names none of ours for the row's direction (money out: an expense or
+    savings category; in: an income one) or is a catch-all (`General`, `Other`)."""
+    category = pd.Series(None, index=text.index, dtype=object)
+    types = pd.Series(None, index=text.index, dtype=object)
+    for is_out in (True, False):
+        rows = outflow == is_out
+        if not rows.any():
+            continue
+        kinds = (EntryType.EXPENSE, EntryType.SAVINGS) if is_out else (EntryType.INCOME,)
+        mapping = {v: _bank_category(v, kinds) for v in text[rows].unique()}
+        found = text[rows].map(mapping)
+        category[rows] = found.map(lambda f: f[0] if f else None)
+        types[rows] = found.map(lambda f: f[1] if f else None)
+    return category.where(category.notna(), None), types.where(types.notna(), None)
 
 
 def _description_and_ref(
@@ -748,6 +1123,8 @@ def _statement_convert(
     header: list[str],
     currency: str,
     facts: FileFacts | None,
+    *,
+    charges_positive: bool = False,
 ) -> Converted:
     by_norm = {normalise_header(h): h for h in header}
 
@@ -758,28 +1135,31 @@ def _statement_convert(
     date_text = cell(cols.date)
     description, ref = _description_and_ref(cols, cell)
     if facts is None:  # converting a whole file at once: its facts come from these rows
-        facts = _statement_facts(cols, raw, header)
+        facts = _statement_facts(cols, raw, header, charges_positive=charges_positive)
+    if cols.status is not None:  # a declined card payment is no spend
+        status = cell(cols.status)
+        errors.flag(
+            status.str.casefold().isin(NO_MONEY_MOVED), "'" + status.str.slice(0, 20) + "': no money moved"
+        )
     dates, bad_date, facts = _dates(date_text, facts)
     errors.flag(date_text == "", "no date")
     errors.flag(bad_date, "'" + date_text.str.slice(0, 30) + "' is not a date")
     if cols.amount is not None:
-        amount_text = cell(cols.amount)
-        comma = facts.decimal_comma
-        minor = _check_amounts(amount_text.str.lstrip("+-"), currency, errors, "amount", decimal_comma=comma)
-        _m, negative, _b = parse_amounts(amount_text, currency, decimal_comma=comma)
-        if cols.flag is not None:
+        minor, negative = _signed_amounts(cols, cell, currency, facts, errors)
+        if facts.signed_amounts or cols.flag is None:
+            # The sign decides (over any type words); a card's export is read the other way.
+            outflow = negative ^ facts.charges_positive
+        else:
             flag = cell(cols.flag)
             outflow, inflow = directions(flag)
-            if facts.signed_amounts:  # the sign decides where the type's word does not
-                outflow = outflow | (~inflow & negative.fillna(False).astype(bool))
-                inflow = inflow | ~outflow
+            outflow = outflow | (~inflow & negative)  # a negative the words say nothing of: out
             errors.flag(~(outflow | inflow), "can't tell debit from credit: '" + flag.str.slice(0, 20) + "'")
-        else:
-            outflow = negative
     else:
         w_text, d_text = cell(cols.withdrawal), cell(cols.deposit)
-        w_minor, _w_neg, w_bad = parse_amounts(w_text, currency, decimal_comma=facts.decimal_comma)
-        d_minor, _d_neg, d_bad = parse_amounts(d_text, currency, decimal_comma=facts.decimal_comma)
+        w_minor, _w_neg, w_bad = parse_amounts(
+            w_text, currency, decimal_comma=facts.comma_in(cols.withdrawal)
+        )
+        d_minor, _d_neg, d_bad = parse_amounts(d_text, currency, decimal_comma=facts.comma_in(cols.deposit))
         has_w = w_minor.fillna(0).gt(0)
         has_d = d_minor.fillna(0).gt(0)
         errors.flag(~blank(w_text) & w_bad, "'" + w_text.str.slice(0, 30) + "' is not an amount")
@@ -798,6 +1178,11 @@ def _statement_convert(
     income_cat, income_type = infer_categories(description, "income")
     out["type"] = expense_type.where(outflow, income_type)
     out["category"] = expense_cat.where(outflow, income_cat)
+    if cols.category is not None:  # the bank's own category, where it names one of ours
+        bank_cat, bank_type = bank_categories(cell(cols.category), outflow)
+        named = bank_cat.notna()
+        out.loc[named, "category"] = bank_cat[named]
+        out.loc[named, "type"] = bank_type[named]
     not_spending(out, description, outflow, expense_cat.where(expense_type == "expense"))
     out["amount_minor"] = minor
     modes = infer_payment_modes(description)
@@ -820,7 +1205,9 @@ def _statement_convert(
     balance = cell(cols.balance)
     has_balance = bool(cols.balance) and bool((balance != "").any())
     if has_balance:
-        balance_minor, _neg, balance_bad = parse_amounts(balance, currency, decimal_comma=facts.decimal_comma)
+        balance_minor, _neg, balance_bad = parse_amounts(
+            balance, currency, decimal_comma=facts.comma_in(cols.balance)
+        )
         content.append(balance_minor.astype(str).where(~balance_bad, balance))
     content_key = _join(content)
     if has_balance:  # the same rows from a file without the balance (the other format's export)
@@ -864,43 +1251,71 @@ def _ledger_facts(
     return lambda raw, header: FileFacts.of(_cells(raw, columns(header)["date"]), date_order=date_order)
 
 
-def _statement_facts(cols: StatementColumns, raw: pd.DataFrame, header: list[str]) -> FileFacts:
-    """A statement's facts: its date format, whether its references are ids, and whether its
-    amounts carry their sign (then a type column that says neither debit nor credit, as
-    Revolut's CARD_PAYMENT or TOPUP, does not decide the direction: the sign does)."""
+def _statement_facts(
+    cols: StatementColumns, raw: pd.DataFrame, header: list[str], *, charges_positive: bool = False
+) -> FileFacts:
+    """A statement's facts: its date format, whether its references are ids, whether its
+    amounts carry their sign (then the sign decides the direction over a type column's words)
+    and whether they are a card's, charges positive (charges_positive: the layout says so;
+    else its rows tell, see charges_are_positive)."""
     by_norm = {normalise_header(h): h for h in header}
 
     def cell(norm: str | None) -> pd.Series:
         return _cells(raw, by_norm.get(norm) if norm else None)
 
-    _description, ref = _description_and_ref(cols, cell)
+    description, ref = _description_and_ref(cols, cell)
     has_refs = bool(cols.ref or cols.ref_in_description)
     facts = FileFacts.of(cell(cols.date), ref if has_refs else None, date_order=cols.date_order)
-    signed = cols.amount is not None and bool(cell(cols.amount).str.match(r"^\s*(-|\()").any())
-    money = [cell(name) for name in (cols.amount, cols.withdrawal, cols.deposit) if name]
+    money = (cols.amount, cols.net, cols.fee, cols.withdrawal, cols.deposit)
+    commas = decimal_comma_columns({name: cell(name) for name in money if name})
+    comma = bool(commas)
+    if cols.balance:  # the balance decides alone too, else follows the amounts
+        commas |= decimal_comma_columns({cols.balance: cell(cols.balance)}, follow=comma)
+    signed = False
+    if cols.amount is not None:
+        amounts = cell(cols.net or cols.amount)
+        # Written negative as parse_amounts reads it: -12.50, −12.50, (12.50), 12.50-, 12.50 Dr.
+        negative = amounts.str.contains(_WRITTEN_NEGATIVE, regex=True)
+        signed = bool(negative.any())
+        flag = cell(cols.flag) if cols.flag else None
+        if signed and not charges_positive:
+            charges_positive = charges_are_positive(negative, description, flag)
+            if not charges_positive and flag is not None and words_decide(negative, flag):
+                signed = False
     return replace(
         facts,
         signed_amounts=signed,
-        decimal_comma=uses_decimal_comma(*money),
+        decimal_comma=comma,
+        charges_positive=charges_positive,
+        comma_columns=commas,
         sign_guessed=cols.amount is not None and cols.flag is None,
     )
 
 
 def _preset_layout(preset: BankPreset) -> Layout:
     return statement_layout(
-        preset.name, preset.columns, lambda header: preset.signature <= {normalise_header(h) for h in header}
+        preset.name,
+        preset.columns,
+        lambda header: preset.signature <= {normalise_header(h) for h in header},
+        charges_positive=preset.charges_positive,
     )
 
 
 def statement_layout(
-    name: str, cols: StatementColumns, matches: Callable[[list[str]], bool] = lambda header: True
+    name: str,
+    cols: StatementColumns,
+    matches: Callable[[list[str]], bool] = lambda header: True,
+    *,
+    charges_positive: bool = False,
 ) -> Layout:
     """A bank statement's layout with these columns (a preset's, or the ones a person named)."""
     return Layout(
         name,
         matches,
-        lambda raw, header, currency, facts: _statement_convert(name, cols, raw, header, currency, facts),
-        lambda raw, header: _statement_facts(cols, raw, header),
+        lambda raw, header, currency, facts: _statement_convert(
+            name, cols, raw, header, currency, facts, charges_positive=charges_positive
+        ),
+        lambda raw, header: _statement_facts(cols, raw, header, charges_positive=charges_positive),
         lambda header: cols,
     )
 
@@ -960,6 +1375,9 @@ def known_header_names() -> frozenset[str]:
         _FLAG_NAMES,
         _REF_NAMES,
         _BALANCE_NAMES,
+        _NET_NAMES,
+        _FEE_NAMES,
+        _CATEGORY_NAMES,
     ):
         names |= set(group)
     return frozenset(names - {""})

@@ -6,6 +6,7 @@ import codecs
 import csv
 import io
 import re
+import unicodedata
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -66,12 +67,21 @@ def find_header(
     return None
 
 
+# A currency written after a column's name without brackets: `Amount INR`, `Balance in GBP`.
+_TRAILING_CURRENCY = re.compile(r"^(?P<name>[a-z0-9]{4,}?)(?:in)?(?:inr|usd|gbp|eur|aud|cad|chf|sgd|aed)$")
+
+
 def normalise_header(name: str) -> str:
-    """`Withdrawal Amt.` -> `withdrawalamt`: lowercase letters and digits only, without what
-    banks put in brackets (a unit, a currency, a date format: `Amount (GBP)` -> `amount`,
-    `Tran Date (dd/mm/yyyy)` -> `trandate`)."""
+    """`Withdrawal Amt.` -> `withdrawalamt`: lowercase letters and digits only (accents
+    dropped: `Währung` -> `wahrung`), without what banks put in brackets (a unit, a currency,
+    a date format: `Amount (GBP)` -> `amount`, `Tran Date (dd/mm/yyyy)` -> `trandate`) or
+    after the name (`Amount INR` -> `amount`)."""
     bare = re.sub(r"\([^)]*\)|\[[^\]]*\]", "", name.strip().lstrip("\ufeff")) or name
-    return re.sub(r"[^a-z0-9]", "", bare.casefold())
+    if not bare.isascii():
+        bare = "".join(c for c in unicodedata.normalize("NFKD", bare) if not unicodedata.combining(c))
+    norm = re.sub(r"[^a-z0-9]", "", bare.casefold())
+    stem = _TRAILING_CURRENCY.match(norm)
+    return stem["name"] if stem else norm
 
 
 def unique_names(header: list[str]) -> list[str]:
@@ -90,15 +100,35 @@ def unique_names(header: list[str]) -> list[str]:
     return names
 
 
+def _utf16_without_bom(head: bytes) -> str | None:
+    """`utf-16-le` or `utf-16-be` when the bytes look like UTF-16 text without a byte-order
+    mark (nearly every other byte zero, on one side: what Latin text is in UTF-16), else None."""
+    pairs = len(head) // 2
+    if pairs < 4:
+        return None
+    even, odd = head[0 : pairs * 2 : 2], head[1 : pairs * 2 : 2]
+    zero_even, zero_odd = even.count(0) / pairs, odd.count(0) / pairs
+    if zero_odd >= 0.6 and zero_even <= 0.05:
+        return "utf-16-le"
+    if zero_even >= 0.6 and zero_odd <= 0.05:
+        return "utf-16-be"
+    return None
+
+
 def decode(data: bytes) -> tuple[str, str]:
-    """Decode bytes as UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
+    """Decode bytes as UTF-8 (with or without BOM), UTF-16 (with or without BOM), else
+    Windows-1252."""
     if not data.strip():
         raise ImportRefused("The file is empty.")
     if (refusal := too_big(len(data))) is not None:
         raise ImportRefused(refusal)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+        return data.decode("utf-16", errors="replace").lstrip("\ufeff"), "utf-16"
     head = data[:8192]
+    if b"\x00" in head and (utf16 := _utf16_without_bom(head)) is not None:
+        text = data[: len(data) // 2 * 2].decode(utf16, errors="replace")
+        if "\x00" not in text:
+            return text, utf16
     if b"\x00" in head or data.startswith((b"PK\x03\x04", b"%PDF", b"\xd0\xcf\x11\xe0")):
         raise ImportRefused(
             "I can't read this file: it is neither text (CSV) nor an Excel workbook or a PDF. "
@@ -110,35 +140,64 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("cp1252", errors="replace"), "cp1252"
 
 
+def _delimiter_scores(text: str) -> list[tuple[int, str]]:
+    """Each delimiter's score on the first lines, best first: how many records share the most
+    common number of fields, times the fields beyond one. Quoted cells are read as one, so
+    the commas of `"1.234,56"` or of a quoted description count for nothing."""
+    sample = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS])
+    scores = []
+    for delim in _DELIMITERS:
+        try:
+            widths = [len(r) for r in csv.reader(io.StringIO(sample), delimiter=delim) if any(r)]
+        except csv.Error:
+            continue
+        if not widths or max(widths) < 2:
+            continue
+        common = max(set(widths), key=lambda w: (widths.count(w), w))
+        scores.append((widths.count(common) * (common - 1), delim))
+    return sorted(scores, key=lambda s: -s[0])
+
+
 def sniff_delimiter(text: str) -> str:
     """Pick the delimiter that splits the first lines most consistently."""
-    sample = [ln for ln in text.splitlines()[:HEADER_SEARCH_ROWS] if ln.strip()]
-    best, best_score = ",", -1
-    for delim in _DELIMITERS:
-        counts = [ln.count(delim) for ln in sample]
-        if not counts or max(counts) == 0:
-            continue
-        common = max(set(counts), key=counts.count)
-        score = counts.count(common) * common
-        if score > best_score:
-            best, best_score = delim, score
-    return best
+    scores = _delimiter_scores(text)
+    return scores[0][1] if scores else ","
 
 
-def read_table(data: bytes, is_header: Callable[[list[str]], bool]) -> RawTable:
-    """Decode, pick the delimiter and find the header row (the first row is_header accepts)."""
-    text, encoding = decode(data)
-    delimiter = sniff_delimiter(text)
+def _find_header_row(
+    text: str, delimiter: str, is_header: Callable[[list[str]], bool]
+) -> tuple[list[str], int] | None:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         for record in reader:
             if is_header(record):
-                header = unique_names([c.strip().lstrip("\ufeff") for c in record])
-                return RawTable(header, reader.line_num, encoding, delimiter, text, data)
+                return unique_names([c.strip().lstrip("\ufeff") for c in record]), reader.line_num
             if reader.line_num >= HEADER_SEARCH_ROWS:
                 break
     except csv.Error as exc:
         raise ImportRefused(f"Line {reader.line_num}: the CSV is malformed ({exc}).") from exc
+    return None
+
+
+def read_table(data: bytes, is_header: Callable[[list[str]], bool]) -> RawTable:
+    """Decode, pick the delimiter and find the header row (the first row is_header accepts).
+
+    The delimiters are tried from the most consistent one on: the first under which a
+    header row is found is the file's (a preamble of `Key;Value` lines or decimal commas
+    in a comma-separated file do not decide)."""
+    text, encoding = decode(data)
+    candidates = [d for _score, d in _delimiter_scores(text)] or [","]
+    malformed: ImportRefused | None = None
+    for delimiter in candidates:
+        try:
+            found = _find_header_row(text, delimiter, is_header)
+        except ImportRefused as exc:
+            malformed = malformed or exc
+            continue
+        if found is not None:
+            return RawTable(found[0], found[1], encoding, delimiter, text, data)
+    if malformed is not None:
+        raise malformed
     raise ImportRefused(
         "I couldn't find a header row with a date and an amount column in the first "
         f"{HEADER_SEARCH_ROWS} lines. Supported: LeakBot's export, the sample dataset's "
@@ -246,19 +305,37 @@ def read_rows(table: RawTable) -> Rows:
     return _fast_rows(table) or _csv_rows(table)
 
 
-# What statements print around their transactions: totals, balances, the end of the statement.
+# What statements print around their transactions: totals, balances, the end of the statement
+# (in English, and the German and Dutch words of the European banks' exports).
 FURNITURE = (
-    r"^\W*(?:opening|closing|total|sub ?total|grand total|balance (?:b/?f|c/?f|brought|carried)"
-    r"|brought forward|carried forward|statement (?:summary|period)|end of (?:the )?statement"
-    r"|page \d|this is a (?:computer|system)[- ]generated|\*+)"
+    r"^\W*(?:opening|closing|beginning|ending|starting|total|sub ?total|grand total"
+    r"|balance (?:b/?f|c/?f|brought|carried|as of|at)|brought forward|carried forward"
+    r"|statement (?:summary|period)|summary amt|end of (?:the )?(?:statement|report)"
+    r"|page \d|this is a (?:computer|system)[- ]generated|\*+"
+    r"|(?:alter |neuer |letzter )?kontostand|anfangssaldo|endsaldo|beginsaldo|eindsaldo|saldo (?:alt|neu))"
 )
+# A cell on a transaction's line that makes it a balance line (Bank of America's first row:
+# `01/01/2024, Beginning balance as of 01/01/2024, , 1,000.00`).
+_BALANCE_CELL = (
+    r"^\W*(?:(?:opening|closing|beginning|ending|starting|previous) balance|balance (?:b/?f|c/?f|brought"
+    r"|carried|as of)|brought forward|carried forward|total (?:credits|debits|deposits|withdrawals))\b"
+)
+
+# A status cell of a row that moved no money: Revolut's REVERTED or DECLINED, PayPal's Denied.
+_NO_MONEY_MOVED = r"reverted|declined|failed|cancell?ed|denied|rejected|voided?"
 
 
 def is_furniture(rows: pd.DataFrame) -> np.ndarray:
     """Which rows are a statement's furniture, not a transaction: a line that starts with
-    totals or balances words (`Opening Balance`, `Total`, `** End of Statement **`)."""
+    totals or balances words (`Opening Balance`, `Total`, `** End of Statement **`), or that
+    has a cell saying it is a balance (`Beginning balance as of 01/01/2024`) or that it moved
+    no money (a status of `DECLINED`, `REVERTED`)."""
     if rows.empty or not len(rows.columns):
         return np.zeros(len(rows), dtype=bool)
-    cells = [rows[c].fillna("").astype(str) for c in rows.columns]
+    cells = [rows[c].fillna("").astype(str).str.strip().str.casefold() for c in rows.columns]
     text = cells[0].str.cat(cells[1:], sep=" ") if len(cells) > 1 else cells[0]
-    return text.str.strip().str.casefold().str.contains(FURNITURE, regex=True).to_numpy(dtype=bool)
+    found = text.str.strip().str.contains(FURNITURE, regex=True).to_numpy(dtype=bool, copy=True)
+    for cell in cells:
+        found |= cell.str.contains(_BALANCE_CELL, regex=True).to_numpy(dtype=bool)
+        found |= cell.str.fullmatch(_NO_MONEY_MOVED).to_numpy(dtype=bool)
+    return found

@@ -34,6 +34,9 @@ _DATE_FORMATS_ISO = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d")
 _TIME_SUFFIXES = ("", " %H:%M:%S", " %H:%M", " %I:%M %p", " %I:%M:%S %p", "T%H:%M:%S")
 
 _AMOUNT = r"^(?P<sign>[+-]?)(?P<int>\d+)(?:\.(?P<frac>\d*))?$"
+_PLAIN = r"[+-]?\d+(?:\.\d*)?"
+_MINUS_SIGNS = "[\u2212\u2013\u2012\ufe63\uff0d]"  # −, –, ‒ and the small and wide hyphen-minus
+_CURRENCY_WORDS = r"[₹$€£¥]|\b(?:rs|inr|usd|gbp|eur|aud|cad|chf|sgd|aed)\b\.?"
 _TRUE = {"yes", "y", "true", "t", "1"}
 _FALSE = {"no", "n", "false", "f", "0"}
 
@@ -66,8 +69,11 @@ def parse_amounts(
 
 # A decimal comma: one or two digits after the last comma, and no dot after it (12,50 or
 # 1.234,56); 1,250 and 1,25,000 are thousands. A decimal point: one or two digits after a dot.
-_DECIMAL_COMMA = r",\d{1,2}\s*(?:[A-Za-z]{2})?\)?-?$"
-_DECIMAL_POINT = r"\.\d{1,2}\s*(?:[A-Za-z]{2})?\)?-?$"
+_DECIMAL_COMMA = r",\d{1,2}\s*(?:[A-Za-z]{2,3}\.?)?\)?-?$"
+_DOT_THOUSANDS = (
+    r"[-+(]?\d{1,3}(?:\.\d{3})+\)?-?"  # 1.500 or -12.345.678: whole amounts, dots between thousands
+)
+_DECIMAL_POINT = r"\.\d{1,2}\s*(?:[A-Za-z]{2,3}\.?)?\)?-?$"
 
 
 def uses_decimal_comma(*columns: pd.Series) -> bool:
@@ -75,6 +81,23 @@ def uses_decimal_comma(*columns: pd.Series) -> bool:
     value ends in a comma and one or two digits, and none in a dot and one or two."""
     text = pd.concat([c.fillna("").astype(str).str.strip() for c in columns], ignore_index=True)
     return bool(text.str.contains(_DECIMAL_COMMA).any() and not text.str.contains(_DECIMAL_POINT).any())
+
+
+def decimal_comma_columns(columns: dict[str, pd.Series], *, follow: bool | None = None) -> frozenset[str]:
+    """Which money columns write a decimal comma, each decided by its own values (some value
+    ends in a comma and one or two digits or is whole thousands between dots, none ends in a
+    dot and one or two: 1.234,56, 12,50 or 1.500; 1,250.00 and 1,25,000 are thousands). A
+    column whose values tell neither way (whole amounts, blanks) is read as the others are
+    (or as `follow` says, when given)."""
+    verdicts: dict[str, bool | None] = {}
+    for name, column in columns.items():
+        text = column.fillna("").astype(str).str.strip()
+        comma = bool(text.str.contains(_DECIMAL_COMMA).any() or text.str.fullmatch(_DOT_THOUSANDS).any())
+        point = bool(text.str.contains(_DECIMAL_POINT).any())
+        verdicts[name] = (comma and not point) if (comma or point) else None
+    decided = [v for v in verdicts.values() if v is not None]
+    others = (bool(decided) and all(decided)) if follow is None else follow
+    return frozenset(name for name, v in verdicts.items() if (others if v is None else v))
 
 
 def _parse_amounts(
@@ -87,14 +110,22 @@ def _parse_amounts(
     `Cr`/`Dr` suffixes (Dr = negative).
     """
     text = series.fillna("").astype(str).str.strip()
-    lowered = text.str.casefold()
-    debit_suffix = lowered.str.endswith("dr")
-    cleaned = lowered.str.replace(r"(cr|dr)\.?$", "", regex=True)
-    paren = cleaned.str.startswith("(") & cleaned.str.endswith(")")
-    trailing_minus = cleaned.str.endswith("-")
-    if decimal_comma:
-        cleaned = cleaned.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    cleaned = cleaned.str.replace(r"[()\s,₹$€£]|rs\.?|inr", "", regex=True).str.rstrip("-")
+    cleaned = text.copy()
+    paren = trailing_minus = debit_suffix = pd.Series(False, index=text.index)
+    # Most cells are plain (-1234.50): only the others are cleaned, a pass per way of writing.
+    messy = ~text.str.fullmatch(_PLAIN) if not decimal_comma else pd.Series(True, index=text.index)
+    if messy.any():
+        lowered = text[messy].str.casefold().str.replace(_MINUS_SIGNS, "-", regex=True)
+        # A currency before or after the number (`GBP 12.50`, `12,50 EUR`, `Rs. 250`, `₹250`).
+        lowered = lowered.str.replace(_CURRENCY_WORDS, "", regex=True).str.strip()
+        debit = lowered.str.endswith("dr") | lowered.str.endswith("dr.")
+        part = lowered.str.replace(r"\s*(cr|dr)\.?$", "", regex=True).str.strip()
+        paren = (part.str.startswith("(") & part.str.endswith(")")).reindex(text.index, fill_value=False)
+        trailing_minus = part.str.endswith("-").reindex(text.index, fill_value=False)
+        debit_suffix = debit.reindex(text.index, fill_value=False)
+        if decimal_comma:
+            part = part.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        cleaned[messy] = part.str.replace(r"[()\s,'’]", "", regex=True).str.rstrip("-")
     parts = cleaned.str.extract(_AMOUNT)
     exp = exponent(currency)
     frac = parts["frac"].fillna("")
