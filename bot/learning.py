@@ -40,29 +40,32 @@ async def model(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_photo(shown.confusion_png, caption=text[:1024], parse_mode=ParseMode.HTML)
 
 
-def _keyboard(subscription_id: int, status: str) -> InlineKeyboardMarkup:
-    """Dismiss, plus "Yes, a subscription" while it is not confirmed yet."""
-    dismiss = InlineKeyboardButton("Dismiss", callback_data=DISMISS.data(subscription_id))
-    if status == "confirmed":
-        return InlineKeyboardMarkup([[dismiss]])
-    confirm = InlineKeyboardButton("Yes, a subscription", callback_data=CONFIRM.data(subscription_id))
-    return InlineKeyboardMarkup([[confirm, dismiss]])
+def _keyboard(found: learning.Subscriptions) -> InlineKeyboardMarkup | None:
+    """A row per charge shown: "Yes: Netflix" while it is not confirmed, and "Dismiss"."""
+    rows = []
+    for k, item in enumerate(found.items[: render.SHOWN_SUBSCRIPTIONS], start=1):
+        dismiss = InlineKeyboardButton(f"Dismiss {k}", callback_data=DISMISS.data(item.id))
+        if item.status == "confirmed":
+            rows.append([dismiss])
+        else:
+            confirm = InlineKeyboardButton(
+                f"Yes: {item.detected.label}"[:40], callback_data=CONFIRM.data(item.id)
+            )
+            rows.append([confirm, dismiss])
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 async def subscriptions_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """List recurring charges found in the person's spending, one message each with buttons."""
+    """List recurring charges found in the person's spending, in one message with buttons."""
     message = update.effective_message
     assert message
-    now = datetime.now(UTC)
-    found = await call(update, context, learning.subscriptions, now=now)
+    found = await call(update, context, learning.subscriptions, now=datetime.now(UTC))
     if not found.items:
         await message.reply_text(render.NO_SUBSCRIPTIONS)
         return
-    await message.reply_text(render.subscriptions_head(found))
-    for item in found.items:
-        await message.reply_text(
-            render.subscription_line(item, found.currency), reply_markup=_keyboard(item.id, item.status)
-        )
+    await message.reply_text(
+        render.subscriptions_reply(found).html, parse_mode=ParseMode.HTML, reply_markup=_keyboard(found)
+    )
 
 
 async def _set_subscription(
@@ -75,10 +78,11 @@ async def _set_subscription(
     )
     if confirmed:
         await query.answer(f"Noted. I'll remind you before {row.label} renews.")
-        await query.edit_message_reply_markup(_keyboard(row.subscription_id, row.status))
     else:
         await query.answer("Dismissed: I won't mention it again.")
-        await query.edit_message_reply_markup(None)
+    found = await call(update, context, learning.subscriptions, now=datetime.now(UTC))
+    text = render.subscriptions_reply(found).html if found.items else render.NO_SUBSCRIPTIONS
+    await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=_keyboard(found))
 
 
 async def confirm_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, subscription_id: int) -> None:

@@ -96,9 +96,23 @@ def subscription_line(item: Listed, currency: str) -> str:
     return mark + subscription_text(item.detected, currency)
 
 
+SHOWN_SUBSCRIPTIONS = 8  # in the one message, with their buttons
+
+
+def subscriptions_reply(found: Subscriptions) -> Reply:
+    """The head line, then a numbered line per charge (the buttons below carry the numbers)."""
+    shown = found.items[:SHOWN_SUBSCRIPTIONS]
+    more = len(found.items) - len(shown)
+    return Reply.of(
+        subscriptions_head(found),
+        *(f"{k}. {subscription_line(item, found.currency)}" for k, item in enumerate(shown, start=1)),
+        f"… and {more} more smaller ones." if more > 0 else None,
+    )
+
+
 def reminder_text(r: Reminder) -> str:
     d = r.subscription
     return (
-        f"Heads-up: {d.label} renews on {d.next_expected:%d %b} "
-        f"({format_money(d.amount_minor, r.currency)}). Still worth it?"
+        f"Still using {d.label}? It renews on {d.next_expected:%d %b} for "
+        f"{format_money(d.amount_minor, r.currency)}: {format_money(d.yearly_minor, r.currency)} a year."
     )

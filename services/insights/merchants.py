@@ -54,6 +54,19 @@ def merchant_of(description: str | None) -> str | None:
     return _BY_WORD[found.group(1)] if found else None
 
 
+def display_name(description: str) -> str:
+    """How a recurring charge is named to a person: its merchant (`upi netflix netflix icici
+    icic` -> Netflix), else its first words without repeats, capitalised."""
+    found = merchant_of(description)
+    if found is not None:
+        return found
+    words: list[str] = []
+    for word in description.split():
+        if word not in words:
+            words.append(word)
+    return " ".join(words[:3]).title() or description
+
+
 def slug(name: str) -> str:
     """`Dining Out` -> `dining_out`, `Domino's` -> `dominos`: a name as button data."""
     return re.sub(r"[^a-z0-9]+", "_", name.lower().replace("'", "")).strip("_")

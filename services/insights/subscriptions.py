@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from db.models import Entry, Subscription, User
 from services.catalog import normalise_description
 from services.errors import NotFound
+from services.insights.merchants import display_name
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ AMOUNT_TOLERANCE = 0.10
 MAX_SKIPPED = 3  # a gap may span up to this many periods (skipped months)
 STOPPED_AFTER = 1.5  # periods without a payment
 PRICE_CHANGE = 0.02  # relative change that counts as a new price
+STABLE_SHARE = 0.6  # of a series' payments at one price, for its amount to count as stable
 
 
 @dataclass(frozen=True)
@@ -130,13 +132,27 @@ def detect(expenses: pd.DataFrame, *, today: date) -> list[Detected]:
     found: list[Detected] = []
     described = frame["description"] != ""
     for description, rows in frame[described].groupby("description", sort=True):
-        hit = _series(f"d:{description}", str(description), rows, today)
+        if not _stable(rows["amount_minor"].to_numpy(dtype=np.int64)):
+            continue  # a habit of varying amounts (weekly Zomato orders) is no subscription: /plan
+        hit = _series(f"d:{description}", display_name(str(description)), rows, today)
         if hit is not None:
             found.append(hit)
     plain = frame[~described]
     for category, rows in plain.groupby("category", sort=True):
         found.extend(_undescribed(str(category), rows, today))
     return sorted(found, key=lambda d: -d.monthly_minor)
+
+
+def _stable(amounts: np.ndarray) -> bool:
+    """Whether payments keep to a price: most of them at one level (within PRICE_CHANGE),
+    or at most two levels in all (a price rise)."""
+    levels: list[tuple[int, int]] = []  # (price, payments at it)
+    for amount in np.sort(amounts):
+        if levels and amount - levels[-1][0] <= PRICE_CHANGE * amount:
+            levels[-1] = (levels[-1][0], levels[-1][1] + 1)
+        else:
+            levels.append((int(amount), 1))
+    return len(levels) <= 2 or max(n for _p, n in levels) >= STABLE_SHARE * len(amounts)
 
 
 def _undescribed(category: str, rows: pd.DataFrame, today: date) -> list[Detected]:

@@ -177,6 +177,6 @@ async def test_renewal_reminders_due_at_once_reach_everyone_without_a_429(
     await _run_job(bot, learning.renewal_reminders)
     for chat in chats:
         texts = sorted(c.params["text"] for c in fake.sent(chat_id=chat))
-        assert len(texts) == 2 and texts[0].startswith("Heads-up: netflix renews on"), texts
-        assert texts[1].startswith("Heads-up: spotify renews on")
+        assert len(texts) == 2 and texts[0].startswith("Still using netflix? It renews on"), texts
+        assert texts[1].startswith("Still using spotify? It renews on")
     assert fake.too_many == 0

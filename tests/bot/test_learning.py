@@ -64,17 +64,21 @@ async def test_subscriptions_are_found_confirmed_and_dismissed(fake: FakeTelegra
         day = today - timedelta(days=30 * months_ago)
         await reply(fake, ALICE, f"/spend 649 subscription {day.isoformat()} Netflix")
         await reply(fake, ALICE, f"/spend 119 subscription {(day + timedelta(days=2)).isoformat()} Spotify")
-    header, netflix, spotify = await replies(fake, ALICE, "/subscriptions", 3)
-    assert header.params["text"].startswith("2 recurring charges, about ₹768 a month")
-    assert (
-        "netflix: ₹649 monthly" in netflix.params["text"]
-        and "spotify: ₹119 monthly" in spotify.params["text"]
+    (listing,) = await replies(fake, ALICE, "/subscriptions", 1)
+    lines = listing.params["text"].split("\n")
+    assert lines[0].startswith("2 recurring charges, about ₹768 a month")
+    assert lines[1].startswith("1. 🆕 Netflix: ₹649 monthly") and lines[2].startswith(
+        "2. 🆕 Spotify: ₹119 monthly"
     )
-    confirm = next(b["callback_data"] for b in buttons(netflix) if b["text"].startswith("Yes"))
-    dismiss = next(b["callback_data"] for b in buttons(spotify) if b["text"] == "Dismiss")
+    labels = [b["text"] for b in buttons(listing)]
+    assert labels == ["Yes: Netflix", "Dismiss 1", "Yes: Spotify", "Dismiss 2"]
+    confirm = buttons(listing)[0]["callback_data"]
+    dismiss = buttons(listing)[3]["callback_data"]
 
     assert await press(fake, ALICE + 1, dismiss) == "That subscription is not one of yours."
-    assert await press(fake, ALICE, confirm) == "Noted. I'll remind you before netflix renews."
+    assert await press(fake, ALICE, confirm) == "Noted. I'll remind you before Netflix renews."
     assert await press(fake, ALICE, dismiss) == "Dismissed: I won't mention it again."
-    header, netflix = await replies(fake, ALICE, "/subscriptions", 2)
-    assert header.params["text"].startswith("1 recurring charges") and "✅ netflix" in netflix.params["text"]
+    (listing,) = await replies(fake, ALICE, "/subscriptions", 1)
+    assert (
+        listing.params["text"].startswith("1 recurring charges") and "1. ✅ Netflix" in listing.params["text"]
+    )

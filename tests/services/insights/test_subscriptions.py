@@ -70,16 +70,28 @@ def test_planted_subscriptions_are_found_with_their_period_price_rise_and_gaps()
     )
     found = {d.label: d for d in subscriptions.detect(frame, today=TODAY)}
 
-    assert found["netflix com"].period == "monthly"
-    assert found["netflix com"].price_rise_from == 49_900 and found["netflix com"].amount_minor == 64_900
-    assert found["netflix com"].yearly_minor == found["netflix com"].monthly_minor * 12 == 64_900 * 12
-    assert not found["netflix com"].stopped
+    assert found["Netflix"].period == "monthly"
+    assert found["Netflix"].price_rise_from == 49_900 and found["Netflix"].amount_minor == 64_900
+    assert found["Netflix"].yearly_minor == found["Netflix"].monthly_minor * 12 == 64_900 * 12
+    assert not found["Netflix"].stopped
     assert found["Entertainment"].period == "weekly" and found["Entertainment"].amount_minor == 30_000
-    assert found["lic premium"].period == "yearly"
-    assert found["spotify"].stopped and found["spotify"].period == "monthly"
+    assert found["Lic Premium"].period == "yearly"
+    assert found["Spotify"].stopped and found["Spotify"].period == "monthly"
     assert "goa trip" not in found and "wedding suit" not in found
     # Nothing else in two years of ordinary spending looks like a subscription.
-    assert set(found) == {"netflix com", "Entertainment", "lic premium", "spotify"}
+    assert set(found) == {"Netflix", "Entertainment", "Lic Premium", "Spotify"}
+
+
+def test_a_habit_of_varying_amounts_is_no_subscription_and_bank_descriptions_read_as_merchants() -> None:
+    """Weekly Zomato orders of ₹180 to ₹640 recur but keep to no price: no subscription (the
+    plan covers habits). A bank's "UPI NETFLIX NETFLIX ICICI ICIC" reads as Netflix."""
+    rng = np.random.default_rng(3)
+    zomato = _series(date(2025, 1, 6), 7, 30, 40_000, note="UPI-ZOMATO-zomato@okicici", category="Dining Out")
+    for row in zomato:
+        row["amount_minor"] = int(rng.integers(18_000, 64_000))
+    netflix = _series(date(2025, 3, 2), 30.44, 8, 64_900, note="UPI NETFLIX NETFLIX ICICI ICIC")
+    found = {d.label for d in subscriptions.detect(pd.DataFrame(zomato + netflix), today=TODAY)}
+    assert found == {"Netflix"}
 
 
 def test_dismissed_ones_stay_quiet_and_confirmed_ones_get_one_reminder(session: Session) -> None:
@@ -96,22 +108,23 @@ def test_dismissed_ones_stay_quiet_and_confirmed_ones_get_one_reminder(session: 
                 source_ref=f"{name}{i}",
             )
     listed = subscriptions.refresh(session=session, user=user, today=date(2025, 12, 10))
-    assert {item.detected.label for item in listed} == {"netflix", "spotify"} and all(i.new for i in listed)
+    assert {item.detected.label for item in listed} == {"Netflix", "Spotify"} and all(i.new for i in listed)
     by_label = {item.detected.label: item for item in listed}
     subscriptions.set_status(
-        session=session, user=user, subscription_id=by_label["spotify"].id, status="dismissed"
+        session=session, user=user, subscription_id=by_label["Spotify"].id, status="dismissed"
     )
     subscriptions.set_status(
-        session=session, user=user, subscription_id=by_label["netflix"].id, status="confirmed"
+        session=session, user=user, subscription_id=by_label["Netflix"].id, status="confirmed"
     )
     again = subscriptions.refresh(session=session, user=user, today=date(2025, 12, 10))
-    assert [i.detected.label for i in again] == ["netflix"] and not again[0].new
+    assert [i.detected.label for i in again] == ["Netflix"] and not again[0].new
 
-    renewal = by_label["netflix"].detected.next_expected
+    renewal = by_label["Netflix"].detected.next_expected
     before = renewal - timedelta(days=user.renewal_reminder_days)
     assert subscriptions.due_reminders(session=session, today=before - timedelta(days=1)) == []
     reminders = subscriptions.due_reminders(session=session, today=before)
-    assert [r.user_id for r in reminders] == [user.id] and "netflix renews on" in reminder_text(reminders[0])
+    assert [r.user_id for r in reminders] == [user.id]
+    assert "Still using Netflix? It renews on" in reminder_text(reminders[0])
     assert subscriptions.due_reminders(session=session, today=before) == []  # once per renewal
 
 
