@@ -76,6 +76,24 @@ def _stored_rows(tmp: Path, data: bytes) -> tuple[list[str], list[tuple[Any, ...
     return columns, rows
 
 
+def raw_insert(db: Path, stored: tuple[list[str], list[tuple[Any, ...]]]) -> None:
+    """The least any importer must do: the person, then the rows in one executemany."""
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=NORMAL")
+    con.execute(
+        "INSERT INTO users (id, telegram_id, timezone, currency, micro_threshold_minor, "
+        "leak_threshold, salary_day, digest_enabled, digest_weekday, digest_minute_of_day, "
+        "created_at) VALUES (1, 1, 'Asia/Kolkata', 'INR', 30000, 5, 1, 1, 6, 540, '2024-01-01')"
+    )
+    columns, rows = stored
+    con.executemany(
+        f"INSERT INTO entries ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows
+    )
+    con.commit()
+    con.close()
+
+
 def bench_import(tmp: Path) -> dict[str, Any]:
     data = _dataset(IMPORT_ROWS)
     path = tmp / "bench.csv"
@@ -91,21 +109,7 @@ def bench_import(tmp: Path) -> dict[str, Any]:
         db = tmp / f"raw-{time.perf_counter_ns()}.db"
         upgrade(f"sqlite:///{db}")
         pd.read_csv(path, dtype=str, keep_default_na=False)
-        con = sqlite3.connect(db)
-        con.execute("PRAGMA journal_mode=WAL")
-        con.execute("PRAGMA synchronous=NORMAL")
-        con.execute(
-            "INSERT INTO users (id, telegram_id, timezone, currency, micro_threshold_minor, "
-            "leak_threshold, salary_day, digest_enabled, digest_weekday, digest_minute_of_day, "
-            "created_at) VALUES (1, 1, 'Asia/Kolkata', 'INR', 30000, 5, 1, 1, 6, 540, '2024-01-01')"
-        )
-        columns, rows = stored
-        con.executemany(
-            f"INSERT INTO entries ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-            rows,
-        )
-        con.commit()
-        con.close()
+        raw_insert(db, stored)
 
     def ours() -> None:
         url = f"sqlite:///{tmp / f'leakbot-{time.perf_counter_ns()}.db'}"

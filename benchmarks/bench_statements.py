@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from benchmarks.bench_core import raw_insert
 from db.migrate import upgrade
 from db.session import make_engine, make_session_factory, session_scope, within
 from services.importing.pipeline import import_statement
@@ -90,20 +91,7 @@ def _baseline(path: Path, tmp: Path, stored: tuple[list[str], list[tuple[Any, ..
     upgrade(f"sqlite:///{db}")
     start = time.perf_counter()
     pd.read_csv(path, dtype=str, keep_default_na=False)
-    con = sqlite3.connect(db)
-    con.execute("PRAGMA journal_mode=WAL")
-    con.execute("PRAGMA synchronous=NORMAL")
-    con.execute(
-        "INSERT INTO users (id, telegram_id, timezone, currency, micro_threshold_minor, "
-        "leak_threshold, salary_day, digest_enabled, digest_weekday, digest_minute_of_day, "
-        "created_at) VALUES (1, 1, 'Asia/Kolkata', 'INR', 30000, 5, 1, 1, 6, 540, '2024-01-01')"
-    )
-    columns, rows = stored
-    con.executemany(
-        f"INSERT INTO entries ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows
-    )
-    con.commit()
-    con.close()
+    raw_insert(db, stored)
     return time.perf_counter() - start
 
 

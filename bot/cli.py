@@ -8,6 +8,8 @@ schema revision with one query before it migrates (benchmarks/bench_startup.py).
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import logging
 import sys
@@ -423,15 +425,29 @@ def log(
 def entries_cmd(
     user: UserOption,
     limit: Annotated[int, typer.Option(help="How many, newest first.")] = 20,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json (every stored field).")] = "table",
 ) -> None:
-    """Show a person's latest entries, each scored and explained."""
-    from bot.render.entries import verdict
+    """Show a person's latest entries, each with its one verdict and who gave it."""
+    from bot.render.entries import entry_records, verdict
     from services.money import format_money
     from services.usecases import entries
 
+    if fmt not in ("table", "csv", "json"):
+        fail("--format must be table, csv or json.")
     rows = run_for(user, entries.recent, limit=limit)
+    if fmt != "table":
+        records = entry_records(rows)
+        if fmt == "json":
+            typer.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        else:
+            out = io.StringIO()
+            writer = csv.DictWriter(out, fieldnames=list(records[0]) if records else ["id"])
+            writer.writeheader()
+            writer.writerows(records)
+            typer.echo(out.getvalue().rstrip("\n"))
+        return
     if not rows:
-        typer.echo("No entries yet: import a CSV or log one with `leakbot log`.")
+        typer.echo("No entries yet: import a statement or log one with `leakbot log`.")
     for e in rows:
         amount = format_money(e.amount_minor, e.currency)
         typer.echo(

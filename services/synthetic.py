@@ -330,6 +330,17 @@ def store_generated(session: Session, user: User, *, months: int, seed: int) -> 
     return frame
 
 
+# The header of an HDFC Bank statement export.
+HDFC_HEADER = (
+    "Date",
+    "Narration",
+    "Chq./Ref.No.",
+    "Value Dt",
+    "Withdrawal Amt.",
+    "Deposit Amt.",
+    "Closing Balance",
+)
+
 # Who a bank statement names as the other side of each category's payments (invented).
 STATEMENT_PAYEES = {
     "Dining Out": ("ZOMATO LIMITED", "SWIGGY", "CHAI POINT", "DOMINOS PIZZA"),
@@ -365,15 +376,7 @@ def to_bank_statement(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
     dates = pd.to_datetime(frame["Date"], format="%d-%m-%Y").dt.strftime("%d/%m/%y").tolist()
     refs = [f"{406_500_000_000 + i:016d}" for i in range(n)]
     amounts = [f"{m / 100:.2f}" for m in minor]
-    header = [
-        "Date",
-        "Narration",
-        "Chq./Ref.No.",
-        "Value Dt",
-        "Withdrawal Amt.",
-        "Deposit Amt.",
-        "Closing Balance",
-    ]
+    header = list(HDFC_HEADER)
     rows = [
         [
             day,

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import matplotlib
 
+from services.synthetic import HDFC_HEADER
+
 
 def workbook_xlsx(header: Sequence[str], rows: Sequence[Sequence[object]], *, preamble: int = 0) -> bytes:
     """An .xlsx with a cover sheet first (no table on it) and the statement on the second:
@@ -162,15 +164,7 @@ def _row(pdf, layout: PdfLayout, cells: list[str], y: float, line_mm: float, *, 
 
 # How the banks and UPI apps print their statement tables (column names as they print them).
 HDFC_PDF = PdfLayout(
-    header=[
-        "Date",
-        "Narration",
-        "Chq./Ref.No.",
-        "Value Dt",
-        "Withdrawal Amt.",
-        "Deposit Amt.",
-        "Closing Balance",
-    ],
+    header=list(HDFC_HEADER),
     widths=[18, 62, 30, 18, 22, 22, 24],
     right=frozenset({4, 5, 6}),
     wrap={1: 34},

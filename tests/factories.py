@@ -17,16 +17,7 @@ from services.learning.features import load_expenses
 from services.ledger.people import UserDefaults, ensure_user
 
 _ids = itertools.count(10_000)
-# The header of an HDFC Bank statement export.
-HDFC_HEADER = [
-    "Date",
-    "Narration",
-    "Chq./Ref.No.",
-    "Value Dt",
-    "Withdrawal Amt.",
-    "Deposit Amt.",
-    "Closing Balance",
-]
+HDFC_HEADER = list(synthetic.HDFC_HEADER)  # an HDFC Bank statement export's
 
 
 def make_user(

@@ -117,6 +117,41 @@ def entry_line(e: EntryView) -> tuple[Span | str, ...]:
     return (code(f"#{e.id}"), f" {e.local_date:%d %b} {e.local_time:%H:%M} {money} {e.category} · {short}")
 
 
+def entry_records(entries: Sequence[EntryView]) -> list[dict[str, object]]:
+    """Every stored field of each entry as plain data (the CLI's csv and json): the rule's
+    score and verdict, the model's probability, the person's call, and the one verdict with
+    who gave it."""
+    return [
+        {
+            "id": e.id,
+            "date": e.local_date.isoformat(),
+            "time": e.local_time.strftime("%H:%M"),
+            "type": e.type.value,
+            "category": e.category,
+            "amount": format_money(e.amount_minor, e.currency),
+            "amount_minor": e.amount_minor,
+            "currency": e.currency,
+            "payment_mode": e.payment_mode,
+            "is_necessary": e.is_necessary,
+            "is_recurring": e.is_recurring,
+            "context": e.context,
+            "time_block": e.time_block,
+            "day_type": e.day_type,
+            "note": e.note,
+            "source": e.source,
+            "score": e.score,
+            "rules": ",".join(e.rules),
+            "rule_leak": e.rule_leak,
+            "model_probability": e.model_probability,
+            "your_call": e.user_verdict,
+            "is_leak": e.is_leak,
+            "decided_by": e.decided_by,
+            "verdict": verdict(e),
+        }
+        for e in entries
+    ]
+
+
 def recent_reply(entries: Sequence[EntryView]) -> Reply:
     return Reply(tuple(entry_line(e) for e in entries)) if entries else Reply.of(NOTHING_YET)
 

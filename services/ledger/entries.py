@@ -45,6 +45,9 @@ class EntryView:
     model_probability: float | None = None  # P(leak) from the model that speaks for the person
     decided_by: str | None = None  # who gave is_leak: verdicts.DECIDERS
     rule_leak: bool | None = None  # the rule's own verdict (score >= threshold)
+    is_necessary: bool | None = None
+    is_recurring: bool | None = None
+    source: str = ""  # chat or csv (a file)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +138,9 @@ def view_entry(entry: Entry, user: User) -> EntryView:
         model_probability=entry.model_probability,
         decided_by=entry.decided_by,
         rule_leak=entry.rule_leak,
+        is_necessary=entry.is_necessary,
+        is_recurring=entry.is_recurring,
+        source=entry.source,
     )
 
 

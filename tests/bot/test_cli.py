@@ -342,3 +342,25 @@ def test_password_file_opens_a_locked_pdf_and_the_password_is_never_shown(
     assert "No such file" in run(
         cli, "import", "locked.pdf", "--user", "9", "--password-file", "none.txt", code=1
     )
+
+
+def test_entries_as_json_and_csv_carry_every_field_and_the_one_verdict(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    import csv
+    import io
+    import json
+
+    run(cli, "log", "120 medicine 2024-06-15 11pm", "--user", "8")
+    (shown,) = json.loads(run(cli, "entries", "--user", "8", "--format", "json"))
+    assert (shown["category"], shown["amount_minor"], shown["score"], shown["rule_leak"]) == (
+        "Medical",
+        12_000,
+        5,
+        True,
+    )
+    assert (shown["is_leak"], shown["decided_by"], shown["your_call"]) == (False, "need", None)
+    assert shown["verdict"] == "OK · a necessity (the rule: 5 of 9 points)"
+    run(cli, "verdict", "--user", "8", str(shown["id"]), "leak")
+    (row,) = csv.DictReader(io.StringIO(run(cli, "entries", "--user", "8", "--format", "csv")))
+    assert (row["is_leak"], row["decided_by"], row["your_call"]) == ("True", "you", "True")

@@ -22,7 +22,7 @@ from services.usecases import people
 from tests.bot.conftest import running_bot
 from tests.bot.helpers import buttons, press, reply
 from tests.documents import HDFC_PDF, statement_pdf, workbook_xlsx
-from tests.factories import csv_bytes
+from tests.factories import HDFC_HEADER, csv_bytes
 from tests.fake_telegram import BOT_USER, Call, FakeTelegram
 
 ALICE, BOB = 1001, 2002
@@ -162,17 +162,8 @@ async def test_a_password_for_a_file_the_bot_no_longer_holds_is_deleted_not_logg
 
 
 async def test_excel_and_pdf_statements_upload_like_csv(fake: FakeTelegram, bot, db: Session) -> None:  # type: ignore[no-untyped-def]
-    header = [
-        "Date",
-        "Narration",
-        "Chq./Ref.No.",
-        "Value Dt",
-        "Withdrawal Amt.",
-        "Deposit Amt.",
-        "Closing Balance",
-    ]
     book = workbook_xlsx(
-        header, [[dt.date(2024, 4, 3), "UPI-SWIGGY", "0000411", dt.date(2024, 4, 3), 320.5, None, 99.5]]
+        HDFC_HEADER, [[dt.date(2024, 4, 3), "UPI-SWIGGY", "0000411", dt.date(2024, 4, 3), 320.5, None, 99.5]]
     )
     fake.send_document(
         ALICE, "april.xlsx", book, mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
