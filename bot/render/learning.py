@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bot.render.text import Reply
 from services.money import format_money
 
 if TYPE_CHECKING:  # pandas / scikit-learn backed; their results are only read here
+    from ml.training import Scores
     from services.insights.subscriptions import Detected, Listed, Reminder
-    from services.learning.status import ModelStatus
+    from services.learning.status import Changed, ModelStatus
     from services.learning.training import Skipped, TrainingReport
     from services.usecases.learning import Subscriptions
 
@@ -19,27 +21,61 @@ NO_SUBSCRIPTIONS = (
 )
 
 
+def _agreed(scores: Scores) -> int:
+    """On how many held-out calls a verdict agreed with the person (the confusion's diagonal)."""
+    return int(scores.confusion[0][0] + scores.confusion[1][1])
+
+
+def _calls(n: int, kind: str) -> str:
+    return f"{n} more {kind} call" + ("" if n == 1 else "s")
+
+
+def needed_line(s: ModelStatus) -> str:
+    """`3 more Leak calls and 5 more Not a leak calls and I can learn your own taste.`"""
+    parts = [_calls(n, kind) for n, kind in ((s.leaks_needed, "Leak"), (s.fines_needed, "Not a leak")) if n]
+    if not parts:
+        return "You have given enough of both: training runs nightly."
+    return " and ".join(parts) + " and I can learn your own taste."
+
+
+def changed_line(changed: Sequence[Changed]) -> str | None:
+    """`It now calls 14 of your Dining Out spends OK that the rule called leaks.`"""
+    if not changed:
+        return None
+    top = changed[0]
+    if top.now_ok >= top.now_leak:
+        return f"It now calls {top.now_ok} of your {top.category} spends OK that the rule called leaks."
+    return f"It now calls {top.now_leak} of your {top.category} spends leaks that the rule called OK."
+
+
 def status_reply(s: ModelStatus) -> Reply:
-    """Which model decides for the person, and how it did against the rule."""
-    counts = f"Your verdicts: {s.leak_verdicts} leak, {s.fine_verdicts} not a leak."
+    """Which model decides for the person, in words: how often it and the rule agreed with the
+    person's own calls it never saw, what it changed, or what it still needs."""
+    counts = f"Your calls so far: {s.leak_verdicts} Leak, {s.fine_verdicts} Not a leak."
     m = s.model
     if m is None:
-        need = s.verdicts_needed
-        more = (
-            f"{need} more of each verdict and I can learn your own taste."
-            if need
-            else "Training runs nightly."
-        )
-        return Reply.of(counts, "No model yet: the six rules decide. " + more)
+        return Reply.of("No model yet: the six rules decide.", counts, needed_line(s))
     c = m.comparison
-    who = "your personal model" if m.scope == "personal" else "the model trained on everyone"
+    model_ok, rule_ok = _agreed(c.model), _agreed(c.rule)
+    who = "Your own model" if m.scope == "personal" else "The model trained on everyone's calls"
+    tested = (
+        f"On {c.n} of your calls it never saw, it agreed with you {model_ok} times "
+        f"({model_ok / c.n:.0%}), the rule {rule_ok} times ({rule_ok / c.n:.0%})."
+        if c.n
+        else "It has not been tested on your calls yet."
+    )
+    if m.in_use:
+        return Reply.of(
+            f"{who} decides your verdicts now (v{m.version}, trained {m.trained_at:%d %b %Y}).",
+            tested,
+            changed_line(s.changed),
+            counts,
+        )
     return Reply.of(
+        "The six rules decide: no model beat them on your calls yet.",
+        f"{who} (v{m.version}): " + tested[0].lower() + tested[1:],
         counts,
-        f"{'In use' if m.in_use else 'Not in use'}: {who} v{m.version}, trained {m.trained_at:%Y-%m-%d}, "
-        f"on {c.n} held-out verdicts: F1 {c.model.f1:.2f} vs the rule's {c.rule.f1:.2f} "
-        f"(precision {c.model.precision:.2f}, recall {c.model.recall:.2f}, "
-        f"Brier {c.model.brier:.3f} vs {c.rule.brier:.3f}).",
-        None if m.in_use else "It does not beat the six rules on your verdicts, so the rules decide.",
+        needed_line(s) if m.scope != "personal" else "More calls of each kind help it learn.",
     )
 
 

@@ -4,6 +4,7 @@ it beats the rule, and recurring charges can be confirmed or dismissed."""
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -47,7 +48,9 @@ async def test_a_promoted_personal_model_speaks_in_replies_and_in_model(
     before = len(fake.sent("sendPhoto", chat_id=ALICE))
     fake.send_text(ALICE, "/model")
     photo = (await asyncio.to_thread(fake.wait_for, "sendPhoto", chat_id=ALICE, count=before + 1))[-1]
-    assert "In use: your personal model v1" in photo.params["caption"]
+    caption = photo.params["caption"]
+    assert caption.startswith("Your own model decides your verdicts now (v1, trained")
+    assert re.search(r"it agreed with you \d+ times \(\d+%\), the rule \d+ times", caption), caption
     assert photo.params["photo"]["data"].startswith(b"\x89PNG")
 
     # Uploaded expenses get the model's probability too.

@@ -3,13 +3,14 @@ beats the six rules on verdicts it never saw."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.metrics import f1_score
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from bot.render.learning import training_lines
@@ -192,3 +193,36 @@ def test_an_imported_statement_gets_the_probabilities_its_entries_get_one_by_one
             assert alone[entry_id] == pytest.approx(stored[entry_id], abs=1e-4)
         session.execute(delete(Entry).where(Entry.user_id == newcomer.id))
         session.execute(delete(Import).where(Import.user_id == newcomer.id))
+
+
+def test_model_speaks_in_plain_words_what_it_changed_and_what_it_still_needs(trained: dict) -> None:  # type: ignore[type-arg]
+    from bot.render.learning import needed_line, status_reply
+    from services.learning.status import ModelStatus, status
+
+    user_id, _ = trained["people"]["night_owl"]
+    with session_scope(trained["sessions"]) as session:
+        user = session.get(User, user_id)
+        shown = status(session, user, trained["models"])
+        moved = session.scalar(
+            select(func.count()).where(
+                Entry.user_id == user_id, Entry.decided_by == "model", Entry.is_leak != Entry.rule_leak
+            )
+        )
+    lines = status_reply(shown).plain.splitlines()
+    assert lines[0].startswith("Your own model decides your verdicts now")
+    assert re.fullmatch(
+        r"On \d+ of your calls it never saw, it agreed with you \d+ times \(\d+%\), "
+        r"the rule \d+ times \(\d+%\)\.",
+        lines[1],
+    )
+    top = shown.changed[0]
+    assert lines[2] in (
+        f"It now calls {top.now_ok} of your {top.category} spends OK that the rule called leaks.",
+        f"It now calls {top.now_leak} of your {top.category} spends leaks that the rule called OK.",
+    )
+    assert sum(c.now_ok + c.now_leak for c in shown.changed) <= moved
+    assert "F1" not in status_reply(shown).plain  # metric names stay in the CLI
+    assert needed_line(ModelStatus(5, 25, None)) == "15 more Leak calls and I can learn your own taste."
+    assert needed_line(ModelStatus(19, 0, None)) == (
+        "1 more Leak call and 20 more Not a leak calls and I can learn your own taste."
+    )
