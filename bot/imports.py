@@ -278,22 +278,32 @@ async def _summary(bot: Bot, chat_id: int, result: imports.Imported, *, progress
         await bot.send_message(
             chat_id, render.summary_reply(summary).html, parse_mode=ParseMode.HTML, reply_markup=revert
         )
-    for chat_entry, imported in result.possible_duplicates:
-        await bot.send_message(
-            chat_id,
-            render.duplicate_reply(chat_entry, imported).html,
-            parse_mode=ParseMode.HTML,
-            reply_markup=InlineKeyboardMarkup(
-                [
-                    [
-                        InlineKeyboardButton("Merge", callback_data=MERGE.data(chat_entry.id, imported.id)),
-                        InlineKeyboardButton(
-                            "Keep both", callback_data=KEEP_BOTH.data(chat_entry.id, imported.id)
-                        ),
-                    ]
-                ]
-            ),
+    pairs = result.possible_duplicates
+    if not pairs:
+        return
+    shown = pairs[: render.SHOWN_DUPLICATES]
+    rows = [
+        [
+            InlineKeyboardButton(f"Merge {k}", callback_data=MERGE.data(chat_entry.id, imported.id)),
+            InlineKeyboardButton(f"Keep both {k}", callback_data=KEEP_BOTH.data(chat_entry.id, imported.id)),
+        ]
+        for k, (chat_entry, imported) in enumerate(shown, start=1)
+    ]
+    if len(pairs) > 1:
+        rows.insert(
+            0,
+            [
+                InlineKeyboardButton(
+                    f"Merge all {len(pairs)}", callback_data=MERGE_ALL.data(summary.import_id)
+                )
+            ],
         )
+    await bot.send_message(
+        chat_id,
+        render.duplicates_reply(pairs).html,
+        parse_mode=ParseMode.HTML,
+        reply_markup=InlineKeyboardMarkup(rows),
+    )
 
 
 async def resume_unfinished(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -396,6 +406,12 @@ async def merge_pressed(
     await _answered(update, render.merged(merged))
 
 
+async def merge_all_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, import_id: int) -> None:
+    """Merge every chat spend that looks like a row of this import."""
+    merged = await call(update, context, imports.merge_all_duplicates, import_id=import_id)
+    await _answered(update, render.merged_all(merged))
+
+
 async def keep_pressed(
     update: Update, context: ContextTypes.DEFAULT_TYPE, chat_id: int, imported_id: int
 ) -> None:
@@ -417,7 +433,8 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 REVERT = Action("rv", (ID,), revert_pressed)
 MERGE = Action("mg", (ID, ID), merge_pressed)  # chat entry id, imported entry id
 KEEP_BOTH = Action("kp", (ID, ID), keep_pressed)
+MERGE_ALL = Action("ma", (ID,), merge_all_pressed)  # the import's id
 DATES = Action("dt", (ID, word(("DMY", "MDY"))), dates_pressed)  # held import id, the order tapped
 SWAP = Action("sw", (ID,), swap_pressed)
 FLIP = Action("fs", (ID,), flip_pressed)
-BUTTONS = (REVERT, MERGE, KEEP_BOTH, DATES, SWAP, FLIP)
+BUTTONS = (REVERT, MERGE, KEEP_BOTH, DATES, SWAP, FLIP, MERGE_ALL)

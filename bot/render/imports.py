@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -137,12 +138,30 @@ def _spend(e: EntryView) -> str:
     return f"{format_money(e.amount_minor, e.currency)} {e.category} on {e.local_date:%d %b}"
 
 
-def duplicate_reply(chat: EntryView, imported: EntryView) -> Reply:
-    return Reply.of(
-        b("Possible duplicate"),
-        f"You logged: {_spend(chat)}",
-        (f"Statement: {_spend(imported)} ", i(imported.note[:60])),
+SHOWN_DUPLICATES = 5  # pairs listed, each with its buttons; Merge all takes every one
+
+
+def duplicates_reply(pairs: Sequence[tuple[EntryView, EntryView]]) -> Reply:
+    """The chat spends that look like statement rows, in one message, numbered."""
+    shown = pairs[:SHOWN_DUPLICATES]
+    head = (
+        "A spend you logged in chat looks like a row of this statement:"
+        if len(pairs) == 1
+        else f"{len(pairs)} spends you logged in chat look like rows of this statement:"
     )
+    more = len(pairs) - len(shown)
+    return Reply.of(
+        b(head),
+        *(
+            (f"{k}. {_spend(chat)} · statement: ", i(imported.note[:40]))
+            for k, (chat, imported) in enumerate(shown, start=1)
+        ),
+        f"… and {more} more: Merge all takes them too." if more > 0 else None,
+    )
+
+
+def merged_all(n: int) -> str:
+    return f"Merged {counted(n, 'chat spend')} into the statement's rows." if n else "Nothing left to merge."
 
 
 def merged(e: EntryView) -> str:

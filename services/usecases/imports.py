@@ -206,6 +206,17 @@ def merge_duplicate(
     return matching.merge(session=session, user=person, chat_id=chat_entry_id, imported_id=imported_entry_id)
 
 
+def merge_all_duplicates(*, session: Session, person: User, import_id: int) -> int:
+    """Merge every chat spend that still looks like a row of this import (as the offers after
+    it listed them); how many were merged."""
+    from services.importing import matching
+
+    pairs = matching.possible_duplicates(session=session, user=person, import_id=import_id)
+    for chat, imported in pairs:
+        matching.merge(session=session, user=person, chat_id=chat.id, imported_id=imported.id)
+    return len(pairs)
+
+
 def keep_both(*, session: Session, person: User, chat_entry_id: int, imported_entry_id: int) -> None:
     """Leave both entries as they are (only the owner's own offer can be answered)."""
     for entry_id in (chat_entry_id, imported_entry_id):

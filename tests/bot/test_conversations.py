@@ -119,8 +119,12 @@ async def test_a_statement_upload_imports_with_a_summary_revert_and_duplicate_of
     assert "2 imported · 0 duplicates · 1 rejected" in summary.params["text"]
     assert "line 4:" in summary.params["text"] and "HDFC Bank statement" in summary.params["text"]
     offer = messages[before + 1]
-    assert "Possible duplicate" in offer.params["text"]
-    merge = next(b["callback_data"] for b in buttons(offer) if b["text"] == "Merge")
+    assert offer.params["text"].startswith(
+        "<b>A spend you logged in chat looks like a row of this statement:"
+    )
+    assert "1. ₹450 Dining Out on 05 Mar · statement: " in offer.params["text"]
+    assert [b["text"] for b in buttons(offer)] == ["Merge 1", "Keep both 1"]
+    merge = next(b["callback_data"] for b in buttons(offer) if b["text"] == "Merge 1")
     await press(fake, ALICE, merge)
     assert "Merged into" in (await edits_after(fake, 2))[-1].params["text"]
     kept = entries_of(db, ALICE)
@@ -135,6 +139,31 @@ async def test_a_statement_upload_imports_with_a_summary_revert_and_duplicate_of
     await press(fake, ALICE, revert)
     assert "reverted: 2 entries removed" in (await edits_after(fake, 4))[-1].params["text"]
     assert entries_of(db, ALICE) == []
+
+
+async def test_several_look_alike_spends_are_offered_in_one_message_and_merged_at_once(
+    fake: FakeTelegram, bot, db: Session
+) -> None:  # type: ignore[no-untyped-def]
+    await reply(fake, ALICE, "/spend 450 zomato upi 2024-03-05 8pm")
+    await reply(fake, ALICE, "/spend 320 groceries upi 2024-03-07 11am")
+    statement = csv_bytes(
+        HDFC_HEADER,
+        [
+            ["06/03/24", "UPI-ZOMATO-zomato@hdfc", "401", "06/03/24", "450.00", "", "1000"],
+            ["07/03/24", "UPI-BLINKIT-blinkit@ybl", "402", "07/03/24", "320.00", "", "680"],
+        ],
+    )
+    before = len(fake.sent(chat_id=ALICE))
+    fake.send_document(ALICE, "march.csv", statement)
+    messages = await asyncio.to_thread(fake.wait_for, "sendMessage", chat_id=ALICE, count=before + 2)
+    offer = messages[before + 1]
+    assert "2 spends you logged in chat look like rows of this statement:" in offer.params["text"]
+    labels = [b["text"] for b in buttons(offer)]
+    assert labels == ["Merge all 2", "Merge 1", "Keep both 1", "Merge 2", "Keep both 2"]
+    await press(fake, ALICE, buttons(offer)[0]["callback_data"])
+    edits = await asyncio.to_thread(fake.wait_for, "editMessageText", chat_id=ALICE, count=2)
+    assert edits[-1].params["text"] == "Merged 2 chat spends into the statement's rows."
+    assert sorted(e.source for e in entries_of(db, ALICE)) == ["csv", "csv"]
 
 
 async def test_large_uploads_show_progress_and_bad_files_are_refused(
