@@ -4,7 +4,7 @@ The bulk paths that read and write DataFrames are in db/frames.py (pandas is loa
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select
@@ -80,16 +80,12 @@ def existing_refs(session: Session, user_id: int, refs: Sequence[str]) -> set[st
     return found
 
 
-def imported_refs(session: Session, user_id: int, *, at_most: int) -> set[str] | None:
-    """The refs of every row the person imported from files, or None when there are more
-    than at_most of them."""
+def imported_refs(session: Session, user_id: int) -> Iterator[str]:
+    """The refs of every row the person imported from files, one at a time."""
     rows = session.connection().execute(
-        select(Entry.source_ref)
-        .where(Entry.user_id == user_id, Entry.source_ref.like("csv:%"))
-        .limit(at_most + 1)
+        select(Entry.source_ref).where(Entry.user_id == user_id, Entry.source_ref.like("csv:%"))
     )
-    found = set(rows.scalars())
-    return None if len(found) > at_most else found
+    yield from rows.scalars()
 
 
 def recent_entries(session: Session, user_id: int, limit: int) -> list[Entry]:

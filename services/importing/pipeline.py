@@ -15,7 +15,7 @@ import json
 import logging
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -45,7 +45,7 @@ from services.ledger.people import profile_of
 
 log = logging.getLogger(__name__)
 CHUNK_ROWS = 2_000  # rows stored and (with turns) committed at a time
-CONVERT_ROWS = 25_000  # rows read into entries at a time
+CONVERT_ROWS = 10_000  # rows read into entries at a time (memory: a 200,000-row upload in the bot)
 HEARTBEAT_EVERY_S = STALE_AFTER.total_seconds() / 6
 MAX_STORED_ERRORS = 100
 
@@ -124,36 +124,40 @@ class SourceRefs:
 class StoredRefs:
     """The refs of the person's imported rows, which an import's rows are checked against.
 
-    Read once, at the first chunk, when the person has at most SNAPSHOT_REFS of them, and
-    kept up to date with what the import stores (asking the database chunk after chunk
-    would read them all again each time); beyond that, each chunk's refs are looked up.
-    The database's unique (person, ref) still stops a row stored twice by a race."""
+    Their hashes (8 bytes each) are read once, at the first chunk, and kept up to date with
+    what the import stores: asking the database chunk after chunk would read every ref again
+    each time, and holding the refs themselves would cost ten times the memory. A chunk's
+    refs whose hash is known are then looked up exactly (a hash shared by two refs can never
+    drop a new row). The database's unique (person, ref) still stops a row stored twice by
+    a race."""
 
     def __init__(self, user_id: int) -> None:
         self.user_id = user_id
-        self._refs: set[str] | None = None
+        self._hashes: list[np.ndarray] = []
         self._read = False
         self.had_any = True  # whether the person had imported rows when the import began
 
     def read(self, session: Session) -> None:
         """Take the snapshot (once)."""
         if not self._read:
-            self._refs, self._read = repo.imported_refs(session, self.user_id, at_most=SNAPSHOT_REFS), True
-            self.had_any = self._refs is None or bool(self._refs)
+            known = _hashes(repo.imported_refs(session, self.user_id))
+            self._hashes, self._read, self.had_any = [known], True, bool(len(known))
 
     def among(self, session: Session, refs: list[str]) -> set[str]:
         """Which of refs the person has."""
         self.read(session)
-        if self._refs is None:
-            return repo.existing_refs(session, self.user_id, refs)
-        return self._refs.intersection(refs)
+        maybe = np.isin(_hashes(refs), np.concatenate(self._hashes))
+        if not maybe.any():
+            return set()
+        return repo.existing_refs(session, self.user_id, [r for r, m in zip(refs, maybe, strict=True) if m])
 
     def add(self, refs: list[str]) -> None:
-        if self._refs is not None:
-            self._refs.update(refs)
+        self._hashes.append(_hashes(refs))
 
 
-SNAPSHOT_REFS = 500_000  # about 40 MB of refs held while an import runs
+def _hashes(refs: Iterable[str]) -> np.ndarray:
+    return np.fromiter((hash(r) for r in refs), dtype=np.int64)
+
 
 # What is kept of a locked PDF while it is imported: its table, never the password.
 KEPT_TABLE = b"LEAKBOT-TABLE 1\n"
