@@ -165,3 +165,36 @@ def test_the_week_s_spend_is_net_of_refunds_and_has_no_transfers(session: Sessio
     assert content.spend_minor == 130_000
     assert "Spent ₹1,300" in digest_reply(content).html
     assert all(leak.category not in ("ATM Cash", "Card Bill") for leak in content.top_leaks)
+
+
+def test_the_digest_reports_an_adopted_goal_against_its_baseline_and_ends_with_the_next_step(
+    session: Session,
+) -> None:
+    """Nine late Zomato orders in October (2.1 a week), the habit adopted on 1 November, one
+    order in the week to 8 November: the digest of that week says it saved (2.1 - 1) × ₹350,
+    and ends with the plan's first change."""
+    from services.usecases import planning
+
+    person = make_user(session)
+    october = datetime(2025, 11, 1, 6, tzinfo=UTC)
+    for k in range(9):
+        day = date(2025, 10, 31 - 3 * k)
+        ledger.log_text(
+            session=session,
+            user=person,
+            text=f"350 dining zomato {day.isoformat()} 10pm",
+            now=october,
+            source_ref=f"z{k}",
+        )
+    planning.adopt_goal(session=session, person=person, target="m_zomato", slice_code="night", now=october)
+    ledger.log_text(
+        session=session,
+        user=person,
+        text="350 dining zomato 2025-11-05 10pm",
+        now=datetime(2025, 11, 9, 3, tzinfo=UTC),
+        source_ref="after",
+    )
+    text = digest_reply(digest.build(session, person, date(2025, 11, 9))).plain
+    lines = text.splitlines()
+    assert "Zomato after 9 pm: 1 this week, 2.1 a week before: ₹385 saved (₹385 since 01 Nov)." in lines
+    assert lines[-1].startswith("Next step: Zomato after 9 pm:")
