@@ -115,6 +115,8 @@ def subscription_text(item: Detected, currency: str) -> str:
     text += ", looks stopped" if item.stopped else f", next about {item.next_expected:%d %b %Y}"
     if item.price_rise_from is not None:
         text += f". Price up from {money(item.price_rise_from, currency)}"
+    if item.trial_from is not None:
+        text += f". Began with a {money(item.trial_from, currency)} trial"
     return text
 
 

@@ -47,6 +47,7 @@ AMOUNT_TOLERANCE = 0.10
 MAX_SKIPPED = 3  # a gap may span up to this many periods (skipped months)
 STOPPED_AFTER = 1.5  # periods without a payment
 PRICE_CHANGE = 0.02  # relative change that counts as a new price
+TRIAL_SHARE = 0.5  # a first charge below this share of the price is a trial
 STABLE_SHARE = 0.6  # of a series' payments at one price, for its amount to count as stable
 
 
@@ -64,6 +65,7 @@ class Detected:
     occurrences: int
     price_rise_from: int | None  # the previous price when the last two payments are at a new one
     stopped: bool
+    trial_from: int | None = None  # a first charge far below the price (a trial), what it was
 
 
 def _chain(days: np.ndarray, period: Period) -> np.ndarray:
@@ -99,11 +101,13 @@ def _series(key: str, label: str, rows: pd.DataFrame, today: date) -> Detected |
         return None
     amounts = rows["amount_minor"].to_numpy(dtype=np.int64)
     latest = int(amounts[-1])
+    trial = int(amounts[0]) if amounts[0] < TRIAL_SHARE * np.median(amounts[1:]) else None
+    paid = amounts[1:] if trial is not None else amounts  # the price, after a trial
     rise = None
-    if len(amounts) >= 3:
-        before = int(np.median(amounts[:-2]))
-        same_new = abs(amounts[-1] - amounts[-2]) <= PRICE_CHANGE * amounts[-1]
-        if same_new and amounts[-1] > before * (1 + PRICE_CHANGE):
+    if len(paid) >= 3:
+        before = int(np.median(paid[:-2]))
+        same_new = abs(paid[-1] - paid[-2]) <= PRICE_CHANGE * paid[-1]
+        if same_new and paid[-1] > before * (1 + PRICE_CHANGE):
             rise = before
     last = rows["local_date"].iloc[-1]
     next_expected = last + timedelta(days=round(period.days))
@@ -121,6 +125,7 @@ def _series(key: str, label: str, rows: pd.DataFrame, today: date) -> Detected |
         occurrences=len(rows),
         price_rise_from=rise,
         stopped=(today - last).days > STOPPED_AFTER * period.days,
+        trial_from=trial,
     )
 
 

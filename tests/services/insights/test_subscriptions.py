@@ -94,6 +94,23 @@ def test_a_habit_of_varying_amounts_is_no_subscription_and_bank_descriptions_rea
     assert found == {"Netflix"}
 
 
+def test_a_trial_then_the_full_price_is_one_subscription_with_no_price_rise() -> None:
+    """Spotify's ₹2 first month, then ₹119: a monthly subscription at ₹119 that began with a
+    trial (not a price rise from ₹2)."""
+    from bot.render.learning import subscription_text
+
+    spotify = _series(date(2025, 6, 1), 30.44, 6, 11_900, note="SPOTIFY INDIA")
+    spotify[0]["amount_minor"] = 200
+    (found,) = subscriptions.detect(pd.DataFrame(spotify), today=TODAY)
+    assert (found.label, found.amount_minor, found.trial_from, found.price_rise_from) == (
+        "Spotify",
+        11_900,
+        200,
+        None,
+    )
+    assert "Began with a ₹2 trial" in subscription_text(found, "INR")
+
+
 def test_dismissed_ones_stay_quiet_and_confirmed_ones_get_one_reminder(session: Session) -> None:
     user = make_user(session)
     start = date(2025, 8, 1)
