@@ -30,6 +30,7 @@ from bot.runtime import call, call_at_length, models, runtime
 from services.errors import LeakBotError, PasswordNeeded, WrongPassword
 from services.importing.limits import too_big
 from services.importing.options import ImportOptions
+from services.ledger.parsing import looks_like_entry
 from services.usecases import imports
 
 log = logging.getLogger(__name__)
@@ -92,6 +93,9 @@ class LockedFiles(filters.MessageFilter):
         if found is not None and datetime.now(UTC) - found.asked_at > PASSWORD_WAIT:
             del self.waiting[message.chat_id]
             return False
+        text = (message.text or "").strip()
+        if found is not None and " " in text and looks_like_entry(text):
+            return False  # "250 chai" meanwhile is a spend, not a password: nothing is lost
         return found is not None
 
 

@@ -132,12 +132,13 @@ async def test_a_locked_pdf_asks_for_its_password_uses_it_once_and_deletes_it(
     fake.send_text(ALICE, "ravi1234", message_id=501)
     again = await asyncio.to_thread(fake.wait_for, "sendMessage", chat_id=ALICE, count=4)
     assert "That password does not open it" in again[3].params["text"]
+    assert "₹250 Dining Out" in await reply(fake, ALICE, "250 chai upi")  # a spend meanwhile stays one
     fake.send_text(ALICE, "ravi@1234", message_id=502)
     assert "10 imported" in await _summary(fake, ALICE)
 
     deleted = [c.params["message_id"] for c in fake.sent("deleteMessage")]
     assert sorted(int(m) for m in deleted) == [501, 502]
-    assert db.scalar(select(func.count()).select_from(Entry)) == 10
+    assert db.scalar(select(func.count()).select_from(Entry)) == 11
     kept = [str(r) for r in db.execute(select(Import)).all()] + [
         str(o) for o in db.scalars(select(ImportFile.options)).all()
     ]
