@@ -120,13 +120,50 @@ async def _remind(bot: Bot, pacer: BroadcastPacer, reminder: Reminder) -> None:
     """Send one reminder in its turn; one that cannot be delivered does not stop the others."""
     try:
         async with pacer.turn(reminder.chat_id):
-            await bot.send_message(reminder.chat_id, render.reminder_text(reminder))
+            await bot.send_message(
+                reminder.chat_id, render.reminder_text(reminder), reply_markup=_reminder_keyboard(reminder)
+            )
     except Forbidden:
         log.info("reminder not delivered: the person blocked the bot")
     except TelegramError as exc:
         log.warning("reminder not delivered: %s", exc)
 
 
+def _reminder_keyboard(reminder: Reminder) -> InlineKeyboardMarkup | None:
+    """Yes, still using / Remind me to cancel, on the check before a renewal."""
+    if reminder.cancelling or not reminder.subscription_id:
+        return None
+    keep = InlineKeyboardButton("Yes, still using", callback_data=STILL_USING.data(reminder.subscription_id))
+    cancel = InlineKeyboardButton(
+        "Remind me to cancel", callback_data=TO_CANCEL.data(reminder.subscription_id)
+    )
+    return InlineKeyboardMarkup([[keep, cancel]])
+
+
+async def still_using_pressed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, subscription_id: int
+) -> None:
+    """Keep the subscription: checked again before its next renewal."""
+    query = update.callback_query
+    assert query is not None
+    row = await call(
+        update, context, learning.set_subscription, subscription_id=subscription_id, confirmed=True
+    )
+    await query.answer(f"Good. I'll ask again before {row.label} renews next time.")
+    await query.edit_message_reply_markup(None)
+
+
+async def to_cancel_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, subscription_id: int) -> None:
+    """Remind the person the day before it renews, to cancel it then."""
+    query = update.callback_query
+    assert query is not None
+    row = await call(update, context, learning.plan_to_cancel, subscription_id=subscription_id)
+    await query.answer(f"I'll remind you the day before {row.label} renews, to cancel it.")
+    await query.edit_message_reply_markup(None)
+
+
 CONFIRM = Action("sc", (ID,), confirm_pressed)
+STILL_USING = Action("sk", (ID,), still_using_pressed)
+TO_CANCEL = Action("sx", (ID,), to_cancel_pressed)
 DISMISS = Action("sd", (ID,), dismiss_pressed)
-BUTTONS = (CONFIRM, DISMISS)
+BUTTONS = (CONFIRM, DISMISS, STILL_USING, TO_CANCEL)

@@ -187,7 +187,7 @@ class BudgetAlert(Base):
 
 
 MODEL_SCOPES = ("global", "personal")
-SUBSCRIPTION_STATUSES = ("detected", "confirmed", "dismissed")
+SUBSCRIPTION_STATUSES = ("detected", "confirmed", "dismissed", "cancelling")
 
 
 class ModelRecord(Base):

@@ -130,7 +130,7 @@ def subscriptions_head(found: Subscriptions) -> str:
 
 
 def subscription_line(item: Listed, currency: str) -> str:
-    mark = "✅ " if item.status == "confirmed" else ("🆕 " if item.new else "")
+    mark = {"confirmed": "✅ ", "cancelling": "✂️ to cancel: "}.get(item.status, "🆕 " if item.new else "")
     return mark + subscription_text(item.detected, currency)
 
 
@@ -150,6 +150,11 @@ def subscriptions_reply(found: Subscriptions) -> Reply:
 
 def reminder_text(r: Reminder) -> str:
     d = r.subscription
+    if r.cancelling:
+        return (
+            f"Cancel {d.label} today: it renews tomorrow for {format_money(d.amount_minor, r.currency)} "
+            f"({format_money(d.yearly_minor, r.currency)} a year)."
+        )
     return (
         f"Still using {d.label}? It renews on {d.next_expected:%d %b} for "
         f"{format_money(d.amount_minor, r.currency)}: {format_money(d.yearly_minor, r.currency)} a year."

@@ -47,6 +47,7 @@ AMOUNT_TOLERANCE = 0.10
 MAX_SKIPPED = 3  # a gap may span up to this many periods (skipped months)
 STOPPED_AFTER = 1.5  # periods without a payment
 PRICE_CHANGE = 0.02  # relative change that counts as a new price
+CANCEL_REMINDER_DAYS = 1  # a subscription to cancel: reminded the day before it renews
 TRIAL_SHARE = 0.5  # a first charge below this share of the price is a trial
 STABLE_SHARE = 0.6  # of a series' payments at one price, for its amount to count as stable
 
@@ -243,21 +244,25 @@ def set_status(*, session: Session, user: User, subscription_id: int, status: st
 
 @dataclass(frozen=True)
 class Reminder:
-    """A confirmed subscription renews in the person's reminder_days."""
+    """A confirmed subscription renews in the person's reminder_days (or, one the person
+    means to cancel, tomorrow)."""
 
     user_id: int
     chat_id: int
     currency: str
     subscription: Detected
+    subscription_id: int = 0
+    cancelling: bool = False  # the person asked to be reminded to cancel it
 
 
 def due_reminders(*, session: Session, today: date) -> list[Reminder]:
-    """Reminders for confirmed subscriptions renewing in `renewal_reminder_days` (each renewal once)."""
+    """Reminders for confirmed subscriptions renewing in `renewal_reminder_days`, and for those
+    the person means to cancel, the day before (each renewal once)."""
     reminders = []
     rows = session.execute(
         select(Subscription, User)
         .join(User, User.id == Subscription.user_id)
-        .where(Subscription.status == "confirmed")
+        .where(Subscription.status.in_(["confirmed", "cancelling"]))
     ).all()
     detected_by_user: dict[int, dict[str, Detected]] = {}
     for sub, user in rows:
@@ -266,7 +271,11 @@ def due_reminders(*, session: Session, today: date) -> list[Reminder]:
         d = detected_by_user[user.id].get(sub.key)
         if d is None or d.stopped or sub.reminded_for == d.next_expected:
             continue
-        if (d.next_expected - today).days == user.renewal_reminder_days:
+        cancelling = sub.status == "cancelling"
+        if (d.next_expected - today).days == (
+            CANCEL_REMINDER_DAYS if cancelling else user.renewal_reminder_days
+        ):
             sub.reminded_for = d.next_expected
-            reminders.append(Reminder(user.id, user.chat_id or user.telegram_id, user.currency, d))
+            chat = user.chat_id or user.telegram_id
+            reminders.append(Reminder(user.id, chat, user.currency, d, sub.id, cancelling))
     return reminders

@@ -120,6 +120,14 @@ def set_subscription(
     return SubscriptionStatus(row.id, row.label, row.status)
 
 
+def plan_to_cancel(*, session: Session, person: User, subscription_id: int) -> SubscriptionStatus:
+    """The person means to cancel this subscription: remind them the day before it renews."""
+    from services.insights import subscriptions as found
+
+    row = found.set_status(session=session, user=person, subscription_id=subscription_id, status="cancelling")
+    return SubscriptionStatus(row.id, row.label, row.status)
+
+
 def renewal_reminders(*, session: Session, today: date) -> tuple[Reminder, ...]:
     """Everyone's confirmed subscriptions renewing in their reminder_days (each renewal once)."""
     from services.insights import subscriptions as found

@@ -156,3 +156,31 @@ def test_a_yearly_plan_costs_its_price_a_year_and_a_twelfth_of_it_a_month() -> N
     )
     (prime,) = subscriptions.detect(expenses, today=date(2025, 6, 1))
     assert (prime.period, prime.yearly_minor, prime.monthly_minor) == ("yearly", 99_900, 8_325)
+
+
+def test_one_the_person_means_to_cancel_is_reminded_the_day_before_it_renews(session: Session) -> None:
+    """Remind me to cancel: no "Still using?" check any more, but a nudge the day before the
+    renewal, once, naming what it costs a year."""
+    from services.money import format_money
+    from services.usecases import learning
+
+    user = make_user(session)
+    for i in range(5):
+        day = date(2025, 8, 1) + timedelta(days=30 * i)
+        ledger.log_text(
+            session=session,
+            user=user,
+            text=f"/spend 649 subscription {day.isoformat()} netflix",
+            now=datetime(2025, 12, 31, tzinfo=UTC),
+            source_ref=f"n{i}",
+        )
+    (netflix,) = subscriptions.refresh(session=session, user=user, today=date(2025, 12, 10))
+    learning.plan_to_cancel(session=session, person=user, subscription_id=netflix.id)
+    renewal = netflix.detected.next_expected
+    early = renewal - timedelta(days=user.renewal_reminder_days)
+    assert subscriptions.due_reminders(session=session, today=early) == []
+    (nudge,) = subscriptions.due_reminders(session=session, today=renewal - timedelta(days=1))
+    assert nudge.cancelling
+    yearly = format_money(netflix.detected.yearly_minor, "INR")
+    assert reminder_text(nudge) == f"Cancel Netflix today: it renews tomorrow for ₹649 ({yearly} a year)."
+    assert subscriptions.due_reminders(session=session, today=renewal - timedelta(days=1)) == []
