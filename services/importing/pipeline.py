@@ -344,22 +344,11 @@ def read_held(
 ) -> ImportSummary:
     """Import a file held until the person said how its dates read (date_order: DMY or MDY).
     ImportRefused when it is no longer held (read already, or gone)."""
-    claimed = turn(
-        lambda s: (
-            s.execute(
-                update(Import)
-                .where(Import.id == import_id, Import.user_id == user.id, Import.status == "waiting")
-                .values(status="importing")
-            ).rowcount
-        )
-    )
-    if not claimed:
+    if not _claim(turn, user, import_id, "waiting"):
         raise ImportRefused("I have already read that file (or it is gone): send it again if you need to.")
-    data, kept_options = turn.read(
-        lambda s: s.execute(
-            select(ImportFile.data, ImportFile.options).where(ImportFile.import_id == import_id)
-        ).one()
-    )
+    kept = _kept_file(turn, import_id)
+    assert kept is not None  # a waiting import keeps its file
+    data, kept_options = kept
     options = replace(ImportOptions.from_json(kept_options), date_order=date_order)
     try:
         file = StatementFile.read(data, options)
@@ -386,33 +375,47 @@ def read_again(
         raise NotFound(f"You have no import #{import_id}.")
     if record.status != "completed":
         raise ImportRefused(f"Import #{import_id} was reverted (or is not finished): send the file again.")
-    kept = turn.read(
-        lambda s: s.execute(
-            select(ImportFile.data, ImportFile.options).where(ImportFile.import_id == import_id)
-        ).one_or_none()
-    )
+    kept = _kept_file(turn, import_id)
     if kept is None:
         raise ImportRefused(f"I no longer have the file of import #{import_id}: send it again.")
-    options = ImportOptions.from_json(kept.options)
+    kept_data, kept_options = kept
+    options = ImportOptions.from_json(kept_options)
     if swap_dates:
         if record.date_order not in ("DMY", "MDY") or "dates" not in (record.doubts or ""):
             raise ImportRefused(f"The dates of import #{import_id} read one way only.")
         options = replace(options, date_order="MDY" if record.date_order == "DMY" else "DMY")
     if flip_sign:
         options = replace(options, flip_sign=not record.flip_sign)
-    file = StatementFile.read(kept.data, options)  # refused: nothing has changed
-    claimed = turn(
-        lambda s: (
-            s.execute(
-                update(Import)
-                .where(Import.id == import_id, Import.user_id == user.id, Import.status == "completed")
-                .values(status="importing")
-            ).rowcount
-        )
-    )
-    if not claimed:
+    file = StatementFile.read(kept_data, options)  # refused: nothing has changed
+    if not _claim(turn, user, import_id, "completed"):
         raise ImportRefused(f"Import #{import_id} is being read again already.")
     return _store_again(turn, user, import_id, file, options, on_progress)
+
+
+def _claim(turn: Turn, user: User, import_id: int, status: str) -> bool:
+    """Move the person's import from status to importing; False when another tap (or process)
+    got there first."""
+    return bool(
+        turn(
+            lambda s: (
+                s.execute(
+                    update(Import)
+                    .where(Import.id == import_id, Import.user_id == user.id, Import.status == status)
+                    .values(status="importing")
+                ).rowcount
+            )
+        )
+    )
+
+
+def _kept_file(turn: Turn, import_id: int) -> tuple[bytes, str | None] | None:
+    """The file an import keeps, and the options it was read with (None: none kept)."""
+    row = turn.read(
+        lambda s: s.execute(
+            select(ImportFile.data, ImportFile.options).where(ImportFile.import_id == import_id)
+        ).one_or_none()
+    )
+    return None if row is None else (row.data, row.options)
 
 
 def _store_again(
@@ -470,11 +473,9 @@ def resume_import(turn: Turn, user: User, found: Unfinished) -> ImportSummary | 
     )
     if not claimed:
         return None
-    data, kept_options = turn.read(
-        lambda s: s.execute(
-            select(ImportFile.data, ImportFile.options).where(ImportFile.import_id == found.import_id)
-        ).one()
-    )
+    kept = _kept_file(turn, found.import_id)
+    assert kept is not None  # an unfinished import keeps its file until it finishes
+    data, kept_options = kept
     while turn(lambda s: _delete_some(s, user.id, found.import_id)):
         pass
     try:
