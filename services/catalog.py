@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import difflib
 import re
+import tomllib
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
+from importlib import resources
 from types import MappingProxyType
 
 
@@ -38,11 +41,12 @@ PAYMENT_MODES: tuple[str, ...] = (
 CONTEXTS: tuple[str, ...] = ("Planned", "Unplanned", "Seasonal", "Routine", "Emergency", "Festive")
 TIME_BLOCKS: tuple[str, ...] = ("Morning", "Afternoon", "Evening", "Night")
 DAY_TYPES: tuple[str, ...] = ("Weekday", "Weekend")
+WORDS_FILE = "words.toml"  # the words people type for each category, as data
 
 
 @dataclass(frozen=True, slots=True)
 class Category:
-    """A category with its defaults and the words that name it."""
+    """A category with its defaults and the words that name it (aliases, from WORDS_FILE)."""
 
     name: str
     type: EntryType
@@ -53,16 +57,26 @@ class Category:
     keywords: tuple[str, ...] = ()
 
 
+@cache
+def _words() -> dict[str, dict[str, dict[str, list[str]]]]:
+    return tomllib.loads(resources.files("services").joinpath(WORDS_FILE).read_text(encoding="utf-8"))
+
+
+def _words_of(entry_type: EntryType, name: str) -> tuple[str, ...]:
+    """The words people type for a category, from WORDS_FILE (NFC, casefolded)."""
+    words = _words().get(entry_type.value, {}).get(name, {}).get("words", [])
+    return tuple(unicodedata.normalize("NFC", w).casefold() for w in words)
+
+
 def _c(
     name: str,
     type_: EntryType,
     necessary: bool,
     context: str,
     recurring: bool = False,
-    aliases: tuple[str, ...] = (),
     keywords: tuple[str, ...] = (),
 ) -> Category:
-    return Category(name, type_, necessary, context, recurring, aliases, keywords)
+    return Category(name, type_, necessary, context, recurring, _words_of(type_, name), keywords)
 
 
 E, I, S, T = EntryType.EXPENSE, EntryType.INCOME, EntryType.SAVINGS, EntryType.TRANSFER  # noqa: E741
@@ -75,25 +89,6 @@ CATEGORIES: tuple[Category, ...] = (
         E,
         False,
         "Unplanned",
-        aliases=(
-            "dining",
-            "food",
-            "restaurant",
-            "swiggy",
-            "zomato",
-            "lunch",
-            "dinner",
-            "breakfast",
-            "coffee",
-            "tea",
-            "chai",
-            "snack",
-            "snacks",
-            "cafe",
-            "pizza",
-            "eatout",
-            "takeaway",
-        ),
         keywords=(
             "swiggy",
             "zomato",
@@ -117,18 +112,6 @@ CATEGORIES: tuple[Category, ...] = (
         E,
         True,
         "Routine",
-        aliases=(
-            "grocery",
-            "groceries",
-            "vegetables",
-            "veggies",
-            "milk",
-            "kirana",
-            "bigbasket",
-            "blinkit",
-            "zepto",
-            "dmart",
-        ),
         keywords=(
             "bigbasket",
             "blinkit",
@@ -150,7 +133,6 @@ CATEGORIES: tuple[Category, ...] = (
         True,
         "Planned",
         recurring=True,
-        aliases=("rent", "house rent"),
         keywords=("rent", "nobroker", "landlord"),
     ),
     _c(
@@ -159,7 +141,6 @@ CATEGORIES: tuple[Category, ...] = (
         True,
         "Planned",
         recurring=True,
-        aliases=("emi", "loan", "installment"),
         keywords=("emi", "loan", "bajaj fin", "installment", "ach d-"),
     ),
     _c(
@@ -167,7 +148,6 @@ CATEGORIES: tuple[Category, ...] = (
         E,
         True,
         "Planned",
-        aliases=("education", "school", "college", "tuition", "course", "books", "fees"),
         keywords=(
             "school",
             "college",
@@ -185,18 +165,6 @@ CATEGORIES: tuple[Category, ...] = (
         E,
         True,
         "Routine",
-        aliases=(
-            "utilities",
-            "utility",
-            "electricity",
-            "water",
-            "gas",
-            "broadband",
-            "wifi",
-            "internet",
-            "bill",
-            "bills",
-        ),
         keywords=(
             "electricity",
             "bescom",
@@ -217,16 +185,6 @@ CATEGORIES: tuple[Category, ...] = (
         E,
         True,
         "Emergency",
-        aliases=(
-            "medical",
-            "medicine",
-            "medicines",
-            "pharmacy",
-            "doctor",
-            "hospital",
-            "health",
-            "chemist",
-        ),
         keywords=(
             "pharmacy",
             "apollo",
@@ -246,7 +204,6 @@ CATEGORIES: tuple[Category, ...] = (
         E,
         True,
         "Routine",
-        aliases=("recharge", "mobile", "prepaid", "topup"),
         keywords=("recharge", "prepaid", "jio", "airtel", "vodafone", "vi ", "bsnl"),
     ),
     _c(
@@ -255,18 +212,6 @@ CATEGORIES: tuple[Category, ...] = (
         False,
         "Routine",
         recurring=True,
-        aliases=(
-            "subscription",
-            "subscriptions",
-            "netflix",
-            "spotify",
-            "prime",
-            "hotstar",
-            "youtube",
-            "ott",
-            "membership",
-            "icloud",
-        ),
         keywords=(
             "netflix",
             "spotify",
@@ -288,7 +233,6 @@ CATEGORIES: tuple[Category, ...] = (
         E,
         True,  # a necessity for most people who drive, whatever the sample dataset marks
         "Routine",
-        aliases=("fuel", "petrol", "diesel", "cng"),
         keywords=(
             "petrol",
             "diesel",
@@ -307,7 +251,6 @@ CATEGORIES: tuple[Category, ...] = (
         True,
         "Planned",
         recurring=True,
-        aliases=("insurance", "premium", "lic", "policy", "bima"),
         keywords=("insurance", "lic of india", "premium", "policybazaar", "acko", "star health", "hdfc ergo"),
     ),
     _c(
@@ -315,21 +258,6 @@ CATEGORIES: tuple[Category, ...] = (
         E,
         False,
         "Seasonal",
-        aliases=(
-            "travel",
-            "uber",
-            "ola",
-            "rapido",
-            "cab",
-            "taxi",
-            "auto",
-            "metro",
-            "bus",
-            "train",
-            "flight",
-            "irctc",
-            "trip",
-        ),
         keywords=(
             "uber",
             "ola",
@@ -351,17 +279,6 @@ CATEGORIES: tuple[Category, ...] = (
         E,
         False,
         "Unplanned",
-        aliases=(
-            "entertainment",
-            "movie",
-            "movies",
-            "cinema",
-            "games",
-            "gaming",
-            "party",
-            "concert",
-            "bookmyshow",
-        ),
         keywords=("bookmyshow", "pvr", "inox", "cinema", "steam", "playstation", "concert"),
     ),
     _c(
@@ -369,7 +286,6 @@ CATEGORIES: tuple[Category, ...] = (
         E,
         False,
         "Seasonal",
-        aliases=("clothing", "clothes", "shopping", "shoes", "apparel", "myntra", "ajio"),
         keywords=(
             "myntra",
             "ajio",
@@ -388,36 +304,32 @@ CATEGORIES: tuple[Category, ...] = (
         E,
         False,
         "Festive",
-        aliases=("gift", "gifts", "present", "donation", "charity"),
         keywords=("gift", "ferns n petals", "archies", "donation"),
     ),
-    _c("Other", E, False, "Unplanned", aliases=("other", "misc", "miscellaneous", "others")),
+    _c("Other", E, False, "Unplanned"),
     _c(
         "Salary",
         I,
         False,
         "Routine",
         recurring=True,
-        aliases=("salary", "pay", "paycheck", "wages"),
         keywords=("salary", "sal ", "payroll"),
     ),
-    _c("Bonus", I, False, "Planned", aliases=("bonus", "incentive")),
-    _c("Freelance", I, False, "Unplanned", aliases=("freelance", "gig", "consulting", "side")),
+    _c("Bonus", I, False, "Planned"),
+    _c("Freelance", I, False, "Unplanned"),
     _c(
         "Interest",
         I,
         False,
         "Routine",
-        aliases=("interest", "dividend"),
         keywords=("interest", "int.pd", "int pd", "dividend"),
     ),
-    _c("Other Income", I, False, "Unplanned", aliases=("other", "misc")),
+    _c("Other Income", I, False, "Unplanned"),
     _c(
         "Fixed Deposit",
         S,
         False,
         "Planned",
-        aliases=("fd", "fixed", "fixed deposit"),
         keywords=("fixed deposit", " fd "),
     ),
     _c(
@@ -426,7 +338,6 @@ CATEGORIES: tuple[Category, ...] = (
         False,
         "Routine",
         recurring=True,
-        aliases=("rd", "recurring deposit"),
         keywords=("recurring deposit", " rd "),
     ),
     _c(
@@ -434,25 +345,22 @@ CATEGORIES: tuple[Category, ...] = (
         S,
         False,
         "Planned",
-        aliases=("mf", "sip", "mutual", "mutual fund"),
         keywords=("mutual fund", "sip", "groww", "zerodha coin", "kuvera"),
     ),
-    _c("Gold", S, False, "Seasonal", aliases=("gold", "sgb")),
+    _c("Gold", S, False, "Seasonal"),
     _c(
         "Stock Investment",
         S,
         False,
         "Planned",
-        aliases=("stock", "stocks", "shares", "equity", "zerodha", "groww"),
         keywords=("zerodha", "upstox", "angel one", "icici direct"),
     ),
-    _c("Piggy Bank", S, False, "Planned", aliases=("piggy", "piggy bank", "cash savings")),
+    _c("Piggy Bank", S, False, "Planned"),
     _c(
         "Other Savings",
         S,
         False,
         "Planned",
-        aliases=("other", "savings", "ppf", "nps"),
         keywords=(" ppf ", "public provident", " nps ", "national pension"),
     ),
     # Transfers: how statements and people name them is in services/importing/transfers.py.
@@ -461,30 +369,26 @@ CATEGORIES: tuple[Category, ...] = (
         T,
         True,
         "Routine",
-        aliases=("atm", "cash withdrawal", "withdrawal", "atm cash", "cash deposit"),
     ),
     _c(
         "Card Bill",
         T,
         True,
         "Planned",
-        aliases=("card bill", "cc bill", "credit card", "creditcard", "cc", "bill", "card"),
     ),
     _c(
         "Own Account",
         T,
         True,
         "Planned",
-        aliases=("own", "self", "own account", "account", "sweep"),
     ),
     _c(
         "Wallet Top-up",
         T,
         True,
         "Routine",
-        aliases=("wallet", "topup", "top-up", "add money", "paytm wallet", "amazon pay"),
     ),
-    _c("Other Transfer", T, True, "Planned", aliases=("other", "transfer")),
+    _c("Other Transfer", T, True, "Planned"),
 )
 
 OTHER_CATEGORY = {

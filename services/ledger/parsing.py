@@ -1,13 +1,20 @@
-"""Read a chat message as an entry: `/spend 250 dining UPI`, `250 dining upi #festive 8pm`.
+"""Read a chat line as an entry: `/spend 250 dining UPI`, `chai 20`, `spent 200 on petrol`,
+`100/- sabzi cash`, `₹४० चाय`, one entry per line of a message.
 
-After the amount, tokens come in any order:
+The amount may stand anywhere, with `rs`, `₹`, `inr`, `/-` before or after it, Indian
+grouping (`1,20,000`), `1.2k`, `1.5l` and digits of any script. Two numbers compete
+(`2 chai 40`): the one with a currency sign wins, else the person is asked (AmountChoice,
+likeliest first: ₹40, ₹80 = 2 × ₹40, ₹2). Around it, tokens come in any order:
 - a category word or alias (`dining`, `swiggy`, `netflix`, `petrol`, `recharge`, ...),
 - a payment mode (`upi`, `gpay`, `cash`, `card`, `credit`, `netbanking`, `neft`, ...),
 - a context tag (`#planned`, `#unplanned`, `#seasonal`, `#routine`, `#emergency`, `#festive`),
 - necessity (`need` / `want`), recurrence (`recurring`, `monthly`, `weekly`; `once`),
 - a date (`today`, `yesterday`, `2024-05-03`, `03-05-2024`, `03/05`) or a time (`8pm`,
   `8:30pm`, `20:15`, `morning`, `evening`, ...),
-- anything else is the note.
+- anything else is the note. A word that names no category never loses the entry: it is
+  stored under Other, with the closest categories offered (ParsedEntry.unknown_word).
+Category words are data (services/words.toml: English, Hinglish, Devanagari, merchants);
+a person's own words and custom categories are read first (`words`).
 Words that say the money is no spending change the type: `2000 atm`, `5000 card bill`,
 `1000 wallet` log a transfer (never spending or a leak), `300 refund swiggy` or
 `/income 900 refund` a refund of that category (it takes off its spend, and is no income).
@@ -18,6 +25,8 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
@@ -34,7 +43,7 @@ from services.catalog import (
     normalise_payment_mode,
 )
 from services.errors import ParseError
-from services.money import looks_like_amount, parse_amount
+from services.money import exponent, format_money, looks_like_amount, parse_amount
 from services.timing import BLOCK_REPRESENTATIVE_HOUR
 from services.wording import one_of
 
@@ -55,6 +64,8 @@ VERBS: dict[str, EntryType] = {
     "transferred": EntryType.TRANSFER,
     "refund": EntryType.REFUND,
     "refunded": EntryType.REFUND,
+    "paid": EntryType.EXPENSE,
+    "kharcha": EntryType.EXPENSE,
 }
 REFUND_WORDS = {"refund", "refunded", "reversal", "reversed", "cashback"}
 # Words that make a plain amount a transfer, unless an expense category is named too
@@ -85,7 +96,11 @@ RECURRING_WORDS = {
     "oneoff": False,
     "one-off": False,
 }
-FILLER_WORDS = {"on", "at", "via", "by", "paid", "using", "rs", "inr", "₹"}
+# Words before the first note word that say nothing (`spent 200 on petrol`, `chai ke liye 20`).
+FILLER_WORDS = {
+    *("on", "at", "via", "by", "paid", "using", "for", "to", "of", "the", "a", "an", "spent", "bought"),
+    *("ka", "ki", "ke", "liye", "pe", "par", "mein", "me", "diye", "diya", "kharcha", "kharch", "wala", "wali"),
+}
 _CURRENCY_WORDS = {"rs", "rs.", "inr", "₹"}
 _TIME = re.compile(r"^(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<ampm>am|pm)?$", re.IGNORECASE)
 _CLOCK = re.compile(r"^\d{1,2}(?:[:.]\d{2})?$")
@@ -107,6 +122,10 @@ class ParsedEntry:
     on_date: date | None = None
     at_time: time | None = None
     note: str = ""
+    # A word that named no category (the entry is then under Other) and the categories
+    # closest to it, for the reply's buttons; the person's pick is remembered for the word.
+    unknown_word: str | None = None
+    suggestions: tuple[str, ...] = ()
 
 
 def split_verb(text: str) -> tuple[EntryType | None, str]:
@@ -119,14 +138,35 @@ def split_verb(text: str) -> tuple[EntryType | None, str]:
     return None, stripped
 
 
+MAX_ENTRY_WORDS = 12  # a plain message longer than this is talk, not an entry
+
+
 def looks_like_entry(text: str) -> bool:
-    """Tell whether a plain message starts with an amount (so it is meant as an entry)."""
-    tokens = text.strip().split(maxsplit=2)
-    if not tokens:
+    """Tell whether a plain message is meant as entries: each of its lines is short and names
+    an amount somewhere (`250 dining`, `chai 20`, `100/- chai`, `₹४० चाय`)."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    return bool(lines) and all(_looks_like_line(line) for line in lines)
+
+
+def _looks_like_line(line: str) -> bool:
+    tokens = _marked_tokens(split_verb(plain_digits(line))[1])
+    if not tokens or len(tokens) > MAX_ENTRY_WORDS:
         return False
-    if tokens[0].casefold() in _CURRENCY_WORDS and len(tokens) > 1:
-        return looks_like_amount(tokens[1])
-    return looks_like_amount(tokens[0])
+    return any(
+        t.marked or (_numberish(t.text) and not _ISO_DATE.match(t.text) and not _DMY_DATE.match(t.text))
+        for t in tokens
+    )
+
+
+MAX_LINES = 20  # entries in one message
+
+
+def entry_lines(text: str) -> list[str]:
+    """The lines of a message that each hold one entry (blank lines skipped)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(lines) > MAX_LINES:
+        raise ParseError(f"That is {len(lines)} lines; send up to {MAX_LINES} entries in one message.")
+    return lines
 
 
 def parse_time_word(token: str, next_token: str | None) -> tuple[time, bool] | None:
@@ -187,35 +227,40 @@ def _date_word(token: str, today: date) -> date | None:
 
 
 def parse_entry(
-    text: str, *, today: date, currency: str = "INR", entry_type: EntryType | None = None
+    text: str,
+    *,
+    today: date,
+    currency: str = "INR",
+    entry_type: EntryType | None = None,
+    words: Mapping[str, str] | None = None,
+    amount_choice: int | None = None,
 ) -> ParsedEntry:
-    """Parse a message into a ParsedEntry, or raise ParseError saying what to fix."""
+    """Parse one line into a ParsedEntry, or raise ParseError saying what to fix.
+
+    words: the person's own words and custom categories (casefolded word -> category), read
+    before the catalogue's. amount_choice: which of AmountChoice.choices the person picked
+    when the line named two numbers.
+    """
     if len(text) > MAX_MESSAGE_CHARS:
         raise ParseError(f"That message is too long for an entry (over {MAX_MESSAGE_CHARS} characters).")
-    verb_type, body = split_verb(text)
+    verb_type, body = split_verb(plain_digits(text))
     kind = entry_type or verb_type or EntryType.EXPENSE
-    tokens = body.split()
-    if tokens and tokens[0].casefold() in _CURRENCY_WORDS and len(tokens) > 1:
-        tokens = [tokens[0] + tokens[1], *tokens[2:]]
+    tokens = _marked_tokens(body)
     if not tokens:
-        raise ParseError(_usage(kind, "Start with the amount."))
-    if tokens[0][:1] in "-−" and looks_like_amount(tokens[0][1:]):
-        parse_amount(tokens[0], currency)  # raises: amounts must be positive
-    if not looks_like_amount(tokens[0]):
-        raise ParseError(_usage(kind, f"{tokens[0]!r} is not an amount; start with the amount."))
-    amount = parse_amount(tokens[0], currency)
+        raise ParseError(_usage(kind, "Send an amount and what it was for."))
     if entry_type is None:
-        kind = _kind_from_words(kind, [t.strip(",;").casefold() for t in tokens[1:]])
+        kind = _kind_from_words(kind, [t.text.strip(",;").casefold() for t in tokens], words)
 
-    aliases = alias_table(kind)
+    aliases = _aliases(kind, words)
     category: str | None = None
     fields: dict[str, object] = {}
     leftovers: list[str] = []
-    rest = tokens[1:]
+    amounts: list[_Amount] = []
     i = 0
-    while i < len(rest):
-        token = rest[i].strip(",;")
-        nxt = rest[i + 1].strip(",;") if i + 1 < len(rest) else None
+    while i < len(tokens):
+        current = tokens[i]
+        token = current.text.strip(",;")
+        nxt = tokens[i + 1].text.strip(",;") if i + 1 < len(tokens) else None
         word = token.casefold()
         pair = f"{word} {nxt.casefold()}" if nxt else None
         i += 1
@@ -235,11 +280,15 @@ def parse_entry(
             fields["is_necessary"] = NECESSARY_WORDS[word]
         elif word in RECURRING_WORDS:
             fields["is_recurring"] = RECURRING_WORDS[word]
-        elif (day := parse_date_word(word, today)) is not None:
+        elif not current.marked and (day := parse_date_word(word, today)) is not None:
             fields["on_date"] = day
-        elif (clock := parse_time_word(token, nxt)) is not None:
+        elif not current.marked and (clock := parse_time_word(token, nxt)) is not None:
             fields["at_time"], consumed = clock
             i += int(consumed)
+        elif token[:1] in "-−" and looks_like_amount(token[1:]):
+            parse_amount(token, currency)  # raises: amounts must be positive
+        elif looks_like_amount(token):
+            amounts.append(_Amount(token, current.marked, len(leftovers)))
         elif category is None and word in aliases:
             category = aliases[word]
         elif normalise_payment_mode(word) is not None:
@@ -249,23 +298,168 @@ def parse_entry(
         else:
             leftovers.append(token)
 
-    if category is None and kind in NOT_SPENDING and not leftovers:
-        category = OTHER_CATEGORY[kind]  # `/refund 300`, `/transfer 5000`
+    amount, leftovers = _the_amount(amounts, leftovers, text, kind, currency, amount_choice)
     if kind is EntryType.TRANSFER and category in TRANSFER_MODES:
         fields.setdefault("payment_mode", TRANSFER_MODES[category])
+    unknown: str | None = None
+    suggestions: tuple[str, ...] = ()
     if category is None:
-        if not leftovers:
-            names = ", ".join(c.name for c in categories_of(kind)[:6])
-            raise ParseError(_usage(kind, f"Which category? For example: {names}."))
-        unknown = leftovers[0]
-        close = closest_categories(unknown, kind)
-        hint = f" Did you mean {one_of(close)}?" if close else ""
-        raise ParseError(f"I don't know the category {unknown!r}.{hint} /help lists them all.")
+        category = OTHER_CATEGORY[kind]
+        unknown = next((w for w in leftovers if any(ch.isalpha() for ch in w)), None)
+        if kind not in NOT_SPENDING or unknown is not None:
+            close = closest_categories(unknown, kind) if unknown else []
+            suggestions = tuple(c for c in close if c != category)
     note = " ".join(leftovers)[:NOTE_LENGTH]
-    return ParsedEntry(type=kind, amount_minor=amount, category=category, note=note, **fields)  # type: ignore[arg-type]
+    return ParsedEntry(
+        type=kind,
+        amount_minor=amount,
+        category=category,
+        note=note,
+        unknown_word=unknown.casefold() if unknown else None,
+        suggestions=suggestions,
+        **fields,  # type: ignore[arg-type]
+    )
 
 
-def _kind_from_words(kind: EntryType, words: list[str]) -> EntryType:
+@dataclass(frozen=True, slots=True)
+class _Token:
+    text: str
+    marked: bool  # a currency sign or word was attached to it or beside it (₹40, 40rs, 100/-)
+
+
+@dataclass(frozen=True, slots=True)
+class _Amount:
+    text: str
+    marked: bool
+    at: int  # how many note words came before it (where it goes back into the note)
+
+
+_PREFIX = re.compile(r"^(?:₹|rs\.?|inr|\$|usd|€|eur|£|gbp)\s*(?=[\d.])", re.IGNORECASE)
+_SUFFIX = re.compile(r"(?<=[\dkKlL])\s*(?:/-|/=|₹|rs\.?|inr|rupees?|rupaye|rupay|रुपये|रुपए)$", re.IGNORECASE)
+_CURRENCY_TOKENS = {"rs", "rs.", "inr", "₹", "rupees", "rupee", "rupaye", "rupay", "रुपये", "रुपए", "/-"}
+
+
+def plain_digits(text: str) -> str:
+    """text with digits of any script (Devanagari ४०, Bengali, Tamil ...) as ASCII, in NFC."""
+    text = unicodedata.normalize("NFC", text)
+    if text.isascii():
+        return text
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch for ch in text)
+
+
+def _marked_tokens(body: str) -> list[_Token]:
+    """Split a line into tokens, taking currency signs and words off the numbers they mark."""
+    raw = body.split()
+    tokens: list[_Token] = []
+    pending = False  # a currency word just before: it marks the next number
+    for word in raw:
+        folded = word.casefold().strip(",;")
+        if folded in _CURRENCY_TOKENS:
+            if tokens and not pending and _numberish(tokens[-1].text) and not tokens[-1].marked:
+                tokens[-1] = _Token(tokens[-1].text, True)
+            else:
+                pending = True
+            continue
+        core, marked = _PREFIX.sub("", word), False
+        if core != word:
+            marked = True
+        stripped = _SUFFIX.sub("", core)
+        if stripped != core and stripped:
+            core, marked = stripped, True
+        if pending and _numberish(core):
+            marked, pending = True, False
+        tokens.append(_Token(core if marked else word, marked))
+    return tokens
+
+
+def _numberish(token: str) -> bool:
+    return looks_like_amount(token.strip(",;"))
+
+
+def _the_amount(
+    amounts: list[_Amount],
+    leftovers: list[str],
+    text: str,
+    kind: EntryType,
+    currency: str,
+    choice: int | None,
+) -> tuple[int, list[str]]:
+    """The line's amount and its note words: the only number, or the one with a currency
+    sign; two or more compete and the person is asked (AmountChoice), or has answered."""
+    if not amounts:
+        raise ParseError(_usage(kind, "How much? I found no amount in that."))
+    readable = [a for a in amounts if _valid(a.text, currency)]
+    if not readable:
+        parse_amount(amounts[0].text, currency)  # raises with the reason
+    marked = [a for a in readable if a.marked]
+    if len(readable) == 1 or len(marked) == 1:
+        chosen = marked[0] if len(marked) == 1 else readable[0]
+        return parse_amount(chosen.text, currency), _with_numbers(leftovers, amounts, chosen)
+    choices = amount_choices([parse_amount(a.text, currency) for a in readable], currency)
+    if choice is None or not 0 <= choice < len(choices):
+        raise AmountChoice(text, choices, currency)
+    picked = choices[choice]
+    chosen = next((a for a in readable if parse_amount(a.text, currency) == picked), None)
+    note = _with_numbers(leftovers, amounts, chosen)
+    if chosen is None:  # the product: `2 chai 40` meant two at 40
+        note = [w for w in note if not looks_like_amount(w)]
+        low, high = sorted(parse_amount(a.text, currency) for a in readable)
+        note.insert(0, f"{low // 10 ** exponent(currency)} × {format_money(high, currency)}")
+    return picked, note
+
+
+def _valid(token: str, currency: str) -> bool:
+    try:
+        parse_amount(token, currency)
+    except ParseError:
+        return False
+    return True
+
+
+def _with_numbers(leftovers: list[str], amounts: list[_Amount], chosen: _Amount | None) -> list[str]:
+    """The note words with the numbers that were not the amount put back where they stood."""
+    note = list(leftovers)
+    for a in sorted((a for a in amounts if a is not chosen), key=lambda a: a.at, reverse=True):
+        note.insert(a.at, a.text)
+    return note
+
+
+MAX_QUANTITY = 20  # `2 chai 40`: a whole number up to this beside a price may be a count
+
+
+def amount_choices(values: list[int], currency: str) -> tuple[int, ...]:
+    """What two or more numbers on a line could mean, likeliest first: for a count and a
+    price (`2 chai 40`) the price, the count times the price, the count; else each number,
+    largest first."""
+    whole = 10 ** exponent(currency)
+    distinct = sorted(set(values), reverse=True)[:4]
+    if len(distinct) == 2:
+        high, low = distinct
+        if low % whole == 0 and 2 <= low // whole <= MAX_QUANTITY:
+            return (high, high * (low // whole), low)
+    return tuple(distinct)
+
+
+class AmountChoice(ParseError):
+    """A line named two or more numbers that could each be the amount."""
+
+    def __init__(self, line: str, choices: tuple[int, ...], currency: str) -> None:
+        shown = one_of([format_money(c, currency) for c in choices])
+        super().__init__(f"Which is the amount in “{line.strip()}”: {shown}?")
+        self.line = line
+        self.choices = choices
+        self.currency = currency
+
+
+def _aliases(kind: EntryType, words: Mapping[str, str] | None) -> Mapping[str, str]:
+    """The words that name a category of this type: the person's first, then the catalogue's."""
+    table = alias_table(kind)
+    if not words or kind not in (EntryType.EXPENSE, EntryType.REFUND):
+        return table
+    return {**table, **words}
+
+
+def _kind_from_words(kind: EntryType, words: list[str], own: Mapping[str, str] | None = None) -> EntryType:
     """The type the message's words say, where its verb (or none) left it open."""
     if kind in (EntryType.EXPENSE, EntryType.INCOME) and REFUND_WORDS.intersection(words):
         return EntryType.REFUND
@@ -274,7 +468,7 @@ def _kind_from_words(kind: EntryType, words: list[str]) -> EntryType:
     pairs = {f"{a} {b}" for a, b in itertools.pairwise(words)}
     if pairs & TRANSFER_PAIRS:
         return EntryType.TRANSFER
-    expense = alias_table(EntryType.EXPENSE)
+    expense = _aliases(EntryType.EXPENSE, own)
     named = any(w in expense for w in words) or any(p in expense for p in pairs)
     if TRANSFER_WORDS.intersection(words) and not named:
         return EntryType.TRANSFER
