@@ -1,4 +1,5 @@
-"""The tables: users, entries, imports, budgets, models and subscriptions."""
+"""The tables: users, entries, imports, budgets, models, subscriptions, a person's own
+categories and words, and captures waiting for a Confirm."""
 
 from __future__ import annotations
 
@@ -135,11 +136,15 @@ class Entry(Base):
     user_verdict: Mapped[bool | None] = mapped_column(Boolean)
     verdict_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The bank's id of the transaction (UTR, UPI ref) when a forwarded alert or a statement
+    # gave one: the same payment arriving again by another way is matched by it.
+    reference: Mapped[str | None] = mapped_column(String(64))
 
     user: Mapped[User] = relationship(lazy="raise")
 
     __table_args__ = (
         UniqueConstraint("user_id", "source_ref"),
+        Index("ix_entries_user_reference", "user_id", "reference"),
         Index("ix_entries_user_local_date", "user_id", "local_date"),
         Index("ix_entries_user_occurred_at", "user_id", "occurred_at"),
         CheckConstraint(_in("type", ENTRY_TYPES), name="type"),
@@ -250,6 +255,51 @@ class Goal(Base):
     adopted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (UniqueConstraint("user_id", "target", "slice"), NEVER_REUSE_IDS)
+
+
+class CustomCategory(Base):
+    """A category a person made (`/category add Pets need`): an expense category like the
+    catalogue's, with its own necessity."""
+
+    __tablename__ = "custom_categories"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    necessary: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("user_id", "name"), NEVER_REUSE_IDS)
+
+
+class CategoryWord(Base):
+    """A word a person taught: the category they picked for an entry the word did not name
+    (`sabzi` -> Groceries). Chat lines and imported descriptions read it first."""
+
+    __tablename__ = "category_words"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    word: Mapped[str] = mapped_column(String(64))  # casefolded
+    category: Mapped[str] = mapped_column(String(64))
+    taught_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("user_id", "word"),)
+
+
+class PendingCapture(Base):
+    """A spend read from a forwarded alert or a photo, kept until the person confirms it
+    (then it becomes an entry) or cancels it. Its id rides in the Confirm buttons."""
+
+    __tablename__ = "pending_captures"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    source_ref: Mapped[str] = mapped_column(String(128))
+    proposal: Mapped[dict[str, object]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("user_id", "source_ref"), NEVER_REUSE_IDS)
 
 
 DIGEST_STATUSES = ("claimed", "sent", "blocked")

@@ -16,8 +16,6 @@ from db.models import NOTE_LENGTH, Entry, User
 from services.catalog import (
     CONTEXTS,
     EntryType,
-    alias_table,
-    category_named,
     closest_categories,
     normalise_choice,
     normalise_payment_mode,
@@ -26,6 +24,7 @@ from services.errors import LeakBotError, NotFound, ParseError
 from services.ledger.completion import filled
 from services.ledger.entries import EntryView, view_entry
 from services.ledger.parsing import parse_date_word, parse_time_word
+from services.ledger.vocabulary import vocabulary_of
 from services.money import parse_amount
 from services.scoring import rescoring
 from services.timing import day_type_of, time_block_of
@@ -74,20 +73,20 @@ def set_verdict(*, session: Session, user: User, entry_id: int, is_leak: bool | 
 
 
 def set_category(*, session: Session, user: User, entry_id: int, category: str) -> EntryView:
-    """Move an entry to another category of its type, taking that category's defaults for
-    necessity, context and recurrence, and re-score it."""
+    """Move an entry to another category of its type (the person's own ones too), taking
+    that category's defaults for necessity, context and recurrence, and re-score it."""
     entry = owned_entry(session, user, entry_id)
     kind = EntryType(entry.type)
-    name = alias_table(kind).get(category.strip().casefold())
-    found = category_named(name) if name else None
-    if found is None:
+    vocabulary = vocabulary_of(session, user)
+    name = vocabulary.resolve(category, kind)
+    if name is None:
         close = closest_categories(category, kind)
         hint = f" Did you mean {one_of(close)}?" if close else ""
         raise ParseError(f"I don't know the {kind.value} category {category!r}.{hint}")
-    entry.category = found.name
-    entry.is_necessary, _, entry.is_recurring, entry.context, _ = filled(
-        found.name, None, None, None, None, None
-    )
+    entry.category = name
+    entry.is_necessary, _, entry.is_recurring, entry.context, _ = filled(name, None, None, None, None, None)
+    if (need := vocabulary.necessary(name)) is not None:
+        entry.is_necessary = need
     rescoring.score_entry(entry, user)
     return view_entry(entry, user)
 

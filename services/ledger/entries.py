@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
@@ -14,6 +14,7 @@ from services.catalog import EntryType
 from services.ledger.completion import complete_one
 from services.ledger.parsing import ParsedEntry, parse_entry
 from services.ledger.people import profile_of
+from services.ledger.vocabulary import Vocabulary, vocabulary_of
 from services.scoring.rules import rule_codes
 from services.timing import DATE_ONLY_HOUR, local_datetime
 
@@ -57,6 +58,7 @@ class LoggedEntry:
     # The stored entry's values, for follow-ups in the same transaction (alerts, pace); a new
     # entry's object is not attached to the session: change it through queries, not here.
     row: Entry
+    parsed: ParsedEntry | None = None  # what the line said (its unknown word, for the buttons)
 
 
 def resolve_local_datetime(parsed: ParsedEntry, *, now: datetime, timezone: str) -> datetime:
@@ -107,10 +109,31 @@ def log_entry(
     return LoggedEntry(entry=view_entry(entry, user), created=True, row=entry)
 
 
-def log_text(*, session: Session, user: User, text: str, now: datetime, source_ref: str) -> LoggedEntry:
-    """Parse a message in the person's own time zone and currency, then log it (once per source_ref)."""
-    parsed = parse_entry(text, today=local_datetime(now, user.timezone).date(), currency=user.currency)
-    return log_entry(session=session, user=user, parsed=parsed, now=now, source_ref=source_ref)
+def log_text(
+    *,
+    session: Session,
+    user: User,
+    text: str,
+    now: datetime,
+    source_ref: str,
+    vocabulary: Vocabulary | None = None,
+    amount_choice: int | None = None,
+) -> LoggedEntry:
+    """Parse one line in the person's own time zone, currency and words, then log it (once
+    per source_ref). A custom category brings its own necessity."""
+    own = vocabulary if vocabulary is not None else vocabulary_of(session, user)
+    parsed = parse_entry(
+        text,
+        today=local_datetime(now, user.timezone).date(),
+        currency=user.currency,
+        words=own.words() or None,
+        amount_choice=amount_choice,
+    )
+    if parsed.is_necessary is None and (need := own.necessary(parsed.category)) is not None:
+        parsed = replace(parsed, is_necessary=need)
+    return replace(
+        log_entry(session=session, user=user, parsed=parsed, now=now, source_ref=source_ref), parsed=parsed
+    )
 
 
 def view_entry(entry: Entry, user: User) -> EntryView:

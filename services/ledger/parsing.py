@@ -37,7 +37,6 @@ from services.catalog import (
     OTHER_CATEGORY,
     EntryType,
     alias_table,
-    categories_of,
     closest_categories,
     normalise_choice,
     normalise_payment_mode,
@@ -99,12 +98,27 @@ RECURRING_WORDS = {
 # Words before the first note word that say nothing (`spent 200 on petrol`, `chai ke liye 20`).
 FILLER_WORDS = {
     *("on", "at", "via", "by", "paid", "using", "for", "to", "of", "the", "a", "an", "spent", "bought"),
-    *("ka", "ki", "ke", "liye", "pe", "par", "mein", "me", "diye", "diya", "kharcha", "kharch", "wala", "wali"),
+    *(
+        "ka",
+        "ki",
+        "ke",
+        "liye",
+        "pe",
+        "par",
+        "mein",
+        "me",
+        "diye",
+        "diya",
+        "kharcha",
+        "kharch",
+        "wala",
+        "wali",
+    ),
 }
-_CURRENCY_WORDS = {"rs", "rs.", "inr", "₹"}
 _TIME = re.compile(r"^(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<ampm>am|pm)?$", re.IGNORECASE)
 _CLOCK = re.compile(r"^\d{1,2}(?:[:.]\d{2})?$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DECIMAL = re.compile(r"^\d+\.\d{1,2}$")  # `4.50` is an amount, never 4 of a 50th month
 _DMY_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{2}|\d{4}))?$")
 
 
@@ -256,6 +270,8 @@ def parse_entry(
     fields: dict[str, object] = {}
     leftovers: list[str] = []
     amounts: list[_Amount] = []
+    maybe_time: list[tuple[_Amount, time]] = []  # `8.30`: a time, or the amount if none other
+    negative = ""
     i = 0
     while i < len(tokens):
         current = tokens[i]
@@ -280,13 +296,21 @@ def parse_entry(
             fields["is_necessary"] = NECESSARY_WORDS[word]
         elif word in RECURRING_WORDS:
             fields["is_recurring"] = RECURRING_WORDS[word]
-        elif not current.marked and (day := parse_date_word(word, today)) is not None:
+        elif (
+            not current.marked
+            and not _DECIMAL.match(word)
+            and (day := parse_date_word(word, today)) is not None
+        ):
             fields["on_date"] = day
         elif not current.marked and (clock := parse_time_word(token, nxt)) is not None:
+            if _DECIMAL.match(word) and not clock[1]:  # `4.50`: the amount, unless another is
+                maybe_time.append((_Amount(token, False, len(leftovers)), clock[0]))
+                continue
             fields["at_time"], consumed = clock
             i += int(consumed)
         elif token[:1] in "-−" and looks_like_amount(token[1:]):
-            parse_amount(token, currency)  # raises: amounts must be positive
+            negative = negative or token  # a note word, unless the line has no other amount
+            leftovers.append(token)
         elif looks_like_amount(token):
             amounts.append(_Amount(token, current.marked, len(leftovers)))
         elif category is None and word in aliases:
@@ -298,6 +322,12 @@ def parse_entry(
         else:
             leftovers.append(token)
 
+    if negative and not amounts and not maybe_time:
+        parse_amount(negative, currency)  # raises: amounts must be positive
+    if maybe_time and not amounts:
+        amounts.append(maybe_time.pop(0)[0])
+    if maybe_time:
+        fields.setdefault("at_time", maybe_time[0][1])
     amount, leftovers = _the_amount(amounts, leftovers, text, kind, currency, amount_choice)
     if kind is EntryType.TRANSFER and category in TRANSFER_MODES:
         fields.setdefault("payment_mode", TRANSFER_MODES[category])

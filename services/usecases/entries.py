@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from db.models import User
-from services.catalog import EntryType, categories_of
-from services.errors import LeakBotError
+from services.catalog import OTHER_CATEGORY, EntryType, categories_of
+from services.errors import LeakBotError, ParseError
 from services.insights import budgets, habits
 from services.insights.budgets import Alert
 from services.insights.habits import Pace, Unusual
@@ -18,9 +18,12 @@ from services.learning.serving import ModelService
 from services.ledger import corrections
 from services.ledger import entries as ledger
 from services.ledger.entries import EntryView
+from services.ledger.parsing import AmountChoice, entry_lines
+from services.ledger.vocabulary import add_category, teach_word, vocabulary_of, word_of
 from services.scoring import rescoring
 
 RECENT_DEFAULT, RECENT_MAX = 10, 50
+OTHER_NAMES = frozenset(OTHER_CATEGORY.values())  # the catch-alls an unknown word lands in
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,18 +35,98 @@ class Logged:
     pace: Pace | None = None  # for a leak: its category this month, in a year's terms
     unusual: Unusual | None = None  # far above the person's usual amount in the category
     alerts: tuple[Alert, ...] = ()  # budgets this entry took past 80% or 100%
+    # The line named no category: it is under Other; the word and the closest categories
+    # (the reply offers them as buttons, and the pick is remembered for the word).
+    unknown_word: str | None = None
+    suggestions: tuple[str, ...] = ()
+
+    @property
+    def uncategorised(self) -> bool:
+        return self.entry.category in OTHER_NAMES and self.created
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of a message and what became of it: logged, asked about, or refused."""
+
+    number: int  # 1-based, in the message
+    text: str
+    logged: Logged | None = None
+    problem: str | None = None  # why nothing was stored for it
+    choices: tuple[int, ...] = ()  # two numbers competed: the amounts to pick from
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedMessage:
+    lines: tuple[Line, ...]
+    currency: str
+
+    @property
+    def logged(self) -> tuple[Logged, ...]:
+        return tuple(line.logged for line in self.lines if line.logged is not None)
+
+
+def log_message(
+    *,
+    session: Session,
+    person: User,
+    text: str,
+    now: datetime,
+    source_ref: str,
+    models: ModelService,
+    pick: tuple[int, int] | None = None,
+) -> LoggedMessage:
+    """Log every line of a message as its own entry (once per message and line); a bad line
+    says why and the others are stored. pick = (line number, choice) answers the question
+    a line with two numbers raised: that line alone is logged, with the amount picked."""
+    lines = entry_lines(text)
+    if not lines:
+        raise ParseError("Send an amount and what it was for, e.g. chai 20.")
+    vocabulary = vocabulary_of(session, person)
+    results: list[Line] = []
+    for number, line in enumerate(lines, 1):
+        if pick is not None and pick[0] != number:
+            continue
+        ref = source_ref if len(lines) == 1 else f"{source_ref}/{number}"
+        try:
+            logged = ledger.log_text(
+                session=session,
+                user=person,
+                text=line,
+                now=now,
+                source_ref=ref,
+                vocabulary=vocabulary,
+                amount_choice=pick[1] if pick else None,
+            )
+        except AmountChoice as asked:
+            results.append(Line(number, line, choices=asked.choices, problem=str(asked)))
+            continue
+        except ParseError as exc:
+            results.append(Line(number, line, problem=str(exc)))
+            continue
+        results.append(Line(number, line, logged=_followed_up(session, person, logged, models)))
+    return LoggedMessage(tuple(results), person.currency)
 
 
 def log_text(
     *, session: Session, person: User, text: str, now: datetime, source_ref: str, models: ModelService
 ) -> Logged:
-    """Log one entry the way a message says it (`250 dining upi`), once per source_ref."""
+    """Log one entry the way a line says it (`250 dining upi`), once per source_ref."""
     logged = ledger.log_text(session=session, user=person, text=text, now=now, source_ref=source_ref)
+    return _followed_up(session, person, logged, models)
+
+
+def _followed_up(session: Session, person: User, logged: ledger.LoggedEntry, models: ModelService) -> Logged:
+    """The model's verdict on a new expense, and what logging it found (pace, budgets)."""
+    parsed = logged.parsed
+    asked = (
+        (parsed.unknown_word, parsed.suggestions) if parsed and parsed.category in OTHER_NAMES else (None, ())
+    )
     if not logged.created:
         return Logged(logged.entry, created=False)
     row, view = logged.row, logged.entry
     if row.type != EntryType.EXPENSE:
-        return Logged(view, created=True)
+        return Logged(view, created=True, unknown_word=asked[0], suggestions=asked[1])
     probability = models.predict_entries(session, person, [row.id])
     if row.id in probability:  # the model decides now (stored so by predict_entries)
         row.model_probability = probability[row.id]
@@ -55,6 +138,8 @@ def log_text(
     return Logged(
         view,
         created=True,
+        unknown_word=asked[0],
+        suggestions=asked[1],
         pace=habits.pace(user=person, entry=row, history=history),
         unusual=habits.unusual(entry=row, history=history),
         alerts=tuple(budgets.alerts_for(session=session, user=person, entry=row)),
@@ -92,19 +177,51 @@ def record_verdict(*, session: Session, person: User, entry_id: int, is_leak: bo
 class CategoryMenu:
     entry: EntryView
     categories: tuple[str, ...]  # the categories an entry of its type can move to, in order
+    word: str | None = None  # an entry under Other: the word a pick will be remembered for
 
 
 def category_menu(*, session: Session, person: User, entry_id: int) -> CategoryMenu:
-    """The entry and the categories it can move to."""
+    """The entry and the categories it can move to (the person's own ones too)."""
     entry = ledger.view_entry(corrections.owned_entry(session, person, entry_id), person)
-    return CategoryMenu(entry, tuple(c.name for c in categories_of(entry.type)))
+    vocabulary = vocabulary_of(session, person)
+    if entry.type in (EntryType.EXPENSE, EntryType.REFUND):
+        names = vocabulary.expense_categories()
+    else:
+        names = tuple(c.name for c in categories_of(entry.type))
+    word = word_of(entry.note) if entry.category in OTHER_NAMES else None
+    return CategoryMenu(entry, names, word)
 
 
 def pick_category(*, session: Session, person: User, entry_id: int, index: int) -> EntryView:
-    """Move an entry to the index-th category of its category_menu, and re-score it."""
+    """Move an entry to the index-th category of its category_menu and re-score it; moved
+    out of Other, its word is remembered for that category (`sabzi` -> Groceries)."""
     menu = category_menu(session=session, person=person, entry_id=entry_id)
     if not 0 <= index < len(menu.categories):
         raise LeakBotError("That is not one of the categories I offered.")
-    return corrections.set_category(
-        session=session, user=person, entry_id=entry_id, category=menu.categories[index]
-    )
+    return move_to(session=session, person=person, entry_id=entry_id, category=menu.categories[index])
+
+
+def move_to(*, session: Session, person: User, entry_id: int, category: str) -> EntryView:
+    """Move an entry to a category by name; out of Other, its word is remembered for it."""
+    menu_word = word_of(corrections.owned_entry(session, person, entry_id).note)
+    before = corrections.owned_entry(session, person, entry_id).category
+    shown = corrections.set_category(session=session, user=person, entry_id=entry_id, category=category)
+    if (
+        before in OTHER_NAMES
+        and menu_word
+        and shown.type is EntryType.EXPENSE
+        and shown.category not in OTHER_NAMES
+    ):
+        teach_word(session=session, user=person, word=menu_word, category=shown.category)
+    return shown
+
+
+def new_category_for(*, session: Session, person: User, entry_id: int, necessary: bool) -> EntryView:
+    """Make a category named after the word of an entry under Other (`sabzi` -> Sabzi) and
+    move the entry there; the word is remembered for it."""
+    entry = corrections.owned_entry(session, person, entry_id)
+    word = word_of(entry.note)
+    if word is None:
+        raise LeakBotError("This entry has no word to name a category after; use /category add NAME need.")
+    name = add_category(session=session, user=person, name=word, necessary=necessary)
+    return move_to(session=session, person=person, entry_id=entry_id, category=name)

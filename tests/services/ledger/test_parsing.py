@@ -153,7 +153,11 @@ def test_two_competing_numbers_are_asked_about_likeliest_first() -> None:
     assert asked.value.choices == (4_000, 8_000, 200)
     assert "₹40, ₹80 or ₹2" in str(asked.value)
     two_at_forty = parse_entry("2 chai 40", today=TODAY, amount_choice=1)
-    assert (two_at_forty.amount_minor, two_at_forty.category, two_at_forty.note) == (8_000, "Dining Out", "2 × ₹40")
+    assert (two_at_forty.amount_minor, two_at_forty.category, two_at_forty.note) == (
+        8_000,
+        "Dining Out",
+        "2 × ₹40",
+    )
     forty = parse_entry("2 chai 40", today=TODAY, amount_choice=0)
     assert (forty.amount_minor, forty.note) == (4_000, "2")
 
