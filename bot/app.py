@@ -24,6 +24,7 @@ from telegram.ext import (
 from bot import (
     account,
     buttons,
+    categories,
     digests,
     entries,
     health,
@@ -70,6 +71,7 @@ COMMANDS = [
     BotCommand("save", "Log savings: /save 2000 mutual fund"),
     BotCommand("transfer", "Not spending: /transfer 2000 atm"),
     BotCommand("refund", "Money back: /refund 300 dining"),
+    BotCommand("category", "Your own categories: /category add Pets need"),
     BotCommand("recent", "Your last entries: /recent 10"),
     BotCommand("undo", "Remove the last entry"),
     BotCommand("delete", "Remove an entry: /delete 42"),
@@ -248,6 +250,7 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
     add(CommandHandler("start", entries.start))
     add(CommandHandler("help", entries.help_command))
     add(CommandHandler(["spend", "income", "save", "transfer", "refund"], entries.log_message))
+    add(CommandHandler("category", categories.category_command))
     add(CommandHandler("recent", entries.recent))
     add(CommandHandler("undo", entries.undo))
     add(CommandHandler("delete", entries.delete))

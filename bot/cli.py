@@ -406,19 +406,78 @@ def export(user: UserOption, out: Annotated[Path, typer.Option(help="Where to wr
 
 @app.command("log")
 def log(
-    text: Annotated[str, typer.Argument(help='An entry as you would send it: "250 dining upi".')],
+    text: Annotated[str, typer.Argument(help='Entries as you would send them: "chai 20", one per line.')],
     user: UserOption,
+    pick: Annotated[
+        int | None,
+        typer.Option("--pick", help="For a line with two numbers: which amount (1 = the first offered)."),
+    ] = None,
+    category: Annotated[
+        str | None,
+        typer.Option("--category", help="Move a line kept under Other there (its word is remembered)."),
+    ] = None,
 ) -> None:
-    """Log one entry exactly as the bot reads a message, and print the bot's reply."""
-    from bot.render.entries import logged_reply
+    """Log entries exactly as the bot reads a message, and print the bot's reply. A line with
+    two numbers is not stored until --pick says which is the amount."""
+    from bot.render.entries import message_reply
     from services.usecases import entries
 
     moment = now()
     source_ref = f"cli:{moment.isoformat()}"
+    chosen = (1, pick - 1) if pick is not None else None
     logged = run_for(
-        user, entries.log_text, text=text, now=moment, source_ref=source_ref, models=model_service()
+        user,
+        entries.log_message,
+        text=text,
+        now=moment,
+        source_ref=source_ref,
+        models=model_service(),
+        pick=chosen,
     )
-    typer.echo(f"#{logged.entry.id} " + logged_reply(logged).plain)
+    lines = logged.lines
+    if len(lines) == 1 and lines[0].logged is None:
+        asked = lines[0].choices
+        hint = f" (say which with --pick 1 to {len(asked)})" if asked else ""
+        fail((lines[0].problem or "") + hint)
+    if category is not None and len(logged.logged) == 1 and logged.logged[0].uncategorised:
+        moved = run_for(user, entries.move_to, entry_id=logged.logged[0].entry.id, category=category)
+        typer.echo(
+            f"#{moved.entry.id} moved to {moved.entry.category}"
+            + (f"; “{moved.taught}” goes there from now on." if moved.taught else ".")
+        )
+        return
+    prefix = f"#{lines[0].logged.entry.id} " if len(lines) == 1 and lines[0].logged else ""
+    typer.echo(prefix + message_reply(logged).plain)
+
+
+@app.command("category")
+def category_cmd(
+    user: UserOption,
+    action: Annotated[str, typer.Argument(help="list, add, rename or merge")] = "list",
+    names: Annotated[
+        list[str] | None, typer.Argument(help="add NAME need|want · rename OLD NEW · merge OLD INTO")
+    ] = None,
+) -> None:
+    """Your own categories, as /category in the chat: list, add NAME need|want, rename OLD
+    NEW, merge OLD INTO."""
+    from bot.render.categories import categories_reply, changed
+    from services.usecases import categories
+
+    given = names or []
+    if action == "list":
+        typer.echo(categories_reply(run_for(user, categories.list_categories)).plain)
+        return
+    if action == "add" and len(given) == 2:
+        change = run_for(user, categories.add_category, name=given[0], need=given[1])
+    elif action == "rename" and len(given) == 2:
+        change = run_for(user, categories.rename_category, old=given[0], new=given[1])
+    elif action == "merge" and len(given) == 2:
+        change = run_for(user, categories.merge_category, source=given[0], into=given[1])
+    else:
+        fail(
+            'Usage: leakbot category [list | add "Pet care" need | rename OLD NEW | merge OLD INTO] --user ID'
+        )
+    typer.echo(changed(change))
 
 
 @app.command("entries")

@@ -15,17 +15,20 @@ from bot.buttons import FLAG, ID, Action, keyboard
 from bot.render import entries as render
 from bot.render.text import Reply
 from bot.runtime import call, models, with_person
-from services.catalog import EntryType
+from services.catalog import EntryType, categories_of
 from services.errors import LeakBotError, NotFound
 from services.ledger.corrections import EDITABLE
 from services.ledger.entries import EntryView
 from services.ledger.parsing import looks_like_entry
+from services.money import format_money
 from services.usecases import entries
 
 HELP = """\
 <b>LeakBot</b> finds the small spends that add up. Every command with an example:
 /spend 250 dining upi — log an expense (or just send <code>250 dining upi</code>)
 /spend 120+80 lunch — amounts can add up
+chai 20 · spent 200 on petrol · 100/- sabzi cash — any order, Hinglish too; one entry per line
+/category add Pets need — your own categories (rename, merge; /category lists them)
 /income 50000 salary — log income
 /save 2000 mutual fund — log savings
 /transfer 2000 atm — ATM cash, a card bill, your own account: not spending
@@ -79,8 +82,8 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def log_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log an entry from /spend, /income, /save, /transfer, /refund or a plain message that
-    starts with an amount."""
+    """Log the entries of /spend, /income, /save, /transfer, /refund or a plain message whose
+    lines each name an amount (`chai 20`, one entry per line)."""
     message, chat = update.effective_message, update.effective_chat
     assert message and chat
     text = message.text or ""
@@ -90,8 +93,121 @@ async def log_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     now = message.date.astimezone(UTC) if message.date else datetime.now(UTC)
     ref = f"chat:{chat.id}:{message.message_id}"
     service = models(context)
-    logged = await call(update, context, entries.log_text, text=text, now=now, source_ref=ref, models=service)
-    await _send(message, render.logged_reply(logged), entry_keyboard(logged.entry))
+    logged = await call(
+        update, context, entries.log_message, text=text, now=now, source_ref=ref, models=service
+    )
+    await _send_logged(message, logged)
+
+
+async def _send_logged(message: Message, logged: entries.LoggedMessage) -> None:
+    asked = next((line for line in logged.lines if line.choices), None)
+    await message.reply_text(
+        render.message_reply(logged).html,
+        parse_mode=ParseMode.HTML,
+        reply_markup=message_keyboard(logged),
+        do_quote=asked is not None,  # the amount buttons read the line from the message quoted
+    )
+
+
+def message_keyboard(logged: entries.LoggedMessage) -> InlineKeyboardMarkup | None:
+    """One entry's buttons; or, for a line with two numbers, one button per amount; or, for
+    an entry under Other, the closest categories, More categories and New category."""
+    asked = [line for line in logged.lines if line.choices]
+    if asked:
+        several = len(logged.lines) > 1
+        return InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        (f"{line.number}: " if several else "") + format_money(amount, logged.currency),
+                        callback_data=AMOUNT.data(line.number, k),
+                    )
+                    for k, amount in enumerate(line.choices)
+                ]
+                for line in asked[:3]
+            ]
+        )
+    if len(logged.lines) != 1 or logged.lines[0].logged is None:
+        return None
+    return logged_keyboard(logged.lines[0].logged)
+
+
+def logged_keyboard(logged: entries.Logged) -> InlineKeyboardMarkup:
+    if not logged.uncategorised:
+        return entry_keyboard(logged.entry)
+    e = logged.entry
+    names = [c.name for c in categories_of(e.type)]
+    picks = [
+        InlineKeyboardButton(name, callback_data=PICK_CATEGORY.data(e.id, names.index(name)))
+        for name in logged.suggestions
+        if name in names
+    ]
+    more = [InlineKeyboardButton("More categories", callback_data=CATEGORY_MENU.data(e.id))]
+    if logged.unknown_word and e.type is EntryType.EXPENSE:
+        more.append(InlineKeyboardButton("New category", callback_data=NEW_CATEGORY.data(e.id)))
+    rows = [picks, more, [InlineKeyboardButton("Undo", callback_data=UNDO.data(e.id))]]
+    return InlineKeyboardMarkup([row for row in rows if row])
+
+
+async def amount_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, line: int, choice: int) -> None:
+    """Log the line the question was about with the amount picked (once: the line's entry is
+    keyed by the message it came in)."""
+    query = update.callback_query
+    assert query is not None and isinstance(query.message, Message)
+    original = query.message.reply_to_message
+    if original is None or not original.text:
+        await query.answer("I can't see that message any more; please send it again.")
+        return
+    chat_id = original.chat.id
+    now = original.date.astimezone(UTC) if original.date else datetime.now(UTC)
+    logged = await call(
+        update,
+        context,
+        entries.log_message,
+        text=original.text,
+        now=now,
+        source_ref=f"chat:{chat_id}:{original.message_id}",
+        models=models(context),
+        pick=(line, choice),
+    )
+    await query.answer("Logged.")
+    done = logged.lines[0].logged if logged.lines else None
+    if done is None:
+        await query.edit_message_text(render.message_reply(logged).html, parse_mode=ParseMode.HTML)
+        return
+    await query.edit_message_text(
+        render.logged_reply(done).html, parse_mode=ParseMode.HTML, reply_markup=logged_keyboard(done)
+    )
+
+
+async def new_category_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, entry_id: int) -> None:
+    """Ask whether the new category named after the entry's word is a need or a want."""
+    query = update.callback_query
+    assert query is not None
+    menu = await _on_entry(update, context, entries.category_menu, entry_id=entry_id)
+    if menu.word is None:
+        raise LeakBotError("This entry has no word to name a category after; use /category add NAME need.")
+    await query.answer()
+    await query.edit_message_text(
+        f"A new category “{menu.word.capitalize()}”: is it a need or a want?\n"
+        f"(Another name: /category add NAME need, then Change category.)",
+        reply_markup=InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton("Need", callback_data=MAKE_CATEGORY.data(entry_id, True)),
+                    InlineKeyboardButton("Want", callback_data=MAKE_CATEGORY.data(entry_id, False)),
+                ]
+            ]
+        ),
+    )
+
+
+async def make_category_pressed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, entry_id: int, necessary: bool
+) -> None:
+    """Make the category, move the entry there and remember its word for it."""
+    moved = await _on_entry(update, context, entries.new_category_for, entry_id=entry_id, necessary=necessary)
+    await _answer_entry(update, f"Made {moved.entry.category}.", moved.entry, entry_keyboard(moved.entry))
 
 
 async def recent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -209,12 +325,18 @@ async def category_pressed(
     update: Update, context: ContextTypes.DEFAULT_TYPE, entry_id: int, index: int
 ) -> None:
     """Move the entry to the chosen category and re-score it."""
-    shown = await _on_entry(update, context, entries.pick_category, entry_id=entry_id, index=index)
-    await _answer_entry(update, f"Moved to {shown.category}.", shown, entry_keyboard(shown))
+    moved = await _on_entry(update, context, entries.pick_category, entry_id=entry_id, index=index)
+    note = f"Moved to {moved.entry.category}." + (
+        f" “{moved.taught}” goes there from now on." if moved.taught else ""
+    )
+    await _answer_entry(update, note, moved.entry, entry_keyboard(moved.entry))
 
 
+AMOUNT = Action("am", (ID, ID), amount_pressed)  # line number, index of the amount
+NEW_CATEGORY = Action("nc", (ID,), new_category_pressed)
+MAKE_CATEGORY = Action("mc", (ID, FLAG), make_category_pressed)  # 1 = a need
 UNDO = Action("u", (ID,), undo_pressed)
 VERDICT = Action("v", (ID, FLAG), verdict_pressed)  # 1 = a leak, 0 = not a leak
 CATEGORY_MENU = Action("c", (ID,), category_menu_pressed)
 PICK_CATEGORY = Action("s", (ID, ID), category_pressed)  # entry id, index in its category menu
-BUTTONS = (UNDO, VERDICT, CATEGORY_MENU, PICK_CATEGORY)
+BUTTONS = (UNDO, VERDICT, CATEGORY_MENU, PICK_CATEGORY, AMOUNT, NEW_CATEGORY, MAKE_CATEGORY)

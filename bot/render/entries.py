@@ -12,9 +12,9 @@ from services.ledger.entries import EntryView
 from services.money import format_money
 from services.scoring.rules import MAX_SCORE, RULES_BY_CODE
 from services.scoring.verdicts import MODEL, NEED, YOU
-from services.usecases.entries import Logged
+from services.usecases.entries import Line, Logged, LoggedMessage
 
-HELP_HINT = "Send an amount and a category, e.g. 250 dining upi. /help lists everything."
+HELP_HINT = "Send what you spent, e.g. chai 20 or 250 dining upi (one per line). /help lists everything."
 NOTHING_YET = "Nothing logged yet. Try: 250 dining upi"
 
 
@@ -106,8 +106,39 @@ def entry_reply(e: EntryView, logged: Logged | None = None) -> Reply:
 
 
 def logged_reply(logged: Logged) -> Reply:
-    """The reply to a logged message (`leakbot log` prints the same words)."""
-    return entry_reply(logged.entry, logged)
+    """The reply to a logged line (`leakbot log` prints the same words); a line that named
+    no category says so first and asks which it is."""
+    if not logged.uncategorised:
+        return entry_reply(logged.entry, logged)
+    e = logged.entry
+    ask = f"I don't know “{logged.unknown_word}” yet." if logged.unknown_word else "No category named."
+    return Reply.of(
+        b(f"{format_money(e.amount_minor, e.currency)} kept under {e.category}."),
+        f"{ask} Which category is it?",
+        f"{e.local_date:%d %b %Y} {e.local_time:%H:%M} · {e.payment_mode}",
+        verdict(e),
+    )
+
+
+def message_reply(message: LoggedMessage) -> Reply:
+    """The reply to a message: one line's full reply, or a row per line of several."""
+    if len(message.lines) == 1:
+        line = message.lines[0]
+        return logged_reply(line.logged) if line.logged else Reply.of(line.problem or "")
+    done = len(message.logged)
+    head = f"Logged {done} of {len(message.lines)} lines." if done else "Nothing logged:"
+    return Reply((b(head), *(_line_row(line, message.currency) for line in message.lines)))
+
+
+def _line_row(line: Line, currency: str) -> tuple[Span | str, ...] | str:
+    if line.logged is not None:
+        e = line.logged.entry
+        short = verdict(e).split(" (")[0]
+        return (code(f"#{e.id}"), f" {format_money(e.amount_minor, e.currency)} {e.category} · {short}")
+    if line.choices:
+        options = ", ".join(format_money(c, currency) for c in line.choices)
+        return f"{line.number}. “{line.text}”: which amount? {options}"
+    return f"{line.number}. “{line.text}”: {line.problem}"
 
 
 def entry_line(e: EntryView) -> tuple[Span | str, ...]:

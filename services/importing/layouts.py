@@ -44,6 +44,7 @@ from services.importing.values import (
     parse_times,
 )
 from services.ledger.ownformat import OWN_COLUMNS, restore
+from services.ledger.vocabulary import is_category_name
 from services.money import MAX_ENTRY_AMOUNT, format_money, to_minor
 from services.timing import BLOCK_REPRESENTATIVE_HOUR, DATE_ONLY_HOUR
 
@@ -104,8 +105,12 @@ def _check_amounts(
     return minor
 
 
-def _categories(types: pd.Series, names: pd.Series, errors: Errors) -> pd.Series:
-    """Match category names (or aliases) per type; unknown ones get the closest suggestion."""
+def _categories(
+    types: pd.Series, names: pd.Series, errors: Errors, *, own_categories: bool = False
+) -> pd.Series:
+    """Match category names (or aliases) per type; unknown ones get the closest suggestion,
+    unless own_categories: then an unknown expense name is kept, as a person's own category
+    (services/ledger/vocabulary.py makes it when the rows are stored)."""
     result = pd.Series(None, index=types.index, dtype=object)
     for kind in EntryType:
         rows = types == kind.value
@@ -115,6 +120,10 @@ def _categories(types: pd.Series, names: pd.Series, errors: Errors) -> pd.Series
         mapping = {v: table.get(v.casefold()) for v in names[rows].unique()}
         result[rows] = names[rows].map(mapping)
         unknown = rows & result.isna() & (names != "")
+        if own_categories and kind is EntryType.EXPENSE:
+            own = unknown & names.map(is_category_name)
+            result[own] = names[own].str.strip()
+            unknown &= ~own
         for name in names[unknown].unique():
             close = closest_categories(name, kind)
             hint = f" (closest: {', '.join(close)})" if close else ""
@@ -209,8 +218,10 @@ def _ledger_frame(
     *,
     with_time: bool,
     date_order: str | None = None,
+    own_categories: bool = False,
 ) -> tuple[pd.DataFrame, Errors]:
-    """Shared reading of the two ledger formats (ours and the sample's)."""
+    """Shared reading of the two ledger formats (ours and the sample's). own_categories:
+    an expense category the catalogue lacks is a person's own (our export keeps them)."""
     errors = Errors(raw.index)
     c = {k: _cells(raw, v) for k, v in cols.items()}
     dates, bad_date, _facts = _dates(c["date"], facts, date_order)
@@ -224,7 +235,7 @@ def _ledger_frame(
     types, c["category"] = refunds_logged_as_income(types, c["category"])
     out = pd.DataFrame(index=raw.index)
     out["type"] = types
-    out["category"] = _categories(types.fillna(""), c["category"], errors)
+    out["category"] = _categories(types.fillna(""), c["category"], errors, own_categories=own_categories)
     out["amount_minor"] = _check_amounts(c["amount"], currency, errors, "amount")
     out["is_necessary"] = _bools(c["is_necessary"], "is_necessary", errors)
     out["is_recurring"] = _bools(c["is_recurring"], "is_recurring", errors)
@@ -270,7 +281,7 @@ def _own_columns(header: list[str]) -> dict[str, str]:
 
 def _own_convert(raw: pd.DataFrame, header: list[str], currency: str, facts: FileFacts | None) -> Converted:
     cols = _own_columns(header)
-    frame, errors = _ledger_frame(raw, cols, currency, facts, with_time=True)
+    frame, errors = _ledger_frame(raw, cols, currency, facts, with_time=True, own_categories=True)
     frame["note"] = restore(frame["note"])
     currencies = _cells(raw, cols["currency"]).str.upper()
     errors.flag(

@@ -42,6 +42,7 @@ from services.importing.unfinished import STALE_AFTER, THIS_PROCESS, Unfinished
 from services.importing.workbooks import XLS_MAGIC, is_xlsx, read_workbook
 from services.ledger.completion import OPTIONAL_COLUMNS, ScoringProfile, complete
 from services.ledger.people import profile_of
+from services.ledger.vocabulary import adopt_categories
 
 log = logging.getLogger(__name__)
 CHUNK_ROWS = 2_000  # rows stored and (with turns) committed at a time
@@ -587,6 +588,7 @@ def _store(
     counts.duplicates += int((~fresh).sum())
     counts.imported += len(candidates)
     counts.other += int(candidates["category"].isin(list(OTHER_CATEGORY.values())).sum())
+    candidates = adopt_categories(session, user, candidates)
     entries = complete_frame(candidates, profile=profile_of(user))
     entries["user_id"] = user.id
     entries["source"] = "csv"

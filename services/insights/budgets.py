@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 
 from db.models import LEAKS_BUDGET, Budget, BudgetAlert, Entry, User
 from db.repositories import insert_once
-from services.catalog import EntryType, alias_table, closest_categories
+from services.catalog import EntryType, closest_categories
 from services.errors import LeakBotError, ParseError
 from services.ledger.spending import SPENDING_TYPES, net_amount
+from services.ledger.vocabulary import vocabulary_of
 from services.money import parse_amount
 from services.timing import month_bounds
 from services.wording import one_of
@@ -55,11 +56,11 @@ class Alert:
     level: int
 
 
-def _target(name: str) -> str:
+def _target(session: Session, user: User, name: str) -> str:
     word = name.strip().casefold()
     if word in LEAK_WORDS:
         return LEAKS_BUDGET
-    category = alias_table(EntryType.EXPENSE).get(word)
+    category = vocabulary_of(session, user).resolve(name)
     if category is None:
         close = closest_categories(name, EntryType.EXPENSE)
         hint = f" Did you mean {one_of(close)}?" if close else ""
@@ -73,7 +74,7 @@ def _category(stored: str) -> str | None:
 
 def set_budget(*, session: Session, user: User, target: str, amount: str) -> BudgetChange:
     """Set (or with `off` remove) a monthly limit on a category or on the month's leaks."""
-    category = _target(target)
+    category = _target(session, user, target)
     budget = session.scalar(select(Budget).where(Budget.user_id == user.id, Budget.category == category))
     if amount.strip().casefold() in OFF_WORDS:
         if budget is None:

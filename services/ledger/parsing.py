@@ -156,16 +156,15 @@ MAX_ENTRY_WORDS = 12  # a plain message longer than this is talk, not an entry
 
 
 def looks_like_entry(text: str) -> bool:
-    """Tell whether a plain message is meant as entries: each of its lines is short and names
-    an amount somewhere (`250 dining`, `chai 20`, `100/- chai`, `₹४० चाय`)."""
-    lines = [line for line in text.splitlines() if line.strip()]
-    return bool(lines) and all(_looks_like_line(line) for line in lines)
-
-
-def _looks_like_line(line: str) -> bool:
-    tokens = _marked_tokens(split_verb(plain_digits(line))[1])
-    if not tokens or len(tokens) > MAX_ENTRY_WORDS:
+    """Tell whether a plain message is meant as entries: its lines are short and one at least
+    names an amount somewhere (`250 dining`, `chai 20`, `100/- chai`, `₹४० चाय`)."""
+    lines = [_marked_tokens(split_verb(plain_digits(line))[1]) for line in text.splitlines() if line.strip()]
+    if not lines or any(len(tokens) > MAX_ENTRY_WORDS for tokens in lines):
         return False
+    return any(_names_an_amount(tokens) for tokens in lines)
+
+
+def _names_an_amount(tokens: list[_Token]) -> bool:
     return any(
         t.marked or (_numberish(t.text) and not _ISO_DATE.match(t.text) and not _DMY_DATE.match(t.text))
         for t in tokens

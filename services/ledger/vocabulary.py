@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -22,6 +23,9 @@ from db.models import Budget, CategoryWord, CustomCategory, Entry, User
 from services.catalog import EntryType, alias_table, categories_of, category_named
 from services.errors import LeakBotError, ParseError
 from services.scoring import rescoring
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MAX_CUSTOM = 30  # custom categories per person
 NAME_LENGTH = 32
@@ -93,9 +97,15 @@ def list_categories(*, session: Session, user: User) -> CategoryList:
     )
 
 
+def is_category_name(name: str) -> bool:
+    """Whether name may name a category of a person's own (`Pet care`, `Kids' school`)."""
+    clean = " ".join(name.split())
+    return 0 < len(clean) <= NAME_LENGTH and _NAME.match(clean) is not None
+
+
 def _clean_name(name: str, vocabulary: Vocabulary) -> str:
     clean = " ".join(name.split())
-    if not clean or len(clean) > NAME_LENGTH or not _NAME.match(clean):
+    if not is_category_name(clean):
         raise ParseError(
             f"A category name is 1 to {NAME_LENGTH} letters, digits, spaces, & ' or -, "
             "starting with a letter (e.g. Pets)."
@@ -191,3 +201,39 @@ def word_of(note: str) -> str | None:
     """The word of a note a line's category was looked for in: its first word with a letter
     (the parser's unknown word), casefolded."""
     return next((w.casefold() for w in note.split() if any(ch.isalpha() for ch in w)), None)
+
+
+def adopt_categories(session: Session, user: User, rows: pd.DataFrame) -> pd.DataFrame:
+    """Imported rows read with the person's words, before they are stored:
+    - an expense whose description names a taught word goes to its category (`SABZI MANDI`
+      -> Groceries once `sabzi` was taught), whatever the keywords guessed;
+    - a category the rows name and the person lacks (a LeakBot export of someone's own
+      categories) is made, a need when its rows mostly are."""
+    import pandas as pd
+
+    vocabulary = vocabulary_of(session, user)
+    expense = rows["type"] == EntryType.EXPENSE.value
+    if vocabulary.taught and expense.any():
+        rows = rows.copy()
+        text = " " + rows["note"].fillna("").str.casefold() + " "
+        for word, category in sorted(vocabulary.taught.items(), key=lambda item: -len(item[0])):
+            named = expense & text.str.contains(rf"\b{re.escape(word)}\b", regex=True)
+            rows.loc[named, "category"] = category
+            expense &= ~named  # the longest word wins
+    if vocabulary.custom and (mine := rows["category"].isin(list(vocabulary.custom))).any():
+        rows = rows.copy()
+        given = (
+            rows["is_necessary"]
+            if "is_necessary" in rows
+            else pd.Series(None, index=rows.index, dtype=object)
+        )
+        needs = rows["category"].map(vocabulary.custom)
+        rows["is_necessary"] = given.where(given.notna() | ~mine, needs)
+    known = {c.name for c in categories_of(EntryType.EXPENSE)} | set(vocabulary.custom)
+    new = rows[(rows["type"] == EntryType.EXPENSE.value) & ~rows["category"].isin(known)]
+    for name, group in new.groupby("category"):
+        necessary = bool(group["is_necessary"].fillna(False).astype(bool).mean() >= 0.5)
+        session.add(CustomCategory(user_id=user.id, name=str(name), necessary=necessary))
+    if len(new):
+        session.flush()
+    return rows

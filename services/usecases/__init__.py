@@ -10,8 +10,9 @@ whose message is safe to show, and changes nothing.
 | module    | use cases                                                                          |
 |-----------|------------------------------------------------------------------------------------|
 | people    | person (register or look up), forget                                               |
-| entries   | log_text, recent, undo_last, delete_entry, edit_entry, record_verdict,             |
-|           | category_menu, pick_category                                                       |
+| entries   | log_message, log_text, recent, undo_last, delete_entry, edit_entry,                |
+|           | record_verdict, category_menu, pick_category, move_to, new_category_for            |
+| categories| list_categories, add_category, rename_category, merge_category                     |
 | imports   | import_file, revert_import, list_imports, merge_duplicate, keep_both, export_entries |
 | questions | answer                                                                             |
 | reports   | chart, dashboard, report, digest_preview, digest_for_week, overview                |

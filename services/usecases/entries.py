@@ -192,7 +192,13 @@ def category_menu(*, session: Session, person: User, entry_id: int) -> CategoryM
     return CategoryMenu(entry, names, word)
 
 
-def pick_category(*, session: Session, person: User, entry_id: int, index: int) -> EntryView:
+@dataclass(frozen=True, slots=True)
+class Moved:
+    entry: EntryView
+    taught: str | None = None  # the word now remembered for the entry's new category
+
+
+def pick_category(*, session: Session, person: User, entry_id: int, index: int) -> Moved:
     """Move an entry to the index-th category of its category_menu and re-score it; moved
     out of Other, its word is remembered for that category (`sabzi` -> Groceries)."""
     menu = category_menu(session=session, person=person, entry_id=entry_id)
@@ -201,22 +207,19 @@ def pick_category(*, session: Session, person: User, entry_id: int, index: int) 
     return move_to(session=session, person=person, entry_id=entry_id, category=menu.categories[index])
 
 
-def move_to(*, session: Session, person: User, entry_id: int, category: str) -> EntryView:
+def move_to(*, session: Session, person: User, entry_id: int, category: str) -> Moved:
     """Move an entry to a category by name; out of Other, its word is remembered for it."""
-    menu_word = word_of(corrections.owned_entry(session, person, entry_id).note)
-    before = corrections.owned_entry(session, person, entry_id).category
+    entry = corrections.owned_entry(session, person, entry_id)
+    word, before = word_of(entry.note), entry.category
     shown = corrections.set_category(session=session, user=person, entry_id=entry_id, category=category)
-    if (
-        before in OTHER_NAMES
-        and menu_word
-        and shown.type is EntryType.EXPENSE
-        and shown.category not in OTHER_NAMES
-    ):
-        teach_word(session=session, user=person, word=menu_word, category=shown.category)
-    return shown
+    taught = before in OTHER_NAMES and shown.category not in OTHER_NAMES and shown.type is EntryType.EXPENSE
+    if not (taught and word):
+        return Moved(shown)
+    teach_word(session=session, user=person, word=word, category=shown.category)
+    return Moved(shown, word)
 
 
-def new_category_for(*, session: Session, person: User, entry_id: int, necessary: bool) -> EntryView:
+def new_category_for(*, session: Session, person: User, entry_id: int, necessary: bool) -> Moved:
     """Make a category named after the word of an entry under Other (`sabzi` -> Sabzi) and
     move the entry there; the word is remembered for it."""
     entry = corrections.owned_entry(session, person, entry_id)

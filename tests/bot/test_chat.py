@@ -11,9 +11,9 @@ from services.importing.pipeline import import_csv
 from services.ledger.people import UserDefaults, ensure_user
 from services.questions.canned import QUESTIONS
 from services.synthetic import generate, to_csv_bytes
-from tests.bot.helpers import reply, reply_call
+from tests.bot.helpers import buttons, edits_after, press, reply, reply_call
 from tests.factories import count_entries
-from tests.fake_telegram import FakeTelegram
+from tests.fake_telegram import BOT_USER, FakeTelegram
 
 ALICE, BOB = 1001, 2002
 
@@ -31,12 +31,12 @@ async def test_a_person_logs_spends_in_each_form_and_gets_the_verdict(
     assert "of 9 points (leak from 5): micro spend" in leak and "impulsive context (festive)" in leak
     income = await reply(fake, ALICE, "/income 50000 salary")
     assert "₹50,000 Salary" in income and "Not scored" in income
-    assert "Did you mean Dining Out?" in await reply(fake, ALICE, "250 fod")
-    assert "Send an amount and a category" in await reply(fake, ALICE, "hello bot")
+    assert "I don&#x27;t know “fod” yet. Which category is it?" in await reply(fake, ALICE, "250 fod")
+    assert "Send what you spent, e.g. chai 20" in await reply(fake, ALICE, "hello bot")
     assert "&lt;b&gt;" in await reply(fake, ALICE, "99 coffee <b>bold</b>")  # notes are escaped HTML
 
     recent = await reply(fake, ALICE, "/recent")
-    assert recent.count("#") == 4
+    assert recent.count("#") == 5
 
 
 async def test_a_redelivered_message_is_stored_once(fake: FakeTelegram, bot, db: Session) -> None:  # type: ignore[no-untyped-def]
@@ -130,3 +130,42 @@ async def test_the_plan_suggests_a_change_and_adopts_it_as_a_goal(
         == "Adopted. Your weekly digest will say how it goes."
     )
     assert [g.title for g in db.scalars(select(Goal))] == ["Zomato after 9 pm"]
+
+
+async def test_lines_as_people_type_them_are_logged_asked_about_and_taught(
+    fake: FakeTelegram, bot, db: Session
+) -> None:  # type: ignore[no-untyped-def]
+    assert "₹150 Groceries · Cash" in await reply(fake, ALICE, "150 sabzi cash")
+
+    # Two numbers: nothing is stored until the person picks the amount
+    original = fake.message(ALICE, "2 chai 40", message_id=501)
+    asked = await reply_call(fake, ALICE, "2 chai 40", message_id=501)
+    assert "₹40, ₹80 or ₹2?" in asked.params["text"]
+    assert [b["text"] for b in buttons(asked)] == ["₹40", "₹80", "₹2"]
+    user = repo.get_user(db, ALICE)
+    assert user is not None and count_entries(db, user.id) == 1
+    question = {**fake.message(ALICE, asked.params["text"]), "from": BOT_USER, "reply_to_message": original}
+    fake.press_button(ALICE, buttons(asked)[1]["callback_data"], message=question)
+    picked = await edits_after(fake, 1)
+    assert "₹80 Dining Out" in picked[-1].params["text"] and "2 × ₹40" in picked[-1].params["text"]
+    fake.press_button(ALICE, buttons(asked)[1]["callback_data"], message=question)  # pressed twice
+    await edits_after(fake, 2)
+    assert count_entries(db, user.id) == 2
+
+    # An unknown word is kept under Other; the pick is remembered for the word
+    kept = await reply_call(fake, ALICE, "250 pedigree")
+    assert "₹250 kept under Other." in kept.params["text"]
+    labels = {b["text"]: b["callback_data"] for b in buttons(kept)}
+    assert {"More categories", "New category", "Undo"} <= set(labels)
+    answer = await press(fake, ALICE, labels["New category"])
+    assert answer == ""
+    need_or_want = (await edits_after(fake, 3))[-1]
+    assert "A new category “Pedigree”: is it a need or a want?" in need_or_want.params["text"]
+    made = await press(fake, ALICE, buttons(need_or_want)[0]["callback_data"])
+    assert made == "Made Pedigree."
+    assert "₹99 Pedigree" in await reply(fake, ALICE, "pedigree 99")
+
+    # Several lines: each is logged or says why, in one reply
+    several = await reply(fake, ALICE, "chai 20\nauto 80 cash\nforgot this one")
+    assert "Logged 2 of 3 lines." in several and "3. “forgot this one”: How much?" in several
+    assert count_entries(db, user.id) == 6

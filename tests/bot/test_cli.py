@@ -51,11 +51,25 @@ def test_a_newcomer_imports_a_csv_and_sees_every_entry_scored_and_explained(
 
     logged = run(cli, "log", "120 swiggy gpay 9pm", "--user", "42")
     assert "Dining Out" in logged and "of 9 points" in logged
-    assert "I don't know the category 'fod'" in run(cli, "log", "300 fod", "--user", "42", code=1)
+    assert "I don't know “fod” yet" in run(cli, "log", "300 fod", "--user", "42")
+    assert "₹40, ₹80 or ₹2? (say which with --pick 1 to 3)" in run(
+        cli, "log", "2 chai 40", "--user", "42", code=1
+    )
+    assert "₹80 Dining Out" in run(cli, "log", "2 chai 40", "--pick", "2", "--user", "42")
+    several = run(cli, "log", "chai 20\nauto 80 cash\nno amount here", "--user", "42")
+    assert "Logged 2 of 3 lines." in several and "3. “no amount here”: How much?" in several
+    assert "Made Pets (need)" in run(cli, "category", "add", "Pets", "need", "--user", "42")
+    taught = run(cli, "log", "450 pedigree", "--category", "pets", "--user", "42")
+    assert "moved to Pets; “pedigree” goes there from now on." in taught
+    assert "₹300 Pets" in run(cli, "log", "300 pedigree", "--user", "42")
+    listed = run(cli, "category", "--user", "42")
+    assert "Your categories: Pets (need)" in listed and "pedigree → Pets" in listed
 
     run(cli, "export", "--user", "42", "--out", "out/export.csv")
     assert (tmp_path / "out" / "export.csv").read_text().startswith("date,time,type,category,amount")
-    assert f"{imported + 1} imported" in run(cli, "import", "out/export.csv", "--user", "43")
+    # The logged lines come along (1 + 1 + 2 + 2 more), and the category Pets with them
+    assert f"{imported + 7} imported" in run(cli, "import", "out/export.csv", "--user", "43")
+    assert "Your categories: Pets (need)" in run(cli, "category", "--user", "43")
 
     imports = run(cli, "imports", "--user", "42")
     first_id = imports.strip().splitlines()[-1].split()[0].lstrip("#")
