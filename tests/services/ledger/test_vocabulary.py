@@ -18,11 +18,11 @@ from tests.factories import make_user
 
 NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 STATEMENT = (
-    "Date,Narration,Chq./Ref.No.,Value Dt,Withdrawal Amt.,Deposit Amt.,Closing Balance\n"
-    "01/12/26,UPI-SABZI MANDI RAMU-ramu@ybl,100000000001,01/12/26,180.00,,9820.00\n"
-    "02/12/26,POS PEDIGREE PETSHOP,100000000002,02/12/26,640.00,,9180.00\n"
-    "02/12/26,UPI-ZOMATO-zomato@icici,100000000003,02/12/26,320.00,,8860.00\n"
-).encode()
+    b"Date,Narration,Chq./Ref.No.,Value Dt,Withdrawal Amt.,Deposit Amt.,Closing Balance\n"
+    b"01/12/26,UPI-SABZI MANDI RAMU-ramu@ybl,100000000001,01/12/26,180.00,,9820.00\n"
+    b"02/12/26,POS PEDIGREE PETSHOP,100000000002,02/12/26,640.00,,9180.00\n"
+    b"02/12/26,UPI-ZOMATO-zomato@icici,100000000003,02/12/26,320.00,,8860.00\n"
+)
 
 
 def _categories(session: Session, user_id: int) -> dict[str, str]:
