@@ -136,7 +136,7 @@ async def unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(f"I don't know {command}. /help lists what I can do.")
     else:
         await message.reply_text(
-            "Send an amount and a category (250 dining upi), a bank statement, or /help."
+            "Send what you spent (chai 20), a forwarded bank SMS, a receipt photo, a statement, or /help."
         )
 
 

@@ -159,6 +159,9 @@ def looks_like_entry(text: str) -> bool:
     """Tell whether a plain message is meant as entries: its lines are short and one at least
     names an amount somewhere (`250 dining`, `chai 20`, `100/- chai`, `₹४० चाय`)."""
     lines = [_marked_tokens(split_verb(plain_digits(line))[1]) for line in text.splitlines() if line.strip()]
+    first = lines[0][0] if lines and lines[0] else None
+    if first is not None and (first.marked or _numberish(first.text)):
+        return True  # it starts with an amount: meant as an entry, however long (and told why not)
     if not lines or any(len(tokens) > MAX_ENTRY_WORDS for tokens in lines):
         return False
     return any(_names_an_amount(tokens) for tokens in lines)

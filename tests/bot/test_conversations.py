@@ -92,7 +92,7 @@ async def test_recent_undo_delete_and_edit(fake: FakeTelegram, bot, db: Session)
     assert "I can't edit 'colour'" in await reply(fake, ALICE, f"/edit {ids[1]} colour red")
     assert "not a time" in await reply(fake, ALICE, f"/edit {ids[1]} time 25pm")
     unknown = await reply(fake, ALICE, f"/edit {ids[1]} category dinig")
-    assert "Did you mean Dining Out, Entertainment or Fuel?" in unknown
+    assert "Did you mean Dining Out, Entertainment or Medical?" in unknown
     assert "is in the future" in await reply(fake, ALICE, f"/edit {ids[1]} date 2999-01-01")
     night = await reply(fake, ALICE, f"/edit {ids[2]} time 11pm")
     assert "(night)" in night
@@ -268,7 +268,7 @@ async def test_forget_needs_the_persons_own_confirmation(fake: FakeTelegram, bot
 
 async def test_unknown_commands_and_text_get_a_hint(fake: FakeTelegram, bot) -> None:  # type: ignore[no-untyped-def]
     assert "I don't know /frobnicate" in await reply(fake, ALICE, "/frobnicate now")
-    assert "Send an amount and a category" in await reply(fake, ALICE, "what is this?")
+    assert "Send what you spent" in await reply(fake, ALICE, "what is this?")
 
 
 async def test_a_429_and_a_500_from_telegram_lose_no_reply_and_duplicate_nothing(
