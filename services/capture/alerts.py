@@ -81,14 +81,10 @@ _CURRENCY_CODES = {
     "aed": "AED",
 }
 _NUMBER = r"(?P<num>\d{1,3}(?:,\d{2,3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)(?![\d,]\d|\.\d)"
-_AMOUNT = re.compile(
-    r"(?P<cur>₹|\$|€|£|\b(?:rs|inr|usd|eur|gbp|aed)(?![a-z]))\s*[.:]?\s*" + _NUMBER, _I
-)
+_AMOUNT = re.compile(r"(?P<cur>₹|\$|€|£|\b(?:rs|inr|usd|eur|gbp|aed)(?![a-z]))\s*[.:]?\s*" + _NUMBER, _I)
 # SBI and others: "A/C X1234 debited by 100.00" with no currency word.
 _BARE_AMOUNT = re.compile(r"\b(?:debited|credited)\s+(?:by|with|for)\s+" + _NUMBER, _I)
-_BALANCE_BEFORE = re.compile(
-    r"\b(?:bal|balance|avl|avbl|avail|available|limit|lmt|outstanding)\b", _I
-)
+_BALANCE_BEFORE = re.compile(r"\b(?:bal|balance|avl|avbl|avail|available|limit|lmt|outstanding)\b", _I)
 _BALANCE_AFTER = re.compile(
     r"^\s*(?:is\s+)?(?:your\s+)?(?:the\s+)?(?:avl|available|total|current|updated|closing)?\s*"
     r"(?:bal|balance|limit)\b",
@@ -156,7 +152,11 @@ _CREDIT = re.compile(
     r"(?:paid|sent)\s+you\b|added\s+to)",
     _I,
 )
-_WEAK_DEBIT = re.compile(r"\b(?:used|using|done\s+at|txn\s+of|transaction\s+of|transaction\s+number)\b", _I)
+_WEAK_DEBIT = re.compile(
+    r"\b(?:used|using|done\s+at|txn\s+of|transaction\s+of|transaction\s+number|"
+    r"payment\s+(?:of|to)|successful(?:ly)?\s+paid)\b",
+    _I,
+)
 _REVERSAL = re.compile(r"\b(?:reversed|reversal|refund(?:ed)?)\b", _I)
 
 Direction = Literal["debit", "credit"]
@@ -211,9 +211,7 @@ _FAILED = re.compile(
     _I,
 )
 _MONEY_BACK = re.compile(r"(?<!will be )\b(?:credited|reversed|refunded)\b", _I)
-_MANDATE = re.compile(
-    r"\b(?:mandate|auto[\s-]?pay|e-?mandate|standing\s+instruction|si)\b", _I
-)
+_MANDATE = re.compile(r"\b(?:mandate|auto[\s-]?pay|e-?mandate|standing\s+instruction|si)\b", _I)
 _REGISTERED = re.compile(
     r"\b(?:created|registered|set\s*up|setup|activated|approved|modified|revoked|cancelled|"
     r"paused|registration)\b",
@@ -255,7 +253,7 @@ def _not_a_spend(text: str, amounts: list[_Amount]) -> NotASpend | None:
         return NotASpend("a bill reminder")
     if _PROMO.search(text) and not moved:
         return NotASpend("a promotion")
-    if _BALANCE_WORD.search(text) and (spend is None or not moved):
+    if _BALANCE_WORD.search(text) and spend is None:
         return NotASpend("a balance update")
     return None
 
@@ -263,13 +261,12 @@ def _not_a_spend(text: str, amounts: list[_Amount]) -> NotASpend | None:
 # ---------------------------------------------------------------------------------------------
 # Date and time
 
-_MONTHS = {
-    m: i
-    for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)
-}
+_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTHS = {m: i for i, m in enumerate(_MONTH_NAMES, 1)}
 _ISO_DATE = re.compile(
     r"(?<!\d)(?P<y>20\d{2})[-/:](?P<m>\d{1,2})[-/:](?P<d>\d{1,2})(?!\d)"
-    r"(?:[\sT:_]+(?P<hh>\d{1,2}):(?P<mm>\d{2})(?::(?P<ss>\d{2}))?(?!\d))?"
+    r"(?:[\sT:_]+(?P<hh>\d{1,2}):(?P<mm>\d{2})(?::(?P<ss>\d{2}))?(?!\d)(?:\s*(?P<ampm>[ap])\.?m\b)?)?",
+    _I,
 )
 _NUMERIC_DATE = re.compile(
     r"(?<![\d.,/:-])(?P<d>\d{1,2})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?!\d|[-/.:]\d)"
@@ -331,7 +328,7 @@ def _date_and_time(text: str, today: date) -> tuple[date | None, time | None]:
         on = _make_date(first["y"], _MONTHS[first["m"].lower()[:3]], int(first["d"]), today)
     else:
         on = _make_date(first["y"], int(first["m"]), int(first["d"]), today)
-    at = _make_time(first["hh"], first["mm"], first["ss"]) if first.re is _ISO_DATE else None
+    at = _make_time(first["hh"], first["mm"], first["ss"], first["ampm"]) if first.re is _ISO_DATE else None
     return on, at or _time(text)
 
 
@@ -362,9 +359,7 @@ _UPI_SLASH = re.compile(
     r"\bUPI/(?:[A-Z0-9]{2,4}/)?(?P<ref>\d{6,})/(?P<payee>[^/]+?)(?=/|\s+(?:not\s+you|avl|bal)\b|\.\s|\s*$)",
     _I,
 )
-_BANK_INFO = re.compile(
-    r"\b(?:NEFT|IMPS|RTGS)(?:\s*Cr|\s*Dr)?\s*[-/:]\s*(?P<segs>[A-Za-z0-9 &'\-/]+)", _I
-)
+_BANK_INFO = re.compile(r"\b(?:NEFT|IMPS|RTGS)(?:\s*Cr|\s*Dr)?\s*[-/:]\s*(?P<segs>[A-Za-z0-9 &'\-/]+)", _I)
 _IFSC = re.compile(r"^[A-Z]{4}0[A-Z0-9]{6}$")
 _REFERENCE = re.compile(
     r"\b(?:upi\s+transaction\s+reference\s+number(?:\s+is)?|"
@@ -402,18 +397,21 @@ _VPA = re.compile(r"(?<![\w.@-])(?P<vpa>[a-z0-9][\w.\-]*@[a-z][a-z0-9]*)(?![\w@]
 _STOP = (
     r"(?=\s+(?:on|dated|date|via|using|ref|refno|rrn|utr|upi|txn|for|avl|avbl|bal|not\s+you|"
     r"if\s+not|thru|through|info|from|to\s+\d|at\s+\d|is|was|has|successful|value)\b"
-    r"|\s*[;:(|]|\.(?:\s|$)|\.(?=[A-Z][a-z])|,|\s+-|\s*$)"
+    r"|\s*[;:(|]|\.(?:\s|$)|\.(?-i:(?=[A-Z][a-z]))|,|\s+-|\s*$)"
 )
 _NAME = r"(?P<p>(?![\d\s])[\w&'*@.\-/ ]{1,60}?)"
 _CREDITED_NAME = re.compile(r"[;.]\s*" + _NAME + r"\s+credited\b", _I)
 _AT = re.compile(r"\bat\s+(?!\d)" + _NAME + _STOP, _I)
 _DEBIT_TO = re.compile(
-    r"\b(?:trf\s+to|transferred\s+to|paid\s+to|sent\s+to|to|towards|fvg|favouring)\s*:?\s+"
-    + _NAME
-    + _STOP,
+    r"\b(?:trf\s+to|transferred\s+to|paid\s+to|sent\s+to|to|towards|fvg|favouring)\s*:?\s+" + _NAME + _STOP,
     _I,
 )
 _ON = re.compile(r"\bon\s+(?P<p>[A-Za-z][A-Za-z&'.\- ]{1,40}?)" + _STOP, _I)
+# Axis card alerts put the merchant on its own line, after the time, before "Avl Limit".
+_AFTER_TIME = re.compile(
+    r"\d:\d{2}(?::\d{2})?\s+(?:IST\s+)?(?P<p>[A-Za-z][\w&'.\- ]{1,40}?)\s+(?:avl|avbl|available)\b", _I
+)
+_UPI_HANDLE = re.compile(r"(?<!\w)@\s*UPI_(?P<p>\w+)", _I)
 _CREDIT_FROM = re.compile(r"\b(?:from|frm|by|sender)\s*:?\s+" + _NAME + _STOP, _I)
 _PAID_YOU = re.compile(r"(?:^|[.!:]\s*)" + _NAME + r"\s+(?:has\s+)?(?:paid|sent)\s+you\b", _I)
 _NOT_A_NAME = re.compile(
@@ -461,7 +459,7 @@ def _payee(text: str, direction: Direction) -> str | None:
     if m := _VPA.search(text):
         return _tidy(m["vpa"])
     if direction == "debit":
-        patterns = (_CREDITED_NAME, _AT, _DEBIT_TO, _ON)
+        patterns = (_UPI_HANDLE, _CREDITED_NAME, _AT, _DEBIT_TO, _ON, _AFTER_TIME)
     else:
         patterns = (_PAID_YOU, _CREDIT_FROM)
     for pattern in patterns:
@@ -501,7 +499,9 @@ _APPS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 _APP_SHAPE = re.compile(
-    r"^\W*(?P<you>you\s+)?(?:have\s+)?(?:paid|sent|received)\s+₹\s*[\d,.]+\s+(?:to|from)\b", _I
+    r"^\W*(?:(?P<you>you\s+)?(?:have\s+)?(?:paid|sent|received)\s+₹\s*[\d,.]+\s+(?:to|from)\b|"
+    r"(?P<paid_you>[^₹.!]{2,40}\s(?:has\s+)?(?:paid|sent)\s+you\s+₹))",
+    _I,
 )
 _APP_LEAD = re.compile(r"^\W*(?:\S+\s+){0,1}$|\b(?:using|via|through|with)\s+(?:your\s+)?$", _I)
 _SIGN_OFF = re.compile(r"(?:[-–]\s*|\bteam\s+|\bregards,?\s+)(?P<rest>[^-–]{0,30})$", _I)
@@ -519,7 +519,7 @@ def _source(text: str) -> str:
     if app and _APP_LEAD.search(text[: app[1]]):
         return app[0]
     if shape := _APP_SHAPE.match(text):
-        return app[0] if app else ("Google Pay" if shape["you"] else "PhonePe")
+        return app[0] if app else ("Google Pay" if shape["you"] or shape["paid_you"] else "PhonePe")
     sign_off = _SIGN_OFF.search(text)
     bank = (sign_off and _first_named(_BANKS, sign_off["rest"])) or _first_named(_BANKS, text)
     if bank:
@@ -570,7 +570,11 @@ def _payment_mode(text: str, transfer: str | None, source: str, has_vpa: bool) -
     if _NET_BANKING.search(text):
         return "Net Banking"
     if _CARD.search(text) and transfer != "Card Bill":
-        return "Debit Card" if _ACCOUNT_OR_BALANCE.search(text) and not _BALANCE_LIMIT.search(text) else "Credit Card"
+        return (
+            "Debit Card"
+            if _ACCOUNT_OR_BALANCE.search(text) and not _BALANCE_LIMIT.search(text)
+            else "Credit Card"
+        )
     return None
 
 
