@@ -84,13 +84,21 @@ _NUMBER = r"(?P<num>\d{1,3}(?:,\d{2,3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)(?![\d,
 _AMOUNT = re.compile(r"(?P<cur>₹|\$|€|£|\b(?:rs|inr|usd|eur|gbp|aed)(?![a-z]))\s*[.:]?\s*" + _NUMBER, _I)
 # SBI and others: "A/C X1234 debited by 100.00" with no currency word.
 _BARE_AMOUNT = re.compile(r"\b(?:debited|credited)\s+(?:by|with|for)\s+" + _NUMBER, _I)
-_BALANCE_BEFORE = re.compile(r"\b(?:bal|balance|avl|avbl|avail|available|limit|lmt|outstanding)\b", _I)
+_BALANCE_BEFORE = re.compile(
+    r"\b(?:avl\s*bal|bal|balance|avl|avbl|avail|available|limit|lmt|outstanding)\b", _I
+)
 _BALANCE_AFTER = re.compile(
     r"^\s*(?:is\s+)?(?:your\s+)?(?:the\s+)?(?:avl|available|total|current|updated|closing)?\s*"
     r"(?:bal|balance|limit)\b",
     _I,
 )
 _BALANCE_WINDOW = 40
+# Money said to be tied to a past movement: "Rs 500 debited", "spent Rs 500", "paid ₹500".
+_MOVED_VERB = (
+    r"(?:debited|credited|spent|paid|sent|received|withdrawn|deposited|transferred|deducted|"
+    r"dr|cr|reversed|refunded)"
+)
+_MOVED_WORD = re.compile(r"\b" + _MOVED_VERB + r"\b", _I)
 
 
 class _Amount:
@@ -114,6 +122,16 @@ def _to_minor(number: str, currency: str) -> int | None:
         return None
 
 
+def _is_balance(before: str, after: str) -> bool:
+    """Whether an amount is a balance or a limit: a balance word in its clause before it, with
+    no movement between ("Avl Bal in A/c XX1234 is Rs 500", not "balance credited with ₹50"),
+    or "is your available balance" after it."""
+    words = list(_BALANCE_BEFORE.finditer(before))
+    if words and not _MOVED_WORD.search(before, words[-1].end()):
+        return True
+    return bool(_BALANCE_AFTER.match(after))
+
+
 def _amounts(text: str) -> list[_Amount]:
     """Every amount in the text, in order, each marked balance or not."""
     found: list[tuple[int, int, str, str]] = [
@@ -128,8 +146,7 @@ def _amounts(text: str) -> list[_Amount]:
         if minor is not None:
             before = text[max(previous_end, start - _BALANCE_WINDOW) : start]
             after = text[end : end + 30]
-            is_balance = bool(_BALANCE_BEFORE.search(before) or _BALANCE_AFTER.match(after))
-            amounts.append(_Amount(start, end, minor, currency, is_balance))
+            amounts.append(_Amount(start, end, minor, currency, _is_balance(before, after)))
         previous_end = end
     return amounts
 
@@ -174,12 +191,7 @@ def _direction(text: str) -> Direction | None:
     return "debit" if _WEAK_DEBIT.search(text) else None
 
 
-# Money said to be tied to a past movement: "Rs 500 debited", "spent Rs 500", "paid ₹500".
-_MOVED_VERB = (
-    r"(?:debited|credited|spent|paid|sent|received|withdrawn|deposited|transferred|deducted|"
-    r"dr|cr|reversed|refunded)"
-)
-_VERB_THEN_AMOUNT = re.compile(_MOVED_VERB + r"\b\.?[^.;!?]{0,25}$", _I)
+_VERB_THEN_AMOUNT = re.compile(r"\b" + _MOVED_VERB + r"\b\.?[^.;!?]{0,25}$", _I)
 _AMOUNT_THEN_VERB = re.compile(r"^[^.;!?]{0,30}?\b" + _MOVED_VERB + r"\b", _I)
 
 
@@ -197,7 +209,8 @@ def _moved(text: str, amount: _Amount | None) -> bool:
 
 _OTP = re.compile(
     r"\b(?:otp|one[\s-]*time[\s-]*password|verification\s+code)\b\W{0,4}(?:is\W{0,3})?\d{4,8}\b|"
-    r"\b\d{4,8}\W{0,3}is\W{0,3}(?:your|the)\W{0,3}(?:otp|one[\s-]*time[\s-]*password)\b",
+    r"\b\d{4,8}\W{0,3}is\W{0,3}(?:your|the)\W{0,3}(?:otp|one[\s-]*time[\s-]*password)\b|"
+    r"\b(?:otp|one[\s-]*time[\s-]*password)\b(?:[^.]|\.(?=\d)){0,80}?\bis\W{0,3}\d{4,8}\b",
     _I,
 )
 _REQUEST = re.compile(
@@ -356,7 +369,8 @@ def _account_tail(text: str) -> str | None:
 
 
 _UPI_SLASH = re.compile(
-    r"\bUPI/(?:[A-Z0-9]{2,4}/)?(?P<ref>\d{6,})/(?P<payee>[^/]+?)(?=/|\s+(?:not\s+you|avl|bal)\b|\.\s|\s*$)",
+    r"\bUPI([/-])(?:[A-Z0-9]{2,4}\1)?(?P<ref>\d{6,})\1(?P<payee>[^/]+?)"
+    r"(?=\1|\s+(?:not\s+you|avl|bal)\b|\.\s|\.?\s*$)",
     _I,
 )
 _BANK_INFO = re.compile(r"\b(?:NEFT|IMPS|RTGS)(?:\s*Cr|\s*Dr)?\s*[-/:]\s*(?P<segs>[A-Za-z0-9 &'\-/]+)", _I)
@@ -372,6 +386,9 @@ _REFERENCE = re.compile(
 )
 
 
+_ORDER_ID = re.compile(r"\border\s*(?:id|no\.?|#)\s*[:#\-]?\s*(?P<ref>\d[\dA-Z]*(?:-[\dA-Z]+)+)\b", _I)
+
+
 def _bank_info_segments(text: str) -> list[str]:
     """The parts of "NEFT/IN0123/SAMPLE NAME" or "NEFT Cr-IFSC-Remitter-…": [] if none."""
     m = _BANK_INFO.search(text)
@@ -381,6 +398,8 @@ def _bank_info_segments(text: str) -> list[str]:
 def _reference(text: str) -> str | None:
     """The UTR, UPI reference, RRN or transaction id, or None."""
     if m := _UPI_SLASH.search(text):
+        return m["ref"]
+    if m := _ORDER_ID.search(text):
         return m["ref"]
     if m := _REFERENCE.search(text):
         return m["ref"]
@@ -400,7 +419,7 @@ _STOP = (
     r"|\s*[;:(|]|\.(?:\s|$)|\.(?-i:(?=[A-Z][a-z]))|,|\s+-|\s*$)"
 )
 _NAME = r"(?P<p>(?![\d\s])[\w&'*@.\-/ ]{1,60}?)"
-_CREDITED_NAME = re.compile(r"[;.]\s*" + _NAME + r"\s+credited\b", _I)
+_CREDITED_NAME = re.compile(r"[;.]\s*(?P<p>[A-Za-z][A-Za-z&' ]{1,40}?)\s+credited\b", _I)
 _AT = re.compile(r"\bat\s+(?!\d)" + _NAME + _STOP, _I)
 _DEBIT_TO = re.compile(
     r"\b(?:trf\s+to|transferred\s+to|paid\s+to|sent\s+to|to|towards|fvg|favouring)\s*:?\s+" + _NAME + _STOP,
@@ -486,6 +505,16 @@ _BANKS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("IDFC FIRST Bank", r"\bidfc"),
         ("Yes Bank", r"\byes\s*bank\b|\byesbnk"),
         ("IndusInd Bank", r"\bindusind|\bindusb"),
+        ("IDBI Bank", r"\bidbi"),
+        ("Federal Bank", r"\bfederal\s+bank|\bfedbnk"),
+        ("RBL Bank", r"\brbl\s*bank|\brblbnk"),
+        ("AU Small Finance Bank", r"\bau\s+(?:small\s+finance\s+)?bank|\baubank"),
+        ("Bank of India", r"(?<!union )(?<!state )(?<!central )\bbank\s+of\s+india|\bboiind"),
+        ("Indian Bank", r"\bindian\s+bank\b"),
+        ("Indian Overseas Bank", r"\bindian\s+overseas\s+bank|\biob\b"),
+        ("Central Bank of India", r"\bcentral\s+bank\s+of\s+india"),
+        ("HSBC", r"\bhsbc"),
+        ("Standard Chartered", r"\bstandard\s+chartered|\bscbank"),
     )
 )
 _APPS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -544,6 +573,7 @@ _NET_BANKING = re.compile(
     r"\b(?:neft|imps|rtgs|net\s*banking|netbanking|mob\s*bk|mobile\s*banking|internet\s*banking)\b", _I
 )
 _ACCOUNT_OR_BALANCE = re.compile(r"\b(?:a/?c|acct|account|bal|balance)\b", _I)
+_WALLET = re.compile(r"\bwallet\b|\b(?:pay|paytm)\s+balance\b", _I)
 _BALANCE_LIMIT = re.compile(r"\b(?:limit|lmt)\b", _I)
 _UPI_APPS = frozenset({"Google Pay", "PhonePe", "Paytm", "Amazon Pay"})
 
@@ -565,7 +595,11 @@ def _payment_mode(text: str, transfer: str | None, source: str, has_vpa: bool) -
         return "Credit Card"
     if _DEBIT_CARD.search(text):
         return "Debit Card"
-    if _UPI.search(text) or has_vpa or source in _UPI_APPS:
+    if _UPI.search(text) or has_vpa:
+        return "UPI"
+    if _WALLET.search(text):
+        return None
+    if source in _UPI_APPS:
         return "UPI"
     if _NET_BANKING.search(text):
         return "Net Banking"
@@ -585,10 +619,13 @@ _SENDER_IDS = re.compile(
     r"\b[A-Z]{2}-[A-Z]{5,6}(?:-[STPG])?\b|\b(?:HDFCBK|SBIUPI|SBIINB|ICICIT|ICICIB|AXISBK|KOTAKB|"
     r"PNBSMS|BOBTXN|CANBNK|UNIONB|IDFCFB|YESBNK|INDUSB)\b"
 )
+# Words a bank or an app writes and a person typing a spend does not ("upi", "card", "cash"
+# and "atm" are left out: people type them too).
 _MARKERS = re.compile(
-    r"\b(?:a/?c|acct|account|card|upi|vpa|imps|neft|rtgs|ref|refno|utr|rrn|txn|transaction|bank|"
-    r"atm|pos|avl|avbl|bal|balance|debited|credited|withdrawn|deposited|dr|cr|wallet|dear\s+customer|"
-    r"not\s+you|otp|cashback|offer|loan|requested|due|mandate|autopay|statement)\b|[\w.]@[a-z]",
+    r"\b(?:a/?c|acct|account|vpa|ref|refno|utr|rrn|txn\s*id|avl|avbl|bal|balance|debited|credited|"
+    r"withdrawn|deposited|dear\s+(?:customer|user|upi\s+user|sir)|not\s+you|otp|cashback|offers?|"
+    r"pre-?approved|requested|collect\s+request|mandate|autopay|due\s+on|card\s+(?:ending|no)|"
+    r"info:?|upi\s+ref)\b|[\w.]@[a-z]|\b[x*]{2,}\d{3,4}\b",
     _I,
 )
 

@@ -482,6 +482,28 @@ ALERTS = [
         "633799990001",
         "Amazon Pay",
     ),
+    (
+        "Rs.500 has been credited to your Paytm Wallet from Vikram. Txn ID 40987612345",
+        50000,
+        "credit",
+        "Vikram",
+        None,
+        None,  # a wallet is no payment mode of the catalog's
+        None,
+        "40987612345",
+        "Paytm",
+    ),
+    (
+        "Rs.89 paid to Uber India via Amazon Pay balance. Order ID 402-1234567-1234567",
+        8900,
+        "debit",
+        "Uber India",
+        None,
+        None,
+        None,
+        "402-1234567-1234567",
+        "Amazon Pay",
+    ),
     # E-mail text
     (
         "Dear Customer,\n\nRs.500.00 has been debited from account **1234 to VPA fruitvendor@ybl on "
@@ -737,11 +759,48 @@ def test_a_reversal_or_refund_is_money_back(text: str, amount: int, payee: str |
             "Your AutoPay of Rs.199 for NETFLIX will be debited on 05-12-26 from HDFC Bank A/c XX3391",
             "an upcoming debit",
         ),
+        (
+            "Your OTP for transaction of INR 1,200.00 at SWIGGY on card ending 4410 is 558812. Do not "
+            "share it with anyone. -IDFC FIRST Bank",
+            "an OTP",
+        ),
+        ("Your Paytm Postpaid bill of Rs.1,230 is due on 07-12-26.", "a bill reminder"),
     ],
 )
 def test_a_message_that_records_no_movement_says_why(text: str, reason: str) -> None:
     assert looks_like_alert(text)
     assert read_alert(text, today=TODAY) == NotASpend(reason)
+
+
+def test_a_cashback_credited_is_money_in_not_a_promotion() -> None:
+    got = read_alert(
+        "Your Amazon Pay balance has been credited with ₹50 cashback for your order.", today=TODAY
+    )
+    assert isinstance(got, Proposal)
+    assert (got.amount_minor, got.direction, got.source) == (5000, "credit", "Amazon Pay")
+
+
+def test_a_footer_naming_the_otp_is_no_otp() -> None:
+    text = (
+        "Your SB A/c *6650 Credited for Rs:1500.00 on 30-11-2026 12:04:11 by IMPS ref no 633344445555 "
+        "Avl Bal Rs:8,638.46.Never Share PIN/OTP-Union Bank of India"
+    )
+    assert isinstance(read_alert(text, today=TODAY), Proposal)
+
+
+def test_the_payee_and_reference_are_read_from_a_dashed_upi_info() -> None:
+    text = (
+        "Alert: INR 1,000.00 debited from your a/c XX8877 on 01/12/26 at 07:05 PM. "
+        "Info: UPI-DR-633799912345-SWIGGY. Bal: INR 4,500.00"
+    )
+    got = read_alert(text, today=TODAY)
+    assert isinstance(got, Proposal)
+    assert (got.payee, got.reference, got.at_time, got.account_tail) == (
+        "SWIGGY",
+        "633799912345",
+        time(19, 5),
+        "8877",
+    )
 
 
 def test_an_unknown_sender_is_read_but_not_sure() -> None:
@@ -811,6 +870,14 @@ CHAT_LINES = [
     "2 chai 40",
     "100/- chai",
     "200rs chai",
+    # with a currency mark, and a word a bank might use, still typed lines
+    "lunch ₹250 upi",
+    "paid ₹250 upi lunch",
+    "spent ₹200 on petrol",
+    "petrol ₹200 card",
+    "atm ₹2000",
+    "₹500 rent due",
+    "auto Rs.80 cash",
 ]
 
 
