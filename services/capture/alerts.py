@@ -235,8 +235,7 @@ _UPCOMING = re.compile(
 )
 _DUE = re.compile(
     r"\b(?:due\s+(?:on|by|date)|payment\s+due|is\s+due|min(?:imum)?\.?\s+(?:amount\s+)?due|"
-    r"total\s+(?:amount\s+)?due|statement\s+(?:is\s+)?generated|bill\s+(?:is\s+)?generated|"
-    r"pay\s+(?:now|before|by))\b",
+    r"total\s+(?:amount\s+)?due|statement\s+(?:is\s+)?generated|bill\s+(?:is\s+)?generated)\b",
     _I,
 )
 _PROMO = re.compile(
@@ -251,17 +250,17 @@ _BALANCE_WORD = re.compile(r"\b(?:bal|balance)\b", _I)
 def _not_a_spend(text: str, amounts: list[_Amount]) -> NotASpend | None:
     """The reason a bank-like message records no movement, or None if it may be one."""
     spend = _spend_amount(amounts)
+    moved = _moved(text, spend)
     if _OTP.search(text):
         return NotASpend("an OTP")
     if _REQUEST.search(text):
         return NotASpend("a payment request")
     if _FAILED.search(text) and not (_REVERSAL.search(text) and _MONEY_BACK.search(text)):
         return NotASpend("a failed payment")
-    if _MANDATE.search(text) and _REGISTERED.search(text) and not _moved(text, spend):
+    if _MANDATE.search(text) and _REGISTERED.search(text) and not moved:
         return NotASpend("a mandate registration")
     if _UPCOMING.search(text):
         return NotASpend("an upcoming debit")
-    moved = _moved(text, spend)
     if _DUE.search(text) and not moved:
         return NotASpend("a bill reminder")
     if _PROMO.search(text) and not moved:
@@ -500,7 +499,7 @@ _BANKS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("Kotak Mahindra Bank", r"\bkotak|kbankt"),
         ("PNB", r"\bpnb|punjab\s+national\s+bank"),
         ("Bank of Baroda", r"bank\s+of\s+baroda|\bbob\b|\bbobtxn|\bbarbk"),
-        ("Canara Bank", r"canara"),
+        ("Canara Bank", r"canara|\bcanbnk"),
         ("Union Bank of India", r"union\s+bank|\bunionb|\bubinb"),
         ("IDFC FIRST Bank", r"\bidfc"),
         ("Yes Bank", r"\byes\s*bank\b|\byesbnk"),
@@ -630,17 +629,26 @@ _MARKERS = re.compile(
 )
 
 
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
 def _normalise(text: str) -> str:
-    """One line, single spaces, and the rupee sign for "₹"-like marks people paste."""
-    return " ".join(text.replace("\u20a8", "Rs").replace("\u00a0", " ").split())
+    """One line, single spaces, no invisible marks, and "Rs" for the old rupee sign ₨."""
+    text = text.translate(_INVISIBLE).replace("\u20a8", "Rs")
+    return " ".join(text.split())
 
 
 def looks_like_alert(text: str) -> bool:
     """Whether text reads like a bank, card or UPI alert: an amount written with Rs, INR or ₹
-    (or "debited by 100.00") plus an alert word (A/c, UPI, Ref, debited, a bank's or app's
-    name, …) or an app notification's shape ("Paid ₹250 to …"). Chat lines such as
-    "chai 20", "spent 200 on petrol" or "250 dining upi" are not alerts."""
-    text = _normalise(text)
+    (or "debited by 100.00") plus an alert word (A/c, Ref, debited, Avl Bal, a VPA, a masked
+    XX1234, a bank's or app's name or sender id, …) or an app notification's shape ("Paid ₹250
+    to …"). Chat lines such as "chai 20", "spent 200 on petrol", "250 dining upi" or even
+    "lunch ₹250 upi" are not alerts."""
+    return _reads_like_alert(_normalise(text))
+
+
+def _reads_like_alert(text: str) -> bool:
+    """looks_like_alert for normalised text."""
     if not (_AMOUNT.search(text) or _BARE_AMOUNT.search(text)):
         return False
     return bool(
@@ -655,9 +663,9 @@ def looks_like_alert(text: str) -> bool:
 def read_alert(text: str, *, today: date) -> Proposal | NotASpend | None:
     """Read a pasted alert: the movement it records, why it records none, or None when the
     text is not an alert (or its amount or direction cannot be read)."""
-    if not looks_like_alert(text):
-        return None
     text = _normalise(text)
+    if not _reads_like_alert(text):
+        return None
     amounts = _amounts(text)
     if reason := _not_a_spend(text, amounts):
         return reason
@@ -679,7 +687,7 @@ def read_alert(text: str, *, today: date) -> Proposal | NotASpend | None:
         account_tail=_account_tail(text),
         reference=_reference(text),
         source=source,
-        reversal=bool(_REVERSAL.search(text)) and direction == "credit",
+        reversal=bool(_REVERSAL.search(text)),  # always a credit (see _direction)
         transfer=transfer,
         sure=source != "generic",
     )

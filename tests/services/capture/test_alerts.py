@@ -803,6 +803,32 @@ def test_the_payee_and_reference_are_read_from_a_dashed_upi_info() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        (
+            "VM-CANBNK: Dear Customer, Acct XXXX2210 Dr. INR 60.00 on 02/12/26 to tiffin@okaxis; "
+            "UPI: 633566660000",
+            "Canara Bank",
+        ),
+        ("AD-HDFCBK Rs.75.00 debited from a/c **4821 on 02-12-26 to VPA auto.rides@ybl", "HDFC Bank"),
+        # the bank signing off is the sender, not a bank named inside the message
+        (
+            "INR 900.00 credited A/c no. XX6120 01-12-26, 10:00:00 IST UPI/P2A/633700012345/ARJUN/ICICI/UPI "
+            "- Axis Bank",
+            "Axis Bank",
+        ),
+        # an app named first, or used, is the sender even when a bank is named
+        ("Paytm: Rs.60 paid to Metro Card Recharge from HDFC Bank a/c XX4821. UPI Ref 633700044444", "Paytm"),
+        ("₹75 sent to Rohan via PhonePe from SBI a/c XX5521", "PhonePe"),
+    ],
+)
+def test_the_source_is_who_sent_the_alert(text: str, source: str) -> None:
+    got = read_alert(text, today=TODAY)
+    assert isinstance(got, Proposal)
+    assert (got.source, got.sure) == (source, True)
+
+
 def test_an_unknown_sender_is_read_but_not_sure() -> None:
     text = "Rs 1,240.00 debited from your account XX5566 on 02-12-26 to GOPI MEDICALS. Ref 998877665544"
     got = read_alert(text, today=TODAY)
