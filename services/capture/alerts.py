@@ -1,53 +1,64 @@
 """Read a forwarded or pasted Indian bank, card or UPI payment alert into a Proposal.
 
 Pure and offline: text in, a `Proposal`, a `NotASpend` or None out. No Telegram, no database.
+The text is first made one line (newlines and runs of spaces become one space, invisible marks
+go). Each field is read from the text alone: the SMS sender is not given, though a sender id
+pasted with the text ("VM-HDFCBK") is recognised.
 
-What is read (each from the text alone; the SMS sender id is not given, but a sender id
-pasted with the text, such as "VM-HDFCBK", is recognised):
-
-* amount and currency: every "Rs"/"Rs."/"INR"/"₹" (or USD, $, EUR, €, GBP, £, AED) amount,
-  and the bare "debited by 100.00" some banks write. The transaction amount is the first one
-  not tied to a balance or a limit: an amount whose clause names "bal", "balance", "limit",
-  "lmt", "available" or "outstanding" before it (with no other amount between) is never taken.
-* direction: the earliest movement word decides. Debit: debited, Dr, spent, paid, sent,
-  withdrawn, deducted, charged, purchase. Credit: credited, Cr, received, deposited, "paid
-  you". "Debit card", "credit card" and "credit limit" are names, not movements. A reversal or
-  a refund is always a credit with reversal=True. Failing a movement word, "used", "done at"
-  or "txn of" read as a debit.
-* payee: "UPI/P2M/<ref>/NAME" segments, "NEFT/<ref>/NAME" segments, the first VPA
-  (x@ybl), "<ref>; NAME credited", then "at MERCHANT", "to NAME", "trf to NAME" for a debit
-  and "from NAME", "by NAME", "NAME paid you" for a credit. A candidate naming an account or a
-  card ("to your A/c XX1234") is skipped; trailing punctuation, honorifics (Mr, Ms, M/s) and
-  gateway prefixes ("PYU*") are stripped; a VPA is lower-cased.
+* amount and currency: every amount written after "Rs", "Rs.", "Rs:", "INR", "₹" (or USD, $,
+  EUR, €, GBP, £, AED), and the bare "debited by 100.00" some banks write. The transaction
+  amount is the first that is no balance or limit. An amount is a balance when "bal",
+  "balance", "avl", "available", "limit", "lmt" or "outstanding" comes before it in the same
+  stretch (no other amount between) with no movement word after it ("Avl Bal in A/c XX1234 is
+  Rs 500" is a balance; "balance has been credited with ₹50" is not), or "is your available
+  balance" follows it.
+* direction: the earliest movement word decides. Debit: debited, debit, Dr, spent, paid, sent,
+  withdrawn, deducted, charged, purchase. Credit: credited, credit, Cr, received, deposited,
+  "paid you". "Debit card", "credit card" and "credit limit" are names, not movements. A
+  reversal or a refund is always a credit with reversal=True. With no movement word, "used",
+  "done at", "txn of" or "payment of/to" read as a debit.
+* payee, first found of: "UPI/P2M/<ref>/NAME" (or dashes), "NEFT/<ref>/NAME" segments, the
+  first VPA (x@ybl), then for a debit "@UPI_NAME", "<ref>; NAME credited", "at MERCHANT",
+  "to / trf to / towards / Fvg NAME", "on MERCHANT", a name alone between the time and "Avl
+  Limit"; for a credit "NAME paid you", "from / by NAME". A candidate naming an account, a
+  card, a channel or boilerplate ("to your A/c XX1234", "by IMPS", "to block") is skipped.
+  Trailing punctuation, honorifics (Mr, Ms, M/s) and gateway prefixes ("PYU*") are stripped;
+  a VPA is lower-cased.
 * date and time: 03-12-26, 03/12/2026, 03.12.26, 03Dec26, 03-Dec-2026, 03 DEC 2026,
-  08/MAY/2026, 2026-12-03 (and 2026:12:03), "on 03 Dec" (the latest such day not after
-  today). Day first always; a two-digit year is 20xx. The earliest date in the text is the
-  one; a date after `today` or one that is no calendar day gives on_date None. Times: 14:05,
-  14:05:09, 02:05 PM, and the time glued to an ISO date (2026-12-03:14:05:09).
-* payment mode (catalog PAYMENT_MODES): ATM cash → "Cash"; an explicit credit or debit card →
-  that; UPI (the word or a VPA or a UPI app) → "UPI"; NEFT, IMPS, RTGS, net or mobile banking
-  → "Net Banking"; a plain "card" → "Credit Card" unless a balance or an account is named.
-* account tail: the last digits after "A/c", "Acct", "Account", "AC", "Card" (with "no.",
-  "ending", masks XX ** *) or a bare masked XX1234; at most the last four digits.
-* reference: UTR, UPI Ref, RRN, Ref no, Refno, txn id, transaction number, order id: an
-  alphanumeric of six or more with at least one digit.
-* source: the bank or app named in the text (its sender id counts too). An app notification
-  ("You paid ₹120 to Chai Point", "Paid ₹250 to X", "Received ₹500 from X") is the app's; a
-  bare "You paid ₹…" is Google Pay's form and a bare "Paid/Received ₹…" PhonePe's. An app
-  named first ("CRED: …") or after "using/via/through" is the source even when a bank is
-  named; otherwise the bank named is. No name known: "generic", and sure=False.
-* transfers (money that moves but is no spend): ATM cash withdrawal → "ATM Cash"; a credit
-  card bill paid or a card payment received → "Card Bill".
+  08/MAY/2026, 2026-12-03 (and 2026:12:03), "on 03 Dec" (no year: the latest such day not
+  after today). Day first always; a two-digit year is 20xx. The earliest date in the text is
+  the one; a date after `today` or one that is no calendar day gives on_date None. Times:
+  14:05, 14:05:09, 02:05 PM, and the time glued to an ISO date (2026-12-03:14:05:09).
+* payment mode, one of catalog PAYMENT_MODES or None: ATM cash → "Cash"; a credit or debit
+  card named → that; "UPI" written or a VPA → "UPI"; a wallet → None; a UPI app → "UPI";
+  NEFT, IMPS, RTGS, net or mobile banking → "Net Banking"; a plain "card" → "Credit Card"
+  unless an account or a balance (and no limit) is named, then "Debit Card".
+* account tail: the digits after "A/c", "Acct", "Account", "AC", "Card" (with "no.",
+  "ending", masks XX ** * •) or a bare masked XX1234; at most the last four.
+* reference: the UPI/NEFT info segment, an order id, or what follows UTR, UPI Ref, RRN, Ref
+  no, Refno, txn id, "transaction number", "transaction reference number is": six or more
+  letters and digits with at least one digit.
+* source: an app named first ("CRED: …") or after "using/via/through/with" is the sender; an
+  app notification's shape ("You paid ₹120 to X", "X paid you ₹50": Google Pay's; "Paid ₹250
+  to X", "Received ₹500 from X": PhonePe's, unless another app is named) is the app's; then
+  the bank signing off ("- Axis Bank", "Team IDFC FIRST Bank", "Regards, HDFC Bank"), then the
+  first bank named (by name or sender id), then any app named. None known: "generic", and
+  sure=False.
+* transfers (money that moves but is no spend): an ATM cash withdrawal → "ATM Cash"; a
+  credit card bill paid, or a payment received on a card → "Card Bill".
 
-What is not a spend (NotASpend, checked in this order): an OTP ("OTP is 123456 …", even with
-an amount), a payment or collect request, a failed/declined/unsuccessful transaction (unless
-money is said to be credited back: then it is a reversal), a mandate/autopay registration, an
-upcoming debit ("will be debited"), a bill or due-date reminder, a promotion (cashback, offer,
-pre-approved loan, …) and a balance-only message — the last three only when no amount is
-tied to a past movement.
+Not a spend (NotASpend), checked in this order: an OTP ("OTP is 123456 …", "123456 is your
+OTP", "Your OTP for txn of Rs 500 … is 123456": even with an amount; a footer "never share
+your OTP" is no OTP), a payment or collect request, a failed, declined or unsuccessful
+transaction (unless money is said to be credited back: then it is a reversal), a mandate or
+autopay registration, an upcoming debit ("will be debited"), a bill or due-date reminder, a
+promotion (cashback, offer, pre-approved loan, …) and a balance-only message (no amount but a
+balance). Registrations, reminders and promotions count only when no amount is tied to a past
+movement in its own sentence ("Rs 50 cashback has been credited" is money in).
 
 None: the text does not read like an alert (see `looks_like_alert`), or no amount or no
-direction could be read; the caller then reads it as a typed chat line.
+direction could be read; the caller then reads it as a typed chat line. One alert per text:
+a paste of several is read as its first.
 """
 
 from __future__ import annotations
