@@ -182,7 +182,7 @@ _CREDIT = re.compile(
 )
 _WEAK_DEBIT = re.compile(
     r"\b(?:used|using|done\s+at|txn\s+of|transaction\s+of|transaction\s+number|"
-    r"payment\s+(?:of|to)|successful(?:ly)?\s+paid)\b",
+    r"payment\s+(?:of|to)|successful(?:ly)?\s+paid|money\s+transfer|transfer\s+of)\b",
     _I,
 )
 _REVERSAL = re.compile(r"\b(?:reversed|reversal|refund(?:ed)?)\b", _I)
@@ -432,7 +432,9 @@ _NAME = r"(?P<p>(?![\d\s])[\w&'*@.\-/ ]{1,60}?)"
 _CREDITED_NAME = re.compile(r"[;.]\s*(?P<p>[A-Za-z][A-Za-z&' ]{1,40}?)\s+credited\b", _I)
 _AT = re.compile(r"\bat\s+(?!\d)" + _NAME + _STOP, _I)
 _DEBIT_TO = re.compile(
-    r"\b(?:trf\s+to|transferred\s+to|paid\s+to|sent\s+to|to|towards|fvg|favouring)\s*:?\s+" + _NAME + _STOP,
+    r"\b(?:trf\s+to|transferred\s+to|paid\s+to|sent\s+to|to|towards|fvg|favouring|mandate\s+of)\s*:?\s+"
+    + _NAME
+    + _STOP,
     _I,
 )
 _ON = re.compile(r"\bon\s+(?P<p>[A-Za-z][A-Za-z&'.\- ]{1,40}?)" + _STOP, _I)
@@ -446,7 +448,7 @@ _PAID_YOU = re.compile(r"(?:^|[.!:]\s*)" + _NAME + r"\s+(?:has\s+)?(?:paid|sent)
 _NOT_A_NAME = re.compile(
     r"\b(?:a/?c|acct|account|card|your|you|wallet|balance|bal|upi|imps|neft|rtgs|ref|refno|"
     r"mob\s*bk|net\s*banking|mobile\s*banking|block|dispute|report|call|sms|customer\s+care|"
-    r"atm\s+pin|the\s+bank|beneficiary|date)\b|^(?:x+|\*+)\d*$|^(?:rs|inr|usd)\b|^[₹$€£]",
+    r"atm\s+pin|the\s+bank|beneficiary|date|nach|ach|ecs|mandate)\b|^(?:x+|\*+)\d*$|^(?:rs|inr|usd)\b|^[₹$€£]",
     _I,
 )
 _HONORIFIC = re.compile(r"^(?:mr|mrs|ms|miss|m/s|shri|smt|dr)\.?\s+", _I)
@@ -464,10 +466,12 @@ def _tidy(name: str) -> str | None:
 
 def _first_name(pattern: re.Pattern[str], text: str) -> str | None:
     """The first match of pattern that is a name, not an account, card or boilerplate."""
-    for m in pattern.finditer(text):
+    position = 0
+    while m := pattern.search(text, position):
         candidate = m["p"].strip()
         if len(candidate) >= 2 and not _NOT_A_NAME.search(candidate):
             return _tidy(candidate)
+        position = m.start() + 1  # "towards NEFT to NAME": try "to NAME" next
     return None
 
 
@@ -572,7 +576,8 @@ _CARD_BILL = re.compile(
     r"\bcredit\s*card\s*bill|\bcard\s*bill\b|"
     r"\bpayment\b.{0,60}?\b(?:received|credited)\b.{0,40}?\bcard\b|"
     r"\bcard\b.{0,40}?\bpayment\s+(?:of\s+\S+\s+)?(?:has\s+been\s+|was\s+)?received\b|"
-    r"\btowards\s+(?:your\s+)?(?:\S+\s+){0,3}credit\s+card\b",
+    r"\btowards\s+(?:your\s+)?(?:\S+\s+){0,3}credit\s+card\b|"
+    r"\b(?:paid|payment\s+of)\s+\S+\s+(?:to|towards|for)\s+(?:your\s+)?(?:\S+\s+){0,3}credit\s+card\b",
     _I,
 )
 _CREDIT_CARD = re.compile(r"\bcredit\s*card\b|\bcc\b", _I)
@@ -588,11 +593,11 @@ _BALANCE_LIMIT = re.compile(r"\b(?:limit|lmt)\b", _I)
 _UPI_APPS = frozenset({"Google Pay", "PhonePe", "Paytm", "Amazon Pay"})
 
 
-def _transfer(text: str, direction: Direction) -> str | None:
-    """A transfer category when the money moved but was not spent."""
+def _transfer(text: str, direction: Direction, source: str) -> str | None:
+    """A transfer category when the money moved but was not spent (CRED pays card bills)."""
     if direction == "debit" and _ATM.search(text) and _WITHDRAWN.search(text):
         return "ATM Cash"
-    if _CARD_BILL.search(text):
+    if _CARD_BILL.search(text) or (source == "CRED" and _CARD.search(text)):
         return "Card Bill"
     return None
 
@@ -685,7 +690,7 @@ def read_alert(text: str, *, today: date) -> Proposal | NotASpend | None:
     if spend is None or direction is None:
         return None
     source = _source(text)
-    transfer = _transfer(text, direction)
+    transfer = _transfer(text, direction, source)
     on_date, at_time = _date_and_time(text, today)
     return Proposal(
         amount_minor=spend.minor,

@@ -77,6 +77,30 @@ ALERTS = [
         None,
         "HDFC Bank",
     ),
+    (
+        "Money Transfer:Rs 2,500.00 from HDFC Bank A/c **4821 on 01-12-26 to KIRAN PATEL UPI: 633700077777 "
+        "Not you? Call 18002586161",
+        250000,
+        "debit",
+        "KIRAN PATEL",
+        D(2026, 12, 1),
+        "UPI",
+        "4821",
+        "633700077777",
+        "HDFC Bank",
+    ),
+    (
+        "Dear Customer, Your A/c XX1234 has been debited for INR 15,000.00 on 01-Dec-2026 towards NEFT to "
+        "SHARMA RENTALS. UTR: HDFCN12345678901. -HDFC Bank",
+        1500000,
+        "debit",
+        "SHARMA RENTALS",
+        D(2026, 12, 1),
+        "Net Banking",
+        "1234",
+        "HDFCN12345678901",
+        "HDFC Bank",
+    ),
     # SBI
     (
         "Dear UPI user A/C X5521 debited by 180.0 on date 01Dec26 trf to Anita Verma Refno "
@@ -284,6 +308,18 @@ ALERTS = [
         "UPI",
         None,
         "633511119999",
+        "Bank of Baroda",
+    ),
+    (
+        "Dear Customer, Rs.99.00 is debited from your a/c XX1234 towards NACH mandate of JIOHOTSTAR on "
+        "01/12/2026. -Bank of Baroda",
+        9900,
+        "debit",
+        "JIOHOTSTAR",
+        D(2026, 12, 1),
+        None,
+        "1234",
+        None,
         "Bank of Baroda",
     ),
     # Canara Bank
@@ -643,6 +679,21 @@ def test_an_atm_withdrawal_is_cash_and_no_spend() -> None:
             1000000,
             "debit",
             "CRED",
+            "1234",
+        ),
+        (
+            "CRED: you paid ₹2,340 to HDFC Bank credit card ending 7712. UPI Ref 633700013579",
+            234000,
+            "debit",
+            "CRED",
+            "7712",
+        ),
+        (
+            "Your a/c XX1234 has been debited with INR 10,000.00 on 01/12/2026 towards your Credit Card "
+            "bill payment. -Kotak Mahindra Bank",
+            1000000,
+            "debit",
+            "Kotak Mahindra Bank",
             "1234",
         ),
         (
