@@ -103,7 +103,7 @@ _BALANCE_AFTER = re.compile(
     r"(?:bal|balance|limit)\b",
     _I,
 )
-_BALANCE_WINDOW = 40
+_BALANCE_WINDOW = 80
 # Money said to be tied to a past movement: "Rs 500 debited", "spent Rs 500", "paid ₹500".
 _MOVED_VERB = (
     r"(?:debited|credited|spent|paid|sent|received|withdrawn|deposited|transferred|deducted|"

@@ -745,6 +745,12 @@ def test_a_card_bill_payment_is_a_transfer(
             "MYNTRA DESIGNS",
         ),
         (
+            "Your transaction of Rs 750.00 was unsuccessful. Amount debited Rs 750.00 has been reversed to "
+            "your A/c XX1234 on 02-12-26. -Canara Bank",
+            75000,
+            None,
+        ),
+        (
             "Rs 500.00 credited to your A/c XX5521 as reversal of failed txn on 01-12-26. "
             "Ref 633700000001 -SBI",
             50000,
@@ -774,6 +780,30 @@ def test_a_reversal_or_refund_is_money_back(text: str, amount: int, payee: str |
             "a promotion",
         ),
         ("Avl bal in A/c XX1234 is Rs 12,000.50 as on 03-12-26. -PNB", "a balance update"),
+        (
+            "Hi, your available balance in HDFC Bank A/c XX4821 as of 02-DEC-26 is INR 12,000.00.",
+            "a balance update",
+        ),
+        (
+            "Use OTP 882211 to authorise payment of Rs.3,450.00 to FLIPKART on your SBI Card ending 6604.",
+            "an OTP",
+        ),
+        ("Priya Sharma requested ₹450 for Dinner split on Google Pay", "a payment request"),
+        (
+            "Dear Customer, UPI txn of Rs 450.00 to ZOMATO failed. If debited, amount will be reversed in 3 "
+            "working days. -SBI",
+            "a failed payment",
+        ),
+        (
+            "Your UPI AutoPay mandate for Rs.649 towards Netflix has been successfully set up on your HDFC "
+            "Bank A/c XX4821.",
+            "a mandate registration",
+        ),
+        (
+            "Dear Customer, Rs.15,000.00 will be debited from your a/c XX1234 on 05-12-26 towards EMI for "
+            "loan XX9988. Ensure sufficient balance. -IDFC FIRST Bank",
+            "an upcoming debit",
+        ),
         (
             "Your transaction of Rs 500 at FLIPKART has failed. Any amount debited will be refunded. "
             "-ICICI Bank",
@@ -831,11 +861,16 @@ def test_a_cashback_credited_is_money_in_not_a_promotion() -> None:
     assert (got.amount_minor, got.direction, got.source) == (5000, "credit", "Amazon Pay")
 
 
-def test_a_footer_naming_the_otp_is_no_otp() -> None:
-    text = (
+@pytest.mark.parametrize(
+    "text",
+    [
         "Your SB A/c *6650 Credited for Rs:1500.00 on 30-11-2026 12:04:11 by IMPS ref no 633344445555 "
-        "Avl Bal Rs:8,638.46.Never Share PIN/OTP-Union Bank of India"
-    )
+        "Avl Bal Rs:8,638.46.Never Share PIN/OTP-Union Bank of India",
+        "Never share your OTP. Rs 50 debited from A/c XX1234 on 02-12-26 to VPA chai@paytm Ref 633700001111 "
+        "-Kotak",
+    ],
+)
+def test_a_warning_naming_the_otp_is_no_otp(text: str) -> None:
     assert isinstance(read_alert(text, today=TODAY), Proposal)
 
 
