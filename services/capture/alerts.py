@@ -648,9 +648,13 @@ _MARKERS = re.compile(
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 
 
+# An alert is a few hundred characters; an e-mail's disclaimers after this are not read.
+_MAX_LENGTH = 5000
+
+
 def _normalise(text: str) -> str:
     """One line, single spaces, no invisible marks, and "Rs" for the old rupee sign ₨."""
-    text = text.translate(_INVISIBLE).replace("\u20a8", "Rs")
+    text = text[:_MAX_LENGTH].translate(_INVISIBLE).replace("\u20a8", "Rs")
     return " ".join(text.split())
 
 
