@@ -973,6 +973,26 @@ def test_dates_are_day_first_and_never_in_the_future(written: str, on_date: date
     assert got.on_date == on_date
 
 
+@pytest.mark.parametrize(
+    ("written", "tail"),
+    [
+        ("from A/c XX1234", "1234"),
+        ("from a/c no. XXXXXXXX1234", "1234"),
+        ("on Card ending 1234", "1234"),
+        ("on card xx1234", "1234"),
+        ("from A/C *1234", "1234"),
+        ("from account **1234", "1234"),
+        ("from Acct XX123", "123"),
+        ("from your account", None),
+    ],
+)
+def test_the_account_tail_is_the_last_digits(written: str, tail: str | None) -> None:
+    text = f"Rs.100.00 debited {written} on 02-12-26 to VPA shop@okicici. UPI Ref 633700009999 -ICICI Bank"
+    got = read_alert(text, today=TODAY)
+    assert isinstance(got, Proposal)
+    assert got.account_tail == tail
+
+
 CHAT_LINES = [
     "chai 20",
     "auto 80 cash",
