@@ -104,3 +104,24 @@ def noise_png(width: int = 600, height: int = 800, *, seed: int = 0) -> bytes:
 
 def blank_png(width: int = 600, height: int = 800) -> bytes:
     return _encode(Image.new("RGB", (width, height), "white"), "PNG")
+
+
+# A restaurant's bill: a name, address, phone and GSTIN on top, items, then the totals.
+RESTAURANT_BILL: tuple[ReceiptLine, ...] = (
+    "SPICE GARDEN RESTAURANT",
+    "12 MG Road, Bengaluru 560001",
+    "Ph: 080-41234567",
+    "GSTIN: 29ABCDE1234F1Z5",
+    "TAX INVOICE",
+    ("Bill No: 4521", "Date: 03/12/2026"),
+    ("Table 7", "Time: 20:15"),
+    ("2 x Paneer Tikka", "560.00"),
+    ("1 x Dal Makhani", "320.00"),
+    ("4 x Butter Naan", "240.00"),
+    ("Subtotal", "1,120.00"),
+    ("CGST @2.5%", "28.00"),
+    ("SGST @2.5%", "28.00"),
+    ("Round off", "0.00"),
+    ("Grand Total", "₹1,176.00"),
+    "Thank you! Visit again",
+)
