@@ -241,6 +241,8 @@ def _to_minor(num: str) -> int | None:
 
 def _amounts(line: str) -> list[_Amount]:
     """The amounts of a line, left to right; percentages ("@2.5%") are not amounts."""
+    for pattern in _DATES:  # "30 Nov 2026" holds no amounts
+        line = pattern.sub(lambda m: " " * len(m[0]), line)
     found = []
     for match in _AMOUNT.finditer(line):
         if _PERCENT.match(line, match.start("num")):
@@ -341,7 +343,7 @@ _NEVER = _words(
     r"mrp",
     r"rate",
 )
-_PAID_OVER = _words(r"cash", r"paid", r"tendered")
+_INCLUSIVE = _words(r"incl\.?", r"inclusive", r"including", r"all\s*taxes")
 _SIGN_WORD = re.compile(r"(?:₹|\brs\b\.?|\binr\b)", re.IGNORECASE)
 
 
@@ -366,7 +368,7 @@ def _classify(text: str) -> tuple[int, str]:
         return 0, "minus"
     if _NEVER.search(label) and not _PAID.search(label):
         return 0, "never"
-    if _TAX.search(label) and not _PAID.search(label):
+    if _TAX.search(label) and not _PAID.search(label) and not _INCLUSIVE.search(label):
         return 0, "tax"
     if _PAID.search(label):
         return 4, "total"
@@ -559,11 +561,11 @@ _PAYEE = re.compile(
     re.IGNORECASE,
 )
 _REF_STRONG = re.compile(
-    r"\b(?:upi\s*(?:transaction|txn)\s*(?:id|no)|upi\s*ref(?:erence)?\.?\s*(?:id|no|number)?\.?|utr\s*(?:no|number)?\.?|rrn)\s*[:.#-]?\s*(?P<value>[A-Z0-9]{6,})?",
+    r"\b(?:upi\s*(?:transaction|txn)\s*(?:id|no)|upi\s*ref(?:erence)?\.?\s*(?:id|no|number)?\.?|utr\s*(?:no|number)?\.?|rrn)\b\.?",
     re.IGNORECASE,
 )
 _REF_WEAK = re.compile(
-    r"\b(?:(?:google\s*|phonepe\s*|paytm\s*)?(?:transaction|txn|order)\s*(?:id|no|ref)|ref(?:erence)?\s*(?:id|no))\.?\s*[:.#-]?\s*(?P<value>[A-Z0-9]{6,})?",
+    r"\b(?:(?:google\s*|phonepe\s*|paytm\s*)?(?:transaction|txn|order)\s*(?:id|no|ref)|ref(?:erence)?\s*(?:id|no))\b\.?",
     re.IGNORECASE,
 )
 _REF_VALUE = re.compile(r"^[A-Za-z0-9]{8,40}$")
@@ -584,11 +586,23 @@ def _app(text: str) -> str | None:
     return next((name for name, pattern in _APPS if pattern.search(text)), None)
 
 
-def _is_screen(text: str, lines: list[str]) -> bool:
-    if not _SCREEN.search(text):
-        return False
-    receipt_like = sum(1 for t in lines if _classify(t)[1] in {"tax", "round"} or _classify(t)[0] == 1)
-    return receipt_like == 0
+def _receipt_like(lines: list[str]) -> bool:
+    """A shop's bill: a subtotal, tax or round-off line, or two item lines priced at the right."""
+    items = 0
+    for text in lines:
+        rank, kind = _classify(text)
+        if rank == 1 or kind in {"tax", "round"}:
+            return True
+        found = _amounts(text)
+        priced = found and re.fullmatch(r"[\d,. ]+\.\d\d", found[-1].raw.strip())
+        if kind == "" and priced and sum(c.isalpha() for c in text[: found[-1].start]) >= 3:
+            items += 1  # "Paneer Tikka 560.00"
+    return items >= 2
+
+
+def _is_screen(text: str, lines: list[str], app: str | None) -> bool:
+    """A payment app's success screen (not a bill that names the app it was paid with)."""
+    return bool(app or _SCREEN.search(text)) and not _receipt_like(lines)
 
 
 def _alone(text: str) -> _Amount | None:
@@ -652,13 +666,14 @@ def _payee(lines: list[str]) -> str | None:
 
 
 def _reference(lines: list[str]) -> str | None:
+    """The UPI transaction id, UTR or UPI Ref No (else the app's own id) after its label, on
+    its line or the next; spaces inside it ("6123 4567 8901") dropped."""
     for pattern in (_REF_STRONG, _REF_WEAK):
         for i, text in enumerate(lines):
             for match in pattern.finditer(text):
-                value = match["value"]
-                if not value and i + 1 < len(lines):
-                    value = lines[i + 1].replace(" ", "")
-                if value and _REF_VALUE.match(value) and any(c.isdigit() for c in value):
+                rest = text[match.end() :].strip(" :.#-")
+                value = (rest or (lines[i + 1] if i + 1 < len(lines) else "")).replace(" ", "")
+                if _REF_VALUE.match(value) and any(c.isdigit() for c in value):
                     return value
     return None
 
@@ -756,10 +771,8 @@ def reading_from_text(text: str, *, today: date) -> Proposal | None:
     app = _app(whole)
     when = _date(whole, today)
     at = _time(lines)
-    if app or _is_screen(whole, lines):
-        amount = _screen_amount(lines)
-        if amount is None:
-            return None
+    amount = _screen_amount(lines) if _is_screen(whole, lines, app) else None
+    if amount is not None:
         return Proposal(
             amount_minor=amount,
             payee=_payee(lines),

@@ -355,3 +355,23 @@ def test_money_sent_to_a_person_from_an_unknown_upi_app_is_read_as_upi() -> None
 )
 def test_text_with_no_total_gives_no_reading(text: str) -> None:
     assert reading_from_text(text, today=TODAY) is None
+
+
+def test_a_shop_bill_paid_by_upi_is_still_a_receipt_with_its_upi_reference() -> None:
+    text = """
+    Hotel Saravana Bhavan
+    Pay to: saravana@ybl
+    Idli Vada 90.00
+    Filter Coffee 40.00
+    Total (Incl. of all taxes) 130.00
+    Paid via UPI
+    UPI Ref No: 6123 4567 8901
+    """
+    reading = reading_from_text(text, today=TODAY)
+    assert reading is not None
+    assert (reading.amount_minor, reading.source, reading.payee) == (
+        130_00,
+        "receipt",
+        "Hotel Saravana Bhavan",
+    )
+    assert (reading.payment_mode, reading.reference) == ("UPI", "612345678901")
