@@ -59,7 +59,10 @@ MAX_SIDE_PX = 4000
 # Refused before decoding: more pixels than a 10 MB photo honestly holds (a 108 MP phone
 # photo is 12000×9000); a PNG of one colour can claim a billion in a few kilobytes.
 MAX_PIXELS = 120_000_000
-# Read once more at twice the size when no amount was found and the image is this small.
+# Tesseract wants letters some 20 px tall: an image whose longest side is under SMALL_PX is read
+# at twice its size; one under UPSAMPLE_BELOW_PX is read again at twice its size when the
+# first reading finds no amount, or a total that disagrees with the bill's subtotal.
+SMALL_PX = 600
 UPSAMPLE_BELOW_PX = 2000
 OCR_LANG = "eng"
 OCR_CONFIG = "--psm 4"
@@ -100,12 +103,15 @@ def ocr_available() -> bool:
 def read_image(data: bytes, *, today: date) -> Proposal:
     """Read a receipt photo or a payment screenshot; ImageRefused says why when it cannot."""
     image = _open(data)
-    reading: Proposal | None = None
+    doubtful: Proposal | None = None
     for attempt in _attempts(image):
-        reading = reading_from_text(_ocr(attempt), today=today)
-        if reading is not None:
+        reading, sound = _reading(_ocr(attempt), today=today)
+        if reading is not None and sound:
             return reading
-    raise ImageRefused(NO_TOTAL)
+        doubtful = doubtful or reading
+    if doubtful is None:
+        raise ImageRefused(NO_TOTAL)
+    return doubtful
 
 
 def _open(data: bytes) -> Image:
@@ -172,12 +178,14 @@ def _grey(image: Image) -> Image:
 
 
 def _attempts(grey: Image) -> Iterator[Image]:
-    """The image as read first, then (a small one) at twice the size."""
+    """The image to read first and, when that reading fails or is in doubt, next."""
     from PIL import Image as pil
 
-    yield grey
-    if max(grey.size) < UPSAMPLE_BELOW_PX:
-        yield grey.resize((grey.width * 2, grey.height * 2), pil.Resampling.LANCZOS)
+    side = max(grey.size)
+    scales = (2, 3) if side < SMALL_PX else (1, 2) if side < UPSAMPLE_BELOW_PX else (1,)
+    for scale in scales:
+        size = (grey.width * scale, grey.height * scale)
+        yield grey if scale == 1 else grey.resize(size, pil.Resampling.LANCZOS)
 
 
 def _ocr(image: Image) -> str:
@@ -302,6 +310,8 @@ _SUBTOTAL = _words(
 )
 _TAX = _words(
     r"[csiu]?gst",
+    r"[ciu][eg5]?[s5][t7]",  # CGST as OCR reads it: "cest", "cst", "c5t"
+    r"s[eg5o0]?[s5][t7]",  # SGST: "sost", "sest"
     r"vat",
     r"tax(?:es)?",
     r"cess",
@@ -395,20 +405,30 @@ def _receipt_lines(lines: list[str]) -> list[_Line]:
     return out
 
 
-def _receipt_amount(lines: list[str]) -> int | None:
+def _receipt_amount(lines: list[str]) -> tuple[int | None, bool]:
+    """The amount paid, and whether it is sound: no better-ranked total left unread, and
+    not far from the subtotal (half to 1.6 times it) when there is one."""
     read = _receipt_lines(lines)
     totals = [r for r in read if r.kind == "total" and r.amount is not None]
     expected = _expected_totals(read)
+    subtotal = next((r.amount.minor for r in reversed(read) if r.rank == 1 and r.amount), None)
     if totals:
         best = max(r.rank for r in totals)
         chosen = [r for r in totals if r.rank == best][-1]
-        value = _agreeing(chosen.amount, expected | {r.amount.minor for r in totals if r is not chosen})  # type: ignore[union-attr]
-        return _less_change(value, read, totals)
+        assert chosen.amount is not None
+        others = expected | {r.amount.minor for r in totals if r is not chosen and r.amount}
+        value = _less_change(_agreeing(chosen.amount, others, subtotal), read, totals)
+        unread = any(r.kind == "total" and r.amount is None and r.rank > best for r in read)
+        return value, not unread and (subtotal is None or _near(value, subtotal))
     marked = [r.amount for r in read if r.kind == "" and r.amount is not None and r.amount.signed]
     marked += [
         a for text in lines if _SIGN_WORD.search(text) and _classify(text) == (0, "") for a in _amounts(text)
     ]
-    return max((a.minor for a in marked), default=None)
+    return max((a.minor for a in marked), default=None), False
+
+
+def _near(value: int, subtotal: int) -> bool:
+    return subtotal // 2 <= value <= subtotal * 8 // 5
 
 
 def _expected_totals(read: list[_Line]) -> set[int]:
@@ -428,12 +448,15 @@ def _expected_totals(read: list[_Line]) -> set[int]:
     return out
 
 
-def _agreeing(amount: _Amount, others: set[int]) -> int:
-    """The amount as read, or without a leading misread ₹ when only that agrees with others."""
+def _agreeing(amount: _Amount, others: set[int], subtotal: int | None = None) -> int:
+    """The amount as read, or without a leading misread ₹ when only that agrees with others
+    (or, as read, is far above the subtotal and without it is near)."""
     if amount.minor in others:
         return amount.minor
     shorter = _without_lead(amount)
     if shorter is not None and shorter in others:
+        return shorter
+    if shorter is not None and subtotal and not _near(amount.minor, subtotal) and _near(shorter, subtotal):
         return shorter
     return amount.minor
 
@@ -614,7 +637,8 @@ def _alone(text: str) -> _Amount | None:
     return found[0] if not rest else None
 
 
-def _screen_amount(lines: list[str]) -> int | None:
+def _screen_amount(lines: list[str]) -> tuple[int | None, bool]:
+    """The big amount (and True: a screen's reading is never worth a second look)."""
     candidates: list[tuple[int, int, _Amount]] = []
     for i, text in enumerate(lines):
         amount = _alone(text)
@@ -634,8 +658,10 @@ def _screen_amount(lines: list[str]) -> int | None:
     if candidates:
         best = min(candidates, key=lambda c: c[:2])[2]
         others = {a.minor for *_, a in candidates if a is not best} | {a.minor for a in marked}
-        return _agreeing(best, others)
-    return marked[0].minor if marked else None
+        # Sound: it stands beside "Paid to" or its ₹ was read (the ₹ is often lost; reading
+        # again larger rarely brings it back).
+        return _agreeing(best, others), True
+    return (marked[0].minor, True) if marked else (None, False)
 
 
 def _near_screen_word(lines: list[str], i: int) -> bool:
@@ -764,14 +790,19 @@ def _lines(text: str) -> list[str]:
 
 def reading_from_text(text: str, *, today: date) -> Proposal | None:
     """The spend an OCR'd receipt or payment screen shows, or None when no amount is found."""
+    return _reading(text, today=today)[0]
+
+
+def _reading(text: str, *, today: date) -> tuple[Proposal | None, bool]:
+    """The reading, and False when it is in doubt (worth reading the photo again larger)."""
     lines = _lines(text)
     if not lines:
-        return None
+        return None, False
     whole = "\n".join(lines)
     app = _app(whole)
     when = _date(whole, today)
     at = _time(lines)
-    amount = _screen_amount(lines) if _is_screen(whole, lines, app) else None
+    amount, sound = _screen_amount(lines) if _is_screen(whole, lines, app) else (None, False)
     if amount is not None:
         return Proposal(
             amount_minor=amount,
@@ -782,10 +813,10 @@ def reading_from_text(text: str, *, today: date) -> Proposal | None:
             reference=_reference(lines),
             source=app or "UPI",
             sure=False,
-        )
-    amount = _receipt_amount(lines)
+        ), sound
+    amount, sound = _receipt_amount(lines)
     if amount is None:
-        return None
+        return None, False
     return Proposal(
         amount_minor=amount,
         payee=_merchant(lines),
@@ -795,7 +826,7 @@ def reading_from_text(text: str, *, today: date) -> Proposal | None:
         reference=_reference(lines) if re.search(r"\bupi\b", whole, re.IGNORECASE) else None,
         source="receipt",
         sure=False,
-    )
+    ), sound
 
 
 def _receipt_mode(text: str) -> str | None:

@@ -160,6 +160,14 @@ def test_a_photo_over_4000_px_a_side_is_scaled_down_and_still_read(ocr: None) ->
     assert read_image(out.getvalue(), today=TODAY).amount_minor == 1_176_00
 
 
+@pytest.mark.parametrize("size", [9, 11])
+def test_a_small_low_resolution_photo_is_read_at_a_larger_size(ocr: None, size: int) -> None:
+    photo = receipt_png(RESTAURANT_BILL, size=size, width=size * 30, margin=10)
+    assert max(Image.open(io.BytesIO(photo)).size) < 600
+    reading = read_image(photo, today=TODAY)
+    assert (reading.amount_minor, reading.payee) == (1_176_00, "SPICE GARDEN RESTAURANT")
+
+
 def test_two_photos_read_at_once_each_get_their_own_amount(ocr: None) -> None:
     photos = [screen_png(GOOGLE_PAY), screen_png(PAYTM)]
     with ThreadPoolExecutor(2) as pool:
@@ -227,6 +235,13 @@ def test_a_grand_total_wins_over_subtotal_tax_and_service_charge_lines() -> None
 
 def test_a_rupee_sign_misread_as_a_leading_digit_is_dropped_when_the_bill_adds_up() -> None:
     text = "Subtotal 1,120.00\nCGST @2.5% 28.00\nSGST @2.5% 28.00\nGrand Total 21,176.00\n"
+    reading = reading_from_text(text, today=TODAY)
+    assert reading is not None and reading.amount_minor == 1_176_00
+
+
+def test_a_misread_rupee_is_dropped_when_the_total_is_far_above_the_subtotal() -> None:
+    # "cesT" is CGST misread, so the taxes do not add up; the subtotal still tells.
+    text = "Subtotal 1,120.00\ncesT @2.5% 28.00\nSGST @2.5% 28.00\nGrand Total 31,176.00\n"
     reading = reading_from_text(text, today=TODAY)
     assert reading is not None and reading.amount_minor == 1_176_00
 
