@@ -764,7 +764,10 @@ def _date(text: str, today: date) -> date | None:
 
 
 def _time(lines: list[str]) -> time | None:
-    for text in lines:
+    """The time of the payment: one beside a date or after "Time" first, else the first other
+    than a phone's clock (a time alone on one of the top lines of a screenshot)."""
+    found: list[tuple[int, int, time]] = []
+    for i, text in enumerate(lines):
         if _REF_STRONG.search(text) or _REF_WEAK.search(text):
             continue
         for match in _TIME.finditer(text):
@@ -773,11 +776,15 @@ def _time(lines: list[str]) -> time | None:
                 if not 1 <= hour <= 12:
                     continue
                 hour = hour % 12 + (12 if match["ampm"].lower().startswith("p") else 0)
-            # A price like "12.50" is not a time: a dot counts only with am/pm or beside a date.
-            if "." in match[0] and not match["ampm"] and not re.search(r"\bat\b|time", text, re.IGNORECASE):
+            labelled = bool(re.search(r"\bat\b|time", text, re.IGNORECASE))
+            # A price like "12.50" is not a time: a dot counts only with am/pm or a label.
+            if "." in match[0] and not match["ampm"] and not labelled:
                 continue
-            return time(hour, minute)
-    return None
+            dated = any(True for _ in _dates(text))
+            clock = i < 2 and text.strip() == match[0].strip()
+            if not clock:
+                found.append((0 if dated or labelled else 1, i, time(hour, minute)))
+    return min(found)[2] if found else None
 
 
 # ---------------------------------------------------------------------------------------------

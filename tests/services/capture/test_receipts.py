@@ -390,3 +390,10 @@ def test_a_shop_bill_paid_by_upi_is_still_a_receipt_with_its_upi_reference() -> 
         "Hotel Saravana Bhavan",
     )
     assert (reading.payment_mode, reading.reference) == ("UPI", "612345678901")
+
+
+def test_the_phones_clock_atop_a_screenshot_is_not_the_time_of_the_payment() -> None:
+    text = "9:41\n\n250\nPaid to Chai Point\nDec 3, 2026 8:15 PM\nUPI transaction ID 612345678901\n"
+    reading = reading_from_text(text, today=TODAY)
+    assert reading is not None
+    assert (reading.on_date, reading.at_time) == (date(2026, 12, 3), time(20, 15))
