@@ -7,13 +7,17 @@ proof. The rules:
   than MAX_PIXELS pixels is refused before it is decoded (a decompression bomb). It is turned
   upright by its EXIF orientation, made grey, and any side over MAX_SIDE_PX (4000 px) is scaled
   down (never refused for that). Tesseract reads it as one column of lines (--psm 4, so a
-  label and its amount at the right edge stay on one line); when no amount is found a small
-  image is read once more at twice the size.
+  label and its amount at the right edge stay on one line). An image under SMALL_PX (600 px)
+  a side is read at twice, then three times its size; one under UPSAMPLE_BELOW_PX (2000 px)
+  is read again at twice its size when the first reading finds no amount or is in doubt (a
+  total far from the subtotal, a better total label whose amount was not read).
 * Which kind. A payment-success screen (Google Pay, PhonePe, Paytm, or any UPI app: "Paid
   to", "Payment successful", "Sent to", "UPI transaction ID", ...) gives source = the app
   ("UPI" when no app can be told), payment_mode "UPI", the payee after "Paid to" / "To:" /
   "Sent to", reference = the UPI transaction id, UTR or UPI Ref No (else the app's own
-  transaction id). Anything else is a shop receipt: source "receipt".
+  transaction id). A text with a subtotal, tax or round-off line, or two priced item lines,
+  is a shop receipt even when it names a UPI app: source "receipt" (payment_mode "UPI",
+  "Cash", "Credit Card" or "Debit Card" when the bill says so; its UPI Ref No as reference).
 * The amount of a screen: the big amount on a line of its own (₹250, or 250 when the ₹ was
   not read), else an amount after ₹/Rs on a line such as "Debited from XXXX1234 ₹250".
 * The amount of a receipt: the amount paid. Lines are ranked by their label: "grand total",
@@ -23,7 +27,9 @@ proof. The rules:
   give it. The amount of a line is its rightmost; a label alone on its line takes an amount
   alone on the next. Of the best rank the last line wins. A leading digit that may be a
   misread ₹ ("31,176.00") is dropped when that agrees with the rest of the bill (subtotal
-  plus taxes, or another total line). With no total label, the largest amount marked ₹/Rs.
+  plus taxes, or another total line), or when only without it is the total near the
+  subtotal. "Cash paid 500 / Change 270" under "Total 230" gives 230. With no total label,
+  the largest amount marked ₹/Rs.
 * OCR noise: ₹ read as %, =, R, z or ?; "Rs", "Rs.", "INR"; commas (Indian or Western
   grouping, a comma before the paise); spaces inside a number ("1 250.00"); O for 0 and
   l/I for 1 among digits. Amounts are exact integers of paise (services.money.to_minor).
@@ -32,7 +38,8 @@ proof. The rules:
   line takes the next name-like line with it ("WHOLE" / "FOODS").
 * The date: day first (03/12/2026, 03-12-26, 03.12.2026, 3 Dec 2026, 03-Dec-26, Dec 3,
   2026) or ISO (2026-12-03); the first real one on or before today, else None. The time:
-  "8:15 pm", "20:15", "at 20:15".
+  "8:15 pm", "20:15", "at 20:15", one beside a date or after "Time" first; a phone's clock
+  alone atop a screenshot is not it.
 
 Thread-safe: no module state is changed; each call opens its own image and Tesseract process.
 """
