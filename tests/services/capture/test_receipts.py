@@ -397,3 +397,13 @@ def test_the_phones_clock_atop_a_screenshot_is_not_the_time_of_the_payment() -> 
     reading = reading_from_text(text, today=TODAY)
     assert reading is not None
     assert (reading.on_date, reading.at_time) == (date(2026, 12, 3), time(20, 15))
+
+
+def test_without_the_ocr_engine_a_photo_is_refused_saying_reading_photos_is_not_set_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pytesseract = pytest.importorskip("pytesseract")
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "/nonexistent/tesseract")
+    assert not ocr_available()
+    with pytest.raises(ImageRefused, match="isn't set up"):
+        read_image(receipt_png(RESTAURANT_BILL), today=TODAY)
