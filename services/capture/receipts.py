@@ -18,6 +18,8 @@ proof. The rules:
   transaction id). A text with a subtotal, tax or round-off line, or two priced item lines,
   is a shop receipt even when it names a UPI app: source "receipt" (payment_mode "UPI",
   "Cash", "Credit Card" or "Debit Card" when the bill says so; its UPI Ref No as reference).
+  A screen whose status line says "Payment failed", "Pending", "Declined" or "Cancelled"
+  gives no reading (read_image refuses it saying so).
 * The amount of a screen: the big amount on a line of its own (₹250, or 250 when the ₹ was
   not read), else an amount after ₹/Rs on a line such as "Debited from XXXX1234 ₹250".
 * The amount of a receipt: the amount paid. Lines are ranked by their label: "grand total",
@@ -112,7 +114,10 @@ def read_image(data: bytes, *, today: date) -> Proposal:
     image = _open(data)
     doubtful: Proposal | None = None
     for attempt in _attempts(image):
-        reading, sound = _reading(_ocr(attempt), today=today)
+        text = _ocr(attempt)
+        if status := unpaid_status(text):
+            raise ImageRefused(f"That screenshot shows a {status} payment, so there is no spend to log.")
+        reading, sound = _reading(text, today=today)
         if reading is not None and sound:
             return reading
         doubtful = doubtful or reading
@@ -807,10 +812,28 @@ def reading_from_text(text: str, *, today: date) -> Proposal | None:
     return _reading(text, today=today)[0]
 
 
+_UNPAID = re.compile(
+    r"^(?:(?:payment|transaction|txn|transfer)\s*)?(?P<status>failed|declined|pending|processing|cancell?ed)"
+    r"\b[\s!.]*$",
+    re.IGNORECASE,
+)
+
+
+def unpaid_status(text: str) -> str | None:
+    """ "failed", "pending", ... when the text is a payment screen whose status line says the
+    money did not (yet) go; None otherwise."""
+    lines = _lines(text)
+    for line in lines:
+        if match := _UNPAID.match(line):
+            status = match["status"].lower()
+            return {"processing": "pending", "canceled": "cancelled"}.get(status, status)
+    return None
+
+
 def _reading(text: str, *, today: date) -> tuple[Proposal | None, bool]:
     """The reading, and False when it is in doubt (worth reading the photo again larger)."""
     lines = _lines(text)
-    if not lines:
+    if not lines or unpaid_status(text):
         return None, False
     whole = "\n".join(lines)
     app = _app(whole)

@@ -18,6 +18,7 @@ from services.capture.receipts import (
     ocr_available,
     read_image,
     reading_from_text,
+    unpaid_status,
 )
 from tests.images import RESTAURANT_BILL, blank_png, noise_png, receipt_image, receipt_png, screen_png
 
@@ -407,3 +408,19 @@ def test_without_the_ocr_engine_a_photo_is_refused_saying_reading_photos_is_not_
     assert not ocr_available()
     with pytest.raises(ImageRefused, match="isn't set up"):
         read_image(receipt_png(RESTAURANT_BILL), today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("status", "said"),
+    [("Payment failed", "failed"), ("Transaction Pending", "pending"), ("Declined", "declined")],
+)
+def test_a_failed_or_pending_payment_screen_gives_no_spend(status: str, said: str) -> None:
+    text = f"{status}\n₹250\nPaid to Chai Point\nUPI transaction ID 612345678901\n"
+    assert reading_from_text(text, today=TODAY) is None
+    assert unpaid_status(text) == said
+
+
+def test_a_screenshot_of_a_failed_payment_is_refused_saying_it_failed(ocr: None) -> None:
+    screen = screen_png([("Payment failed", 34), ("₹250", 72), ("Paid to Chai Point", 32)])
+    with pytest.raises(ImageRefused, match="failed payment"):
+        read_image(screen, today=TODAY)
