@@ -8,6 +8,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     MODEL_DIR=/data/models \
     HEALTH_PORT=8080
 
+# tesseract reads receipt photos and payment screenshots (services/capture/receipts.py).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-eng \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 10001 leakbot && mkdir /data && chown leakbot /data
 WORKDIR /app
 COPY pyproject.toml README.md alembic.ini ./

@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench reliability lint format demo clean
+.PHONY: run test bench reliability lint format demo clean ocr
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,14 +15,20 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)
+# Receipt photos are read by the tesseract OCR engine (services/capture/receipts.py). When it
+# (or its English data) is missing it is installed with apt-get: Debian or Ubuntu, as root (CI).
+ocr:
+	@command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx eng || \
+		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y tesseract-ocr tesseract-ocr-eng)
+
+run: $(STAMP) ocr
 	$(BIN)/leakbot db upgrade
 	$(BIN)/leakbot run
 
-test: $(STAMP)
+test: $(STAMP) ocr
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
+bench: $(STAMP) ocr
 	$(BIN)/python -m benchmarks
 
 # The long soaks: 200 people send 20,000 messages to one bot on SQLite, then to four webhook

@@ -13,6 +13,7 @@ from benchmarks import (
     bench_fairness,
     bench_ml,
     bench_questions,
+    bench_receipts,
     bench_startup,
     bench_statements,
 )
@@ -25,6 +26,7 @@ def main() -> int:
         *bench_startup.run(),
         *bench_core.run(),
         *bench_statements.run(),
+        *bench_receipts.run(),
         *bench_questions.run(),
         *bench_ml.run(),
         *bench_digest.run(),
