@@ -24,6 +24,7 @@ from telegram.ext import (
 from bot import (
     account,
     buttons,
+    capture,
     categories,
     digests,
     entries,
@@ -64,7 +65,16 @@ NIGHTLY_TRAINING_AT = dtime(3, 0, tzinfo=UTC)  # retrain when new verdicts arriv
 RENEWAL_REMINDERS_AT = dtime(4, 0, tzinfo=UTC)  # 09:30 in India
 DIGEST_TICK_S = 60  # how often the scheduler looks for due digests
 RESUME_IMPORTS_EVERY_S = 60  # how often imports cut off by a stopped process are looked for
-FEATURES = (entries, imports, account, questions, reports, learning, planning)  # each lists its BUTTONS
+FEATURES = (
+    entries,
+    capture,
+    imports,
+    account,
+    questions,
+    reports,
+    learning,
+    planning,
+)  # each lists its BUTTONS
 COMMANDS = [
     BotCommand("spend", "Log an expense: /spend 250 dining upi"),
     BotCommand("income", "Log income: /income 50000 salary"),
@@ -272,6 +282,7 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
     add(buttons.handler_for(action for feature in FEATURES for action in feature.BUTTONS))
     locked = application.bot_data[imports.LOCKED] = imports.LockedFiles()
     add(CommandHandler("cancel", imports.cancel))
+    add(MessageHandler(filters.PHOTO | filters.Document.IMAGE, capture.photo))
     add(MessageHandler(filters.Document.ALL, imports.upload))
     add(MessageHandler(filters.TEXT & ~filters.COMMAND & locked, imports.password_given))
     add(MessageHandler(filters.LOCATION, account.location))

@@ -12,6 +12,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot.buttons import FLAG, ID, Action, keyboard
+from bot.render import capture as render_capture
 from bot.render import entries as render
 from bot.render.text import Reply
 from bot.runtime import call, models, with_person
@@ -100,6 +101,14 @@ async def log_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def _send_logged(message: Message, logged: entries.LoggedMessage) -> None:
+    if logged.not_a_spend is not None:
+        await message.reply_text(render_capture.not_a_spend(logged.not_a_spend))
+        return
+    if logged.pending is not None:
+        from bot.capture import send_proposal  # its buttons live there, beside the photos'
+
+        await send_proposal(message, logged.pending)
+        return
     asked = next((line for line in logged.lines if line.choices), None)
     await message.reply_text(
         render.message_reply(logged).html,

@@ -177,6 +177,13 @@ def _sender(update: Update, rt: Runtime) -> Callable[[Session], User]:
     return find
 
 
+async def person_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> User:
+    """The sender, found or registered, without recording the update as handled (for work
+    done before the use case, such as reading a photo: a crash meanwhile loses nothing)."""
+    rt = runtime(context)
+    return await rt.run_in_session(_sender(update, rt))
+
+
 async def call_at_length(
     update: Update, context: ContextTypes.DEFAULT_TYPE, use_case: Callable[..., T], **arguments: object
 ) -> T:

@@ -122,6 +122,14 @@ def logged_reply(logged: Logged) -> Reply:
 
 def message_reply(message: LoggedMessage) -> Reply:
     """The reply to a message: one line's full reply, or a row per line of several."""
+    if message.alert_from is not None and message.lines and (logged := message.lines[0].logged):
+        if not logged.created:
+            e = logged.entry
+            return Reply.of(
+                f"Already logged: #{e.id} {format_money(e.amount_minor, e.currency)} {e.category} "
+                f"on {e.local_date:%d %b} (the same payment)."
+            )
+        return Reply((f"From your {message.alert_from} alert:", *logged_reply(logged).lines))
     if len(message.lines) == 1:
         line = message.lines[0]
         return logged_reply(line.logged) if line.logged else Reply.of(line.problem or "")

@@ -40,6 +40,7 @@ from services.importing.reader import Rows, is_furniture, read_rows, read_table
 from services.importing.understood import Understood, account_of, currency_of, of_import
 from services.importing.unfinished import STALE_AFTER, THIS_PROCESS, Unfinished
 from services.importing.workbooks import XLS_MAGIC, is_xlsx, read_workbook
+from services.ledger.captures import alerted
 from services.ledger.completion import OPTIONAL_COLUMNS, ScoringProfile, complete
 from services.ledger.people import profile_of
 from services.ledger.vocabulary import adopt_categories
@@ -584,6 +585,7 @@ def _store(
     fresh = ~chunk_refs.isin(known).to_numpy()  # positional: refs follow candidates row by row
     for refs in earlier:
         fresh &= ~refs.isin(known).to_numpy()
+    fresh &= ~alerted(session, user, candidates).to_numpy()  # logged before from an alert
     candidates, chunk_refs = candidates[fresh], chunk_refs[fresh]
     counts.duplicates += int((~fresh).sum())
     counts.imported += len(candidates)

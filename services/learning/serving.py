@@ -86,7 +86,8 @@ class ModelService:
         """The model that speaks for this person, if any beat the rule. Asked on every chat
         message, so the answer is kept for ttl_s: a model trained by another instance serves
         within that time."""
-        key = (str(session.get_bind().url), user.id)
+        bind = session.get_bind()
+        key = (str(bind.engine.url), user.id)  # an Engine's engine is itself; a Connection's, its own
         now = time.monotonic()
         with self._lock:
             cached = self._serving.get(key)

@@ -16,18 +16,22 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Entry, PendingCapture, User
 from services.capture.proposal import Proposal
-from services.catalog import CATEGORIES, OTHER_CATEGORY, EntryType, alias_table
+from services.catalog import CATEGORIES, OTHER_CATEGORY, EntryType, alias_table, normalise_payment_mode
 from services.errors import LeakBotError, NotFound
 from services.ledger.entries import LoggedEntry, log_entry, view_entry
 from services.ledger.parsing import ParsedEntry
 from services.ledger.vocabulary import Vocabulary, vocabulary_of
 from services.timing import local_datetime
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 REVERSAL_WINDOW = timedelta(days=45)  # a reversal names a spend at most this old
 _WORD = re.compile(r"[^\W\d_]+")
@@ -51,7 +55,9 @@ def category_of(payee: str | None, kind: EntryType, vocabulary: Vocabulary) -> s
     padded = f" {' '.join(words)} "
     catalogue = EntryType.EXPENSE if kind is EntryType.REFUND else kind
     for category in CATEGORIES:
-        if category.type is catalogue and any(k.strip() and f" {k.strip()}" in padded for k in category.keywords):
+        if category.type is catalogue and any(
+            k.strip() and f" {k.strip()}" in padded for k in category.keywords
+        ):
             return category.name
     return None
 
@@ -82,11 +88,12 @@ def _parsed(proposal: Proposal, vocabulary: Vocabulary, today: date) -> ParsedEn
         )
         if part
     )
+    mode = normalise_payment_mode(proposal.payment_mode) if proposal.payment_mode else None
     return ParsedEntry(
         type=kind,
         amount_minor=proposal.amount_minor,
         category=category,
-        payment_mode=proposal.payment_mode,
+        payment_mode=mode,
         is_necessary=vocabulary.necessary(category),
         on_date=on_date,
         at_time=proposal.at_time if on_date is not None or proposal.on_date is None else None,
@@ -131,7 +138,9 @@ def log_proposal(
     vocabulary = vocabulary_of(session, user)
     parsed = _parsed(proposal, vocabulary, today)
     if proposal.reversal:
-        spend = _same_reference(session, user, proposal.reference) or _reversed_spend(session, user, proposal, today)
+        spend = _same_reference(session, user, proposal.reference) or _reversed_spend(
+            session, user, proposal, today
+        )
         if spend is not None and spend.type == EntryType.EXPENSE.value:
             parsed = replace(parsed, category=spend.category, unknown_word=None)
     logged = log_entry(session=session, user=user, parsed=parsed, now=now, source_ref=source_ref)
@@ -168,10 +177,14 @@ def _from_json(data: dict[str, object]) -> Proposal:
     return Proposal(**{k: v for k, v in fields.items() if k in names})  # type: ignore[arg-type]
 
 
-def keep_pending(*, session: Session, user: User, proposal: Proposal, source_ref: str, now: datetime) -> Pending:
+def keep_pending(
+    *, session: Session, user: User, proposal: Proposal, source_ref: str, now: datetime
+) -> Pending:
     """Hold a proposal until the person confirms it (once per source_ref)."""
     found = session.scalar(
-        select(PendingCapture).where(PendingCapture.user_id == user.id, PendingCapture.source_ref == source_ref)
+        select(PendingCapture).where(
+            PendingCapture.user_id == user.id, PendingCapture.source_ref == source_ref
+        )
     )
     if found is None:
         found = PendingCapture(user_id=user.id, source_ref=source_ref, proposal=_to_json(proposal))
@@ -215,3 +228,25 @@ def drop_pending(*, session: Session, user: User, pending_id: int, now: datetime
     shown = _view(session, user, found, now)
     session.delete(found)
     return shown
+
+
+def alerted(session: Session, user: User, rows: pd.DataFrame) -> pd.Series:
+    """Which statement rows are payments the person already logged from a forwarded alert:
+    the alert's reference appears in the row's reference or description, for the same amount."""
+    import pandas as pd
+
+    logged = session.execute(
+        select(Entry.reference, Entry.amount_minor).where(
+            Entry.user_id == user.id, Entry.source == "chat", Entry.reference.is_not(None)
+        )
+    ).all()
+    found = pd.Series(False, index=rows.index)
+    if not logged or rows.empty:
+        return found
+    text = rows["note"].fillna("").astype(str)
+    if "ref" in rows:
+        text = rows["ref"].fillna("").astype(str) + " " + text
+    for reference, amount in logged:
+        if reference and len(reference) >= 6:
+            found |= text.str.contains(re.escape(reference), regex=True) & (rows["amount_minor"] == amount)
+    return found

@@ -9,18 +9,22 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from db.models import User
+from services.capture.alerts import looks_like_alert, read_alert
+from services.capture.proposal import NotASpend
 from services.catalog import OTHER_CATEGORY, EntryType, categories_of
 from services.errors import LeakBotError, ParseError
 from services.insights import budgets, habits
 from services.insights.budgets import Alert
 from services.insights.habits import Pace, Unusual
 from services.learning.serving import ModelService
-from services.ledger import corrections
+from services.ledger import captures, corrections
 from services.ledger import entries as ledger
+from services.ledger.captures import Pending
 from services.ledger.entries import EntryView
 from services.ledger.parsing import AmountChoice, entry_lines
 from services.ledger.vocabulary import add_category, teach_word, vocabulary_of, word_of
 from services.scoring import rescoring
+from services.timing import local_datetime
 
 RECENT_DEFAULT, RECENT_MAX = 10, 50
 OTHER_NAMES = frozenset(OTHER_CATEGORY.values())  # the catch-alls an unknown word lands in
@@ -58,8 +62,15 @@ class Line:
 
 @dataclass(frozen=True, slots=True)
 class LoggedMessage:
+    """What became of a message: its lines; or, for a forwarded bank or UPI alert, the entry
+    it made (lines[0], the alert's sender in alert_from), the capture waiting for Confirm, or
+    why it is no spend."""
+
     lines: tuple[Line, ...]
     currency: str
+    alert_from: str | None = None  # a sure alert: who sent it ("HDFC Bank")
+    pending: Pending | None = None  # an unknown sender's alert: held until Confirm
+    not_a_spend: str | None = None  # "an OTP", "a failed payment", ...
 
     @property
     def logged(self) -> tuple[Logged, ...]:
@@ -79,6 +90,10 @@ def log_message(
     """Log every line of a message as its own entry (once per message and line); a bad line
     says why and the others are stored. pick = (line number, choice) answers the question
     a line with two numbers raised: that line alone is logged, with the amount picked."""
+    if pick is None and looks_like_alert(text):
+        alert = _log_alert(session, person, text, now, source_ref, models)
+        if alert is not None:
+            return alert
     lines = entry_lines(text)
     if not lines:
         raise ParseError("Send an amount and what it was for, e.g. chai 20.")
@@ -104,8 +119,30 @@ def log_message(
         except ParseError as exc:
             results.append(Line(number, line, problem=str(exc)))
             continue
-        results.append(Line(number, line, logged=_followed_up(session, person, logged, models)))
+        results.append(Line(number, line, logged=followed_up(session, person, logged, models)))
     return LoggedMessage(tuple(results), person.currency)
+
+
+def _log_alert(
+    session: Session, person: User, text: str, now: datetime, source_ref: str, models: ModelService
+) -> LoggedMessage | None:
+    """A forwarded alert: a known sender's is stored (once per reference), an unknown one's
+    waits for Confirm, a message that moved no money says so. None: not an alert after all."""
+    reading = read_alert(text, today=local_datetime(now, person.timezone).date())
+    if reading is None:
+        return None
+    if isinstance(reading, NotASpend):
+        return LoggedMessage((), person.currency, not_a_spend=reading.reason)
+    if not reading.sure:
+        pending = captures.keep_pending(
+            session=session, user=person, proposal=reading, source_ref=source_ref, now=now
+        )
+        return LoggedMessage((), person.currency, pending=pending)
+    logged = captures.log_proposal(
+        session=session, user=person, proposal=reading, now=now, source_ref=source_ref
+    )
+    line = Line(1, text, logged=followed_up(session, person, logged, models))
+    return LoggedMessage((line,), person.currency, alert_from=reading.source)
 
 
 def log_text(
@@ -113,10 +150,10 @@ def log_text(
 ) -> Logged:
     """Log one entry the way a line says it (`250 dining upi`), once per source_ref."""
     logged = ledger.log_text(session=session, user=person, text=text, now=now, source_ref=source_ref)
-    return _followed_up(session, person, logged, models)
+    return followed_up(session, person, logged, models)
 
 
-def _followed_up(session: Session, person: User, logged: ledger.LoggedEntry, models: ModelService) -> Logged:
+def followed_up(session: Session, person: User, logged: ledger.LoggedEntry, models: ModelService) -> Logged:
     """The model's verdict on a new expense, and what logging it found (pace, budgets)."""
     parsed = logged.parsed
     asked = (
