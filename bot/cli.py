@@ -416,11 +416,14 @@ def log(
         str | None,
         typer.Option("--category", help="Move a line kept under Other there (its word is remembered)."),
     ] = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Store an unknown bank's alert as read.")] = False,
 ) -> None:
-    """Log entries exactly as the bot reads a message, and print the bot's reply. A line with
-    two numbers is not stored until --pick says which is the amount."""
-    from bot.render.entries import message_reply
-    from services.usecases import entries
+    """Log entries exactly as the bot reads a message (several lines, a bank or UPI alert's
+    text), and print the bot's reply. A line with two numbers is not stored until --pick says
+    which is the amount; an unknown bank's alert until --yes."""
+    from bot.render.capture import not_a_spend, proposal_reply
+    from bot.render.entries import logged_reply, message_reply
+    from services.usecases import capture, entries
 
     moment = now()
     source_ref = f"cli:{moment.isoformat()}"
@@ -434,6 +437,17 @@ def log(
         models=model_service(),
         pick=chosen,
     )
+    if logged.not_a_spend is not None:
+        typer.echo(not_a_spend(logged.not_a_spend))
+        return
+    if logged.pending is not None:
+        held = logged.pending
+        if not yes:
+            run_for(user, capture.cancel_capture, pending_id=held.id, now=moment)
+            fail(proposal_reply(held).plain + "\nNot logged: add --yes to log it as read.")
+        done = run_for(user, capture.confirm_capture, pending_id=held.id, now=moment, models=model_service())
+        typer.echo(f"#{done.entry.id} " + logged_reply(done).plain)
+        return
     lines = logged.lines
     if len(lines) == 1 and lines[0].logged is None:
         asked = lines[0].choices
@@ -448,6 +462,44 @@ def log(
         return
     prefix = f"#{lines[0].logged.entry.id} " if len(lines) == 1 and lines[0].logged else ""
     typer.echo(prefix + message_reply(logged).plain)
+
+
+@app.command("scan")
+def scan(
+    image: Annotated[Path, typer.Argument(help="A photo of a receipt or a payment screenshot.")],
+    user: UserOption,
+    yes: Annotated[bool, typer.Option("--yes", help="Store what was read.")] = False,
+) -> None:
+    """Read a receipt photo or a payment screenshot as the bot does and show what was read;
+    --yes stores it (the same image twice is stored once)."""
+    import hashlib
+
+    from bot.render.capture import proposal_reply
+    from bot.render.entries import logged_reply
+    from services.errors import LeakBotError
+    from services.ledger.captures import Pending
+    from services.timing import local_datetime
+    from services.usecases import capture
+
+    if not image.is_file():
+        fail(f"No such file: {image}")
+    data = image.read_bytes()
+    moment = now()
+    zone, currency = run_for(user, lambda *, session, person: (person.timezone, person.currency))
+    try:
+        proposal = capture.read_photo(data=data, today=local_datetime(moment, zone).date())
+    except LeakBotError as exc:
+        fail(str(exc))
+    if not yes:
+        category = run_for(user, capture.category_for, proposal=proposal, now=moment)
+        typer.echo(proposal_reply(Pending(0, proposal, category, currency)).plain)
+        typer.echo("Not logged: add --yes to log it.")
+        return
+    ref = "scan:" + hashlib.sha256(data).hexdigest()[:32]
+    done = run_for(
+        user, capture.log_capture, proposal=proposal, source_ref=ref, now=moment, models=model_service()
+    )
+    typer.echo(f"#{done.entry.id} " + logged_reply(done).plain)
 
 
 @app.command("category")

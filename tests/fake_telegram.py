@@ -213,6 +213,31 @@ class FakeTelegram:
         }
         return self._push({"message": self.message(user_id, document=document)})
 
+    def send_photo(
+        self, user_id: int, data: bytes, *, width: int = 1080, height: int = 1920
+    ) -> dict[str, Any]:
+        """A photo from user_id, as Telegram sends one: its sizes, the largest last."""
+        file_id = f"photo{len(self.files) + 1}"
+        self.files[file_id] = data
+        sizes = [
+            {
+                "file_id": f"{file_id}s",
+                "file_unique_id": f"u{file_id}s",
+                "width": 90,
+                "height": 160,
+                "file_size": 1,
+            },
+            {
+                "file_id": file_id,
+                "file_unique_id": f"u{file_id}",
+                "width": width,
+                "height": height,
+                "file_size": len(data),
+            },
+        ]
+        self.files[f"{file_id}s"] = b""
+        return self._push({"message": {**self.message(user_id), "photo": sizes}})
+
     def press_button(self, user_id: int, data: str, message: dict[str, Any] | None = None) -> dict[str, Any]:
         query = {
             "id": f"cb{next(self._message_ids)}",

@@ -195,9 +195,18 @@ def keep_pending(
 
 def _view(session: Session, user: User, found: PendingCapture, now: datetime) -> Pending:
     proposal = _from_json(found.proposal)
+    return Pending(
+        found.id,
+        proposal,
+        category_for(session=session, user=user, proposal=proposal, now=now),
+        user.currency,
+    )
+
+
+def category_for(*, session: Session, user: User, proposal: Proposal, now: datetime) -> str:
+    """Where a proposal would be logged."""
     today = local_datetime(now, user.timezone).date()
-    parsed = _parsed(proposal, vocabulary_of(session, user), today)
-    return Pending(found.id, proposal, parsed.category, user.currency)
+    return _parsed(proposal, vocabulary_of(session, user), today).category
 
 
 def _owned_pending(session: Session, user: User, pending_id: int) -> PendingCapture | None:

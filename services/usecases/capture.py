@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from db.models import User
 from services.capture.proposal import Proposal
+from services.catalog import OTHER_CATEGORY
 from services.learning.serving import ModelService
 from services.ledger import captures
 from services.ledger.captures import Pending
@@ -29,6 +30,11 @@ def propose(*, session: Session, person: User, proposal: Proposal, source_ref: s
     return captures.keep_pending(
         session=session, user=person, proposal=proposal, source_ref=source_ref, now=now
     )
+
+
+def category_for(*, session: Session, person: User, proposal: Proposal, now: datetime) -> str:
+    """The category a proposal would be logged under."""
+    return captures.category_for(session=session, user=person, proposal=proposal, now=now)
 
 
 def log_capture(
@@ -73,7 +79,8 @@ def typed_line(held: Pending) -> str:
     amount = format_money(p.amount_minor, held.currency).replace(",", "")
     parts = [
         amount.lstrip("₹$€£") if amount[:1] in "₹$€£" else amount,
-        p.payee or held.category.lower(),
+        "" if held.category in OTHER_CATEGORY.values() else held.category.lower(),
+        p.payee or "",
         {
             "UPI": "upi",
             "Cash": "cash",

@@ -378,3 +378,25 @@ def test_entries_as_json_and_csv_carry_every_field_and_the_one_verdict(
     run(cli, "verdict", "--user", "8", str(shown["id"]), "leak")
     (row,) = csv.DictReader(io.StringIO(run(cli, "entries", "--user", "8", "--format", "csv")))
     assert (row["is_leak"], row["decided_by"], row["your_call"]) == ("True", "you", "True")
+
+
+def test_alerts_and_receipt_photos_log_from_the_command_line(cli: CliRunner, tmp_path: Path) -> None:
+    from tests.images import RESTAURANT_BILL, receipt_png
+
+    run(cli, "db", "upgrade")
+    alert = "Sent Rs.450.00\nFrom HDFC Bank A/C *4821\nTo SWIGGY\nOn 02/12/26\nRef 633712345678"
+    assert "From your HDFC Bank alert:" in run(cli, "log", alert, "--user", "8")
+    assert "Already logged" in run(cli, "log", alert, "--user", "8")
+    unknown = "Rs 1,240.00 debited from your account XX5566 on 02-12-26 to GOPI MEDICALS. Ref 998877665544"
+    assert "Not logged: add --yes" in run(cli, "log", unknown, "--user", "8", code=1)
+    assert "₹1,240 Medical" in run(cli, "log", unknown, "--yes", "--user", "8")
+
+    (tmp_path / "bill.png").write_bytes(receipt_png(RESTAURANT_BILL))
+    shown = run(cli, "scan", "bill.png", "--user", "8")
+    assert "₹1,176 to SPICE GARDEN RESTAURANT?" in shown and "Not logged: add --yes" in shown
+    assert "₹1,176 Dining Out" in run(cli, "scan", "bill.png", "--yes", "--user", "8")
+    assert "Already logged" in run(cli, "scan", "bill.png", "--yes", "--user", "8")  # the same image: once
+    listing = run(cli, "entries", "--user", "8", "--limit", "10")
+    assert len(listing.strip().splitlines()) == 3
+    (tmp_path / "notes.txt").write_text("not a picture")
+    assert "not an image" in run(cli, "scan", "notes.txt", "--user", "8", code=1)
