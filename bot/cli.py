@@ -499,7 +499,7 @@ def scan(
     done = run_for(
         user, capture.log_capture, proposal=proposal, source_ref=ref, now=moment, models=model_service()
     )
-    typer.echo(f"#{done.entry.id} " + logged_reply(done).plain)
+    typer.echo(("" if done.created else "Already logged: ") + f"#{done.entry.id} " + logged_reply(done).plain)
 
 
 @app.command("category")

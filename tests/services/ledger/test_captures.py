@@ -48,10 +48,10 @@ def test_a_forwarded_alert_is_a_spend_stored_once_and_its_statement_row_is_not_a
     assert again.lines[0].logged is not None and not again.lines[0].logged.created
 
     statement = (
-        "Date,Narration,Chq./Ref.No.,Value Dt,Withdrawal Amt.,Deposit Amt.,Closing Balance\n"
-        "02/12/26,UPI-SWIGGY-swiggy@icici-633712345678,0000633712345678,02/12/26,450.00,,9550.00\n"
-        "02/12/26,UPI-ZEPTO-zepto@ybl-633712349999,0000633712349999,02/12/26,212.00,,9338.00\n"
-    ).encode()
+        b"Date,Narration,Chq./Ref.No.,Value Dt,Withdrawal Amt.,Deposit Amt.,Closing Balance\n"
+        b"02/12/26,UPI-SWIGGY-swiggy@icici-633712345678,0000633712345678,02/12/26,450.00,,9550.00\n"
+        b"02/12/26,UPI-ZEPTO-zepto@ybl-633712349999,0000633712349999,02/12/26,212.00,,9338.00\n"
+    )
     summary = import_csv(session=session, user=user, data=statement, file_name="hdfc.csv")
     assert (summary.imported, summary.duplicates) == (1, 1)
     assert count_entries(session, user.id) == 2
