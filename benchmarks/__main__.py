@@ -8,6 +8,7 @@ from pathlib import Path
 
 from benchmarks import (
     bench_bot,
+    bench_capture,
     bench_core,
     bench_digest,
     bench_fairness,
@@ -26,6 +27,7 @@ def main() -> int:
         *bench_startup.run(),
         *bench_core.run(),
         *bench_statements.run(),
+        *bench_capture.run(),
         *bench_receipts.run(),
         *bench_questions.run(),
         *bench_ml.run(),
