@@ -178,13 +178,17 @@ async def test_large_uploads_show_progress_and_bad_files_are_refused(
     assert "30,413 imported · 0 duplicates · 0 rejected" in texts[3]
 
     before = len(fake.sent(chat_id=BOB))
-    fake.send_document(BOB, "photo.jpg", b"\xff\xd8\xff\xe0binary", mime="image/jpeg")
+    fake.send_document(BOB, "notes.docx", b"PK\x03\x04binary", mime="application/msword")
     fake.send_document(BOB, "fake.csv", b"\x00\x01\x02\x03binary\x00")
     replies = await asyncio.to_thread(fake.wait_for, "sendMessage", chat_id=BOB, count=before + 2)
     texts = [c.params["text"] for c in replies[before:]]
     assert any("I can import statements as CSV, Excel (.xlsx, .xls) or PDF" in t for t in texts)
     edits = await asyncio.to_thread(fake.wait_for, "editMessageText", chat_id=BOB)
     assert "neither text (CSV) nor an Excel workbook or a PDF" in edits[-1].params["text"]
+    # An image sent as a file is read as a photo: a broken one is refused saying so
+    fake.send_document(BOB, "photo.jpg", b"\xff\xd8\xff\xe0binary", mime="image/jpeg")
+    edits = await asyncio.to_thread(fake.wait_for, "editMessageText", chat_id=BOB, count=len(edits) + 1)
+    assert edits[-1].params["text"] == "That image is damaged and cannot be opened; send the photo again."
     assert entries_of(db, BOB) == []
 
 

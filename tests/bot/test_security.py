@@ -43,7 +43,8 @@ async def test_injection_strings_and_strange_text_are_stored_as_text_and_escaped
     assert "too long for an entry" in await reply(fake, ALICE, "99 dining " + "blah " * 810)
     long = await reply(fake, ALICE, "99 dining " + "blah " * 150)
     assert "₹99 Dining Out" in long and len(long) < 1000
-    assert "I don't know the category" in await reply(fake, ALICE, "50 <b>gadgets</b>")
+    unknown = await reply(fake, ALICE, "50 <b>gadgets</b>")  # kept under Other, the word escaped
+    assert "₹50 kept under Other." in unknown and "“&lt;b&gt;gadgets&lt;/b&gt;”" in unknown
 
 
 async def test_another_persons_entries_cannot_be_seen_or_touched(
