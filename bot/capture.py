@@ -60,7 +60,7 @@ async def photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     data = bytes(await (await context.bot.get_file(file_id)).download_as_bytearray())
     working = await message.reply_text("Reading your photo…")
     try:
-        proposal = await asyncio.to_thread(capture.read_photo, data=data, today=today)
+        reading = await asyncio.to_thread(capture.read_photo, data=data, today=today)
     except ImageRefused as refused:
         await working.edit_text(str(refused))
         return
@@ -69,12 +69,14 @@ async def photo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         update,
         context,
         capture.propose,
-        proposal=proposal,
+        proposal=reading.proposal,
         source_ref=f"photo:{chat.id}:{message.message_id}",
         now=now,
     )
     await working.edit_text(
-        render.proposal_reply(held).html, parse_mode=ParseMode.HTML, reply_markup=capture_keyboard(held)
+        render.proposal_reply(held, reading.scaled_from).html,
+        parse_mode=ParseMode.HTML,
+        reply_markup=capture_keyboard(held),
     )
 
 

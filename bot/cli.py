@@ -487,17 +487,24 @@ def scan(
     moment = now()
     zone, currency = run_for(user, lambda *, session, person: (person.timezone, person.currency))
     try:
-        proposal = capture.read_photo(data=data, today=local_datetime(moment, zone).date())
+        reading = capture.read_photo(data=data, today=local_datetime(moment, zone).date())
     except LeakBotError as exc:
         fail(str(exc))
     if not yes:
-        category = run_for(user, capture.category_for, proposal=proposal, now=moment)
-        typer.echo(proposal_reply(Pending(0, proposal, category, currency)).plain)
+        category = run_for(user, capture.category_for, proposal=reading.proposal, now=moment)
+        typer.echo(
+            proposal_reply(Pending(0, reading.proposal, category, currency), reading.scaled_from).plain
+        )
         typer.echo("Not logged: add --yes to log it.")
         return
     ref = "scan:" + hashlib.sha256(data).hexdigest()[:32]
     done = run_for(
-        user, capture.log_capture, proposal=proposal, source_ref=ref, now=moment, models=model_service()
+        user,
+        capture.log_capture,
+        proposal=reading.proposal,
+        source_ref=ref,
+        now=moment,
+        models=model_service(),
     )
     typer.echo(("" if done.created else "Already logged: ") + f"#{done.entry.id} " + logged_reply(done).plain)
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from bot.render.text import Reply, b, code
+from services.capture.receipts import MAX_SIDE_PX
 from services.ledger.captures import Pending
 from services.money import format_money
 
 SOURCES = {"receipt": "a receipt", "generic": "an alert from a sender I don't know", "UPI": "a UPI screen"}
 
 
-def proposal_reply(held: Pending) -> Reply:
+def proposal_reply(held: Pending, scaled_from: tuple[int, int] | None = None) -> Reply:
     """`₹250 to Chai Point?` then when, how and where it goes, with Confirm / Edit / Cancel."""
     p = held.proposal
     money = format_money(p.amount_minor, held.currency)
@@ -31,7 +32,12 @@ def proposal_reply(held: Pending) -> Reply:
         f"Read from {source}. Confirm to log it under {held.category}.",
         details or None,
         ("ref ", code(p.reference)) if p.reference else None,
+        scaled_line(scaled_from) if scaled_from else None,
     )
+
+
+def scaled_line(size: tuple[int, int]) -> str:
+    return f"(Your {size[0]:,} × {size[1]:,} px image was scaled to {MAX_SIDE_PX:,} px a side to read it.)"
 
 
 def not_a_spend(reason: str) -> str:

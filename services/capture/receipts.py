@@ -99,6 +99,19 @@ NO_TOTAL = (
 # The image
 
 
+def image_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) as the image's header gives them, upright; None when it has none."""
+    from PIL import Image as pil
+
+    try:
+        with pil.open(io.BytesIO(data)) as image:
+            width, height = image.size
+            turned = image.getexif().get(0x0112) in (5, 6, 7, 8)  # EXIF orientation: on its side
+    except Exception:
+        return None
+    return (height, width) if turned else (width, height)
+
+
 def ocr_available() -> bool:
     """True when pytesseract imports and a tesseract with English is installed."""
     try:

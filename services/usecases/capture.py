@@ -3,6 +3,7 @@ Cancel what it proposes (an unknown bank's alert waits the same way)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
@@ -17,12 +18,20 @@ from services.money import format_money
 from services.usecases.entries import Logged, followed_up
 
 
-def read_photo(*, data: bytes, today: date) -> Proposal:
+@dataclass(frozen=True, slots=True)
+class PhotoReading:
+    proposal: Proposal
+    scaled_from: tuple[int, int] | None = None  # (width, height) of an image scaled down to read it
+
+
+def read_photo(*, data: bytes, today: date) -> PhotoReading:
     """What a photo of a receipt or a payment screen says (OCR, offline; a second or two of
     CPU: doors run it off their event loop). Raises ImageRefused saying why it can't."""
-    from services.capture.receipts import read_image
+    from services.capture.receipts import MAX_SIDE_PX, image_size, read_image
 
-    return read_image(data, today=today)
+    proposal = read_image(data, today=today)
+    size = image_size(data)
+    return PhotoReading(proposal, size if size and max(size) > MAX_SIDE_PX else None)
 
 
 def propose(*, session: Session, person: User, proposal: Proposal, source_ref: str, now: datetime) -> Pending:

@@ -20,6 +20,7 @@ from services.capture.receipts import (
     reading_from_text,
     unpaid_status,
 )
+from services.usecases.capture import read_photo
 from tests.images import RESTAURANT_BILL, blank_png, noise_png, receipt_image, receipt_png, screen_png
 
 TODAY = date(2026, 12, 3)
@@ -158,7 +159,9 @@ def test_a_photo_over_4000_px_a_side_is_scaled_down_and_still_read(ocr: None) ->
     assert max(huge.size) > MAX_SIDE_PX
     out = io.BytesIO()
     huge.save(out, format="PNG")
-    assert read_image(out.getvalue(), today=TODAY).amount_minor == 1_176_00
+    reading = read_photo(data=out.getvalue(), today=TODAY)  # what the chat and `leakbot scan` call
+    assert reading.proposal.amount_minor == 1_176_00
+    assert reading.scaled_from == huge.size  # the reply says it was scaled
 
 
 @pytest.mark.parametrize("size", [9, 11])
