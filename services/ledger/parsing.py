@@ -164,7 +164,21 @@ def looks_like_entry(text: str) -> bool:
         return True  # it starts with an amount: meant as an entry, however long (and told why not)
     if not lines or any(len(tokens) > MAX_ENTRY_WORDS for tokens in lines):
         return False
+    if _asks(text):
+        return False
     return any(_names_an_amount(tokens) for tokens in lines)
+
+
+QUESTION_WORDS = frozenset(
+    {"how", "what", "when", "where", "which", "who", "why", "did", "do", "does", "is", "are", "can", "show"}
+    | {"kitna", "kitne", "kya", "kab", "kaun", "kaise", "kahan"}
+)
+
+
+def _asks(text: str) -> bool:
+    """A question (it ends with `?` or starts with a question word): talk, not an entry."""
+    words = text.strip().split(maxsplit=1)
+    return text.rstrip().endswith("?") or (bool(words) and words[0].casefold().strip(",") in QUESTION_WORDS)
 
 
 def _names_an_amount(tokens: list[_Token]) -> bool:

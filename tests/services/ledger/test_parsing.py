@@ -116,6 +116,9 @@ def test_plain_messages_are_entries_when_their_short_lines_name_an_amount() -> N
     assert looks_like_entry("chai 20\nsabzi 40")
     assert not looks_like_entry("hello there")
     assert not looks_like_entry("meeting on 2024-05-03")
+    assert not looks_like_entry("how much did I spend on chai in 2024?")  # a question, not ₹2,024
+    assert not looks_like_entry("kitna kharcha hua 2 din mein")
+    assert not looks_like_entry("did you get 2 files")
     assert looks_like_entry("chai 20\nforgot the rest")  # the bad line is answered, the other kept
     assert not looks_like_entry("I paid 20 for the thing we talked about at lunch and it was fine really")
 
