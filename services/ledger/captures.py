@@ -102,6 +102,17 @@ def _parsed(proposal: Proposal, vocabulary: Vocabulary, today: date) -> ParsedEn
     )
 
 
+REVERSAL_PREFIX = "rev:"  # a reversal's own reference, told from the spend's it gives back
+
+
+def _reference_key(proposal: Proposal) -> str | None:
+    """What an entry from this proposal is known by: its reference, marked for a reversal
+    (a bank reuses the spend's reference on the credit that reverses it)."""
+    if not proposal.reference:
+        return None
+    return ((REVERSAL_PREFIX if proposal.reversal else "") + proposal.reference)[:64]
+
+
 def _same_reference(session: Session, user: User, reference: str | None) -> Entry | None:
     if not reference:
         return None
@@ -131,7 +142,8 @@ def log_proposal(
             f"That payment is in {proposal.currency}, but your ledger is in {user.currency}; "
             "log it by hand in your currency."
         )
-    known = _same_reference(session, user, proposal.reference) if not proposal.reversal else None
+    key = _reference_key(proposal)
+    known = _same_reference(session, user, key)
     if known is not None:  # the same payment, forwarded again or imported before
         return LoggedEntry(entry=view_entry(known, user), created=False, row=known)
     today = local_datetime(now, user.timezone).date()
@@ -144,12 +156,8 @@ def log_proposal(
         if spend is not None and spend.type == EntryType.EXPENSE.value:
             parsed = replace(parsed, category=spend.category, unknown_word=None)
     logged = log_entry(session=session, user=user, parsed=parsed, now=now, source_ref=source_ref)
-    if logged.created and proposal.reference:
-        session.execute(
-            Entry.__table__.update()
-            .where(Entry.id == logged.entry.id)
-            .values(reference=proposal.reference[:64] if not proposal.reversal else None)
-        )
+    if logged.created and key:
+        session.execute(Entry.__table__.update().where(Entry.id == logged.entry.id).values(reference=key))
     return replace(logged, parsed=parsed)
 
 
@@ -256,6 +264,7 @@ def alerted(session: Session, user: User, rows: pd.DataFrame) -> pd.Series:
     if "ref" in rows:
         text = rows["ref"].fillna("").astype(str) + " " + text
     for reference, amount in logged:
-        if reference and len(reference) >= 6:
-            found |= text.str.contains(re.escape(reference), regex=True) & (rows["amount_minor"] == amount)
+        bare = reference.removeprefix(REVERSAL_PREFIX) if reference else ""
+        if len(bare) >= 6:
+            found |= text.str.contains(re.escape(bare), regex=True) & (rows["amount_minor"] == amount)
     return found

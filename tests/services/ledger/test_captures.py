@@ -68,6 +68,14 @@ def test_a_reversal_gives_back_the_spend_it_reverses(session: Session) -> None:
     )
     refund = back.lines[0].logged.entry  # type: ignore[union-attr]
     assert (refund.type.value, refund.category, refund.amount_minor) == ("refund", "Dining Out", 38_000)
+    again = _log(
+        session,
+        user,
+        "Rs 380.00 credited to your A/c XX5521 as reversal of failed txn on 02-12-26. Ref 633700000001 -SBI",
+        "chat:1:3",
+    )  # the same reversal forwarded again gives back nothing more
+    assert again.lines[0].logged is not None and not again.lines[0].logged.created
+    assert count_entries(session, user.id) == 2
 
 
 @pytest.mark.parametrize(
