@@ -22,3 +22,13 @@ def change_words(now: int, before: int, *, against: str, nothing_before: str) ->
     """`+25% vs last month`, or what to say when there was nothing before."""
     change = percent_change(now, before)
     return nothing_before if change is None else f"{change:+.0f}% vs {against}"
+
+
+UNNAMED_PAYMENT_MODE = "Other"  # what an entry that names no payment mode is stored with
+
+
+def label_words(value: str, column: str) -> str:
+    """A stored label as people read it: the payment mode nobody named is 'Mode not given'."""
+    if column == "payment_mode" and value == UNNAMED_PAYMENT_MODE:
+        return "Mode not given"
+    return value

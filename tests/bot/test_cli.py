@@ -111,7 +111,7 @@ def test_ask_answers_in_table_csv_and_json(cli: CliRunner) -> None:
     assert len(listing.strip().splitlines()) == 14 and "/top_leaks" in listing
 
     table = run(cli, "ask", "leak_time_blocks", "--user", "9")
-    assert "time_block  leak_count" in table and "is your leakiest time" in table
+    assert "time_block  leak_count" in table and "You leak most in the evening" in table
 
     answer = json.loads(run(cli, "ask", "recurring_vs_one_off", "--user", "9", "--format", "json"))
     assert answer["question"] == "recurring_vs_one_off"

@@ -195,7 +195,7 @@ async def test_the_summary_says_what_the_statement_held(fake: FakeTelegram, bot,
     ]
     assert lines[6:8] == ["ATM, card bill, wallet", "Top leak: Other, ₹23.60 (once)"]  # the bank's fee
     assert all(len(line) <= 40 for line in lines[1:])
-    assert "2024: ₹1,773.60 spent" in await reply(fake, ALICE, "/monthly 2024")
+    assert "You spent ₹1,773.60 in 2024" in await reply(fake, ALICE, "/monthly 2024")
 
 
 async def _edit_with(fake: FakeTelegram, chat_id: int, text: str, *, after: int) -> Call:
