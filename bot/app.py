@@ -36,6 +36,7 @@ from bot import (
     questions,
     redaction,
     reports,
+    today,
 )
 from bot.intake import OnePersonAtATime
 from bot.outbox import KEPT_RETRY_EVERY_S, KeepingBot, Postponed
@@ -89,6 +90,8 @@ COMMANDS = [
     BotCommand("export", "Your data as CSV"),
     BotCommand("settings", "Show or change settings"),
     BotCommand("budget", "Monthly limits: /budget dining 3000"),
+    BotCommand("today", "Spent today, leaks, budgets left"),
+    BotCommand("month", "This month so far against last month"),
     BotCommand("ask", "Ask a question about your spending"),
     *(BotCommand(q.command, q.title) for q in QUESTIONS),
     BotCommand("dashboard", "This month at a glance: /dashboard 2024-05"),
@@ -279,6 +282,8 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
     add(CommandHandler("plan", planning.plan_command))
     add(CommandHandler(list(questions.COMMANDS), questions.question_command))
     add(CommandHandler("ask", questions.ask_menu))
+    add(CommandHandler("today", today.today_command))
+    add(CommandHandler("month", today.month_command))
     add(buttons.handler_for(action for feature in FEATURES for action in feature.BUTTONS))
     locked = application.bot_data[imports.LOCKED] = imports.LockedFiles()
     add(CommandHandler("cancel", imports.cancel))

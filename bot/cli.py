@@ -618,6 +618,24 @@ def plan_cmd(user: UserOption) -> None:
     typer.echo(plan_reply(run_for(user, planning.make_plan, now=now())).plain)
 
 
+@app.command("today")
+def today_cmd(user: UserOption) -> None:
+    """Spent today, the leaks among it and every budget's room, against last month's usual day."""
+    from bot.render.today import so_far_reply
+    from services.usecases import today
+
+    typer.echo(so_far_reply(run_for(user, today.today, now=now())).plain)
+
+
+@app.command("month")
+def month_cmd(user: UserOption) -> None:
+    """This month so far, against last month up to the same day, with every budget's room."""
+    from bot.render.today import so_far_reply
+    from services.usecases import today
+
+    typer.echo(so_far_reply(run_for(user, today.this_month, now=now())).plain)
+
+
 @app.command("ask")
 def ask_cmd(
     question: Annotated[str | None, typer.Argument(help="Question id (see --list).")] = None,
