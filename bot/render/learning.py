@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from bot.render.text import Reply
 from services.money import format_money
+from services.wording import counted
 
 if TYPE_CHECKING:  # pandas / scikit-learn backed; their results are only read here
     from ml.training import Scores
@@ -124,7 +125,7 @@ def subscriptions_head(found: Subscriptions) -> str:
     items, currency = found.items, found.currency
     monthly = sum(i.detected.monthly_minor for i in items if not i.detected.stopped)
     return (
-        f"{len(items)} recurring charges, about {format_money(monthly, currency)} a month "
+        f"{counted(len(items), 'recurring charge')}, about {format_money(monthly, currency)} a month "
         f"({format_money(monthly * 12, currency)} a year) for the active ones:"
     )
 

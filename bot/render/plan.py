@@ -32,13 +32,13 @@ def habit_text(h: Habit, currency: str) -> str:
     )
 
 
-def _name(label: str) -> str:
+def subscription_name(label: str) -> str:
     return merchant_of(label) or label.title()
 
 
 def renewals_text(r: Renewals, currency: str) -> str:
     """`Netflix ₹649 and Amazon Prime ₹299 renew within 30 days: cancelling one saves ₹3,588–7,788 a year.`"""
-    names = [f"{_name(label)} {format_money(price, currency)}" for label, price in r.names]
+    names = [f"{subscription_name(label)} {format_money(price, currency)}" for label, price in r.names]
     listed = ", ".join(names[:-1]) + f" and {names[-1]}"
     low, high = format_money(r.yearly_low_minor, currency), format_money(r.yearly_high_minor, currency)
     prefix = re.match(r"\D*", high).group(0)  # type: ignore[union-attr]  # the currency, written once

@@ -43,6 +43,7 @@ class Renewals:
     names: tuple[tuple[str, int], ...]  # (label, price) of each
     yearly_low_minor: int
     yearly_high_minor: int
+    to_cancel: tuple[tuple[int, str], ...] = ()  # (subscription id, label): not yet marked to cancel
 
     @property
     def yearly_saving_minor(self) -> int:

@@ -107,17 +107,19 @@ def habits(session: Session, user: User, today: date) -> list[Habit]:
 
 def renewals(session: Session, user: User, today: date) -> Renewals | None:
     """Two or more confirmed or detected subscriptions renewing in the next 30 days."""
-    soon = [
-        s.detected
+    listed = [
+        s
         for s in subscriptions.refresh(session=session, user=user, today=today)
         if s.status != "dismissed"
         and not s.detected.stopped
         and s.detected.next_expected <= today + timedelta(days=30)
     ]
-    if len(soon) < 2:
+    if len(listed) < 2:
         return None
+    soon = [s.detected for s in listed]
     yearly = sorted(d.yearly_minor for d in soon)
-    return Renewals(tuple((d.label, d.amount_minor) for d in soon), yearly[0], yearly[-1])
+    to_cancel = tuple((s.id, s.detected.label) for s in listed if s.status != "cancelling")
+    return Renewals(tuple((d.label, d.amount_minor) for d in soon), yearly[0], yearly[-1], to_cancel)
 
 
 def plan(*, session: Session, user: User, now: datetime) -> Plan:

@@ -16,7 +16,7 @@ from db.session import within
 from services import synthetic
 from services.config import Settings
 from services.learning.training import train_all
-from tests.bot.helpers import buttons, press, replies, reply
+from tests.bot.helpers import buttons, edits_after, press, replies, reply
 from tests.factories import give_verdicts, make_user
 from tests.fake_telegram import FakeTelegram
 
@@ -83,5 +83,52 @@ async def test_subscriptions_are_found_confirmed_and_dismissed(fake: FakeTelegra
     assert await press(fake, ALICE, dismiss) == "Dismissed: I won't mention it again."
     (listing,) = await replies(fake, ALICE, "/subscriptions", 1)
     assert (
-        listing.params["text"].startswith("1 recurring charges") and "1. ✅ Netflix" in listing.params["text"]
+        listing.params["text"].startswith("1 recurring charge,") and "1. ✅ Netflix" in listing.params["text"]
     )
+
+
+async def test_a_renewal_check_and_the_plan_both_lead_to_a_cancel_reminder(
+    fake: FakeTelegram, bot, db: Session
+) -> None:  # type: ignore[no-untyped-def]
+    """Netflix renews in two days (Alice's reminder days) and Spotify soon after: the check
+    before the renewal answers Yes / Remind me to cancel, and /plan offers the same."""
+    from bot import learning
+    from db.models import Subscription
+    from tests.bot.test_broadcasts import _run_job
+
+    today = datetime.now(UTC).date()
+    for months_ago in range(4, 0, -1):
+        day = today + timedelta(days=2) - timedelta(days=30 * months_ago)
+        await reply(fake, ALICE, f"/spend 649 subscription {day.isoformat()} Netflix")
+        await reply(fake, ALICE, f"/spend 119 subscription {(day + timedelta(days=5)).isoformat()} Spotify")
+    (listing,) = await replies(fake, ALICE, "/subscriptions", 1)
+    assert await press(fake, ALICE, buttons(listing)[0]["callback_data"]) == (
+        "Noted. I'll remind you before Netflix renews."
+    )
+
+    sent = len(fake.sent("sendMessage", chat_id=ALICE))
+    await _run_job(bot, learning.renewal_reminders)
+    check = fake.sent("sendMessage", chat_id=ALICE)[sent]
+    assert check.params["text"].startswith("Still using Netflix?")
+    keep, cancel = buttons(check)
+    assert (keep["text"], cancel["text"]) == ("Yes, still using", "Remind me to cancel")
+    assert await press(fake, ALICE, cancel["callback_data"]) == (
+        "I'll remind you the day before Netflix renews, to cancel it."
+    )
+    status = {s.label: s.status for s in db.scalars(select(Subscription))}
+    assert status["Netflix"] == "cancelling"
+    assert (
+        await press(fake, ALICE, keep["callback_data"])
+        == "Good. I'll ask again before Netflix renews next time."
+    )
+
+    (plan,) = await replies(fake, ALICE, "/plan", 1)
+    assert "renew within 30 days" in plan.params["text"]
+    offered = [b for b in buttons(plan) if b["text"].startswith("Remind me to cancel")]
+    assert [b["text"] for b in offered] == ["Remind me to cancel Netflix", "Remind me to cancel Spotify"]
+    edited = len(fake.sent("editMessageText"))
+    await press(fake, ALICE, offered[1]["callback_data"])
+    edit = (await edits_after(fake, edited + 1))[-1]
+    assert [b["text"] for b in buttons(edit) if "cancel" in b["text"]] == ["Remind me to cancel Netflix"]
+    db.expire_all()
+    assert {s.label: s.status for s in db.scalars(select(Subscription))}["Spotify"] == "cancelling"
