@@ -184,7 +184,7 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
     rt.executor = ThreadPoolExecutor(db_workers(rt.engine), thread_name_prefix="leakbot-db")
     rt.long_executor = ThreadPoolExecutor(LONG_WORKERS, thread_name_prefix="leakbot-long")
     rt.quick_wait_s = quick_wait(rt.engine)
-    rt.models = ModelService(rt.settings.model_dir)
+    rt.models = ModelService(rt.settings.model_dir, training_threads=rt.settings.training_threads)
     if isinstance(application.bot, KeepingBot):
         application.bot.keep_with(rt)
     if rt.settings.health_port is not None:

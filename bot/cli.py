@@ -158,7 +158,8 @@ def run_for(user: int, use_case: Callable[..., T], **arguments: object) -> T:
 def model_service() -> ModelService:
     from services.learning.serving import ModelService
 
-    return ModelService(settings().model_dir)
+    config = settings()
+    return ModelService(config.model_dir, training_threads=config.training_threads)
 
 
 def fail(message: str) -> NoReturn:

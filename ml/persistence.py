@@ -1,22 +1,40 @@
-"""Model files: written once with their sha256, loaded only when hash and libraries match.
+"""Model files: written once with their sha256, loaded only when hash, libraries and types check.
 
-A model pickled by one scikit-learn may load under another and predict nonsense, and a file
-changed on disk may be anything; both are refused, and the caller falls back to the rule.
+Models are stored with `skops.io`, which rebuilds an object from a description of it and
+never runs code the file brings (a pickle, joblib's format, runs whatever it names). Loading
+trusts an explicit list of types, those our pipelines are built of; a file that holds any
+other type is refused before anything in it is built, and so is a file that is not a skops
+file at all (an old joblib model: it is retrained, never unpickled). A model written by one
+scikit-learn may load under another and predict nonsense, and a file changed on disk may be
+anything; both are refused too. A refused model leaves the rule to decide.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import platform
 import tempfile
 from pathlib import Path
 from typing import Any
+from zipfile import ZIP_DEFLATED, BadZipFile
 
-import joblib
 import numpy as np
 import pandas as pd
 import sklearn
+import skops
+import skops.io as sio
+
+SUFFIX = ".skops"
+# Beyond the numpy, scipy and scikit-learn types skops trusts by itself: what the pipelines of
+# ml/training.py are made of. Nothing else in a model file is ever built.
+TRUSTED_TYPES: tuple[str, ...] = (
+    "ml.features.FrameEncoder",
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
+    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+)
 
 
 class ModelRejected(Exception):
@@ -29,7 +47,7 @@ def library_versions() -> dict[str, str]:
         "scikit-learn": sklearn.__version__,
         "numpy": np.__version__,
         "pandas": pd.__version__,
-        "joblib": joblib.__version__,
+        "skops": skops.__version__,
     }
 
 
@@ -48,7 +66,7 @@ def save(model: Any, directory: Path, name: str) -> tuple[Path, str]:
     fd, temporary = tempfile.mkstemp(dir=directory, suffix=".part")
     os.close(fd)
     try:
-        joblib.dump(model, temporary, compress=3)
+        sio.dump(model, temporary, compression=ZIP_DEFLATED)
         os.replace(temporary, target)
     finally:
         if os.path.exists(temporary):
@@ -68,4 +86,11 @@ def load(path: Path, *, sha256: str, versions: dict[str, str]) -> Any:
     actual = sha256_of(path)
     if actual != sha256:
         raise ModelRejected(f"{path.name} does not match its recorded sha256")
-    return joblib.load(path)
+    try:
+        found = set(sio.get_untrusted_types(file=path))
+    except (BadZipFile, KeyError, ValueError, json.JSONDecodeError) as exc:
+        raise ModelRejected(f"{path.name} is not a skops model file ({type(exc).__name__})") from exc
+    unknown = sorted(found - set(TRUSTED_TYPES))
+    if unknown:
+        raise ModelRejected(f"{path.name} holds types LeakBot does not load: {', '.join(unknown)}")
+    return sio.load(path, trusted=list(TRUSTED_TYPES))

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     health_host: str = "0.0.0.0"
     health_min_free_mb: int = 50  # /healthz fails when a SQLite database's disk has less free
     model_dir: Path = Path("data/models")
+    # Threads one model fit may use (OpenMP, BLAS). One keeps a small machine's other core for
+    # the chat; more only help on a machine with cores to spare.
+    training_threads: int = Field(default=1, ge=1, le=64)
 
     @field_validator("allowed_user_ids", mode="before")
     @classmethod

@@ -48,7 +48,8 @@ def record(
     from ml.features import MODEL_FEATURES
 
     version = next_version(session, scope, user_id)
-    name = f"{scope}-{user_id}-v{version}.joblib" if user_id is not None else f"{scope}-v{version}.joblib"
+    owner = f"{scope}-{user_id}" if user_id is not None else scope
+    name = f"{owner}-v{version}{persistence.SUFFIX}"
     _, digest = persistence.save(model, model_dir, name)
     row = ModelRecord(
         scope=scope,

@@ -5,7 +5,7 @@ A ModelService is built once per process (the bot's runtime at start-up, or one 
 command) and handed to the use cases. It keeps the loaded models by file and hash, and for
 SERVING_TTL_S its answer to "which model serves this person", asked on every chat message.
 A model file whose hash or library versions do not match is refused with a log line and
-the rule stands. scikit-learn, joblib and pandas are loaded only once a model serves.
+the rule stands. scikit-learn, skops and pandas are loaded only once a model serves.
 """
 
 from __future__ import annotations
@@ -69,9 +69,10 @@ class Serving:
 class ModelService:
     """The loaded models and who they serve, shared by every thread of one process."""
 
-    def __init__(self, model_dir: Path, *, ttl_s: float = SERVING_TTL_S) -> None:
+    def __init__(self, model_dir: Path, *, ttl_s: float = SERVING_TTL_S, training_threads: int = 1) -> None:
         self.model_dir = model_dir
         self.ttl_s = ttl_s
+        self.training_threads = training_threads
         self._models: dict[tuple[str, str], Any] = {}
         self._serving: dict[tuple[str, int], tuple[float, Serving | None]] = {}
         self._lock = threading.Lock()

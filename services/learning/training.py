@@ -163,14 +163,27 @@ def train_global(
 
 
 def train_all(
-    turn: Turn, *, model_dir: Path, now: datetime | None = None, user_ids: list[int] | None = None
+    turn: Turn,
+    *,
+    model_dir: Path,
+    now: datetime | None = None,
+    user_ids: list[int] | None = None,
+    threads: int = 1,
 ) -> TrainingReport:
     """Train the global model and every personal model there are enough verdicts for.
 
     The verdicts are read in one turn, the models fit outside any transaction, and each is
     recorded in a turn of its own: with db.session.in_turns, nobody waits for the database
-    while models train."""
-    now = now or datetime.now(UTC)
+    while models train. Fitting uses at most `threads` threads (OpenMP and BLAS alike): with
+    OpenMP's default of one per core, a fit on a busy 2-core machine took 12 to 40 times as
+    long, and the chat waited for a core."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=threads):
+        return _train_all(turn, model_dir=model_dir, now=now or datetime.now(UTC), user_ids=user_ids)
+
+
+def _train_all(turn: Turn, *, model_dir: Path, now: datetime, user_ids: list[int] | None) -> TrainingReport:
     report = TrainingReport()
     expenses, users = turn.read(lambda session: _training_data(session, user_ids))
     if expenses.empty:

@@ -27,7 +27,7 @@ def train(*, turn: Turn, models: ModelService) -> TrainingReport:
     data read in one turn, the models fit outside any transaction, each recorded in a turn."""
     from services.learning.training import train_all
 
-    report = train_all(turn, model_dir=models.model_dir)
+    report = train_all(turn, model_dir=models.model_dir, threads=models.training_threads)
     models.forget()  # this process serves the new models at once
     return report
 

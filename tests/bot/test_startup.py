@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = ("sklearn", "scipy", "matplotlib", "pandas", "pyarrow", "joblib", "timezonefinder")
+HEAVY = ("sklearn", "scipy", "matplotlib", "pandas", "pyarrow", "joblib", "skops", "timezonefinder")
 ROOT = Path(__file__).resolve().parents[2]
 MESSAGES = [
     "/start",

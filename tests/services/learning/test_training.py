@@ -226,3 +226,24 @@ def test_model_speaks_in_plain_words_what_it_changed_and_what_it_still_needs(tra
     assert needed_line(ModelStatus(19, 0, None)) == (
         "1 more Leak call and 20 more Not a leak calls and I can learn your own taste."
     )
+
+
+def test_fitting_uses_no_more_threads_than_it_is_given(session: Session, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """On a 2-core machine OpenMP's default (a thread per core) made one fit 12-40 times slower
+    while the chat ran; LEAKBOT's TRAINING_THREADS (default 1) bounds every fit."""
+    from threadpoolctl import threadpool_info
+
+    from ml import training as ml_training
+
+    seen: list[dict[str, int]] = []
+    real_fit = ml_training.fit
+
+    def watched(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append({pool["user_api"]: pool["num_threads"] for pool in threadpool_info()})
+        return real_fit(*args, **kwargs)
+
+    monkeypatch.setattr(ml_training, "fit", watched)
+    for k in range(2):
+        give_verdicts(session, make_user(session), months=6, taste="night_owl", share=0.5, seed=40 + k)
+    train_all(within(session), model_dir=tmp_path, threads=1)
+    assert seen and all(pools.get("openmp", 1) == 1 and pools.get("blas", 1) == 1 for pools in seen)
