@@ -250,10 +250,16 @@ def _training_data(session: Session, user_ids: list[int] | None) -> tuple[pd.Dat
     return expenses, users
 
 
+LEGACY_SUFFIX = ".joblib"  # model files before skops: refused, so retrained the next night
+
+
 def needs_training(session: Session) -> bool:
-    """True when a verdict was given after the newest model was trained."""
+    """True when a verdict was given after the newest model was trained, or when the newest
+    model is in the old joblib format (never loaded: the rule decides until it is retrained)."""
+    newest = session.scalar(select(ModelRecord).order_by(ModelRecord.trained_at.desc()).limit(1))
+    if newest is not None and newest.file_name.endswith(LEGACY_SUFFIX):
+        return True
     newest_verdict = session.scalar(select(func.max(Entry.verdict_at)))
     if newest_verdict is None:
         return False
-    newest_model = session.scalar(select(func.max(ModelRecord.trained_at)))
-    return newest_model is None or newest_verdict > newest_model
+    return newest is None or newest_verdict > newest.trained_at

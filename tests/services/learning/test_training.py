@@ -128,6 +128,11 @@ def test_retraining_is_needed_only_after_new_verdicts(trained: dict) -> None:  #
         )
         assert needs_training(session)
         session.rollback()
+    with session_scope(trained["sessions"]) as session:
+        newest = session.scalars(select(ModelRecord).order_by(ModelRecord.trained_at.desc()).limit(1)).one()
+        newest.file_name = "personal-1-v1.joblib"  # written before skops: refused, so retrained
+        assert needs_training(session)
+        session.rollback()
 
 
 def test_one_entrys_features_equal_its_row_in_the_batch(session: Session) -> None:
