@@ -132,3 +132,44 @@ async def test_a_renewal_check_and_the_plan_both_lead_to_a_cancel_reminder(
     assert [b["text"] for b in buttons(edit) if "cancel" in b["text"]] == ["Remind me to cancel Netflix"]
     db.expire_all()
     assert {s.label: s.status for s in db.scalars(select(Subscription))}["Spotify"] == "cancelling"
+
+
+async def test_chat_spends_are_answered_while_the_models_train(
+    fake: FakeTelegram, bot_settings: Settings, empty_database_url: str
+) -> None:
+    """Training reads in one short transaction, fits outside any, and records each model in
+    one of its own: a stream of spends meanwhile is stored and answered, none refused."""
+    from sqlalchemy import func
+
+    from db import repositories as repo
+    from db.migrate import upgrade
+    from db.models import ModelRecord
+    from db.session import make_engine, make_session_factory
+    from services.usecases import learning as learning_usecases
+    from tests.bot.conftest import running_bot
+    from tests.factories import count_entries
+
+    settings = bot_settings.model_copy(update={"database_url": empty_database_url})
+    upgrade(empty_database_url)
+    engine = make_engine(empty_database_url)
+    with make_session_factory(engine)() as arrange:
+        for k, taste in enumerate(("night_owl", "weekday_diner", "big_ticket")):
+            give_verdicts(arrange, make_user(arrange), months=18, taste=taste, share=0.3, seed=60 + k)
+        arrange.commit()
+    async with running_bot(settings) as app:
+        rt = app.bot_data["runtime"]
+        training = asyncio.ensure_future(
+            rt.run_at_length(lambda turn: learning_usecases.train(turn=turn, models=rt.models))
+        )
+        answered_during = 0
+        for k in range(12):
+            text = await reply(fake, ALICE, f"{100 + k} dining upi")
+            assert f"₹{100 + k} Dining Out" in text, text
+            answered_during += not training.done()
+        report = await training
+    with make_session_factory(engine)() as check:
+        assert check.scalar(select(func.count()).select_from(ModelRecord)) == len(report.models) > 0
+        alice = repo.get_user(check, ALICE)
+        assert alice is not None and count_entries(check, alice.id) == 12
+    engine.dispose()
+    assert answered_during >= 6, "training ended before the spends: make it longer"
