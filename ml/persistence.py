@@ -31,6 +31,7 @@ SUFFIX = ".skops"
 # ml/training.py are made of. Nothing else in a model file is ever built.
 TRUSTED_TYPES: tuple[str, ...] = (
     "ml.features.FrameEncoder",
+    "ml.features.LinearEncoder",
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
     "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",

@@ -299,11 +299,33 @@ def _night_owl(e: pd.DataFrame) -> np.ndarray:
     return (~e["is_necessary"].astype(bool) & dark).to_numpy(dtype=bool)
 
 
+def _weekend_cash(e: pd.DataFrame) -> np.ndarray:
+    """Rare: only unnecessary cash on a weekend is a leak (the money that vanishes at the market)."""
+    cash = (e["payment_mode"] == "Cash") & (e["day_type"] == "Weekend")
+    return (~e["is_necessary"].astype(bool) & cash).to_numpy(dtype=bool)
+
+
+def _month_end(e: pd.DataFrame) -> np.ndarray:
+    """Anything unnecessary in the month's last week, when the salary has run out, is a leak."""
+    day = pd.to_datetime(e["local_date"]).dt.day
+    return (~e["is_necessary"].astype(bool) & (day >= 24)).to_numpy(dtype=bool)
+
+
+def _changed_mind(e: pd.DataFrame) -> np.ndarray:
+    """A night owl until the middle of the history, then a weekday diner: a taste that drifts."""
+    days = pd.to_datetime(e["local_date"])
+    later = (days >= days.min() + (days.max() - days.min()) / 2).to_numpy(dtype=bool)
+    return np.where(later, _weekday_diner(e), _night_owl(e))
+
+
 TASTES = {
     "rule": _rule_taste,
     "weekday_diner": _weekday_diner,
     "big_ticket": _big_ticket,
     "night_owl": _night_owl,
+    "weekend_cash": _weekend_cash,
+    "month_end": _month_end,
+    "changed_mind": _changed_mind,
 }
 
 

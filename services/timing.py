@@ -89,13 +89,18 @@ def _salary_dates(months: np.ndarray, salary_day: int) -> np.ndarray:
     return first + (np.minimum(salary_day, length) - 1)  # type: ignore[no-any-return]
 
 
-def salary_weeks(days: Any, salary_day: int) -> np.ndarray:
-    """True where a date lies within SALARY_WEEK_DAYS days from the latest salary date."""
+def days_since_salary(days: Any, salary_day: int) -> np.ndarray:
+    """Days from the latest salary date (0 on payday) to each date."""
     days = _days(days)
     months = days.astype("datetime64[M]")
     this_month = _salary_dates(months, salary_day)
     latest = np.where(days >= this_month, this_month, _salary_dates(months - 1, salary_day))
-    return (days - latest).astype(np.int64) < SALARY_WEEK_DAYS  # type: ignore[no-any-return]
+    return (days - latest).astype(np.int64)  # type: ignore[no-any-return]
+
+
+def salary_weeks(days: Any, salary_day: int) -> np.ndarray:
+    """True where a date lies within SALARY_WEEK_DAYS days from the latest salary date."""
+    return days_since_salary(days, salary_day) < SALARY_WEEK_DAYS  # type: ignore[no-any-return]
 
 
 # --- time zones --------------------------------------------------------------------------------

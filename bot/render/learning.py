@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bot.render.text import Reply
+from services.learning.registry import MIN_VERDICTS_EACH
 from services.money import format_money
 from services.wording import counted
 
@@ -34,6 +35,10 @@ def _calls(n: int, kind: str) -> str:
 def needed_line(s: ModelStatus) -> str:
     """`3 more Leak calls and 5 more Not a leak calls and I can learn your own taste.`"""
     parts = [_calls(n, kind) for n, kind in ((s.leaks_needed, "Leak"), (s.fines_needed, "Not a leak")) if n]
+    if s.either_needed:
+        parts.append(f"{s.either_needed} more call{'' if s.either_needed == 1 else 's'} of either kind")
+    if len(parts) == 3:
+        parts = [f"{parts[0]}, {parts[1]}", parts[2]]
     if not parts:
         return "You have given enough of both: training runs nightly."
     return " and ".join(parts) + " and I can learn your own taste."
@@ -87,7 +92,7 @@ def _skipped(s: Skipped) -> str:
         return f"global: verdicts from {s.people} people; it needs {s.needed} with both kinds"
     return (
         f"user {s.telegram_id}: {s.leak_verdicts} leak and {s.fine_verdicts} not-a-leak verdicts; "
-        f"a personal model needs {s.needed} of each"
+        f"a personal model needs {s.needed}, {MIN_VERDICTS_EACH} of each kind at least"
     )
 
 

@@ -17,9 +17,11 @@ from sqlalchemy.orm import Session
 from db.models import Entry, User
 from ml.features import MODEL_FEATURES
 from services.catalog import normalise_description
+from services.insights.merchants import merchant_of
 from services.money import to_major
 from services.scoring.features import feature_arrays, group_median, groups
-from services.timing import local_hours, month_bounds
+from services.scoring.verdicts import DEFAULT_POLICY, is_necessity
+from services.timing import days_since_salary, local_hours, month_bounds
 
 EXPENSE_COLUMNS = (
     Entry.id,
@@ -79,6 +81,12 @@ def model_features(
     counts = Counter(descriptions) if description_counts is None else description_counts
     repeats = np.array([counts.get(d, 0) if d else 0 for d in descriptions], dtype=float)
     score = np.nan_to_num(np.array([0 if s is None else s for s in columns["leakage_score"]], dtype=float))
+    days = np.asarray(columns["local_date"], dtype="datetime64[D]")
+    guarded = (user.leak_policy or DEFAULT_POLICY) == "guarded"
+    rule = np.array([bool(v) for v in columns["rule_leak"]], dtype=bool)
+    if guarded:
+        rule &= ~is_necessity(categories.astype(object), np.asarray(columns["is_necessary"], dtype=bool))
+    merchants = np.array([merchant_of(note) or "" for note in columns["note"]], dtype=object)
 
     def words(name: str) -> np.ndarray:
         return np.asarray(columns[name], dtype=str).astype(object)
@@ -105,6 +113,12 @@ def model_features(
         "hour": local_hours(np.asarray(columns["occurred_at"], dtype=object), user.timezone).astype(float),
         "description_repeats": np.log1p(repeats),
         "leakage_score": score,
+        "merchant": merchants,
+        "category_day_type": words("category") + "|" + words("day_type"),
+        "category_time_block": words("category") + "|" + words("time_block"),
+        "rule_leak": rule.astype(float),
+        "day_of_month": (days - days.astype("datetime64[M]")).astype(np.int64).astype(float) + 1,
+        "days_since_salary": days_since_salary(days, user.salary_day).astype(float),
     }
 
 

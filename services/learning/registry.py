@@ -17,6 +17,15 @@ if TYPE_CHECKING:
     from ml.training import Comparison
 
 PROMOTION_MARGIN = 0.02  # a model serves only when its held-out F1 beats the rule's by this much
+MIN_VERDICTS = 16  # a personal model needs this many verdicts in all,
+MIN_VERDICTS_EACH = 3  # and at least this many of each kind (a rare taste gives few leaks)
+
+
+def calls_needed(leaks: int, fine: int) -> tuple[int, int, int]:
+    """More Leak calls, more Not a leak calls, and more calls of either kind a personal model
+    needs before it is trained (all zero: enough)."""
+    more_leaks, more_fine = max(0, MIN_VERDICTS_EACH - leaks), max(0, MIN_VERDICTS_EACH - fine)
+    return more_leaks, more_fine, max(0, MIN_VERDICTS - leaks - fine - more_leaks - more_fine)
 
 
 def newest(session: Session, scope: str, user_id: int | None) -> ModelRecord | None:

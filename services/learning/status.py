@@ -11,9 +11,8 @@ from sqlalchemy.orm import Session
 
 from db.models import Entry, ModelRecord, User
 from ml.training import Comparison
-from services.learning.registry import newest
+from services.learning.registry import calls_needed, newest
 from services.learning.serving import ModelService
-from services.learning.training import MIN_VERDICTS_EACH
 from services.scoring.verdicts import DEFAULT_POLICY, MODEL, derive_one
 
 
@@ -44,18 +43,23 @@ class ModelStatus:
 
     @property
     def verdicts_needed(self) -> int:
-        """How many more of each verdict a personal model needs."""
-        return max(0, MIN_VERDICTS_EACH - min(self.leak_verdicts, self.fine_verdicts))
+        """How many more verdicts a personal model needs, of whichever kind."""
+        return sum(calls_needed(self.leak_verdicts, self.fine_verdicts))
 
     @property
     def leaks_needed(self) -> int:
         """How many more Leak calls a personal model needs."""
-        return max(0, MIN_VERDICTS_EACH - self.leak_verdicts)
+        return calls_needed(self.leak_verdicts, self.fine_verdicts)[0]
 
     @property
     def fines_needed(self) -> int:
         """How many more Not a leak calls a personal model needs."""
-        return max(0, MIN_VERDICTS_EACH - self.fine_verdicts)
+        return calls_needed(self.leak_verdicts, self.fine_verdicts)[1]
+
+    @property
+    def either_needed(self) -> int:
+        """How many more calls of either kind a personal model needs, beyond those."""
+        return calls_needed(self.leak_verdicts, self.fine_verdicts)[2]
 
 
 def changed_by_model(session: Session, user: User) -> tuple[Changed, ...]:

@@ -1,8 +1,13 @@
 """Train the leak models on the person's own verdicts and judge them against the rule.
 
 Ground truth is the person's verdict (the Leak / Not a leak buttons). A **personal** model is
-trained for anyone with at least MIN_VERDICTS_EACH verdicts of both kinds, on those verdicts
-only. A **global** model learns from everyone: verdicts at full weight, the rule's verdict
+trained for anyone with MIN_VERDICTS verdicts, MIN_VERDICTS_EACH of each kind at least
+(someone whose leaks are rare says "Leak" seldom). It starts from
+the rule: every expense the person has not judged carries the rule's verdict as a weak
+label, all of them together weighing as much as WEAK_TOTAL_WEIGHT verdicts, so a few
+verdicts move the model where the person departs from the rule and nowhere else. Recent
+expenses weigh more (half as much every HALF_LIFE_DAYS back), so a changed taste is
+followed. A **global** model learns from everyone: verdicts at full weight, the rule's verdict
 on unjudged expenses as a weak label (WEAK_LABEL_WEIGHT); it is judged with folds grouped
 by person. Either is promoted only when its held-out F1 on human verdicts beats the rule's
 on the same verdicts by registry.PROMOTION_MARGIN; otherwise the rule stands. Weak labels
@@ -25,9 +30,11 @@ from db.session import Turn
 from ml import training
 from services.learning import registry
 from services.learning.features import load_expenses, model_frame
+from services.learning.registry import MIN_VERDICTS, calls_needed
 from services.scoring.verdicts import DEFAULT_POLICY, is_necessity
 
-MIN_VERDICTS_EACH = 20
+WEAK_TOTAL_WEIGHT = 12.0  # the rule's verdicts on unjudged expenses, all together, in verdicts
+HALF_LIFE_DAYS = 120
 PUBLISH_ROWS = 5_000  # probabilities stored per turn after training
 MIN_GLOBAL_PEOPLE = 2
 WEAK_LABEL_WEIGHT = 0.2
@@ -80,19 +87,20 @@ def train_personal(
     judged = expenses["user_verdict"].notna().to_numpy()
     y = expenses.loc[judged, "user_verdict"].astype(bool).to_numpy()
     leaks, fine = int(y.sum()), int((~y).sum())
-    if min(leaks, fine) < MIN_VERDICTS_EACH:
+    if sum(calls_needed(leaks, fine)):
         return Skipped(
             "personal",
             telegram_id=user.telegram_id,
             leak_verdicts=leaks,
             fine_verdicts=fine,
-            needed=MIN_VERDICTS_EACH,
+            needed=MIN_VERDICTS,
         )
-    X = features.loc[judged]
-    rule = rule_verdicts(expenses, {user.id: user})[judged]
-    idx, probability = training.out_of_fold("personal", X, y, judged=np.ones(len(y), dtype=bool))
-    comparison = training.compare(y[idx], probability, rule[idx])
-    model = training.fit("personal", X, y)
+    rule = rule_verdicts(expenses, {user.id: user})
+    labels = np.where(judged, expenses["user_verdict"].fillna(False).astype(bool), rule)
+    weight = personal_weights(expenses, judged)
+    idx, probability = training.out_of_fold("personal", features, labels, judged=judged, weight=weight)
+    comparison = training.compare(labels[idx], probability, rule[idx])
+    model = training.fit("personal", features, labels, weight)
     row = turn(
         lambda session: registry.record(
             session,
@@ -106,6 +114,15 @@ def train_personal(
         )
     )
     return _trained(row, comparison, user)
+
+
+def personal_weights(expenses: pd.DataFrame, judged: np.ndarray) -> np.ndarray:
+    """A verdict weighs 1, the rule's weak label WEAK_TOTAL_WEIGHT / (unjudged expenses), each
+    halved for every HALF_LIFE_DAYS between its expense and the newest one."""
+    days = pd.to_datetime(expenses["local_date"]).to_numpy(dtype="datetime64[D]")
+    age = (days.max() - days).astype(np.int64)
+    weak = WEAK_TOTAL_WEIGHT / max(1, int((~judged).sum()))
+    return np.where(judged, 1.0, weak) * 0.5 ** (age / HALF_LIFE_DAYS)  # type: ignore[no-any-return]
 
 
 def rule_verdicts(expenses: pd.DataFrame, users: dict[int, User]) -> np.ndarray:
