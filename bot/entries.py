@@ -12,6 +12,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot.buttons import FLAG, ID, Action, keyboard
+from bot.questions import answer_if_asked
 from bot.render import capture as render_capture
 from bot.render import entries as render
 from bot.render.text import Reply
@@ -89,7 +90,8 @@ async def log_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     assert message and chat
     text = message.text or ""
     if not text.startswith("/") and not looks_like_entry(text):
-        await message.reply_text(render.HELP_HINT)
+        if not await answer_if_asked(update, context, text):
+            await message.reply_text(render.HELP_HINT)
         return
     now = message.date.astimezone(UTC) if message.date else datetime.now(UTC)
     ref = f"chat:{chat.id}:{message.message_id}"

@@ -1,18 +1,23 @@
-"""The business questions in chat: /monthly ... /leak_rate, and /ask with a button each."""
+"""The business questions in chat: /monthly ... /leak_rate, /ask with a button each, and
+questions in plain words (`/ask zomato this year`, or a message that asks one)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from telegram import InlineKeyboardButton, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot.buttons import Action, keyboard, word
+from bot.buttons import MAX_DATA_BYTES, Action, Arg, keyboard, word
+from bot.render import asking
 from bot.render import questions as render
 from bot.runtime import call
+from services.ledger.parsing import _asks as asks_a_question
+from services.questions import plain
 from services.questions.canned import QUESTIONS, QUESTIONS_BY_COMMAND, QUESTIONS_BY_ID
 from services.usecases import questions
+from services.usecases.questions import AskAnswer
 
 COMMANDS = tuple(QUESTIONS_BY_COMMAND)
 
@@ -43,8 +48,11 @@ async def question_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 
 async def ask_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Offer every question as a button."""
+    """Answer `/ask TEXT`; offer every question as a button on `/ask` alone."""
     assert update.effective_message
+    if context.args:
+        await ask_plain(update, context, " ".join(context.args))
+        return
     buttons = [InlineKeyboardButton(q.title, callback_data=ASK.data(q.id)) for q in QUESTIONS]
     await update.effective_message.reply_text("Which question?", reply_markup=keyboard(buttons, 2))
 
@@ -59,5 +67,55 @@ async def ask_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, questi
         await context.bot.send_message(query.message.chat.id, reply, parse_mode=ParseMode.HTML)
 
 
+async def ask_plain(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, answer: AskAnswer | None = None
+) -> None:
+    """Answer a question in plain words; what is not understood gets three suggestions."""
+    message = update.effective_message
+    assert message is not None
+    if answer is None:
+        answer = await call(update, context, questions.ask, text=text, now=datetime.now(UTC))
+    await message.reply_text(
+        asking.ask_reply(answer).html, parse_mode=ParseMode.HTML, reply_markup=suggestion_buttons(answer)
+    )
+
+
+async def answer_if_asked(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> bool:
+    """Answer a message that is no entry when it asks a question (`how much on food?`) or is
+    one the parser reads with confidence (`zomato this year`); False when it is neither."""
+    answer = await call(update, context, questions.ask, text=text, now=datetime.now(UTC))
+    if not asks_a_question(text) and not plain.confident(answer.query or answer.not_understood):
+        return False
+    await ask_plain(update, context, text, answer)
+    return True
+
+
+def suggestion_buttons(answer: AskAnswer) -> InlineKeyboardMarkup | None:
+    """One button per suggestion of a question not understood (those that fit a button)."""
+    if answer.not_understood is None:
+        return None
+    fitting = [s for s in answer.not_understood.suggestions if ASK_PLAIN.parse(f"{ASK_PLAIN.prefix}:{s}")]
+    fitting = [s for s in fitting if len(ASK_PLAIN.prefix.encode()) + 1 + len(s.encode()) <= MAX_DATA_BYTES]
+    buttons = [InlineKeyboardButton(s, callback_data=ASK_PLAIN.data(s)) for s in fitting]
+    return keyboard(buttons, 1) if buttons else None
+
+
+async def suggestion_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    """Answer the suggested question whose button was pressed."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    answer = await call(update, context, questions.ask, text=text, now=datetime.now(UTC))
+    if query.message is not None:
+        await context.bot.send_message(
+            query.message.chat.id,
+            asking.ask_reply(answer).html,
+            parse_mode=ParseMode.HTML,
+            reply_markup=suggestion_buttons(answer),
+        )
+
+
 ASK = Action("ask", (word(QUESTIONS_BY_ID),), ask_pressed)
-BUTTONS = (ASK,)
+# A suggestion's own words (letters, digits, spaces): read again by the parser when pressed.
+ASK_PLAIN = Action("aq", (Arg(r"[^\W_][\w '&.-]{0,59}", str),), suggestion_pressed)
+BUTTONS = (ASK, ASK_PLAIN)
