@@ -177,8 +177,8 @@ def rows_lines(query: Query, result: Result, *, limit: int | None) -> list[str]:
         earlier = len(rows) - len(shown)
         lines = [_money_line(_row_label(r, query.by), r.total_minor, cur) for r in shown]
         if earlier:
-            unit = "weeks" if query.by is By.WEEK else "months"
-            lines.insert(0, f"({earlier} earlier {unit} not shown)")
+            unit = "week" if query.by is By.WEEK else "month"
+            lines.insert(0, f"({earlier} earlier {unit}{'s' if earlier > 1 else ''} not shown)")
         return lines
     if limit is not None and len(rows) > limit:
         more += len(rows) - limit
@@ -195,19 +195,26 @@ def _money_line(label: str, minor: int, currency: str) -> str:
 
 
 def _comparison(result: Result) -> list[str]:
-    now, before = result.figures
+    """Both periods, then the change from the earlier to the later one."""
     cur = result.currency
     lines = []
-    for fig in (now, before):
+    for fig in result.figures:
         lines.append(fit(period_label(fig.period) + ":"))
-        lines.append(fit(f"  {format_money(fig.total_minor, cur)} in {_spends(fig.count)}"))
-    change = now.total_minor - before.total_minor
+        lines.append(
+            fit(
+                f"  {format_money(fig.total_minor, cur)} in {_spends(fig.count)}"
+                if fig.count
+                else "  no spends"
+            )
+        )
+    earlier, later = sorted(result.figures, key=lambda fig: fig.period.start)
+    change = later.total_minor - earlier.total_minor
     if change == 0:
         lines.append("The same.")
     else:
-        word = "more" if change > 0 else "less"
-        pct = f" ({change * 100 / before.total_minor:+.0f}%)" if before.total_minor > 0 else ""
-        lines.append(fit(f"{format_money(abs(change), cur)} {word}{pct}"))
+        word = "Up" if change > 0 else "Down"
+        pct = f" ({change * 100 / earlier.total_minor:+.0f}%)" if earlier.total_minor > 0 else ""
+        lines.append(fit(f"{word} {format_money(abs(change), cur)}{pct}"))
     return lines
 
 

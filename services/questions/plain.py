@@ -54,8 +54,8 @@ class By(StrEnum):
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 TOP_DEFAULT = 5
 CLOSE_ENOUGH = 0.75  # how alike an unknown word and a category's word must be to suggest it
-TREND_MONTHS = 6  # a trend without a period: these many months to today
-TREND_WEEKS = 8
+TREND_MONTHS = 5  # a trend without a period: these many months to today
+TREND_WEEKS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +118,7 @@ _FILLER = """
     which where when show tell give list see please total sum all overall amount amounts so far
     there that those these get got buy bought take took taken use used go went
     kitna kitne kitni kya kharcha kharch kharche kharchi maine mera meri mere pe par mein ka
-    ki ke ko se hai hain tha thi hua hui kiya kiye liya diya ek bata batao dikhao
+    ki ke ko se hai hain tha thi hua hui kiya kiye li le liya diya ek bata batao dikhao
     transaction transactions purchase purchases payment payments order orders time
     ride rides trip
 """
@@ -261,7 +261,6 @@ PHRASES = (
     ("google pay", "google_pay"),
     ("phone pe", "phone_pe"),
     ("non essential", "nonessential"),
-    ("non-essential", "nonessential"),
     ("not necessary", "unnecessary"),
     ("not essential", "nonessential"),
     ("month by month", "monthly"),
@@ -295,6 +294,7 @@ _MERCHANT_WORDS = {w: name for name, words in MERCHANTS for w in words}
 def _normalise(text: str) -> str:
     text = text.casefold().replace("’", "'").replace("'", "").replace("–", "-").replace("—", "-")
     text = re.sub(r"[?!,;:()\"]", " ", text)
+    text = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text)  # non-leaks, non-essential
     text = " " + " ".join(text.split()) + " "
     for phrase, token in _PHRASES:
         text = text.replace(f" {phrase} ", f" {token} ")
@@ -570,6 +570,7 @@ def _read_words(tokens: list[str], words: Mapping[str, str]) -> _Reading:
             r.limit = int(token)
         elif token in FILLER:
             r.meaningful -= 1
+            negate = meaning_negated  # "not a leak", "not on dining"
         elif token in NUMBER_WORDS:
             r.limit = NUMBER_WORDS[token]
         else:
