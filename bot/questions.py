@@ -12,6 +12,7 @@ from telegram.ext import ContextTypes
 from bot.buttons import MAX_DATA_BYTES, Action, Arg, keyboard, word
 from bot.render import asking
 from bot.render import questions as render
+from bot.render.entries import HELP_HINT
 from bot.runtime import call
 from services.ledger.parsing import _asks as asks_a_question
 from services.questions import plain
@@ -86,6 +87,12 @@ async def answer_if_asked(update: Update, context: ContextTypes.DEFAULT_TYPE, te
     answer = await call(update, context, questions.ask, text=text, now=datetime.now(UTC))
     if not asks_a_question(text) and not plain.confident(answer.query or answer.not_understood):
         return False
+    message = update.effective_message
+    if answer.not_understood is not None and not answer.not_understood.recognised and message is not None:
+        # nothing in it was a question we know ("what is this?"): today's hint, and questions to try
+        hint = f"{HELP_HINT}\nOr ask me something like:"
+        await message.reply_text(hint, reply_markup=suggestion_buttons(answer))
+        return True
     await ask_plain(update, context, text, answer)
     return True
 

@@ -287,7 +287,7 @@ def ask_json(answer: AskAnswer) -> str:
         "text": answer.text,
         "measure": q.measure.value,
         "by": q.by.value if q.by else None,
-        "limit": q.limit if q.measure is Measure.TOP else None,
+        "limit": q.limit,
         "period": _period_json(q.period),
         "other_period": _period_json(q.other),
         "filters": {

@@ -26,7 +26,7 @@ from services.insights.budgets import usage
 from services.insights.merchants import MERCHANTS, merchant_of
 from services.ledger.spending import NET_AMOUNT_SQL, SPENDING_SQL
 from services.questions.canned import Fragments, _mean_minor, fragments_for
-from services.questions.plain import By, Filters, Measure, Period, Query
+from services.questions.plain import TOP_DEFAULT, By, Filters, Measure, Period, Query
 from services.timing import month_start
 
 
@@ -163,7 +163,7 @@ class _Asker:
         return _mean_minor(total, count) if count else None
 
     def top_spends(self, period: Period) -> tuple[Row, ...]:
-        params = self.params(period) | {"limit": self.query.limit}
+        params = self.params(period) | {"limit": self.query.limit or TOP_DEFAULT}
         where = _where(self.query.filters, self.f, params, expenses_only=True)
         sql = (
             f"SELECT category, amount_minor, local_date, note FROM entries WHERE {where} "
@@ -180,7 +180,8 @@ class _Asker:
             f"FROM entries WHERE {where} GROUP BY {column} ORDER BY total DESC, {column} ASC"
         )
         rows = tuple(Row(str(g), int(t), int(n)) for g, t, n in self.rows(sql, params))
-        return rows[: self.query.limit], max(0, len(rows) - self.query.limit)
+        limit = self.query.limit or len(rows)  # every group unless the question says how many
+        return rows[:limit], len(rows) - len(rows[:limit])
 
     def trend(self, period: Period, by: By) -> tuple[Row, ...]:
         params = self.params(period)

@@ -99,7 +99,7 @@ class Query:
     period: Period
     other: Period | None = None  # a comparison's second period (the earlier, usually)
     by: By | None = None  # a top list's or a trend's rows
-    limit: int = TOP_DEFAULT  # a top list's length
+    limit: int | None = None  # a top list's length, when the question gives one ("top 3")
     merchant_category: str | None = None  # the category the merchant's word names, if any
 
 
@@ -107,6 +107,7 @@ class Query:
 class NotUnderstood:
     unknown: tuple[str, ...]  # the words that could not be placed
     suggestions: tuple[str, ...]  # three questions that would be understood
+    recognised: bool = False  # whether anything in it was understood (a period, a category...)
 
 
 # --- words -------------------------------------------------------------------------------------
@@ -604,7 +605,7 @@ def understand(text: str, *, today: date, words: Mapping[str, str] | None = None
     r = _read_words(tokens, own)
     periods = [p for _, p in found]
     if r.unknown or (r.meaningful == 0 and not periods):
-        return _not_understood(r.unknown or tokens[:1], today)
+        return _not_understood(r.unknown or tokens[:1], today, recognised=r.meaningful > 0 or bool(periods))
     measure = _measure(r, periods)
     if r.limit is not None and measure is not Measure.TOP:
         return _not_understood([str(r.limit)], today)
@@ -640,7 +641,7 @@ def understand(text: str, *, today: date, words: Mapping[str, str] | None = None
         leak=r.leak,
         necessary=r.necessary,
     )
-    limit = r.limit if measure is Measure.TOP and r.limit else TOP_DEFAULT
+    limit = r.limit if measure is Measure.TOP else None
     return Query(measure, filters, period, other, by, limit, r.merchant_category if r.merchant else None)
 
 
@@ -663,7 +664,7 @@ SUGGESTIONS = (
 )
 
 
-def _not_understood(unknown: list[str], today: date) -> NotUnderstood:
+def _not_understood(unknown: list[str], today: date, *, recognised: bool = True) -> NotUnderstood:
     """Three questions that would be understood: a category spelt like the unknown word
     first, then the common ones."""
     suggestions: list[str] = []
@@ -675,7 +676,9 @@ def _not_understood(unknown: list[str], today: date) -> NotUnderstood:
     for common in SUGGESTIONS:
         if common not in suggestions:
             suggestions.append(common)
-    return NotUnderstood(tuple(unknown), tuple(suggestions[:3]))
+    return NotUnderstood(
+        tuple(unknown), tuple(suggestions[:3]), recognised or len(suggestions) > len(SUGGESTIONS)
+    )
 
 
 def with_category(query: Query, category: str) -> Query:

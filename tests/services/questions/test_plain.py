@@ -59,7 +59,7 @@ class Case:
     filters: dict[str, Any] = field(default_factory=dict)
     other: tuple[date, date] | None = None
     by: By | None = None
-    limit: int = 5
+    limit: int | None = None
 
     def __str__(self) -> str:
         return self.text
@@ -293,7 +293,9 @@ def expected(frame: pd.DataFrame, case: Case) -> dict[str, Any]:
         )
     elif case.measure is Measure.TOP and case.by is By.SPEND:
         top = spends.assign(day=pd.to_datetime(spends["local_date"]))
-        top = top.sort_values(["amount_minor", "day", "id"], ascending=[False, True, True]).head(case.limit)
+        top = top.sort_values(["amount_minor", "day", "id"], ascending=[False, True, True]).head(
+            case.limit or 5
+        )
         out["rows"] = [(r.category, int(r.amount_minor), r.day.date()) for r in top.itertuples()]
     elif case.measure is Measure.TOP:
         column = case.by.value  # type: ignore[union-attr]
@@ -302,9 +304,10 @@ def expected(frame: pd.DataFrame, case: Case) -> dict[str, Any]:
         )
         groups = groups.reset_index().sort_values(["total", column], ascending=[False, True])
         out["rows"] = [
-            (str(r[0]), int(r[1]), int(r[2])) for r in groups.head(case.limit).itertuples(index=False)
+            (str(r[0]), int(r[1]), int(r[2]))
+            for r in groups.head(case.limit or len(groups)).itertuples(index=False)
         ]
-        out["more"] = max(0, len(groups) - case.limit)
+        out["more"] = len(groups) - min(len(groups), case.limit or len(groups))
     elif case.measure is Measure.TREND:
         day = pd.to_datetime(rows["local_date"])
         if case.by is By.MONTH:
