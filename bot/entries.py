@@ -46,6 +46,7 @@ Verdicts read "Leak · 6 of 9 points (leak from 5): why". Your own call, or your
 beats the rule, decides first; a necessity (rent, medicine, fuel…) is no leak unless you say so
 (/settings leak_rule seed gives the seed's own rule)
 /budget dining 3000 — monthly limits (/budget leaks 2000; /budget lists them)
+/ask zomato this year — any question in plain words (or just send: how much on food in May?)
 /ask — the business questions as buttons, or directly:
 /monthly 2024 · /nonessential 2024 · /top_categories · /micro_modes · /recurring · /weekdays
 /leak_times · /leak_contexts · /savings · /salary_week · /risky_channels · /top_leaks

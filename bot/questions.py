@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot.buttons import MAX_DATA_BYTES, Action, Arg, keyboard, word
+from bot.buttons import Action, Arg, keyboard, word
 from bot.render import asking
 from bot.render import questions as render
 from bot.render.entries import HELP_HINT
@@ -102,7 +102,6 @@ def suggestion_buttons(answer: AskAnswer) -> InlineKeyboardMarkup | None:
     if answer.not_understood is None:
         return None
     fitting = [s for s in answer.not_understood.suggestions if ASK_PLAIN.parse(f"{ASK_PLAIN.prefix}:{s}")]
-    fitting = [s for s in fitting if len(ASK_PLAIN.prefix.encode()) + 1 + len(s.encode()) <= MAX_DATA_BYTES]
     buttons = [InlineKeyboardButton(s, callback_data=ASK_PLAIN.data(s)) for s in fitting]
     return keyboard(buttons, 1) if buttons else None
 
@@ -123,6 +122,7 @@ async def suggestion_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE,
 
 
 ASK = Action("ask", (word(QUESTIONS_BY_ID),), ask_pressed)
-# A suggestion's own words (letters, digits, spaces): read again by the parser when pressed.
-ASK_PLAIN = Action("aq", (Arg(r"[^\W_][\w '&.-]{0,59}", str),), suggestion_pressed)
+# A suggestion's own words (ASCII letters, digits, spaces; at most 63 bytes with the prefix):
+# read again by the parser when pressed, so nothing in them reaches SQL but bound values.
+ASK_PLAIN = Action("aq", (Arg(r"[A-Za-z0-9][A-Za-z0-9 '&.-]{0,59}", str),), suggestion_pressed)
 BUTTONS = (ASK, ASK_PLAIN)

@@ -249,8 +249,8 @@ def ask_reply(answer: AskAnswer) -> Reply:
 def not_understood_reply(answer: AskAnswer) -> Reply:
     assert answer.not_understood is not None
     unknown = answer.not_understood.unknown
-    said = [f"I don't know “{fit(unknown[0], 20)}” here."] if unknown else [NOT_UNDERSTOOD]
-    return Reply((*wrap(said, sep=" "), "Try one of these:"))
+    said = f"I don't know “{fit(unknown[0], 14)}” here." if unknown else NOT_UNDERSTOOD
+    return Reply((*wrap(said.split(" "), sep=" "), "Try one of these:"))
 
 
 def ask_text(answer: AskAnswer) -> str:

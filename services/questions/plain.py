@@ -53,6 +53,7 @@ class By(StrEnum):
 
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 TOP_DEFAULT = 5
+MAX_NAME_WORDS = 6  # the most words a category's name or word is read across
 CLOSE_ENOUGH = 0.75  # how alike an unknown word and a category's word must be to suggest it
 TREND_MONTHS = 5  # a trend without a period: these many months to today
 TREND_WEEKS = 5
@@ -510,7 +511,6 @@ def _read_words(tokens: list[str], words: Mapping[str, str]) -> _Reading:
     i = 0
     while i < len(tokens):
         token = tokens[i]
-        pair = f"{token} {tokens[i + 1]}" if i + 1 < len(tokens) else None
         meaning_negated, negate = negate, False
         if token in NEGATIONS:
             negate = True
@@ -518,9 +518,12 @@ def _read_words(tokens: list[str], words: Mapping[str, str]) -> _Reading:
             continue
         i += 1
         r.meaningful += 1
-        if pair is not None and (pair in words or pair in _MERCHANT_WORDS or pair in aliases):
-            token = pair
-            i += 1
+        for n in range(min(MAX_NAME_WORDS, len(tokens) - i + 1), 1, -1):  # the longest name first
+            name = " ".join(tokens[i - 1 : i - 1 + n])
+            if name in words or name in _MERCHANT_WORDS or name in aliases:
+                token = name
+                i += n - 1
+                break
         if token in LEAK_WORDS:
             r.leak = not meaning_negated
         elif token in NECESSARY:
@@ -594,7 +597,7 @@ def _measure(r: _Reading, periods: list[Period]) -> Measure:
 def understand(text: str, *, today: date, words: Mapping[str, str] | None = None) -> Query | NotUnderstood:
     """Read a question in plain words; words are the person's own (casefolded word -> category:
     their categories and taught words, services/ledger/vocabulary.py Vocabulary.words())."""
-    own = {k.casefold(): v for k, v in (words or {}).items()}
+    own = {_normalise(k).strip(): v for k, v in (words or {}).items()}
     clock = _Clock(today)
     normal = _normalise(text)
     try:
