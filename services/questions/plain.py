@@ -65,7 +65,7 @@ class Period:
 
     start: date
     end: date
-    unit: str  # day, week, month, year or span: what "the one before" means
+    unit: str  # day, week, weekend, month, year or span: what "the one before" means
 
     def previous(self) -> Period:
         """The period before, of the same kind (a whole month before a month, ...)."""
@@ -74,6 +74,9 @@ class Period:
             return Period(start, month_bounds(start)[1] - timedelta(days=1), "month")
         if self.unit == "year":
             return Period(date(self.start.year - 1, 1, 1), date(self.start.year - 1, 12, 31), "year")
+        if self.unit == "weekend":
+            start = self.start - timedelta(days=7)
+            return Period(start, start + timedelta(days=1), "weekend")
         if self.unit == "week":
             start = self.start - timedelta(days=7)
             return Period(start, start + timedelta(days=6), "week")
@@ -380,6 +383,10 @@ _ISO = r"(\d{4})-(\d{2})-(\d{2})"
 _RANGE = re.compile(
     rf" (?:between|from) (?:{_DAY_MONTH}|{_ISO}) (?:and|to|till|until|-) (?:{_DAY_MONTH}|{_ISO}) "
 )
+_MONTH_RANGE = re.compile(
+    rf" (?:between|from) ({_MONTH})(?: ({_YEAR}))? (?:and|to|till|until|-) ({_MONTH})(?: ({_YEAR}))? "
+)
+_WEEKEND = re.compile(r" (this|last|previous|pichle) weekend ")
 _SINCE = re.compile(rf" since (?:{_DAY_MONTH}|{_ISO}|({_MONTH})(?: ({_YEAR}))?) ")
 _LAST_N = re.compile(
     r" (?:last|past|previous|pichle|pichhle) (\d{1,3}|" + "|".join(NUMBER_WORDS) + r") (\w+) "
@@ -458,7 +465,30 @@ def _periods(text: str, clock: _Clock) -> tuple[str, list[tuple[int, Period]]]:
     def named(m: re.Match[str]) -> str:
         return take(m, clock.latest_month(MONTH_WORDS[m.group(1)]))
 
+    def month_range(m: re.Match[str]) -> str:
+        first_month, first_year, last_month, last_year = m.groups()
+        last = (
+            clock.month(int(last_year), MONTH_WORDS[last_month])
+            if last_year
+            else clock.latest_month(MONTH_WORDS[last_month])
+        )
+        month = MONTH_WORDS[first_month]
+        year = int(first_year) if first_year else last.start.year - (month > last.start.month)
+        start = date(year, month, 1)
+        if start > last.start:
+            raise _Unreadable(m.group(0).strip())
+        return take(m, Period(start, last.end, "span"))
+
+    def weekend(m: re.Match[str]) -> str:
+        """`this weekend`: the latest that has begun; `last weekend`: the one before today's week."""
+        saturday = clock.today - timedelta(days=(clock.today.weekday() - 5) % 7)
+        if m.group(1) != "this" and clock.today.weekday() >= 5:
+            saturday -= timedelta(days=7)
+        return take(m, clock.clip(saturday, saturday + timedelta(days=1), "weekend"))
+
     text = _RANGE.sub(range_of, text)
+    text = _MONTH_RANGE.sub(month_range, text)
+    text = _WEEKEND.sub(weekend, text)
     text = _SINCE.sub(since, text)
     text = _LAST_N.sub(last_n, text)
     text = _MONTH_YEAR.sub(lambda m: take(m, clock.month(int(m.group(2)), MONTH_WORDS[m.group(1)])), text)

@@ -156,6 +156,17 @@ CASES = (
         {"categories": DO, "payment_modes": ("UPI",), "day_type": "Weekend"},
     ),
     Case("What’s my spend in June?", T, TM),
+    Case("how much did I spend this weekend", T, span("2024-06-15", "2024-06-16")),
+    Case("dining last weekend", T, span("2024-06-15", "2024-06-16"), {"categories": DO}),
+    Case("between march and may", T, span("2024-03-01", "2024-05-31")),
+    Case("from nov to feb travel", T, span("2023-11-01", "2024-02-29"), {"categories": ("Travel",)}),
+    Case(
+        "compare groceries this weekend",
+        CMP,
+        span("2024-06-15", "2024-06-16"),
+        {"categories": ("Groceries",)},
+        other=span("2024-06-08", "2024-06-09"),
+    ),
     # counts
     Case("how many times did I take an auto in 2024", C, TY, {"categories": ("Travel",)}),
     Case("how many leaks this month", C, TM, {"leak": True}),
