@@ -436,11 +436,13 @@ def _periods(text: str, clock: _Clock) -> tuple[str, list[tuple[int, Period]]]:
     def since(m: re.Match[str]) -> str:
         g = m.groups()
         if g[8] is not None:
-            start = (
-                clock.month(int(g[9]), MONTH_WORDS[g[8]]) if g[9] else clock.latest_month(MONTH_WORDS[g[8]])
-            )
-            return take(m, Period(start.start, clock.today, "span"))
-        return take(m, Period(_date_of(g[:8], clock), clock.today, "span"))
+            month = MONTH_WORDS[g[8]]
+            start = clock.month(int(g[9]), month).start if g[9] else clock.latest_month(month).start
+        else:
+            start = _date_of(g[:8], clock)
+        if start > clock.today:  # "since July 2030"
+            raise _Unreadable(m.group(0).strip())
+        return take(m, Period(start, clock.today, "span"))
 
     def last_n(m: re.Match[str]) -> str:
         unit = UNIT_WORDS.get(m.group(2))

@@ -12,6 +12,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
 from db.frames import entries_frame, insert_entry_frame
@@ -156,6 +158,7 @@ CASES = (
         {"categories": DO, "payment_modes": ("UPI",), "day_type": "Weekend"},
     ),
     Case("What’s my spend in June?", T, TM),
+    Case("चाय this month", T, TM, {"categories": DO}),
     Case("how much did I spend this weekend", T, span("2024-06-15", "2024-06-16")),
     Case("dining last weekend", T, span("2024-06-15", "2024-06-16"), {"categories": DO}),
     Case("between march and may", T, span("2024-03-01", "2024-05-31")),
@@ -443,3 +446,22 @@ def test_another_persons_entries_never_count(session: Session, person: User) -> 
     other = make_user(session)
     answer = ask(session=session, person=other, text="how much did I spend in 2023", now=NOW)
     assert answer.result is not None and answer.result.figures[0].count == 0
+
+
+WORDS = [c.text for c in CASES] + [
+    "between 31 feb and 3 march",
+    "last 0 days",
+    "top 0",
+    "in 2099",
+    "चाय this month",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(max_size=80) | st.lists(st.sampled_from(" ".join(WORDS).split()), max_size=12).map(" ".join))
+def test_any_text_is_either_understood_or_answered_with_suggestions(text: str) -> None:
+    answer = understand(text, today=TODAY)
+    if isinstance(answer, Query):
+        assert answer.period.start <= answer.period.end
+    else:
+        assert len(answer.suggestions) == 3
