@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import Date, bindparam, text
@@ -25,7 +26,7 @@ from db.models import User
 from services.insights.budgets import usage
 from services.insights.merchants import MERCHANTS, merchant_of
 from services.ledger.spending import NET_AMOUNT_SQL, SPENDING_SQL
-from services.questions.canned import Fragments, _mean_minor, fragments_for
+from services.questions.canned import Fragments, fragments_for
 from services.questions.plain import TOP_DEFAULT, By, Filters, Measure, Period, Query
 from services.timing import month_start
 
@@ -72,6 +73,11 @@ class Result:
     rows: tuple[Row, ...] = ()
     budgets: tuple[BudgetLeft, ...] = ()
     more_rows: int = 0  # a top list: groups beyond the limit
+
+
+def _mean_minor(total: Any, count: Any) -> int:
+    """An average amount, rounded half up to a whole minor unit."""
+    return int((Decimal(int(total)) / Decimal(int(count))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def _dates(statement: Any) -> Any:
