@@ -639,15 +639,19 @@ def month_cmd(user: UserOption) -> None:
 
 @app.command("ask")
 def ask_cmd(
-    question: Annotated[str | None, typer.Argument(help="Question id (see --list).")] = None,
+    question: Annotated[
+        str | None,
+        typer.Argument(help='Question id (see --list), or a question in words: "zomato this year".'),
+    ] = None,
     user: Annotated[int | None, typer.Option("--user", help="The person's Telegram user id.")] = None,
     year: Annotated[int | None, typer.Option(help="Year, for monthly_spend and non_essential_count.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    fmt: Annotated[str, typer.Option("--format", help="table (or text), csv or json.")] = "table",
     list_: Annotated[bool, typer.Option("--list", help="List the question ids.")] = False,
 ) -> None:
-    """Answer one of the fourteen business questions over a person's entries."""
+    """Answer one of the fourteen business questions, or a question in plain words, over a
+    person's entries."""
     from bot.render import questions as render
-    from services.questions.canned import QUESTIONS
+    from services.questions.canned import QUESTIONS, QUESTIONS_BY_ID
     from services.usecases import questions
 
     if list_:
@@ -656,6 +660,9 @@ def ask_cmd(
         return
     if question is None or user is None:
         fail("Give a QUESTION id and --user TELEGRAM_ID (or --list).")
+    if question not in QUESTIONS_BY_ID and (" " in question.strip() or _in_words(question)):
+        ask_in_words(question, user, fmt)
+        return
     if fmt not in ("table", "csv", "json"):
         fail("--format must be table, csv or json.")
     answer = run_for(user, questions.answer, question_id=question, now=now(), year=year)
@@ -665,6 +672,24 @@ def ask_cmd(
         typer.echo(render.answer_csv(answer.result), nl=False)
     else:
         typer.echo(render.answer_reply(answer).plain)
+
+
+def _in_words(word: str) -> bool:
+    """Whether one word is a question in words (`zomato`), not a mistyped question id."""
+    from services.questions.plain import Query, understand
+
+    return isinstance(understand(word, today=now().date()), Query)
+
+
+def ask_in_words(text: str, user: int, fmt: str) -> None:
+    """`leakbot ask "zomato this year" --user ID`: the restatement and a full table, or json."""
+    from bot.render import asking
+    from services.usecases import questions
+
+    if fmt not in ("table", "text", "json"):
+        fail("--format must be text or json for a question in words.")
+    answer = run_for(user, questions.ask, text=text, now=now())
+    typer.echo(asking.ask_json(answer) if fmt == "json" else asking.ask_text(answer))
 
 
 @app.command("generate")

@@ -12,6 +12,7 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot.buttons import FLAG, ID, Action, keyboard
+from bot.questions import answer_if_asked
 from bot.render import capture as render_capture
 from bot.render import entries as render
 from bot.render.text import Reply
@@ -46,6 +47,7 @@ beats the rule, decides first; a necessity (rent, medicine, fuel…) is no leak 
 (/settings leak_rule seed gives the seed's own rule)
 /budget dining 3000 — monthly limits (/budget leaks 2000; /budget lists them)
 /today · /month — spent so far, leaks and budgets left, against last month
+/ask zomato this year — any question in plain words (or just send: how much on food in May?)
 /ask — the business questions as buttons, or directly:
 /monthly 2024 · /nonessential 2024 · /top_categories · /micro_modes · /recurring · /weekdays
 /leak_times · /leak_contexts · /savings · /salary_week · /risky_channels · /top_leaks
@@ -90,7 +92,8 @@ async def log_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     assert message and chat
     text = message.text or ""
     if not text.startswith("/") and not looks_like_entry(text):
-        await message.reply_text(render.HELP_HINT)
+        if not await answer_if_asked(update, context, text):
+            await message.reply_text(render.HELP_HINT)
         return
     now = message.date.astimezone(UTC) if message.date else datetime.now(UTC)
     ref = f"chat:{chat.id}:{message.message_id}"

@@ -1,4 +1,5 @@
-"""The business questions in chat: /monthly ... /leak_rate, and /ask with a button each."""
+"""The business questions in chat: /monthly ... /leak_rate, /ask with a button each, and
+questions in plain words (`/ask zomato this year`, or a message that asks one)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,16 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.buttons import ID, Action, keyboard, word
+from bot.buttons import ID, Action, Arg, keyboard, word
+from bot.render import asking
 from bot.render import questions as render
+from bot.render.entries import HELP_HINT
 from bot.runtime import call
+from services.ledger.parsing import _asks as asks_a_question
+from services.questions import plain
 from services.questions.canned import QUESTIONS, QUESTIONS_BY_COMMAND, QUESTIONS_BY_ID
 from services.usecases import questions
+from services.usecases.questions import AskAnswer
 
 COMMANDS = tuple(QUESTIONS_BY_COMMAND)
 
@@ -51,8 +57,11 @@ async def question_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 
 async def ask_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Offer every question as a button."""
+    """Answer `/ask TEXT`; offer every question as a button on `/ask` alone."""
     assert update.effective_message
+    if context.args:
+        await ask_plain(update, context, " ".join(context.args))
+        return
     buttons = [InlineKeyboardButton(q.title, callback_data=ASK.data(q.id)) for q in QUESTIONS]
     await update.effective_message.reply_text("Which question?", reply_markup=keyboard(buttons, 2))
 
@@ -81,6 +90,62 @@ async def more_pressed(
         await query.edit_message_text(reply, parse_mode=ParseMode.HTML, reply_markup=buttons)
 
 
+async def ask_plain(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, answer: AskAnswer | None = None
+) -> None:
+    """Answer a question in plain words; what is not understood gets three suggestions."""
+    message = update.effective_message
+    assert message is not None
+    if answer is None:
+        answer = await call(update, context, questions.ask, text=text, now=datetime.now(UTC))
+    await message.reply_text(
+        asking.ask_reply(answer).html, parse_mode=ParseMode.HTML, reply_markup=suggestion_buttons(answer)
+    )
+
+
+async def answer_if_asked(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> bool:
+    """Answer a message that is no entry when it asks a question (`how much on food?`) or is
+    one the parser reads with confidence (`zomato this year`); False when it is neither."""
+    answer = await call(update, context, questions.ask, text=text, now=datetime.now(UTC))
+    if not asks_a_question(text) and not plain.confident(answer.query or answer.not_understood):
+        return False
+    message = update.effective_message
+    if answer.not_understood is not None and not answer.not_understood.recognised and message is not None:
+        # nothing in it was a question we know ("what is this?"): today's hint, and questions to try
+        hint = f"{HELP_HINT}\nOr ask me something like:"
+        await message.reply_text(hint, reply_markup=suggestion_buttons(answer))
+        return True
+    await ask_plain(update, context, text, answer)
+    return True
+
+
+def suggestion_buttons(answer: AskAnswer) -> InlineKeyboardMarkup | None:
+    """One button per suggestion of a question not understood (those that fit a button)."""
+    if answer.not_understood is None:
+        return None
+    fitting = [s for s in answer.not_understood.suggestions if ASK_PLAIN.parse(f"{ASK_PLAIN.prefix}:{s}")]
+    buttons = [InlineKeyboardButton(s, callback_data=ASK_PLAIN.data(s)) for s in fitting]
+    return keyboard(buttons, 1) if buttons else None
+
+
+async def suggestion_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    """Answer the suggested question whose button was pressed."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    answer = await call(update, context, questions.ask, text=text, now=datetime.now(UTC))
+    if query.message is not None:
+        await context.bot.send_message(
+            query.message.chat.id,
+            asking.ask_reply(answer).html,
+            parse_mode=ParseMode.HTML,
+            reply_markup=suggestion_buttons(answer),
+        )
+
+
 ASK = Action("ask", (word(QUESTIONS_BY_ID),), ask_pressed)
 MORE = Action("qm", (word(QUESTIONS_BY_ID), ID, ID), more_pressed)
-BUTTONS = (ASK, MORE)
+# A suggestion's own words (ASCII letters, digits, spaces; at most 63 bytes with the prefix):
+# read again by the parser when pressed, so nothing in them reaches SQL but bound values.
+ASK_PLAIN = Action("aq", (Arg(r"[A-Za-z0-9][A-Za-z0-9 '&.-]{0,59}", str),), suggestion_pressed)
+BUTTONS = (ASK, MORE, ASK_PLAIN)

@@ -400,3 +400,26 @@ def test_alerts_and_receipt_photos_log_from_the_command_line(cli: CliRunner, tmp
     assert len(listing.strip().splitlines()) == 3
     (tmp_path / "notes.txt").write_text("not a picture")
     assert "not an image" in run(cli, "scan", "notes.txt", "--user", "8", code=1)
+
+
+def test_ask_in_plain_words_restates_the_question_and_gives_json(cli: CliRunner) -> None:
+    import json
+
+    run(cli, "generate", "--out", "d.csv", "--months", "14", "--seed", "8")  # 2023 to February 2024
+    run(cli, "import", "d.csv", "--user", "9")
+
+    text = run(cli, "ask", "top categories in 2023", "--user", "9")
+    lines = text.strip().splitlines()
+    assert lines[0] == "All spending, 2023:" and re.fullmatch(r"₹[\d,]+ in \d+ spends", lines[1])
+    assert len(lines) > 2 + 5  # the CLI shows every category, not five
+
+    answer = json.loads(run(cli, "ask", "how many leaks in 2023", "--user", "9", "--format", "json"))
+    assert answer["query"]["measure"] == "count" and answer["query"]["filters"]["leak"] is True
+    assert answer["query"]["period"] == {"start": "2023-01-01", "end": "2023-12-31", "label": "2023"}
+    assert answer["result"]["currency"] == "INR"
+    (period,) = answer["result"]["periods"]
+    assert period["count"] > 0 and isinstance(period["total_minor"], int)
+
+    lost = json.loads(run(cli, "ask", "dinning in 2023", "--user", "9", "--format", "json"))
+    assert lost["query"] is None and lost["suggestions"][0] == "dining out this month"
+    assert "There is no question 'nope'" in run(cli, "ask", "nope", "--user", "9", code=1)
