@@ -20,6 +20,8 @@
   };
   const FILTER_WORDS = { category: "", payment_mode: "", time_block: "" };
   let data = null;
+  const SHORT_LIST = 8; // bars shown before "Show all"
+  const expanded = {};
 
   const $ = (id) => document.getElementById(id);
 
@@ -160,7 +162,7 @@
 
   function renderTiles() {
     const tiles = data.tiles.map((t) => {
-      const box = el("div", { class: "tile " + t.key, "data-key": t.key });
+      const box = el("div", { class: "tile " + t.key + (t.value.minor === 0 ? " nothing" : ""), "data-key": t.key });
       box.append(el("div", { class: "name" }, t.name));
       box.append(el("div", { class: "value", "data-minor": t.value.minor ?? "" }, t.value.text));
       const note = el("div", { class: "note" }, t.key === "leaks" ? t.share + " · " + t.note : t.note);
@@ -182,7 +184,7 @@
       box.replaceChildren(el("p", { class: "empty" }, emptyText));
       return;
     }
-    const shown = rows.slice(0, 10);
+    const shown = expanded[id] ? rows : rows.slice(0, SHORT_LIST);
     const rowH = 28;
     const labelW = 112;
     const valueW = 74;
@@ -209,8 +211,13 @@
       chart.append(g);
     });
     box.replaceChildren(chart);
-    if (rows.length > shown.length) {
-      box.append(el("p", { class: "empty" }, `and ${rows.length - shown.length} more`));
+    if (rows.length > SHORT_LIST) {
+      const more = el("button", { type: "button", class: "more" }, expanded[id] ? "Show fewer" : `Show all ${rows.length}`);
+      more.addEventListener("click", () => {
+        expanded[id] = !expanded[id];
+        renderBars(id, rows, kind, emptyText);
+      });
+      box.append(more);
     }
   }
 
@@ -273,8 +280,8 @@
   function renderTrend() {
     const box = $("trend");
     const months = data.trend;
-    const height = 150;
-    const axis = 18;
+    const height = 160;
+    const axis = 30;
     const top = 14;
     const plotH = height - axis - top;
     const slot = WIDTH / months.length;
@@ -293,8 +300,10 @@
       g.append(svg("rect", { class: "income", x: mid - barW - 1, y: base - h(m.income.minor), width: barW, height: h(m.income.minor), rx: 2 }));
       g.append(svg("rect", { class: "expenses", x: mid + 1, y: base - h(m.expenses.minor), width: barW, height: h(m.expenses.minor), rx: 2 }));
       g.append(svg("rect", { class: "leaks", x: mid + 1, y: base - h(m.leaks.minor), width: barW, height: h(m.leaks.minor), rx: 2 }));
-      const label = i === 0 || m.label === "Jan" ? `${m.label} ${String(m.year).slice(2)}` : m.label;
-      g.append(svg("text", { x: mid, y: height - 4, "text-anchor": "middle", class: "muted", "font-size": 10 }, label));
+      g.append(svg("text", { x: mid, y: base + 13, "text-anchor": "middle", class: "muted", "font-size": 10 }, m.label));
+      if (i === 0 || m.label === "Jan") {
+        g.append(svg("text", { x: mid, y: base + 25, "text-anchor": "middle", class: "muted", "font-size": 10 }, String(m.year)));
+      }
       g.append(svg("rect", { class: "hit", x, y: 0, width: slot, height }));
       g.addEventListener("click", () => {
         if (m.month !== data.month) {
