@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from benchmarks import (
+    bench_board,
     bench_bot,
     bench_capture,
     bench_core,
@@ -30,6 +31,7 @@ def main() -> int:
         *bench_capture.run(),
         *bench_receipts.run(),
         *bench_questions.run(),
+        *bench_board.run(),
         *bench_ml.run(),
         *bench_digest.run(),
         *bench_bot.run(),
