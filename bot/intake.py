@@ -34,7 +34,6 @@ from telegram import Update
 from telegram.error import InvalidToken, RetryAfter, TelegramError, TimedOut
 from telegram.ext import BaseUpdateProcessor
 
-from bot import webapp
 from bot.runtime import keep_updates, waiting_updates
 
 if TYPE_CHECKING:
@@ -63,6 +62,8 @@ class Polling:
         self._application = application
         rt = application.bot_data.get("runtime")
         if rt is not None and rt.settings.webapp_port is not None:
+            from bot import webapp
+
             self._webapp = await webapp.serve(application, rt.settings.webapp_host, rt.settings.webapp_port)
         await _queue_waiting(application)
         self._task = asyncio.create_task(self._poll(application), name="leakbot:polling")
@@ -146,6 +147,8 @@ class Webhook:
         self._application = application
         server.router.add_post("/" + self.url_path.strip("/"), self._receive)
         if application.bot_data.get("runtime") is not None:  # a benchmark's echo bot has none
+            from bot import webapp
+
             webapp.mount(server, application)
         await _queue_waiting(application)
         self._runner = web.AppRunner(server, access_log=None)

@@ -24,8 +24,7 @@ from db.models import Entry, User
 from services.catalog import PAYMENT_MODES, TIME_BLOCKS, EntryType
 from services.errors import LeakBotError
 from services.ledger.spending import SPENDING_TYPES, net_amount
-from services.reporting.periods import Period, month_period
-from services.timing import local_datetime, month_start
+from services.timing import local_datetime, month_bounds, month_start
 from services.wording import percent_change
 
 MONTHS_OF_TREND = 12  # the trend ends with the month shown, as the dashboard's does
@@ -33,6 +32,20 @@ PAGE_SIZE = 20  # entries per page of the list
 CATEGORY_LENGTH = 64  # Entry.category
 EXPENSE, INCOME, SAVINGS = EntryType.EXPENSE.value, EntryType.INCOME.value, EntryType.SAVINGS.value
 FLOW_TYPES = (INCOME, SAVINGS, *SPENDING_TYPES)
+
+
+@dataclass(frozen=True)
+class Month:
+    """A calendar month (periods.Period's fields, without loading pandas: the bot serves this)."""
+
+    start: date  # inclusive
+    end: date  # exclusive
+    label: str  # "May 2024"
+
+
+def month_of(year: int, month: int) -> Month:
+    start, end = month_bounds(date(year, month, 1))
+    return Month(start, end, f"{start:%B %Y}")
 
 
 @dataclass(frozen=True)
@@ -132,7 +145,7 @@ class EntryRow:
 
 @dataclass(frozen=True)
 class Board:
-    month: Period
+    month: Month
     currency: str
     filter: BoardFilter
     income: Tile
@@ -181,7 +194,7 @@ def board_data(
     chosen = chosen or BoardFilter()
     if page < 0:
         raise LeakBotError("Pages start at 1.")
-    this = month_period(year, month)
+    this = month_of(year, month)
     first = month_start(year, month, plus=-(MONTHS_OF_TREND - 1))
     mine = Entry.user_id == user.id
     in_month = and_(mine, Entry.local_date >= this.start, Entry.local_date < this.end)

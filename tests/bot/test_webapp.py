@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -92,8 +93,9 @@ def test_launch_data_is_checked_as_telegram_documents() -> None:
 
 
 async def test_only_genuine_fresh_launch_data_gets_an_answer(
-    fake: FakeTelegram, bot_settings: Settings, db: Session
+    fake: FakeTelegram, bot_settings: Settings, db: Session, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG)
     alice, bob = arrange(db)
     bobs = an_expense(db, bob)
     before = (bobs.user_verdict, bobs.is_leak, bobs.category)
@@ -135,6 +137,7 @@ async def test_only_genuine_fresh_launch_data_gets_an_answer(
     db.expire_all()
     bobs = db.get(Entry, bobs.id)
     assert bobs is not None and (bobs.user_verdict, bobs.is_leak, bobs.category) == before
+    assert "auth_date" not in caplog.text and "query_id" not in caplog.text and TOKEN not in caplog.text
     ids = {e["id"] for e in mine.json()["entries"]["items"]}
     assert ids and all(db.get(Entry, i).user_id == alice.id for i in ids)  # type: ignore[union-attr]
 
@@ -207,13 +210,20 @@ async def test_polling_serves_the_page_on_its_own_port_and_chat_opens_it(
     make_user(db, telegram_id=ALICE)
     port = free_port()
     settings = bot_settings.model_copy(
-        update={"webapp_port": port, "webapp_host": "127.0.0.1", "webapp_url": "https://leak.example.org"}
+        update={
+            "webapp_port": port,
+            "webapp_host": "127.0.0.1",
+            "webapp_url": "https://leak.example.org",
+            "allowed_user_ids": frozenset({ALICE}),
+        }
     )
     async with running_bot(settings), httpx.AsyncClient() as client:
         page = await client.get(f"http://127.0.0.1:{port}/app/")
         answer = await client.get(f"http://127.0.0.1:{port}/app/api/board", headers=tma(launch_data(ALICE)))
         assert page.status_code == 200 and answer.status_code == 200
         assert (await client.get(f"http://127.0.0.1:{port}/app/api/board")).status_code == 401
+        outsider = await client.get(f"http://127.0.0.1:{port}/app/api/board", headers=tma(launch_data(BOB)))
+        assert (outsider.status_code, outsider.content) == (403, b"")
         menu = fake.wait_for("setChatMenuButton")[0].params["menu_button"]
         menu = json.loads(menu) if isinstance(menu, str) else menu
         assert menu == {
