@@ -63,6 +63,20 @@
     return node;
   }
 
+  // An SVG group that acts as a button: a tap, or Enter / Space with the keyboard.
+  function tappable(node, action) {
+    node.setAttribute("tabindex", "0");
+    node.setAttribute("role", "button");
+    node.addEventListener("click", action);
+    node.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" || event.key === " ") {
+        event.preventDefault();
+        action();
+      }
+    });
+    return node;
+  }
+
   function fit(text, max) {
     return text.length > max ? text.slice(0, max - 1) + "…" : text;
   }
@@ -190,14 +204,13 @@
     const valueW = 74;
     const barW = WIDTH - labelW - valueW - 8;
     const max = Math.max(...shown.map((r) => r.amount.minor), 1);
-    const chart = svg("svg", { viewBox: `0 0 ${WIDTH} ${shown.length * rowH}`, role: "list" });
+    const chart = svg("svg", { viewBox: `0 0 ${WIDTH} ${shown.length * rowH}` });
     shown.forEach((r, i) => {
       const y = i * rowH;
       const picked = state.category === r.category;
       const dim = state.category && !picked;
       const g = svg("g", {
         class: (picked ? "picked " : "") + (dim ? "dim" : ""),
-        role: "listitem",
         "data-category": r.category,
         "aria-label": r.category + " " + r.amount.text,
       });
@@ -207,7 +220,7 @@
       g.append(svg("text", { x: WIDTH, y: y + 18, "text-anchor": "end" }, r.amount.short));
       const hit = svg("rect", { class: "hit", x: 0, y, width: WIDTH, height: rowH });
       g.append(hit);
-      g.addEventListener("click", () => toggle("category", r.category));
+      tappable(g, () => toggle("category", r.category));
       chart.append(g);
     });
     box.replaceChildren(chart);
@@ -241,7 +254,7 @@
       const head = svg("g", { "data-time-block": block, class: state.time_block === block ? "picked" : "" });
       head.append(svg("text", { x: headW + j * colW + colW / 2, y: 13, "text-anchor": "middle", class: "muted" }, block));
       head.append(svg("rect", { class: "hit", x: headW + j * colW, y: 0, width: colW, height: headH }));
-      head.addEventListener("click", () => toggle("time_block", block));
+      tappable(head, () => toggle("time_block", block));
       chart.append(head);
     });
     grid.payment_modes.forEach((mode, i) => {
@@ -249,7 +262,7 @@
       const head = svg("g", { "data-payment-mode": mode, class: state.payment_mode === mode ? "picked" : "" });
       head.append(svg("text", { x: 0, y: y + rowH / 2 + 4 }, fit(mode, 12)));
       head.append(svg("rect", { class: "hit", x: 0, y, width: headW, height: rowH }));
-      head.addEventListener("click", () => toggle("payment_mode", mode));
+      tappable(head, () => toggle("payment_mode", mode));
       chart.append(head);
       grid.time_blocks.forEach((block, j) => {
         const c = byKey.get(mode + "|" + block);
@@ -267,7 +280,7 @@
         g.append(svg("rect", { class: "cell-frame" + (picked ? " picked" : ""), x: x + 1, y: y + 1, width: colW - 2, height: rowH - 2, rx: 4 }));
         g.append(svg("text", { x: x + colW / 2, y: y + rowH / 2 + 4, "text-anchor": "middle" }, c ? c.spent.short : "–"));
         g.append(svg("rect", { class: "hit", x, y, width: colW, height: rowH }));
-        g.addEventListener("click", () => {
+        tappable(g, () => {
           setFilter(picked ? { payment_mode: null, time_block: null } : { payment_mode: mode, time_block: block });
         });
         chart.append(g);
@@ -305,7 +318,7 @@
         g.append(svg("text", { x: mid, y: base + 25, "text-anchor": "middle", class: "muted", "font-size": 10 }, String(m.year)));
       }
       g.append(svg("rect", { class: "hit", x, y: 0, width: slot, height }));
-      g.addEventListener("click", () => {
+      tappable(g, () => {
         if (m.month !== data.month) {
           state.month = m.month;
           state.page = 1;
@@ -404,10 +417,42 @@
     renderEntries();
   }
 
+  // Talking to Telegram without its script (Telegram's documented event bridge): tell it the
+  // page is ready and may fill the screen, and follow its theme when the app's changes.
+  function postEvent(type, payload) {
+    const body = JSON.stringify(payload || {});
+    try {
+      if (window.TelegramWebviewProxy) {
+        window.TelegramWebviewProxy.postEvent(type, body); // Android and iOS
+      } else if (window.external && "notify" in window.external) {
+        window.external.notify(JSON.stringify({ eventType: type, eventData: payload || {} }));
+      } else if (window.parent !== window) {
+        window.parent.postMessage(JSON.stringify({ eventType: type, eventData: payload || {} }), "*"); // web
+      }
+    } catch (_error) {
+      // not inside Telegram: nothing to tell
+    }
+  }
+
+  function received(type, payload) {
+    if (type === "theme_changed" && payload && payload.theme_params) applyTheme(payload.theme_params);
+  }
+
   applyTheme((tg && tg.themeParams) || parseJSON(launch.get("tgWebAppThemeParams")));
   if (tg) {
     tg.ready();
     tg.expand();
+    tg.onEvent("themeChanged", () => applyTheme(tg.themeParams));
+  } else {
+    window.Telegram = window.Telegram || {};
+    window.Telegram.WebView = window.Telegram.WebView || { receiveEvent: received };
+    window.addEventListener("message", (event) => {
+      if (event.source !== window.parent) return;
+      const message = typeof event.data === "string" ? parseJSON(event.data) : null;
+      if (message && message.eventType) received(message.eventType, message.eventData);
+    });
+    postEvent("web_app_ready");
+    postEvent("web_app_expand");
   }
   $("month").addEventListener("change", (event) => {
     state.month = event.target.value;

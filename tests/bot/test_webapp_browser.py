@@ -115,6 +115,10 @@ async def test_the_page_shows_filters_and_changes_the_data(
             db.expire_all()
             expected = dashboard_data(db, alice, year=2024, month=3)  # the light run changed a verdict
             context = await chromium.new_context(viewport=PHONE, color_scheme=theme, device_scale_factor=2)
+            # Telegram's app bridge, as Android and iOS put it in the page.
+            await context.add_init_script(
+                "window.TelegramWebviewProxy = {postEvent: (t) => (window.told = window.told || []).push(t)}"
+            )
             page = await context.new_page()
             await page.goto(page_url(port, ALICE, theme, "2024-03"))
             await page.wait_for_selector("body[data-ready=yes]")
@@ -131,6 +135,11 @@ async def test_the_page_shows_filters_and_changes_the_data(
             if theme == "dark":
                 background = await page.evaluate("getComputedStyle(document.body).backgroundColor")
                 assert background == "rgb(23, 33, 43)"  # Telegram's own colour, not the fallback
+                assert await page.evaluate("window.told") == ["web_app_ready", "web_app_expand"]
+                theme_changed = "{theme_params: {bg_color: '#000000', text_color: '#ffffff'}}"
+                await page.evaluate(f"Telegram.WebView.receiveEvent('theme_changed', {theme_changed})")
+                background = await page.evaluate("getComputedStyle(document.body).backgroundColor")
+                assert background == "rgb(0, 0, 0)"  # the app's theme changed: the page follows
                 await context.close()
                 continue
 
