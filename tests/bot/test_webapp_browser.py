@@ -183,6 +183,22 @@ async def test_the_page_shows_filters_and_changes_the_data(
             await page.click('.chip[data-filter="category"]')
             await page.wait_for_selector('.chip[data-filter="category"]', state="detached")
             assert await tile(page, "expenses") == format_money(expected.expenses.value_minor, "INR")
+
+            # Tap an expense's category and pick another one: the entry moves.
+            row = page.locator('#entries li[data-type="expense"]').first
+            moved_id = int(await row.get_attribute("data-id") or 0)
+            before = await row.locator(".category").inner_text()
+            await row.locator(".category").click()
+            await page.wait_for_selector("#sheet:not([hidden]) #sheet-options button")
+            await page.screenshot(path=str(tmp_path / "board-category.png"))
+            keep_for_review(tmp_path / "board-category.png", "board-category.png")
+            target = next(
+                t for t in await page.locator("#sheet-options button").all_inner_texts() if t != before
+            )
+            await page.locator("#sheet-options").get_by_role("button", name=target, exact=True).click()
+            await page.wait_for_selector(f'#entries li[data-id="{moved_id}"] .category:text-is("{target}")')
+            db.expire_all()
+            assert db.get(Entry, moved_id).category == target  # type: ignore[union-attr]
             await context.close()
 
 
