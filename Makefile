@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench reliability lint format demo clean ocr
+.PHONY: run test bench reliability lint format demo clean ocr browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,11 +21,18 @@ ocr:
 	@command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx eng || \
 		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y tesseract-ocr tesseract-ocr-eng)
 
+# The dashboard Mini App's browser tests (tests/bot/test_webapp_browser.py) drive Debian's
+# chromium with Playwright (never `playwright install`: the system's browser is used). When it
+# is missing it is installed with apt-get, as root (CI).
+browser:
+	@test -x /usr/bin/chromium || \
+		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+
 run: $(STAMP) ocr
 	$(BIN)/leakbot db upgrade
 	$(BIN)/leakbot run
 
-test: $(STAMP) ocr
+test: $(STAMP) ocr browser
 	$(BIN)/python -m pytest
 
 bench: $(STAMP) ocr

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC
 from datetime import time as dtime
 
-from telegram import BotCommand, Update
+from telegram import BotCommand, MenuButtonWebApp, Update, WebAppInfo
 from telegram.constants import ChatType
 from telegram.ext import (
     Application,
@@ -199,6 +199,10 @@ async def post_init(application: Application) -> None:  # type: ignore[type-arg]
 
         rt.health = await health.serve(rt.settings.health_host, rt.settings.health_port, probe)
     await application.bot.set_my_commands(COMMANDS)
+    if (page := rt.settings.webapp_page()) is not None:  # the chat's menu button opens the Mini App
+        await application.bot.set_chat_menu_button(
+            menu_button=MenuButtonWebApp("Dashboard", WebAppInfo(url=page))
+        )
 
 
 async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]

@@ -12,6 +12,8 @@
 - **Once**: handling records an update in the same transaction as its effects
   (bot/runtime.py), so the same update delivered twice (a webhook retry, a redelivery)
   changes nothing the second time and is not answered again.
+- **The Mini App** (bot/webapp.py): the webhook's server serves it under /app/; a poller
+  starts a server of its own for it when WEBAPP_PORT is set.
 - **Order**: one person's updates are handled one at a time, in the order they came; other
   people's go on meanwhile.
 """
@@ -53,10 +55,16 @@ class Polling:
     _task: asyncio.Task[None] | None = field(default=None, init=False, repr=False)
     _offset: int | None = field(default=None, init=False, repr=False)
     _application: Any = field(default=None, init=False, repr=False)
+    _webapp: web.AppRunner | None = field(default=None, init=False, repr=False)
 
     async def start(self, application: Application) -> None:  # type: ignore[type-arg]
         await application.bot.delete_webhook()
         self._application = application
+        rt = application.bot_data.get("runtime")
+        if rt is not None and rt.settings.webapp_port is not None:
+            from bot import webapp
+
+            self._webapp = await webapp.serve(application, rt.settings.webapp_host, rt.settings.webapp_port)
         await _queue_waiting(application)
         self._task = asyncio.create_task(self._poll(application), name="leakbot:polling")
 
@@ -107,6 +115,9 @@ class Polling:
         return self._task is not None and not self._task.done()
 
     async def stop(self) -> None:
+        if self._webapp is not None:
+            await self._webapp.cleanup()
+            self._webapp = None
         if self._task is None:
             return
         self._task.cancel()
@@ -135,6 +146,10 @@ class Webhook:
         server = web.Application(client_max_size=MAX_BODY_BYTES)
         self._application = application
         server.router.add_post("/" + self.url_path.strip("/"), self._receive)
+        if application.bot_data.get("runtime") is not None:  # a benchmark's echo bot has none
+            from bot import webapp
+
+            webapp.mount(server, application)
         await _queue_waiting(application)
         self._runner = web.AppRunner(server, access_log=None)
         await self._runner.setup()

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from telegram import InlineKeyboardButton, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, WebAppInfo
 from telegram.ext import ContextTypes
 
 from bot.buttons import Action, keyboard, word
 from bot.render import reports as render
-from bot.runtime import call
+from bot.runtime import call, runtime
 from services.reporting.names import CHART_TITLES
 from services.usecases import reports
 
@@ -70,7 +70,15 @@ async def dashboard_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     now = datetime.now(UTC)
     month = _month_argument(context)
     shown = await call(update, context, reports.dashboard, month=month, now=now)
-    await message.reply_photo(shown.png, caption=render.dashboard_summary(shown.data)[:1024])
+    page = runtime(context).settings.webapp_page()
+    opener = None
+    if page is not None:  # the same month, to tap through, in the Mini App (bot/webapp.py)
+        shown_month = f"{shown.data.month.start:%Y-%m}"
+        app = WebAppInfo(url=f"{page}?month={shown_month}")
+        opener = InlineKeyboardMarkup([[InlineKeyboardButton("Open dashboard", web_app=app)]])
+    await message.reply_photo(
+        shown.png, caption=render.dashboard_summary(shown.data)[:1024], reply_markup=opener
+    )
 
 
 async def report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -168,13 +168,29 @@ def _sender(update: Update, rt: Runtime) -> Callable[[Session], User]:
     delivery chat, a group chat never does."""
     sender, chat = update.effective_user, update.effective_chat
     assert sender is not None
-    defaults = people.UserDefaults(rt.settings.default_timezone, rt.settings.default_currency)
     private = chat.id if chat is not None and chat.type == ChatType.PRIVATE else None  # never a group
+    return person_finder(rt, sender.id, chat_id=private)
+
+
+def person_finder(rt: Runtime, telegram_id: int, *, chat_id: int | None = None) -> Callable[[Session], User]:
+    """The person with this Telegram id, found or registered (with the settings' defaults)
+    in a session."""
+    defaults = people.UserDefaults(rt.settings.default_timezone, rt.settings.default_currency)
 
     def find(session: Session) -> User:
-        return people.person(session=session, telegram_id=sender.id, defaults=defaults, chat_id=private)
+        return people.person(session=session, telegram_id=telegram_id, defaults=defaults, chat_id=chat_id)
 
     return find
+
+
+async def call_as(rt: Runtime, telegram_id: int, use_case: Callable[..., T], **arguments: object) -> T:
+    """Run one use case for the person with this Telegram id, as `call` does for a chat
+    update: use_case(session=..., person=..., **arguments) in a worker thread, in one
+    transaction. The Mini App's one call (bot/webapp.py)."""
+    find = person_finder(rt, telegram_id)
+    return await rt.run_in_session(
+        lambda session: use_case(session=session, person=find(session), **arguments)
+    )
 
 
 async def person_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> User:

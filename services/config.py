@@ -40,6 +40,11 @@ class Settings(BaseSettings):
     # Threads one model fit may use (OpenMP, BLAS). One keeps a small machine's other core for
     # the chat; more only help on a machine with cores to spare.
     training_threads: int = Field(default=1, ge=1, le=64)
+    # The dashboard Mini App (bot/webapp.py): its public https address (behind TLS), and in
+    # polling mode the port its own server listens on (webhook mode serves it under /app/).
+    webapp_url: str | None = None
+    webapp_port: int | None = None
+    webapp_host: str = "0.0.0.0"
 
     @field_validator("allowed_user_ids", mode="before")
     @classmethod
@@ -69,6 +74,20 @@ class Settings(BaseSettings):
         if value.strip().upper() not in CURRENCIES:
             raise ValueError(f"{value!r} is not an ISO 4217 currency code in circulation, such as INR or USD")
         return value.strip().upper()
+
+    @field_validator("webapp_url")
+    @classmethod
+    def _webapp_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must be the page's public address, e.g. https://bot.example.com")
+        return value
+
+    def webapp_page(self) -> str | None:
+        """The address Telegram opens for the Mini App: WEBAPP_URL + /app/."""
+        return None if self.webapp_url is None else f"{self.webapp_url}/app/"
 
     @field_validator("log_level")
     @classmethod

@@ -2,7 +2,8 @@
 
 It speaks real HTTP to the real python-telegram-bot Application: getMe, deleteWebhook,
 long-polled getUpdates with offsets, sendMessage, editMessageText, answerCallbackQuery,
-setMyCommands, sendDocument/sendPhoto/sendMediaGroup, getFile and file downloads. Tests push updates with
+setMyCommands, setChatMenuButton, sendDocument/sendPhoto/sendMediaGroup, getFile and file
+downloads. Tests push updates with
 `send_text` / `press_button` and wait for the bot's calls with `wait_for`. `enforce_limits`
 makes it answer sends beyond Telegram's rate limits with 429, as Telegram does.
 """
@@ -296,7 +297,14 @@ class FakeTelegram:
             return 429, {"retry_after": broken.retry_after}  # Telegram: "Too Many Requests: retry after N"
         if method == "getMe":
             return 200, BOT_USER
-        if method in ("deleteWebhook", "setMyCommands", "answerCallbackQuery", "setWebhook", "deleteMessage"):
+        if method in (
+            "deleteWebhook",
+            "setMyCommands",
+            "setChatMenuButton",
+            "answerCallbackQuery",
+            "setWebhook",
+            "deleteMessage",
+        ):
             return 200, True
         if method == "getUpdates":
             offset = int(params.get("offset") or 0)

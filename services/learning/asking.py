@@ -1,21 +1,21 @@
 """Which entries to ask the person about, so that a few answers teach their model the most.
 
-A verdict teaches most where the current verdict is least sure and where the person has not
-said anything yet. Each unjudged recent expense gets a priority:
+Each unjudged recent expense gets a priority, the sum of:
 
 - **uncertainty**: 1 at an even chance, 0 at a sure one. The chance is the serving model's
   probability when a model speaks for the person, else the rule's score read as a chance
-  (the leak threshold is an even chance; each point away is surer);
-- **novelty**: how new the entry's sides are to the person's verdicts: its category, time
-  block, payment mode, weekday or weekend, and week of the month, each 1 when never judged
-  and halving with every verdict given on it (averaged);
+  (the leak threshold is an even chance; every POINTS_PER_DOUBLING points away, surer);
+- **novelty**: how new the entry's sides are to the person's verdicts (its category, time
+  block, payment mode, weekday or weekend, week of the month), each 1 when never judged and
+  halving with every verdict given on it, averaged;
+- **likeness**, while Leak calls are few: the share of sides it has in common with the
+  closest entry the person called a leak, so that a rare taste's leaks are found;
+- **a fixed draw** per entry (EXPLORATION), so that some questions land where nothing points.
 
-- **likeness** (while Leak calls are few): how much it shares with an entry the person
-  called a leak, so that a rare taste's leaks are found;
-
-and one round asks about different kinds (category × time block). Necessities are never asked about (they are no
-leak unless the person says so, and saying so is a tap on the entry itself); nor entries
-older than RECENT_DAYS while recent ones remain (a person remembers last week's spends).
+One round asks about different kinds (category × time block) first. Necessities are never
+asked about (no leak unless the person says so, and saying so is a tap on the entry
+itself); nor entries older than RECENT_DAYS while there are enough recent ones (a person
+remembers last month's spends, not last year's).
 """
 
 from __future__ import annotations

@@ -21,6 +21,8 @@ whose message is safe to show, and changes nothing.
 | learning  | train, nightly_training, model_status, subscriptions, set_subscription,            |
 |           | renewal_reminders                                                                  |
 | digests   | due_digests, claim_digest, build_digest, record_delivery (the weekly scheduler)    |
+| board     | board (the Mini App's month; its taps use entries' record_verdict, category_menu,  |
+|           | move_to)                                                                           |
 
 Heavy libraries (pandas, matplotlib, scikit-learn) are imported inside the use cases that
 need them, so logging a spend or showing help loads none of them.
