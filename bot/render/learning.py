@@ -33,7 +33,7 @@ def _calls(n: int, kind: str) -> str:
 
 
 def needed_line(s: ModelStatus) -> str:
-    """`3 more Leak calls and 5 more Not a leak calls and I can learn your own taste.`"""
+    """`With 2 more Leak calls and 5 more calls of either kind I can learn your own taste.`"""
     parts = [_calls(n, kind) for n, kind in ((s.leaks_needed, "Leak"), (s.fines_needed, "Not a leak")) if n]
     if s.either_needed:
         parts.append(f"{s.either_needed} more call{'' if s.either_needed == 1 else 's'} of either kind")
@@ -41,7 +41,7 @@ def needed_line(s: ModelStatus) -> str:
         parts = [f"{parts[0]}, {parts[1]}", parts[2]]
     if not parts:
         return "You have given enough of both: training runs nightly."
-    return " and ".join(parts) + " and I can learn your own taste."
+    return "With " + " and ".join(parts) + " I can learn your own taste."
 
 
 def changed_line(changed: Sequence[Changed]) -> str | None:

@@ -76,7 +76,7 @@ async def test_a_spend_logged_in_chat_and_on_the_command_line_gets_the_same_repl
     assert cli == chat
     lines = chat.splitlines()
     assert lines[0] == "₹4,500 Dining Out · UPI"
-    assert re.fullmatch(r"(Leak|OK) · your model, \d+% leak \(the rule: 5 of 9 points\)", lines[2]), lines[2]
+    assert re.fullmatch(r"(Leak|OK) · your model, \d+% leak \(the rule: \d of 9 points\)", lines[2]), lines[2]
     assert lines[3].startswith("Unusual for you: ₹4,500 on dining out; you usually spend about ₹")
     assert re.fullmatch(
         r"₹4,500 dining out, \d+ times this month: about ₹[\d,]+ a year at this pace", lines[4]

@@ -227,9 +227,13 @@ def test_model_speaks_in_plain_words_what_it_changed_and_what_it_still_needs(tra
     )
     assert sum(c.now_ok + c.now_leak for c in shown.changed) <= moved
     assert "F1" not in status_reply(shown).plain  # metric names stay in the CLI
-    assert needed_line(ModelStatus(5, 25, None)) == "15 more Leak calls and I can learn your own taste."
-    assert needed_line(ModelStatus(19, 0, None)) == (
-        "1 more Leak call and 20 more Not a leak calls and I can learn your own taste."
+    assert needed_line(ModelStatus(1, 25, None)) == "With 2 more Leak calls I can learn your own taste."
+    assert needed_line(ModelStatus(2, 0, None)) == (
+        "With 1 more Leak call, 3 more Not a leak calls and 10 more calls of either kind "
+        "I can learn your own taste."
+    )
+    assert (
+        needed_line(ModelStatus(5, 6, None)) == "With 5 more calls of either kind I can learn your own taste."
     )
 
 
