@@ -7,11 +7,8 @@ import sys
 from pathlib import Path
 
 from benchmarks import (
-<<<<<<< HEAD
     bench_asking,
-=======
     bench_board,
->>>>>>> board
     bench_bot,
     bench_capture,
     bench_core,
@@ -35,11 +32,8 @@ def main() -> int:
         *bench_capture.run(),
         *bench_receipts.run(),
         *bench_questions.run(),
-<<<<<<< HEAD
         *bench_asking.run(),
-=======
         *bench_board.run(),
->>>>>>> board
         *bench_ml.run(),
         *bench_digest.run(),
         *bench_bot.run(),
