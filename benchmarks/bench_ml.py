@@ -1,8 +1,12 @@
-"""The leak models at scale: training the global model on 100,000 expenses, and classifying
-one new entry (p50 through the cached model, target <= 10 ms) and 10,000 entries at once.
+"""The leak models at scale: training the global model on 100,000 expenses and one person's
+model on three years of theirs, classifying one new entry (p50 through the cached model,
+target <= 10 ms) and 10,000 entries at once; and the learning curve: people with tastes of
+their own answering the bot's questions (tests/tasting.py), F1 of the served verdict against
+the rule's on the spends they never judged, after 10 to 80 answers (mean of three people).
 
 Baselines in the same run: a plain logistic regression fitted on the same feature matrix
-(for training), and the six-rule score of the same entries (for classification).
+(for training), the six-rule score of the same entries (for classification), the rule's F1
+(for the curve). `python -m benchmarks.bench_ml curve` prints the curve as a Markdown table.
 """
 
 from __future__ import annotations
@@ -85,6 +89,7 @@ def run() -> list[dict[str, Any]]:
             assert isinstance(trained, Trained)
             person = users[3]  # a night owl: their personal model is promoted
             mine = expenses[expenses["user_id"] == person.id]
+            start = time.perf_counter()
             outcome = train_personal(
                 within(session),
                 user=person,
@@ -93,7 +98,13 @@ def run() -> list[dict[str, Any]]:
                 model_dir=model_dir,
                 now=datetime.now(UTC),
             )
+            personal_s = time.perf_counter() - start
             assert isinstance(outcome, Trained) and outcome.promoted, outcome
+            start = time.perf_counter()
+            make_pipeline(preprocessor(), LogisticRegression(max_iter=500)).fit(
+                features.loc[mine.index, list(MODEL_FEATURES)], y[mine.index]
+            )
+            personal_baseline_s = time.perf_counter() - start
         ids = mine["entry_id"].astype(int).tolist()
         one, rule_one = [], []
         with session_scope(sessions) as session:
@@ -130,6 +141,15 @@ def run() -> list[dict[str, Any]]:
             "ok": True,
         },
         {
+            "name": f"ml: train one person's model on {len(mine):,} expenses (held-out folds included)",
+            "value": round(personal_s, 2),
+            "unit": "s",
+            "baseline": round(personal_baseline_s, 3),
+            "ratio": round(personal_s / personal_baseline_s, 1),
+            "target": "-",
+            "ok": True,
+        },
+        {
             "name": "ml: classify one new entry, p50 (cached model, features from history)",
             "value": round(p50, 2),
             "unit": "ms",
@@ -147,9 +167,71 @@ def run() -> list[dict[str, Any]]:
             "target": "-",
             "ok": True,
         },
+        *curve_rows(),
     ]
 
 
+CURVE_SEEDS = (310, 320, 330)
+CURVE_AT = (10, 20, 40, 80)
+CURVE_GAIN = 0.15  # after 40 answers, for every taste the features can express
+
+
+def curve() -> dict[str, dict[int, tuple[float, float]]]:
+    """profile -> answers -> (served F1, rule F1), each the mean of three people."""
+    from tests.tasting import PROFILES, learning_curve
+
+    found: dict[str, dict[int, tuple[float, float]]] = {}
+    for profile in PROFILES:
+        points = [learning_curve(profile, seed=seed, checkpoints=CURVE_AT) for seed in CURVE_SEEDS]
+        found[profile] = {
+            at: (
+                statistics.mean(p[k].served_f1 for p in points),
+                statistics.mean(p[k].rule_f1 for p in points),
+            )
+            for k, at in enumerate(CURVE_AT)
+            if all(len(p) > k for p in points)
+        }
+    return found
+
+
+def curve_rows() -> list[dict[str, Any]]:
+    rows = []
+    for profile, by_answers in curve().items():
+        served, rule = by_answers[40]
+        expressible = profile not in ("rule", "weekend_cash")
+        rows.append(
+            {
+                "name": f"ml: F1 after 40 answers, taste {profile} (mean of 3; vs the rule)",
+                "value": round(served, 2),
+                "unit": "F1",
+                "baseline": round(rule, 2),
+                "ratio": round(served / rule, 2) if rule else 0.0,
+                "target": f">= rule+{CURVE_GAIN:g}" if expressible else "-",
+                "ok": served - rule >= CURVE_GAIN if expressible else served >= rule,
+            }
+        )
+    return rows
+
+
+def curve_table() -> str:
+    """The learning curve as a Markdown table: served F1 / the rule's, per taste and answers."""
+    found = curve()
+    head = "| taste | " + " | ".join(f"{at} answers" for at in CURVE_AT) + " |"
+    lines = [head, "|---|" + "---|" * len(CURVE_AT)]
+    for profile, by_answers in found.items():
+        cells = [
+            f"{by_answers[at][0]:.2f} / {by_answers[at][1]:.2f}" if at in by_answers else "-"
+            for at in CURVE_AT
+        ]
+        lines.append(f"| {profile} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 if __name__ == "__main__":
-    for row in run():
-        print(row)
+    import sys
+
+    if sys.argv[1:] == ["curve"]:
+        print(curve_table())
+    else:
+        for row in run():
+            print(row)

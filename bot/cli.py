@@ -455,7 +455,13 @@ def log(
         hint = f" (say which with --pick 1 to {len(asked)})" if asked else ""
         fail((lines[0].problem or "") + hint)
     if category is not None and len(logged.logged) == 1 and logged.logged[0].uncategorised:
-        moved = run_for(user, entries.move_to, entry_id=logged.logged[0].entry.id, category=category)
+        moved = run_for(
+            user,
+            entries.move_to,
+            entry_id=logged.logged[0].entry.id,
+            category=category,
+            models=model_service(),
+        )
         typer.echo(
             f"#{moved.entry.id} moved to {moved.entry.category}"
             + (f"; “{moved.taught}” goes there from now on." if moved.taught else ".")

@@ -219,7 +219,14 @@ async def make_category_pressed(
     update: Update, context: ContextTypes.DEFAULT_TYPE, entry_id: int, necessary: bool
 ) -> None:
     """Make the category, move the entry there and remember its word for it."""
-    moved = await _on_entry(update, context, entries.new_category_for, entry_id=entry_id, necessary=necessary)
+    moved = await _on_entry(
+        update,
+        context,
+        entries.new_category_for,
+        entry_id=entry_id,
+        necessary=necessary,
+        models=models(context),
+    )
     await _answer_entry(update, f"Made {moved.entry.category}.", moved.entry, entry_keyboard(moved.entry))
 
 
@@ -267,7 +274,15 @@ async def edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         )
         return
     entry_id, field, value = int(args[0].lstrip("#")), args[1], " ".join(args[2:])
-    shown = await call(update, context, entries.edit_entry, entry_id=entry_id, field=field, value=value)
+    shown = await call(
+        update,
+        context,
+        entries.edit_entry,
+        entry_id=entry_id,
+        field=field,
+        value=value,
+        models=models(context),
+    )
     await _send(message, render.entry_reply(shown))
 
 
@@ -338,7 +353,9 @@ async def category_pressed(
     update: Update, context: ContextTypes.DEFAULT_TYPE, entry_id: int, index: int
 ) -> None:
     """Move the entry to the chosen category and re-score it."""
-    moved = await _on_entry(update, context, entries.pick_category, entry_id=entry_id, index=index)
+    moved = await _on_entry(
+        update, context, entries.pick_category, entry_id=entry_id, index=index, models=models(context)
+    )
     note = f"Moved to {moved.entry.category}." + (
         f" “{moved.taught}” goes there from now on." if moved.taught else ""
     )

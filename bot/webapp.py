@@ -222,7 +222,9 @@ async def category(request: web.Request, person: int) -> web.Response:
     if not isinstance(name, str) or not name.strip():
         raise LeakBotError("Name a category.")
     rt = request.app[RUNTIME]
-    moved = await call_as(rt, person, entries.move_to, entry_id=entry_id, category=name.strip())
+    moved = await call_as(
+        rt, person, entries.move_to, entry_id=entry_id, category=name.strip(), models=rt.models
+    )
     return web.json_response(render.entry_json(moved.entry, moved.entry.currency), headers=API_HEADERS)
 
 

@@ -159,24 +159,22 @@ class ModelService:
         """Give every expense of an import its probability (when a model serves); how many.
 
         PROBABILITIES_PER_TURN of the import's expenses at a time, date order: each batch reads
-        the whole months it falls in (a feature reads its calendar month) and uses the
-        category medians and description counts of the whole history, so every expense gets
-        what model_frame over the whole history would give it, and a 200,000-row import is
-        never held in memory, nor the database held for long, at once."""
+        the whole months it falls in, and what preceded them is carried from batch to batch
+        (services/learning/features.py ImportFeatures), so every expense gets what
+        model_frame over the whole history would give it, and a 200,000-row import is never
+        held in memory, nor the database held for long, at once."""
         record = turn.read(lambda session: self.serving(session, user))
         model = self.load(record) if record is not None else None
         if model is None:
             return 0
         from ml.training import leak_probability
-        from services.learning.features import history_totals, month_features
+        from services.learning.features import ImportFeatures
 
-        medians, counts = turn.read(lambda session: history_totals(session, user))
         ids = turn.read(lambda session: _import_expense_ids(session, user.id, import_id))
+        features_of = ImportFeatures(user)
         for first in range(0, len(ids), PROBABILITIES_PER_TURN):
             batch = ids[first : first + PROBABILITIES_PER_TURN]
-            features = turn.read(  # type: ignore[misc]
-                lambda session, batch=batch: month_features(session, user, batch, medians, counts)
-            )
+            features = turn.read(lambda session, batch=batch: features_of.batch(session, batch))  # type: ignore[misc]
             probability = leak_probability(model, features).astype(float).round(4).tolist()
             rows = [
                 {"entry_id": int(i), "owner": user.id, "probability": p}
@@ -206,8 +204,8 @@ def clear_probabilities(session: Session, user: User) -> None:
 def _import_expense_ids(session: Session, user_id: int, import_id: int) -> list[int]:
     return list(
         session.scalars(
-            select(Entry.id).where(
-                Entry.user_id == user_id, Entry.import_id == import_id, Entry.type == "expense"
-            )
+            select(Entry.id)
+            .where(Entry.user_id == user_id, Entry.import_id == import_id, Entry.type == "expense")
+            .order_by(Entry.local_date, Entry.occurred_at, Entry.id)
         )
     )

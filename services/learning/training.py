@@ -35,6 +35,7 @@ from services.scoring.verdicts import DEFAULT_POLICY, is_necessity
 
 WEAK_TOTAL_WEIGHT = 12.0  # the rule's verdicts on unjudged expenses, all together, in verdicts
 HALF_LIFE_DAYS = 120
+TREES_FROM = 80  # verdicts from which trees on the verdicts alone are tried as well
 PUBLISH_ROWS = 5_000  # probabilities stored per turn after training
 MIN_GLOBAL_PEOPLE = 2
 WEAK_LABEL_WEIGHT = 0.2
@@ -100,7 +101,16 @@ def train_personal(
     weight = personal_weights(expenses, judged)
     idx, probability = training.out_of_fold("personal", features, labels, judged=judged, weight=weight)
     comparison = training.compare(labels[idx], probability, rule[idx])
-    model = training.fit("personal", features, labels, weight)
+    model = None
+    if len(y) >= TREES_FROM:  # enough verdicts for trees on them alone: keep the better one
+        X = features.loc[judged]
+        t_idx, t_probability = training.out_of_fold(
+            "personal_trees", X, y, judged=np.ones(len(y), dtype=bool)
+        )
+        trees = training.compare(y[t_idx], t_probability, rule[judged][t_idx])
+        if trees.model.f1 > comparison.model.f1:
+            comparison, model = trees, training.fit("personal_trees", X, y)
+    model = model if model is not None else training.fit("personal", features, labels, weight)
     row = turn(
         lambda session: registry.record(
             session,

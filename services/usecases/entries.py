@@ -200,9 +200,31 @@ def delete_entry(*, session: Session, person: User, entry_id: int) -> EntryView:
     return corrections.delete_entry(session=session, user=person, entry_id=entry_id)
 
 
-def edit_entry(*, session: Session, person: User, entry_id: int, field: str, value: str) -> EntryView:
-    """Change one field of an entry (amount, category, mode, ...) and re-score it."""
-    return corrections.edit_entry(session=session, user=person, entry_id=entry_id, field=field, value=value)
+def edit_entry(
+    *,
+    session: Session,
+    person: User,
+    entry_id: int,
+    field: str,
+    value: str,
+    models: ModelService | None = None,
+) -> EntryView:
+    """Change one field of an entry (amount, category, mode, ...), re-score it and, when a
+    model speaks for the person, re-serve it (its features changed with it)."""
+    shown = corrections.edit_entry(session=session, user=person, entry_id=entry_id, field=field, value=value)
+    return _reserved(session, person, shown, models)
+
+
+def _reserved(session: Session, person: User, shown: EntryView, models: ModelService | None) -> EntryView:
+    """The entry as it is once the serving model has decided it again (an expense, when one serves)."""
+    if models is None or shown.type is not EntryType.EXPENSE:
+        return shown
+    session.flush()  # the model reads the changed entry with the connection, not the ORM
+    if not models.predict_entries(session, person, [shown.id]):
+        return shown
+    entry = corrections.owned_entry(session, person, shown.id)
+    session.refresh(entry)  # its probability and verdict were written with the connection
+    return ledger.view_entry(entry, person)
 
 
 def record_verdict(*, session: Session, person: User, entry_id: int, is_leak: bool | None) -> EntryView:
@@ -235,20 +257,28 @@ class Moved:
     taught: str | None = None  # the word now remembered for the entry's new category
 
 
-def pick_category(*, session: Session, person: User, entry_id: int, index: int) -> Moved:
+def pick_category(
+    *, session: Session, person: User, entry_id: int, index: int, models: ModelService | None = None
+) -> Moved:
     """Move an entry to the index-th category of its category_menu and re-score it; moved
     out of Other, its word is remembered for that category (`sabzi` -> Groceries)."""
     menu = category_menu(session=session, person=person, entry_id=entry_id)
     if not 0 <= index < len(menu.categories):
         raise LeakBotError("That is not one of the categories I offered.")
-    return move_to(session=session, person=person, entry_id=entry_id, category=menu.categories[index])
+    return move_to(
+        session=session, person=person, entry_id=entry_id, category=menu.categories[index], models=models
+    )
 
 
-def move_to(*, session: Session, person: User, entry_id: int, category: str) -> Moved:
-    """Move an entry to a category by name; out of Other, its word is remembered for it."""
+def move_to(
+    *, session: Session, person: User, entry_id: int, category: str, models: ModelService | None = None
+) -> Moved:
+    """Move an entry to a category by name (re-scored, and re-served when a model speaks for
+    the person); out of Other, its word is remembered for it."""
     entry = corrections.owned_entry(session, person, entry_id)
     word, before = word_of(entry.note), entry.category
     shown = corrections.set_category(session=session, user=person, entry_id=entry_id, category=category)
+    shown = _reserved(session, person, shown, models)
     taught = before in OTHER_NAMES and shown.category not in OTHER_NAMES and shown.type is EntryType.EXPENSE
     if not (taught and word):
         return Moved(shown)
@@ -256,7 +286,9 @@ def move_to(*, session: Session, person: User, entry_id: int, category: str) -> 
     return Moved(shown, word)
 
 
-def new_category_for(*, session: Session, person: User, entry_id: int, necessary: bool) -> Moved:
+def new_category_for(
+    *, session: Session, person: User, entry_id: int, necessary: bool, models: ModelService | None = None
+) -> Moved:
     """Make a category named after the word of an entry under Other (`sabzi` -> Sabzi) and
     move the entry there; the word is remembered for it."""
     entry = corrections.owned_entry(session, person, entry_id)
@@ -264,4 +296,4 @@ def new_category_for(*, session: Session, person: User, entry_id: int, necessary
     if word is None:
         raise LeakBotError("This entry has no word to name a category after; use /category add NAME need.")
     name = add_category(session=session, user=person, name=word, necessary=necessary)
-    return move_to(session=session, person=person, entry_id=entry_id, category=name)
+    return move_to(session=session, person=person, entry_id=entry_id, category=name, models=models)

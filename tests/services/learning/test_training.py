@@ -18,6 +18,7 @@ from db.migrate import upgrade
 from db.models import Entry, Import, ModelRecord, User
 from db.session import in_turns, make_engine, make_session_factory, session_scope, within
 from ml import persistence
+from ml.training import leak_probability
 from services import synthetic
 from services.learning import serving as serving_module
 from services.learning.features import entry_features, load_expenses, model_frame
@@ -256,3 +257,65 @@ def test_fitting_uses_no_more_threads_than_it_is_given(session: Session, tmp_pat
         give_verdicts(session, make_user(session), months=6, taste="night_owl", share=0.5, seed=40 + k)
     train_all(within(session), model_dir=tmp_path, threads=1)
     assert seen and all(pools.get("openmp", 1) == 1 and pools.get("blas", 1) == 1 for pools in seen)
+
+
+def test_serving_at_arrival_equals_training_later_on_a_replayed_history(session: Session) -> None:
+    """Three months replayed spend by spend: what serving computes for each entry when it
+    arrives is its training row once the whole history is there (nothing later leaks in)."""
+    user = make_user(session, salary_day=28)
+    sample = synthetic.generate(months=3, seed=12)
+    hours = {"Morning": "9am", "Afternoon": "2pm", "Evening": "7pm", "Night": "11pm"}
+    sample = sample[sample["type"] == "expense"].head(120)
+    when = pd.to_datetime(sample["Date"], format="%d-%m-%Y") + pd.to_timedelta(
+        sample["time_block"].map({"Morning": 9, "Afternoon": 14, "Evening": 19, "Night": 23}), unit="h"
+    )
+    sample = sample.assign(when=when).sort_values("when", kind="stable")  # spends as they happen
+    served = {}
+    now = datetime(2023, 4, 2, 12, tzinfo=UTC)
+    for k, row in enumerate(sample.itertuples()):
+        day = datetime.strptime(row.Date, "%d-%m-%Y").date().isoformat()
+        note = ["swiggy order", "netflix", "chai"][k % 3]
+        text = f"{row.value} {row.category} {day} {hours[row.time_block]} {note}"
+        logged = ledger.log_text(session=session, user=user, text=text, now=now, source_ref=f"r{k}")
+        if logged.row.type == "expense":
+            served[logged.row.id] = entry_features(session, user, logged.row)
+    expenses = load_expenses(session, user_ids=[user.id])
+    trained = model_frame(expenses, {user.id: user}).set_index(expenses["entry_id"].astype(int))
+    assert len(served) > 60
+    for entry_id, features in served.items():
+        for column in trained.columns:
+            expected = trained.loc[entry_id, column]
+            if isinstance(expected, str):
+                assert features[column] == expected, column
+            else:
+                assert features[column] == pytest.approx(float(expected), rel=1e-9), (column, entry_id)
+
+
+def test_a_changed_category_or_amount_is_decided_again_by_the_model(trained: dict) -> None:  # type: ignore[type-arg]
+    """After Change category or /edit the reply shows the model's new probability, the one the
+    entry's new features give, not the old one."""
+    from services.usecases import entries
+
+    user_id, _ = trained["people"]["night_owl"]
+    models = trained["models"]
+    with session_scope(trained["sessions"]) as session:
+        user = session.get(User, user_id)
+        model = models.load(models.serving(session, user))
+        entry = session.scalars(
+            select(Entry).where(
+                Entry.user_id == user_id, Entry.category == "Dining Out", Entry.time_block == "Night"
+            )
+        ).first()
+        assert entry is not None and entry.model_probability is not None
+        before = entry.model_probability
+        moved = entries.move_to(
+            session=session, person=user, entry_id=entry.id, category="Groceries", models=models
+        )
+        expected = float(np.round(leak_probability(model, [entry_features(session, user, entry)])[0], 4))
+        assert moved.entry.model_probability == pytest.approx(expected) and expected != pytest.approx(before)
+        edited = entries.edit_entry(
+            session=session, person=user, entry_id=entry.id, field="amount", value="5000", models=models
+        )
+        expected = float(np.round(leak_probability(model, [entry_features(session, user, entry)])[0], 4))
+        assert edited.model_probability == pytest.approx(expected)
+        session.rollback()
