@@ -11,10 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Entry, User
+from db.models import User
 from services.errors import LeakBotError
 from services.learning.asking import ROUND, questions_for
 from services.ledger import corrections
@@ -28,10 +27,9 @@ from services.usecases.entries import record_verdict
 # chance (25-75%) on a kind judged once: above it an answer still changes what the model
 # knows; below it the model is fairly sure and the person is not bothered. /teach asks anyway.
 USEFUL_PRIORITY = 1.0
-# Nor before the person has this much history: a newcomer's first spends are not quizzed,
-# and a fortnight of spending has habits worth asking about.
-HISTORY_DAYS = 14
-
+# Nor in the person's first NEWCOMER_DAYS with LeakBot: their first days are for logging
+# (and importing), not for being quizzed; by then there are habits worth asking about.
+NEWCOMER_DAYS = 7
 
 @dataclass(frozen=True, slots=True)
 class Card:
@@ -69,15 +67,12 @@ def start_round(*, session: Session, person: User, now: datetime) -> Card | None
 
 
 def daily_card(*, session: Session, person: User, now: datetime) -> Card | None:
-    """The day's one card, when it is due (ask on, none shown today, a fortnight of history)
+    """The day's one card, when it is due (ask on, none shown today, past the first week)
     and useful (a question of USEFUL_PRIORITY or more); showing it uses up the day."""
     today = local_today(now, person.timezone)
     if not person.ask_enabled or person.asked_on == today:
         return None
-    first_day = session.scalar(
-        select(func.min(Entry.local_date)).where(Entry.user_id == person.id, Entry.type == "expense")
-    )
-    if first_day is None or first_day > today - timedelta(days=HISTORY_DAYS):
+    if person.created_at is not None and now - person.created_at < timedelta(days=NEWCOMER_DAYS):
         return None
     best = questions_for(session=session, user=person, today=today, limit=1)
     if not best or best[0].priority < USEFUL_PRIORITY:

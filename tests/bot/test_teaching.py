@@ -5,6 +5,7 @@ spend once a day, not twice, and never with /settings ask off; nobody answers an
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,8 +22,9 @@ NOT_YOURS = "That entry isn't yours or no longer exists."
 
 
 def _with_history(db: Session, telegram_id: int, seed: int) -> None:
-    """Three months of spending, none of it judged."""
-    synthetic.store_generated(db, make_user(db, telegram_id=telegram_id), months=3, seed=seed)
+    """A person with LeakBot for a month, three months of spending imported, none judged."""
+    user = make_user(db, telegram_id=telegram_id, created_at=datetime.now(UTC) - timedelta(days=30))
+    synthetic.store_generated(db, user, months=3, seed=seed)
     db.commit()
 
 
