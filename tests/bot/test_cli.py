@@ -400,3 +400,17 @@ def test_alerts_and_receipt_photos_log_from_the_command_line(cli: CliRunner, tmp
     assert len(listing.strip().splitlines()) == 3
     (tmp_path / "notes.txt").write_text("not a picture")
     assert "not an image" in run(cli, "scan", "notes.txt", "--user", "8", code=1)
+
+
+def test_teach_lists_the_next_questions_and_settings_turn_the_daily_card_off(cli: CliRunner) -> None:
+    run(cli, "log", "250 dining upi 10pm 2024-06-15", "--user", "8")
+    run(cli, "log", "9000 rent 2024-06-01", "--user", "8")  # a necessity: never asked about
+    asked, how = run(cli, "teach", "--user", "8").strip().split("\n")
+    assert asked.startswith("#") and "15 Jun, ₹250 Dining Out · UPI · 10 pm · Now: leak" in asked, asked
+    assert how == "Answer: leakbot verdict --user 8 ID leak|ok"
+    run(cli, "verdict", "--user", "8", asked.split()[0].lstrip("#"), "ok")
+    assert run(cli, "teach", "--user", "8").startswith("Nothing to ask right now")
+    assert run(cli, "settings", "--user", "8", "ask", "off").strip() == (
+        "ask is now off: no daily card (/teach still asks)."
+    )
+    assert "ask: off (a daily 'Leak or not?' card)" in run(cli, "settings", "--user", "8")

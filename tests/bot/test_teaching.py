@@ -129,4 +129,3 @@ async def test_a_card_judged_meanwhile_moves_on_and_stop_ends_the_round(
     assert await press(fake, ALICE, buttons(card)[2]["callback_data"]) == "Stopped."
     done = (await edits_after(fake, edited + 1))[-1]
     assert done.params["text"].startswith("Stopped after 1 answer.")
-
