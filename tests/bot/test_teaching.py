@@ -129,3 +129,20 @@ async def test_a_card_judged_meanwhile_moves_on_and_stop_ends_the_round(
     assert await press(fake, ALICE, buttons(card)[2]["callback_data"]) == "Stopped."
     done = (await edits_after(fake, edited + 1))[-1]
     assert done.params["text"].startswith("Stopped after 1 answer.")
+
+
+async def test_the_weekly_digest_ends_with_the_days_card(fake: FakeTelegram, bot, db: Session) -> None:  # type: ignore[no-untyped-def]
+    from tests.bot.test_digest_chat import _make_due, _tick
+
+    await asyncio.to_thread(_with_history, db, ALICE, 7)
+    _make_due(db, ALICE)
+    await _tick(bot)
+    digest, card = await asyncio.to_thread(fake.wait_for, "sendMessage", chat_id=ALICE, count=2)
+    assert "Your week" in digest.params["text"]
+    assert card.params["text"].startswith("<b>Leak or not?</b>\n")
+    assert [b["text"] for b in buttons(card)] == ["Leak", "Not a leak"]
+
+    # That was the day's card: a spend afterwards comes alone.
+    await reply(fake, ALICE, "450 dining upi 10pm")
+    await reply(fake, ALICE, "/settings")
+    assert len(fake.sent(chat_id=ALICE)) == 4
