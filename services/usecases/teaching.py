@@ -31,6 +31,7 @@ USEFUL_PRIORITY = 1.0
 # (and importing), not for being quizzed; by then there are habits worth asking about.
 NEWCOMER_DAYS = 7
 
+
 @dataclass(frozen=True, slots=True)
 class Card:
     """One "Leak or not?" question: the entry as it stands, and its place in the round."""

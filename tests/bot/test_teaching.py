@@ -17,7 +17,7 @@ from tests.bot.helpers import buttons, edits_after, press, replies, reply
 from tests.factories import make_user
 from tests.fake_telegram import Call, FakeTelegram
 
-ALICE, BOB = 1001, 2002
+ALICE, BOB, CAROL = 1001, 2002, 3003
 NOT_YOURS = "That entry isn't yours or no longer exists."
 
 
@@ -97,6 +97,11 @@ async def test_the_days_card_comes_after_a_spend_once_a_day_and_not_when_turned_
     done = (await edits_after(fake, edited + 1))[-1]
     assert done.params["text"] == "Noted: a leak. Thanks!\n/teach asks five more."
     assert list(_verdicts(db, ALICE).values()) == [True]
+
+    # Carol, new to LeakBot, is not quizzed in her first week.
+    await reply(fake, CAROL, "450 dining upi 10pm")
+    await reply(fake, CAROL, "/settings")
+    assert len(fake.sent(chat_id=CAROL)) == 2
 
     # Bob turns the cards off: his spends come alone; /teach still asks.
     await asyncio.to_thread(_with_history, db, BOB, 5)
