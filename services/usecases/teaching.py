@@ -23,9 +23,9 @@ from services.timing import local_today
 from services.usecases.entries import record_verdict
 
 # A daily card is sent only for a question at least this high in priority (asking.py:
-# uncertainty + novelty, each 0..1). 1.0 is a kind the person has never judged, or an even
-# chance (25-75%) on a kind judged once: above it an answer still changes what the model
-# knows; below it the model is fairly sure and the person is not bothered. /teach asks anyway.
+# uncertainty + novelty, each 0..1). 1.0 is a kind the person has never judged, or a chance
+# between 25% and 75% on a kind judged once: there an answer still changes what the model
+# knows; below it the model is fairly sure, and the person is not bothered. /teach asks anyway.
 USEFUL_PRIORITY = 1.0
 # Nor in the person's first NEWCOMER_DAYS with LeakBot: their first days are for logging
 # (and importing), not for being quizzed; by then there are habits worth asking about.
