@@ -36,6 +36,7 @@ from bot import (
     questions,
     redaction,
     reports,
+    teaching,
     today,
 )
 from bot.intake import OnePersonAtATime
@@ -75,6 +76,7 @@ FEATURES = (
     reports,
     learning,
     planning,
+    teaching,
 )  # each lists its BUTTONS
 COMMANDS = [
     BotCommand("spend", "Log an expense: /spend 250 dining upi"),
@@ -100,6 +102,7 @@ COMMANDS = [
     BotCommand("report", "A PDF report: /report 2024-05"),
     BotCommand("digest", "Weekly digest: /digest now, /digest sunday 09:00, off"),
     BotCommand("model", "The model that learns your idea of a leak"),
+    BotCommand("teach", "Five quick 'Leak or not?' questions"),
     BotCommand("plan", "The changes that would save you the most"),
     BotCommand("subscriptions", "Recurring charges I found"),
     BotCommand("forget", "Delete everything about you"),
@@ -282,6 +285,7 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
     add(CommandHandler("dashboard", reports.dashboard_command))
     add(CommandHandler("report", reports.report_command))
     add(CommandHandler("model", learning.model))
+    add(CommandHandler("teach", teaching.teach_command))
     add(CommandHandler("subscriptions", learning.subscriptions_command))
     add(CommandHandler("plan", planning.plan_command))
     add(CommandHandler(list(questions.COMMANDS), questions.question_command))

@@ -616,6 +616,16 @@ def verdict_cmd(
     typer.echo(f"#{shown.id} " + entry_reply(shown).plain)
 
 
+@app.command("teach")
+def teach_cmd(user: UserOption) -> None:
+    """The next five "Leak or not?" questions, as /teach asks them (answer with leakbot verdict)."""
+    from bot.render.teaching import question_lines
+    from services.usecases import teaching
+
+    for line in question_lines(run_for(user, teaching.questions, now=now()), user):
+        typer.echo(line)
+
+
 @app.command("plan")
 def plan_cmd(user: UserOption) -> None:
     """The three changes that would save the person the most, and their goals' progress."""

@@ -28,6 +28,7 @@ from services.usecases import account, digests, reports
 
 if TYPE_CHECKING:
     from services.reporting.digest import WeeklyDigest
+    from services.usecases.teaching import Card
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -40,9 +41,16 @@ def _turn(pacer: BroadcastPacer | None, chat_id: int) -> AbstractAsyncContextMan
     return pacer.turn(chat_id) if pacer is not None else nullcontext()
 
 
-async def deliver(bot: Bot, chat_id: int, digest: WeeklyDigest, pacer: BroadcastPacer | None = None) -> None:
-    """The text, then the charts as one album (or one photo): two sends, each taking its turn
-    with the pacer when there is one (the scheduler's), at once when not (a preview)."""
+async def deliver(
+    bot: Bot,
+    chat_id: int,
+    digest: WeeklyDigest,
+    pacer: BroadcastPacer | None = None,
+    card: Card | None = None,
+) -> None:
+    """The text, then the charts as one album (or one photo), then the day's "Leak or not?"
+    card when there is one: each send taking its turn with the pacer when there is one (the
+    scheduler's), at once when not (a preview)."""
     async with _turn(pacer, chat_id):
         await bot.send_message(chat_id, render.digest_reply(digest).html, parse_mode=ParseMode.HTML)
     if len(digest.images) == 1:
@@ -51,6 +59,14 @@ async def deliver(bot: Bot, chat_id: int, digest: WeeklyDigest, pacer: Broadcast
     elif digest.images:
         async with _turn(pacer, chat_id):
             await bot.send_media_group(chat_id, [InputMediaPhoto(image) for image in digest.images])
+    if card is not None:
+        from bot.render.teaching import card_reply
+        from bot.teaching import card_keyboard
+
+        async with _turn(pacer, chat_id):
+            await bot.send_message(
+                chat_id, card_reply(card).html, parse_mode=ParseMode.HTML, reply_markup=card_keyboard(card)
+            )
 
 
 def _in_session(sessions: sessionmaker[Session], work: Callable[[Session], T]) -> T:
@@ -83,7 +99,7 @@ async def send_due(
     counts = {"sent": 0, "blocked": 0, "failed": 0}
     room = asyncio.Semaphore(DELIVERIES_IN_FLIGHT)
 
-    async def send_and_record(due: digests.DueDigest, content: WeeklyDigest) -> None:
+    async def send_and_record(due: digests.DueDigest, content: Built) -> None:
         try:
             outcome = await _delivered(bot, pacer, due, content)
             await _record(sessions, run_sync, due, outcome)
@@ -110,24 +126,31 @@ async def send_due(
     return counts
 
 
+Built = tuple["WeeklyDigest", "Card | None"]  # the digest, and the card it ends with
+
+
+def _build(session: Session, due: digests.DueDigest) -> Built:
+    content = digests.build_digest(session=session, due=due)
+    return content, digests.digest_card(session=session, due=due, now=datetime.now(UTC))
+
+
 async def _built(
     sessions: sessionmaker[Session], run_sync: RunSync[Any], due: digests.DueDigest
-) -> WeeklyDigest | None:
-    """The digest's content, or None when it cannot be built now (retried at a later tick)."""
+) -> Built | None:
+    """The digest's content and its card, or None when it cannot be built now (retried at a
+    later tick)."""
     try:
-        content: WeeklyDigest = await run_sync(
-            lambda: _in_session(sessions, lambda s: digests.build_digest(session=s, due=due))
-        )
+        content: Built = await run_sync(lambda: _in_session(sessions, lambda s: _build(s, due)))
     except LeakBotError as exc:
         log.warning("digest for user %s failed, will retry: %s", due.user_id, exc)
         return None
     return content
 
 
-async def _delivered(bot: Bot, pacer: BroadcastPacer, due: digests.DueDigest, content: WeeklyDigest) -> str:
+async def _delivered(bot: Bot, pacer: BroadcastPacer, due: digests.DueDigest, content: Built) -> str:
     """Send one digest; how it went: `sent`, `blocked` or `failed`."""
     try:
-        await deliver(bot, due.chat_id, content, pacer)
+        await deliver(bot, due.chat_id, content[0], pacer, content[1])
     except Forbidden:
         return "blocked"
     except TelegramError as exc:

@@ -41,7 +41,7 @@ chai 20 · spent 200 on petrol · 100/- sabzi cash — any order, Hinglish too; 
 /edit 42 amount 300 — change a field (amount, category, mode, context, necessary, recurring, note, date, time)
 /export — your data as CSV (send a bank statement, CSV, Excel or PDF, to import it)
 /settings micro 200 — show or change: timezone, currency, micro, leak_threshold, leak_rule,
-salary_day, reminder_days
+salary_day, reminder_days, ask (on/off: a daily "Leak or not?" card)
 Verdicts read "Leak · 6 of 9 points (leak from 5): why". Your own call, or your model once it
 beats the rule, decides first; a necessity (rent, medicine, fuel…) is no leak unless you say so
 (/settings leak_rule seed gives the seed's own rule)
@@ -57,6 +57,7 @@ beats the rule, decides first; a necessity (rent, medicine, fuel…) is no leak 
 /report 2024-05 — a PDF: dashboard, charts and every question
 /digest now — last week's digest now (/digest sunday 09:00, /digest off)
 /model — the model that learns your idea of a leak
+/teach — five quick "Leak or not?" questions that teach it
 /plan — the three changes that would save you the most, and your goals
 /subscriptions — recurring charges I found
 /forget — delete everything about you
@@ -102,6 +103,9 @@ async def log_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         update, context, entries.log_message, text=text, now=now, source_ref=ref, models=service
     )
     await _send_logged(message, logged)
+    from bot.teaching import after_spend  # the day's "Leak or not?" card, when due and useful
+
+    await after_spend(update, context, logged)
 
 
 async def _send_logged(message: Message, logged: entries.LoggedMessage) -> None:

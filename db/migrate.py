@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 MIGRATIONS_DIR = Path(migrations.__file__).resolve().parent
 # The newest revision in migrations/versions (tests/db/test_migrations.py checks it is).
-HEAD_REVISION = "0017"
+HEAD_REVISION = "0018"
 
 
 def stored_revision(engine: Engine) -> str | None:

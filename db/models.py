@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -61,6 +62,10 @@ class User(Base):
     renewal_reminder_days: Mapped[int] = mapped_column(SmallInteger, default=2, server_default="2")
     # How the rule's verdict is read (services/scoring/verdicts.py POLICIES).
     leak_policy: Mapped[str] = mapped_column(String(8), default="guarded", server_default="guarded")
+    # The daily "Leak or not?" card (services/usecases/teaching.py): wanted at all, and the
+    # person's local day one was last shown (at most one a day).
+    ask_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    asked_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (

@@ -27,6 +27,7 @@ def settings_reply(p: Preferences) -> Reply:
         f"leak_rule: {p.leak_rule} ({RULE_MEANING[p.leak_rule]})",
         f"salary_day: {p.salary_day}",
         f"reminder_days: {p.reminder_days} (days before a subscription renews)",
+        f"ask: {'on' if p.ask else 'off'} (a daily 'Leak or not?' card)",
         "Change one with /settings NAME VALUE, e.g. /settings micro 200",
     )
 
@@ -34,6 +35,8 @@ def settings_reply(p: Preferences) -> Reply:
 def setting_value(setting: str, p: Preferences) -> str:
     if setting == "micro":
         return format_money(p.micro_threshold_minor, p.currency)
+    if setting == "ask":
+        return "on" if p.ask else "off: no daily card (/teach still asks)"
     values = {
         "timezone": p.timezone,
         "currency": p.currency,

@@ -13,7 +13,17 @@ from services.money import currency_code, default_micro_threshold, exponent, par
 from services.scoring import rescoring
 from services.scoring.verdicts import DEFAULT_POLICY, POLICIES
 
-SETTINGS = ("timezone", "currency", "micro", "leak_threshold", "leak_rule", "salary_day", "reminder_days")
+SETTINGS = (
+    "timezone",
+    "currency",
+    "micro",
+    "leak_threshold",
+    "leak_rule",
+    "salary_day",
+    "reminder_days",
+    "ask",
+)
+ON, OFF = frozenset({"on", "yes", "true", "1"}), frozenset({"off", "no", "false", "0"})
 _ALIASES = {
     "tz": "timezone",
     "time_zone": "timezone",
@@ -26,6 +36,9 @@ _ALIASES = {
     "policy": "leak_rule",
     "leak_policy": "leak_rule",
     "rule": "leak_rule",
+    "questions": "ask",
+    "cards": "ask",
+    "teach": "ask",
 }
 _finder: object | None = None  # timezonefinder's TimezoneFinder, loaded on the first location
 
@@ -39,6 +52,7 @@ class Preferences:
     salary_day: int
     reminder_days: int
     leak_rule: str = DEFAULT_POLICY  # verdicts.POLICIES
+    ask: bool = True  # the daily "Leak or not?" card (after a spend, in the digest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +71,7 @@ def view(user: User) -> Preferences:
         user.salary_day,
         user.renewal_reminder_days,
         user.leak_policy or DEFAULT_POLICY,
+        user.ask_enabled is not False,
     )
 
 
@@ -103,6 +118,12 @@ def change(*, session: Session, user: User, setting: str, value: str) -> Change:
         user.leak_policy = policy
         session.flush()
         return _changed(name, user, rescoring.rederive(session, user))
+    if name == "ask":
+        said = value.casefold()
+        if said not in ON | OFF:
+            raise LeakBotError("ask is on or off: a daily 'Leak or not?' card. /teach works either way.")
+        user.ask_enabled = said in ON
+        return _changed(name, user, 0)
     number = _whole_number(value, name)
     if name == "leak_threshold":
         if not 1 <= number <= 9:

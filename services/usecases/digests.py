@@ -16,6 +16,7 @@ from services.usecases.reports import digest_for_week
 
 if TYPE_CHECKING:
     from services.reporting.digest import WeeklyDigest
+    from services.usecases.teaching import Card
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,16 @@ def build_digest(*, session: Session, due: DueDigest) -> WeeklyDigest:
     user = session.get(User, due.user_id)
     assert user is not None
     return digest_for_week(session=session, person=user, week_ending=due.week_ending)
+
+
+def digest_card(*, session: Session, due: DueDigest, now: datetime) -> Card | None:
+    """The "Leak or not?" card a digest ends with: the person's card of the day, when one is
+    due and useful (services/usecases/teaching.py)."""
+    from services.usecases.teaching import daily_card
+
+    user = session.get(User, due.user_id)
+    assert user is not None
+    return daily_card(session=session, person=user, now=now)
 
 
 def record_delivery(*, session: Session, due: DueDigest, outcome: str, now: datetime) -> None:

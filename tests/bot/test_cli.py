@@ -423,3 +423,17 @@ def test_ask_in_plain_words_restates_the_question_and_gives_json(cli: CliRunner)
     lost = json.loads(run(cli, "ask", "dinning in 2023", "--user", "9", "--format", "json"))
     assert lost["query"] is None and lost["suggestions"][0] == "dining out this month"
     assert "There is no question 'nope'" in run(cli, "ask", "nope", "--user", "9", code=1)
+
+
+def test_teach_lists_the_next_questions_and_settings_turn_the_daily_card_off(cli: CliRunner) -> None:
+    run(cli, "log", "250 dining upi 10pm 2024-06-15", "--user", "8")
+    run(cli, "log", "9000 rent 2024-06-01", "--user", "8")  # a necessity: never asked about
+    asked, how = run(cli, "teach", "--user", "8").strip().split("\n")
+    assert asked.startswith("#") and "15 Jun, ₹250 Dining Out · UPI · 10 pm · Now: leak" in asked, asked
+    assert how == "Answer: leakbot verdict --user 8 ID leak|ok"
+    run(cli, "verdict", "--user", "8", asked.split()[0].lstrip("#"), "ok")
+    assert run(cli, "teach", "--user", "8").startswith("Nothing to ask right now")
+    assert run(cli, "settings", "--user", "8", "ask", "off").strip() == (
+        "ask is now off: no daily card (/teach still asks)."
+    )
+    assert "ask: off (a daily 'Leak or not?' card)" in run(cli, "settings", "--user", "8")
