@@ -41,7 +41,8 @@ POINTS_PER_DOUBLING = 1.5  # score points away from the threshold that halve the
 @dataclass(frozen=True, slots=True)
 class Question:
     entry_id: int
-    priority: float
+    priority: float  # what orders the questions (the fixed draw included)
+    worth: float  # what an answer would teach: uncertainty + novelty (+ likeness), 0 to 3
 
 
 def _rule_chance(score: np.ndarray, threshold: int) -> np.ndarray:
@@ -105,17 +106,19 @@ def questions_for(*, session: Session, user: User, today: date, limit: int = ROU
     for values in facets:  # how new each of the entry's sides is: its category, time, mode, day, week
         said = Counter(v for v, j in zip(values, judged, strict=True) if j)
         novelty += np.array([0.5 ** said[v] for v in values]) / len(facets)
-    chance_draw = np.array([_draw(int(i)) for i in ids])
-    priority = uncertainty + novelty + _likeness(facets, verdicts, judged) + EXPLORATION * chance_draw
+    worth = uncertainty + novelty + _likeness(facets, verdicts, judged)
+    priority = worth + EXPLORATION * np.array([_draw(int(i)) for i in ids])
     order = sorted(np.flatnonzero(pool), key=lambda i: (-priority[i], -days[i].toordinal(), -ids[i]))
     chosen: list[Question] = []
     kinds: set[str] = set()
     for i in order:  # one question per kind in a round, then the rest by priority
         if kind[i] not in kinds:
             kinds.add(kind[i])
-            chosen.append(Question(int(ids[i]), float(priority[i])))
+            chosen.append(Question(int(ids[i]), float(priority[i]), float(worth[i])))
         if len(chosen) == limit:
             return chosen
     rest = [i for i in order if int(ids[i]) not in {q.entry_id for q in chosen}]
-    chosen += [Question(int(ids[i]), float(priority[i])) for i in rest[: limit - len(chosen)]]
+    chosen += [
+        Question(int(ids[i]), float(priority[i]), float(worth[i])) for i in rest[: limit - len(chosen)]
+    ]
     return chosen

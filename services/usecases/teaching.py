@@ -22,10 +22,11 @@ from services.ledger.entries import EntryView
 from services.timing import local_today
 from services.usecases.entries import record_verdict
 
-# A daily card is sent only for a question at least this high in priority (asking.py:
-# uncertainty + novelty, each 0..1). 1.0 is a kind the person has never judged, or a chance
-# between 25% and 75% on a kind judged once: there an answer still changes what the model
-# knows; below it the model is fairly sure, and the person is not bothered. /teach asks anyway.
+# A daily card is sent only for a question worth at least this (asking.py: uncertainty +
+# novelty, each 0..1, + likeness to a leak while leaks are few). 1.0 is a spend whose every
+# side is new to the person's verdicts, or a near coin-flip on sides judged once or twice:
+# there an answer still changes what the model knows; below it the model is fairly sure, and
+# the person is not bothered. /teach asks anyway.
 USEFUL_PRIORITY = 1.0
 # Nor in the person's first NEWCOMER_DAYS with LeakBot: their first days are for logging
 # (and importing), not for being quizzed; by then there are habits worth asking about.
@@ -76,7 +77,7 @@ def daily_card(*, session: Session, person: User, now: datetime) -> Card | None:
     if person.created_at is not None and now - person.created_at < timedelta(days=NEWCOMER_DAYS):
         return None
     best = questions_for(session=session, user=person, today=today, limit=1)
-    if not best or best[0].priority < USEFUL_PRIORITY:
+    if not best or best[0].worth < USEFUL_PRIORITY:
         return None
     person.asked_on = today
     return Card(_view(session, person, best[0].entry_id))
