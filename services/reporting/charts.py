@@ -4,7 +4,7 @@ No pyplot: a Figure per picture, so threads never share global drawing state. Ev
 a phone portrait (1080 x 1350 px) that stays legible shown 390 px wide: no text under
 MIN_TEXT_PX there (`smallest_text_px` checks a Figure), a title that states the takeaway,
 horizontal bars where there are names to read, currency on the money axis, words for
-payment modes ("Not given" for the unnamed one), one palette, and a plain "nothing to show"
+payment modes ("Mode not given" for the unnamed one), one palette, and a plain "nothing to show"
 picture for empty data.
 
 The seed analysis set, each for a period (`CHARTS`, by name):

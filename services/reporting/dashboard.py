@@ -57,7 +57,7 @@ class TopLeak:
     local_date: date
     category: str
     amount_minor: int
-    payment_mode: str  # in words: "Not given" for the unnamed mode
+    payment_mode: str  # in words: "Mode not given" for the unnamed mode
     time_block: str
 
 

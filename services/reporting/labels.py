@@ -1,19 +1,17 @@
-"""Words for what the pictures and the PDF show: months by name, an unnamed payment mode
-as "Not given", column ids as words."""
+"""Words for what the pictures and the PDF show: months by name, the unnamed payment mode
+as chat answers name it (services/wording.py label_words)."""
 
 from __future__ import annotations
 
 import calendar
 
-from services.ledger.completion import DEFAULT_PAYMENT_MODE
-
-NOT_GIVEN = "Not given"
+from services.wording import UNNAMED_PAYMENT_MODE, label_words
 
 
 def mode_label(mode: object) -> str:
-    """A payment mode as people read it: the mode nobody named is "Not given", not "Other"."""
-    text = "" if mode is None else str(mode)
-    return NOT_GIVEN if text in ("", DEFAULT_PAYMENT_MODE, "nan", "None") else text
+    """A payment mode as people read it: the mode nobody named is "Mode not given", not "Other"."""
+    text = UNNAMED_PAYMENT_MODE if mode is None or str(mode) in ("", "nan", "None") else str(mode)
+    return label_words(text, "payment_mode")
 
 
 def month_name(number: int) -> str:
