@@ -157,7 +157,7 @@ def _bar_values(ax: Axes, bars: Any, labels: list[str]) -> None:
     ax.margins(x=0.28)
 
 
-def empty_png(title: str, message: str = "Nothing to show for this period yet.") -> bytes:
+def empty_figure(title: str, message: str = "Nothing to show for this period yet.") -> Figure:
     figure = _figure()
     ax = figure.add_subplot()
     ax.axis("off")
@@ -172,7 +172,11 @@ def empty_png(title: str, message: str = "Nothing to show for this period yet.")
         color=PALETTE["ink"],
         transform=ax.transAxes,
     )
-    return png(figure)
+    return figure
+
+
+def empty_png(title: str, message: str = "Nothing to show for this period yet.") -> bytes:
+    return png(empty_figure(title, message))
 
 
 def _major(frame: pd.DataFrame, currency: str) -> pd.Series:
@@ -472,13 +476,18 @@ _DRAW: dict[str, Callable[[pd.DataFrame, str], Figure | None]] = {
 CHARTS: dict[str, Chart] = {name: Chart(name, title, _DRAW[name]) for name, title in CHART_TITLES.items()}
 
 
-def render(name: str, frame: pd.DataFrame, currency: str, *, period_label: str = "") -> bytes:
-    """PNG bytes of one chart for frame; a plain picture when there is nothing to draw."""
+def figure_for(name: str, frame: pd.DataFrame, currency: str, *, period_label: str = "") -> Figure:
+    """One chart for frame; a plain picture that says so when there is nothing to draw."""
     chart = CHARTS[name]
     figure = chart.draw(frame, currency)
     if figure is None:
-        return empty_png(f"{chart.title}{f' · {period_label}' if period_label else ''}")
-    return png(figure)
+        return empty_figure(f"{chart.title}{f' · {period_label}' if period_label else ''}")
+    return figure
+
+
+def render(name: str, frame: pd.DataFrame, currency: str, *, period_label: str = "") -> bytes:
+    """PNG bytes of one chart for frame; a plain picture when there is nothing to draw."""
+    return png(figure_for(name, frame, currency, period_label=period_label))
 
 
 def confusion_matrix_png(confusion: list[list[int]], title: str) -> bytes:

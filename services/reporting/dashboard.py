@@ -224,16 +224,24 @@ def _tile(ax: Axes, name: str, value: str, note: str, color: str, *, inset: floa
 
 
 def _inline_bars(ax: Axes, rows: list[tuple[str, int]], currency: str, color: str) -> None:
-    """One row per (name, amount), largest first: the name, a bar, the amount at its end."""
-    ink, label, room = charts.PALETTE["ink"], 0.3, 0.52
-    peak = max(v for _, v in rows) or 1
-    ax.set_xlim(0, 1)
+    """One row per (name, amount), largest first: the name, a bar (in whole currency units),
+    the amount at its end."""
+    ink, label, room = charts.PALETTE["ink"], 0.3, 0.52  # shares of the width: names, bars
+    peak = float(max(to_major(v, currency) for _, v in rows)) or 1.0
+    ax.set_xlim(-label / room * peak, (1 - label) / room * peak)
     ax.set_ylim(len(rows), 0)
     for i, (name, value) in enumerate(rows):
-        end = label + room * max(value, 0) / peak
-        ax.barh(i + 0.5, end - label, left=label, height=0.62, color=color)
-        ax.text(0, i + 0.5, name, fontsize=SMALL, color=ink, va="center")
-        ax.text(end + 0.015, i + 0.5, format_money(value, currency), fontsize=SMALL, color=ink, va="center")
+        major = float(to_major(value, currency))
+        ax.barh(i + 0.5, max(major, 0.0), height=0.62, color=color)
+        ax.text(-label / room * peak, i + 0.5, name, fontsize=SMALL, color=ink, va="center")
+        ax.text(
+            max(major, 0.0) + 0.015 / room * peak,
+            i + 0.5,
+            format_money(value, currency),
+            fontsize=SMALL,
+            color=ink,
+            va="center",
+        )
 
 
 def _stacked_bars(ax: Axes, rows: list[tuple[str, int]], currency: str, color: str) -> None:

@@ -23,10 +23,9 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.patches import Rectangle
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Entry, User
+from db.models import User
 from services.money import format_money
 from services.questions import canned
 from services.reporting import charts, periods
@@ -106,7 +105,7 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
 
 
-def report_table(result: canned.QuestionResult, *, year: int, last_entry: date | None) -> Table:
+def report_table(result: canned.QuestionResult, *, year: int) -> Table:
     """The answer in words, kept to the report's year where it has months."""
     rows = result.rows
     if result.year is not None:
@@ -115,7 +114,7 @@ def report_table(result: canned.QuestionResult, *, year: int, last_entry: date |
         rows = tuple(r for r in rows if str(r[0]).startswith(f"{year}-"))
         scope = f"The months of {year}"
     else:
-        scope = "All your entries" + (f", to {last_entry:%-d %B %Y}" if last_entry else "")
+        scope = f"All your entries, every year (not only {year})"
     return Table(
         result.title,
         scope,
@@ -200,11 +199,6 @@ def _footer(figure: Figure, text: str) -> None:
     figure.text(0.5, 0.012, text, ha="center", va="bottom", fontsize=FONT, color=charts.PALETTE["ink"])
 
 
-def _last_entry(session: Session, user: User) -> date | None:
-    value = session.scalar(select(func.max(Entry.local_date)).where(Entry.user_id == user.id))
-    return value if isinstance(value, date) or value is None else date.fromisoformat(str(value))
-
-
 def report_figures(session: Session, user: User, *, year: int, month: int) -> list[Figure]:
     """Every page of the report, numbered, in order."""
     data = dashboard_data(session, user, year=year, month=month)
@@ -216,10 +210,9 @@ def report_figures(session: Session, user: User, *, year: int, month: int) -> li
         figure = chart.draw(frame, user.currency)
         if figure is not None:
             pages.append((figure, f"charts, {twelve}"))
-    last_entry = _last_entry(session, user)
     for question in canned.QUESTIONS:
         answer = canned.ask(session=session, user=user, question_id=question.id, year=year)
-        table = report_table(answer, year=year, last_entry=last_entry)
+        table = report_table(answer, year=year)
         pages += [(figure, "tables") for figure in table_pages(table)]
     for number, (figure, what) in enumerate(pages, start=1):
         if number > 1:  # the dashboard fills its page; it names the month itself
