@@ -79,6 +79,18 @@ class DrawnText:
     text: str
     size_px: float  # on the picture itself
     inside: bool  # wholly within the picture
+    box: tuple[float, float, float, float] | None = None  # x0, y0, x1, y1 in px
+
+
+def overlapping(texts: list[DrawnText], slack_px: float = 2.0) -> list[tuple[str, str]]:
+    """Pairs of texts drawn over each other (by more than slack_px each way)."""
+    boxes = [(t.text, t.box) for t in texts if t.box is not None]
+    return [
+        (a, b)
+        for i, (a, p) in enumerate(boxes)
+        for b, q in boxes[i + 1 :]
+        if min(p[2], q[2]) - max(p[0], q[0]) > slack_px and min(p[3], q[3]) - max(p[1], q[1]) > slack_px
+    ]
 
 
 def drawn_texts(figure: Figure) -> list[DrawnText]:
@@ -97,7 +109,8 @@ def drawn_texts(figure: Figure) -> list[DrawnText]:
             inside = box is None or (
                 box.x0 >= -1 and box.y0 >= -1 and box.x1 <= width + 1 and box.y1 <= height + 1
             )
-            seen.append(DrawnText(s, prop.get_size_in_points() * figure.dpi / 72, inside))
+            corners = None if box is None else (box.x0, box.y0, box.x1, box.y1)
+            seen.append(DrawnText(s, prop.get_size_in_points() * figure.dpi / 72, inside, corners))
         draw_text(gc, x, y, s, prop, angle, *args, **kw)
 
     renderer.draw_text = record  # type: ignore[method-assign]

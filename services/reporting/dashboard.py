@@ -189,6 +189,12 @@ class _Page:
         self.figure.text(left / self.width, 1 - top / self.height, text, va="top", **style)
 
 
+def _amount(minor: int, currency: str, most: int = 10) -> str:
+    """The exact amount, or its short form (`KWD 98.8k`) when that would not fit `most` characters."""
+    exact = format_money(minor, currency)
+    return exact if len(exact) <= most else short_money(to_major(minor, currency), currency)
+
+
 def _change(kpi: Kpi, before: str) -> str:
     """`+25% vs May`, `none in May`."""
     change = kpi.change_pct
@@ -237,7 +243,7 @@ def _inline_bars(ax: Axes, rows: list[tuple[str, int]], currency: str, color: st
         ax.text(
             max(major, 0.0) + 0.015 / room * peak,
             i + 0.5,
-            format_money(value, currency),
+            _amount(value, currency, 9),
             fontsize=SMALL,
             color=ink,
             va="center",
@@ -269,7 +275,8 @@ def _nothing(ax: Axes, message: str) -> None:
     ax.text(0, 0.5, message, fontsize=SMALL, color=charts.PALETTE["ink"], va="center", transform=ax.transAxes)
 
 
-def _top_leaks(ax: Axes, d: Dashboard) -> None:
+def _top_leaks(ax: Axes, d: Dashboard, width: float) -> None:
+    """The month's largest leaks as rows: date, category · mode, amount (width in points)."""
     ink = charts.PALETTE["ink"]
     if not d.top_leaks:
         _nothing(ax, "No leaks this month.")
@@ -279,9 +286,11 @@ def _top_leaks(ax: Axes, d: Dashboard) -> None:
     for i, leak in enumerate(d.top_leaks):
         y = i + 0.5
         ax.text(0, y, f"{leak.local_date.day} {leak.local_date:%b}", fontsize=SMALL, color=ink, va="center")
+        money = _amount(leak.amount_minor, d.currency, 12)
         what = f"{leak.category} · {leak.payment_mode}"
+        if len(what) * 6.6 > width * 0.83 - len(money) * 7.5 - 8:  # points: keep clear of the amount
+            what = leak.category
         ax.text(0.17, y, what, fontsize=SMALL, color=ink, va="center")
-        money = format_money(leak.amount_minor, d.currency)
         ax.text(
             1, y, money, fontsize=SMALL, weight="bold", color=charts.PALETTE["leak"], va="center", ha="right"
         )
@@ -314,8 +323,8 @@ def dashboard_figure(d: Dashboard) -> Figure:
     page = _Page(figure)
     inner = page.width - 2 * MARGIN
     cur = d.currency
-    before = f"{d.month.start - timedelta(days=1):%B}"
-    money = format_money
+    before = f"{d.month.start - timedelta(days=1):%b}"
+    money = _amount
     ok, ink, leak, accent = (charts.PALETTE[k] for k in ("ok", "ink", "leak", "accent"))
     page.text(MARGIN, 6, f"{d.month.label} at a glance", fontsize=TITLE_FONT)
 
@@ -361,7 +370,7 @@ def dashboard_figure(d: Dashboard) -> Figure:
         _nothing(left, "No leaks this month.")
 
     page.text(MARGIN, 328, f"Largest leaks of {d.month.start:%B}")
-    _top_leaks(page.axes(MARGIN, 344, inner, TOP_LEAKS * INLINE_ROW), d)
+    _top_leaks(page.axes(MARGIN, 344, inner, TOP_LEAKS * INLINE_ROW), d, inner)
 
     page.text(MARGIN, 398, "Last 12 months")
     figure.legend(
@@ -377,7 +386,9 @@ def dashboard_figure(d: Dashboard) -> Figure:
         borderpad=0,
         columnspacing=1.0,
     )
-    _trend(page.axes(MARGIN + 40, 416, inner - 40, 50), d)
+    peak = max((max(i, e) for _, i, e in d.monthly), default=0)
+    room = 7.0 * (len(short_money(float(to_major(peak, cur)), cur)) + 1)  # for the money labels
+    _trend(page.axes(MARGIN + room, 416, inner - room, 50), d)
     return figure
 
 

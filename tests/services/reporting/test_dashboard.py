@@ -58,4 +58,29 @@ def test_the_leak_part_is_the_months_leaks(session: Session) -> None:
     assert "June 2024 at a glance" in shown and "Other" not in shown
     assert charts.smallest_text_px(figure, shown_width_px=390) >= 11
     assert all(t.inside for t in charts.drawn_texts(figure))
+    assert charts.overlapping(charts.drawn_texts(figure)) == []
     assert pd.Series(shown).str.len().max() <= 40  # no line runs across the picture
+
+
+def test_large_amounts_in_a_three_decimal_currency_still_fit(session: Session) -> None:
+    """KWD 98,765.432 is too wide for a tile: it shows as KWD 98.8k, nothing runs over."""
+    person = make_user(session, currency="KWD")
+    now = datetime(2024, 9, 30, tzinfo=UTC)
+    for k, text in enumerate(
+        [
+            "/income 98765.432 salary 2024-09-01",
+            "/income 12345 salary 2024-08-01",
+            "/save 23456.789 mutual fund 2024-09-02",
+            "43210.987 rent 2024-09-05 10am",
+            "1234.567 entertainment 2024-09-06 11pm",
+            "9999.5 dining 2024-09-07 11pm",
+            "7000 electronics 2024-09-09 9pm",
+        ]
+    ):
+        ledger.log_text(session=session, user=person, text=text, now=now, source_ref=f"k{k}")
+    d = dashboard.dashboard_data(session, person, year=2024, month=9)
+    figure = dashboard.dashboard_figure(d)
+    texts = charts.drawn_texts(figure)
+    assert {"KWD 98.8k", "KWD 61.4k", "September 2024 at a glance"} <= {t.text for t in texts}
+    assert charts.overlapping(texts) == [] and all(t.inside for t in texts)
+    assert charts.smallest_text_px(figure) >= 11
