@@ -53,7 +53,9 @@ def test_every_chart_is_a_phone_portrait_legible_390_px_wide(name: str, data: st
     frame = {"empty": LARGE.head(0), "one": ONE, "large": LARGE}[data]
     figure = charts.figure_for(name, frame, "INR", period_label="2024")
     assert charts.smallest_text_px(figure, shown_width_px=390) >= charts.MIN_TEXT_PX == 11
-    assert [t.text for t in charts.drawn_texts(figure) if not t.inside] == []  # nothing cut off
+    texts = charts.drawn_texts(figure)
+    assert [t.text for t in texts if not t.inside] == []  # nothing cut off
+    assert charts.overlapping(texts) == []
     pixels = _pixels(charts.png(figure))
     assert pixels.shape[:2] == (1350, 1080)
     rgb = pixels[..., :3].reshape(-1, 3)
