@@ -14,7 +14,7 @@ from services import synthetic
 from services.ledger.spending import net_spending
 from services.money import format_money
 from services.questions import canned
-from services.reporting import pdf, periods
+from services.reporting import charts, pdf, periods
 from tests.factories import make_user
 
 MONTH_YEAR = re.compile(
@@ -67,3 +67,14 @@ def test_a_june_2024_report_on_four_years_of_data(session: Session) -> None:
     text = "\n".join(pages)
     assert "December 2026" not in text and "total_spend" not in text and "payment_mode" not in text
     assert {year for page in pages for _, year in MONTH_YEAR.findall(page)} == {"2023", "2024"}
+
+
+def test_no_table_cell_runs_into_another(session: Session) -> None:
+    person = make_user(session)
+    synthetic.store_generated(session, person, months=18, seed=6)
+    for question in canned.QUESTIONS:
+        answer = canned.ask(session=session, user=person, question_id=question.id, year=2024)
+        for page in pdf.table_pages(pdf.report_table(answer, year=2024)):
+            texts = charts.drawn_texts(page)
+            assert charts.overlapping(texts) == [] and all(t.inside for t in texts), question.id
+            assert charts.smallest_text_px(page) >= 11
