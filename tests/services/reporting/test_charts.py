@@ -180,3 +180,11 @@ def test_category_charts_count_spend_net_of_refunds_and_no_transfers(session: Se
     ax = figure.axes[0]
     assert _title(figure) == "Groceries is where most money goes (67% of spend)"
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Dining Out", "Groceries"]
+
+
+def test_a_payment_mode_nobody_named_is_not_called_other() -> None:
+    frame = ONE.assign(payment_mode="Other")
+    for name in ("leak_mode_time", "leak_mode_daytype"):
+        figure = charts.CHARTS[name].draw(frame, "INR")
+        assert figure is not None
+        assert [t.get_text() for t in figure.axes[0].get_yticklabels()] == ["Mode not given"]
