@@ -259,9 +259,11 @@ def share(frame: pd.DataFrame, currency: str) -> Figure | None:
         frameon=False,
         fontsize=FONT["tick"],
     )
-    _style(
-        ax, f"The top {min(5, len(spend))} categories take {spend.head(5).sum() / spend.sum():.0%} of spend"
-    )
+    if len(spend) == 1:
+        _style(ax, f"All of your spend is {spend.index[0]}")
+    else:
+        taken = spend.head(5).sum() / spend.sum()
+        _style(ax, f"The top {min(5, len(spend))} categories take {taken:.0%} of spend")
     return figure
 
 
