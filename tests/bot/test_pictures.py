@@ -39,6 +39,8 @@ async def test_charts_dashboard_and_report(fake: FakeTelegram, bot) -> None:  # 
 
     fake.send_text(ALICE, "/report")
     document = (await asyncio.to_thread(fake.wait_for, "sendDocument", chat_id=ALICE))[0].params
+    assert document["caption"].startswith("Your LeakBot report for ")
+    assert max(map(len, document["caption"].splitlines())) <= 34
     assert document["document"]["filename"].startswith("leakbot-report-") and document["document"][
         "data"
     ].startswith(b"%PDF")
