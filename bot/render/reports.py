@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -15,18 +16,35 @@ from services.wording import change_words
 
 if TYPE_CHECKING:  # pandas-backed modules; their results are only read here
     from services.insights.overview import LeakOverview
-    from services.reporting.dashboard import Dashboard
+    from services.reporting.dashboard import Dashboard, Kpi
     from services.reporting.digest import WeeklyDigest
 
 NO_SPENDING_THIS_WEEK = "No spending logged this week. Send spends as you go: 250 dining upi"
 
 
+CAPTION_WIDTH = 34  # characters a portrait phone shows on one line
+
+
+def _fitted(*lines: str | None) -> str:
+    """Lines of at most CAPTION_WIDTH characters (a longer one wraps at a word)."""
+    return "\n".join(
+        wrapped
+        for line in lines
+        if line is not None
+        for wrapped in textwrap.wrap(line, CAPTION_WIDTH, break_on_hyphens=False) or [""]
+    )
+
+
 def chart_caption(c: Chart) -> str:
-    return f"{c.title} · {c.period.label}"
+    """One sentence: `Expense by category, last 30 days.` (the picture's title says the takeaway)."""
+    return f"{c.title}, {c.period.label}."
 
 
 def report_caption(r: Report) -> str:
-    return f"LeakBot report, {r.month:%Y-%m}"
+    return _fitted(
+        f"Your LeakBot report for {r.month:%B %Y}:",
+        "the dashboard, charts for twelve months and the question tables.",
+    )
 
 
 def report_file_name(r: Report) -> str:
@@ -34,21 +52,40 @@ def report_file_name(r: Report) -> str:
 
 
 def dashboard_summary(d: Dashboard) -> str:
-    """The text that comes with the dashboard picture."""
+    """The text that comes with the dashboard picture: a sentence, then one figure a line,
+    each against the month before."""
     cur = d.currency
-    rate = f"{d.savings_rate:.0f}%" if d.savings_rate is not None else "n/a (no income logged)"
-    lines = [
-        d.month.label,
-        f"Income {format_money(d.income.value_minor, cur)} ({d.income.change_words})",
-        f"Expenses {format_money(d.expenses.value_minor, cur)} ({d.expenses.change_words})",
-        f"Savings {format_money(d.savings.value_minor, cur)} ({d.savings.change_words}), savings rate {rate}",
-    ]
-    if d.leak_share is not None:
-        lines.append(f"Leaks {format_money(d.leak_total_minor, cur)}: {d.leak_share:.0f}% of spending")
-    if d.by_category:
-        top, amount = d.by_category[0]
-        lines.append(f"Biggest category: {top} ({format_money(amount, cur)})")
-    return "\n".join(lines)
+    before = f"{d.month.start - timedelta(days=1):%b}"
+
+    def line(name: str, value: str, kpi: Kpi) -> str:
+        change = kpi.change_pct
+        return f"{name} {value} ({'none in ' + before if change is None else f'{change:+.0f}% vs {before}'})"
+
+    spent = format_money(d.expenses.value_minor, cur)
+    sentence = f"In {d.month.label} you spent {spent}."
+    if not (d.expenses.value_minor or d.income.value_minor or d.savings.value_minor):
+        sentence = f"Nothing logged for {d.month.label} yet."
+    if d.leak_share is not None and d.leak_total_minor:
+        sentence += f" {format_money(d.leak_total_minor, cur)} of it ({d.leak_share:.0f}%) went on leaks."
+    rate = f"{d.savings_rate:.0f}%" if d.savings_rate is not None else "n/a, no income"
+    top = d.by_category[0] if d.by_category else None
+    leak = d.top_leaks[0] if d.top_leaks else None
+    return _fitted(
+        sentence,
+        "",
+        line("Income", format_money(d.income.value_minor, cur), d.income),
+        line("Expenses", spent, d.expenses),
+        line("Savings", format_money(d.savings.value_minor, cur), d.savings),
+        f"Savings rate {rate}",
+        line("Leaks", format_money(d.leak_total_minor, cur), d.leaks),
+        f"Top category: {top[0]}, {format_money(top[1], cur)}" if top else None,
+        (
+            f"Top leak: {format_money(leak.amount_minor, cur)} {leak.category}, "
+            f"{leak.local_date.day} {leak.local_date:%b}"
+            if leak
+            else None
+        ),
+    )
 
 
 def digest_reply(d: WeeklyDigest) -> Reply:

@@ -1,8 +1,11 @@
 """Pictures as PNG bytes, drawn with matplotlib's object API on the Agg canvas.
 
-No pyplot: a Figure per picture, so threads never share global drawing state. Every chart:
-a title that states the takeaway, large fonts, currency on the money axis, one palette, at
-most 1000 px wide, and a plain "nothing to show" picture for empty data.
+No pyplot: a Figure per picture, so threads never share global drawing state. Every chart is
+a phone portrait (1080 x 1350 px) that stays legible shown 390 px wide: no text under
+MIN_TEXT_PX there (`smallest_text_px` checks a Figure), a title that states the takeaway,
+horizontal bars where there are names to read, currency on the money axis, words for
+payment modes ("Mode not given" for the unnamed one), one palette, and a plain "nothing to show"
+picture for empty data.
 
 The seed analysis set, each for a period (`CHARTS`, by name):
 
@@ -24,23 +27,28 @@ The seed analysis set, each for a period (`CHARTS`, by name):
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
 
 from services.ledger.spending import net_spending
-from services.money import format_money, short_money, to_major
+from services.money import format_money, round_minor, short_money, to_major
+from services.reporting.labels import mode_label
 from services.reporting.names import CHART_TITLES
 
-DPI = 100
-SIZE = (10.0, 6.0)  # inches: 1000 x 600 px
-WIDTH_IN = 6.4
+DPI = 200
+SIZE = (5.4, 6.75)  # inches at DPI: 1080 x 1350 px, a phone portrait
+WIDTH_IN = 6.4  # the model's confusion matrix (100 dpi)
+SHOWN_WIDTH_PX = 390  # how wide a phone shows a picture in a chat
+MIN_TEXT_PX = 11  # no text smaller than this at SHOWN_WIDTH_PX
 PALETTE = {
     "ok": "#2a9d8f",
     "leak": "#e76f51",
@@ -50,46 +58,138 @@ PALETTE = {
     "light": "#e9f5f3",
 }
 SERIES = ["#264653", "#2a9d8f", "#e9c46a", "#f4a261", "#e76f51", "#8ab17d", "#6d597a"]
-FONT = {"title": 17, "label": 14, "tick": 12, "value": 12}
+# points on a 5.4 in wide figure: 1 pt is about 1 px when it is shown 390 px wide
+FONT = {"title": 14, "label": 12, "tick": 12, "value": 12}
+TITLE_CHARS = 38  # a title wraps after this many characters
 TIME_BLOCKS = ["Morning", "Afternoon", "Evening", "Night"]
 DAY_TYPES = ["Weekday", "Weekend"]
 PEAK_BLOCKS = ("Evening", "Night")
+MAX_BARS = 12  # categories on one bar chart; the rest are summed as "Others"
 
 
 def png(figure: Figure) -> bytes:
     FigureCanvasAgg(figure)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI)
+    figure.savefig(buffer, format="png", dpi=figure.dpi)
     return buffer.getvalue()
 
 
+@dataclass(frozen=True)
+class DrawnText:
+    text: str
+    size_px: float  # on the picture itself
+    inside: bool  # wholly within the picture
+    box: tuple[float, float, float, float] | None = None  # x0, y0, x1, y1 in px
+
+
+def overlapping(texts: list[DrawnText], slack_px: float = 2.0) -> list[tuple[str, str]]:
+    """Pairs of texts drawn over each other (by more than slack_px each way)."""
+    boxes = [(t.text, t.box) for t in texts if t.box is not None]
+    return [
+        (a, b)
+        for i, (a, p) in enumerate(boxes)
+        for b, q in boxes[i + 1 :]
+        if min(p[2], q[2]) - max(p[0], q[0]) > slack_px and min(p[3], q[3]) - max(p[1], q[1]) > slack_px
+    ]
+
+
+def drawn_texts(figure: Figure) -> list[DrawnText]:
+    """Every piece of text the figure draws (titles, tick labels, annotations, legends,
+    table cells), found by drawing it and recording what reaches the renderer."""
+    canvas = FigureCanvasAgg(figure)
+    renderer = canvas.get_renderer()
+    width, height = canvas.get_width_height()
+    seen: list[DrawnText] = []
+    draw_text = renderer.draw_text
+
+    def record(gc: Any, x: float, y: float, s: str, prop: Any, angle: float, *args: Any, **kw: Any) -> None:
+        if s.strip():
+            mtext = kw.get("mtext")
+            box = mtext.get_window_extent(renderer) if mtext is not None else None
+            inside = box is None or (
+                box.x0 >= -1 and box.y0 >= -1 and box.x1 <= width + 1 and box.y1 <= height + 1
+            )
+            corners = None if box is None else (box.x0, box.y0, box.x1, box.y1)
+            seen.append(DrawnText(s, prop.get_size_in_points() * figure.dpi / 72, inside, corners))
+        draw_text(gc, x, y, s, prop, angle, *args, **kw)
+
+    renderer.draw_text = record  # type: ignore[method-assign]
+    try:
+        figure.draw(renderer)
+    finally:
+        del renderer.draw_text
+    return seen
+
+
+def smallest_text_px(figure: Figure, shown_width_px: int = SHOWN_WIDTH_PX) -> float:
+    """The smallest text of the figure in px when the picture is shown shown_width_px wide
+    (size_pt * dpi / 72 * shown_width_px / the figure's width in px)."""
+    scale = shown_width_px / (figure.get_figwidth() * figure.dpi)
+    return min((t.size_px for t in drawn_texts(figure)), default=float("inf")) * scale
+
+
 def _figure(size: tuple[float, float] = SIZE) -> Figure:
-    return Figure(figsize=size, layout="constrained")
+    return Figure(figsize=size, dpi=DPI, layout="constrained")
 
 
-def _style(ax: Axes, title: str, *, xlabel: str = "", ylabel: str = "") -> None:
-    ax.set_title(title, fontsize=FONT["title"], color=PALETTE["ink"], loc="left")
+def wrap(title: str, width: int = TITLE_CHARS) -> str:
+    return textwrap.fill(title, width=width, break_long_words=False)
+
+
+def headline(figure: Figure, title: str) -> None:
+    """The takeaway over the whole picture, from its left edge, wrapped to fit."""
+    figure.suptitle(wrap(title), x=0.03, ha="left", fontsize=FONT["title"], color=PALETTE["ink"])
+
+
+def _style(ax: Axes, title: str = "", *, xlabel: str = "", ylabel: str = "") -> None:
+    """Fonts and spines; title is the takeaway of a one-panel picture (a panel's name otherwise)."""
+    if len(ax.get_figure().axes) == 1:
+        headline(ax.get_figure(), title)
+    else:
+        ax.set_title(wrap(title), fontsize=FONT["label"], color=PALETTE["ink"], loc="left", weight="bold")
     ax.set_xlabel(xlabel, fontsize=FONT["label"])
     ax.set_ylabel(ylabel, fontsize=FONT["label"])
-    ax.tick_params(labelsize=FONT["tick"])
+    ax.tick_params(which="both", labelsize=FONT["tick"])
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
 
 
-def _money_axis(ax: Axes, currency: str, axis: str = "y") -> None:
+def _money_axis(ax: Axes, currency: str, axis: str = "y", *, ticks: int = 4) -> None:
     formatter = FuncFormatter(lambda value, _pos: short_money(value, currency))
-    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(formatter)
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_formatter(formatter)
+    if target.get_scale() == "linear":
+        target.set_major_locator(MaxNLocator(ticks))
+    else:  # log: label the decades only
+        target.set_minor_formatter(NullFormatter())
 
 
-def empty_png(title: str, message: str = "Nothing to show for this period yet.") -> bytes:
+def _bar_values(ax: Axes, bars: Any, labels: list[str]) -> None:
+    """Each bar's value at its end, with room for the text."""
+    ax.bar_label(bars, labels=labels, padding=4, fontsize=FONT["value"], color=PALETTE["ink"])
+    ax.margins(x=0.28)
+
+
+def empty_figure(title: str, message: str = "Nothing to show for this period yet.") -> Figure:
     figure = _figure()
     ax = figure.add_subplot()
     ax.axis("off")
-    ax.set_title(title, fontsize=FONT["title"], color=PALETTE["ink"], loc="left")
+    headline(figure, title)
     ax.text(
-        0.5, 0.5, message, ha="center", va="center", fontsize=16, color=PALETTE["ink"], transform=ax.transAxes
+        0.5,
+        0.5,
+        wrap(message, 30),
+        ha="center",
+        va="center",
+        fontsize=FONT["title"],
+        color=PALETTE["ink"],
+        transform=ax.transAxes,
     )
-    return png(figure)
+    return figure
+
+
+def empty_png(title: str, message: str = "Nothing to show for this period yet.") -> bytes:
+    return png(empty_figure(title, message))
 
 
 def _major(frame: pd.DataFrame, currency: str) -> pd.Series:
@@ -107,22 +207,32 @@ def _category_spend(frame: pd.DataFrame, currency: str) -> pd.Series:
     return spend[spend > 0]
 
 
+def _head_and_others(values: pd.Series, keep: int) -> pd.Series:
+    """The keep largest (largest first) and the rest summed as "Others"."""
+    ordered = values.sort_values(ascending=False, kind="stable")
+    if len(ordered) <= keep:
+        return ordered
+    return pd.concat([ordered.head(keep - 1), pd.Series({"Others": ordered.iloc[keep - 1 :].sum()})])
+
+
 # --- the charts ------------------------------------------------------------------------------
 def categories(frame: pd.DataFrame, currency: str) -> Figure | None:
-    spend = _category_spend(frame, currency).sort_values()
+    spend = _category_spend(frame, currency)
     if spend.empty:
         return None
+    shown = _head_and_others(spend, MAX_BARS).iloc[::-1]
     figure = _figure()
     ax = figure.add_subplot()
-    ax.barh(spend.index, spend.to_numpy(), color=PALETTE["ok"])
-    top = spend.index[-1]
-    _style(ax, f"{top} is where most money goes ({spend.iloc[-1] / spend.sum():.0%} of spend)")
-    _money_axis(ax, currency, "x")
+    bars = ax.barh(list(shown.index), shown.to_numpy(), color=PALETTE["ok"])
+    _bar_values(ax, bars, [short_money(v, currency) for v in shown.to_numpy()])
+    top = spend.idxmax()
+    _style(ax, f"{top} is where most money goes ({spend.max() / spend.sum():.0%} of spend)")
+    _money_axis(ax, currency, "x", ticks=3)
     return figure
 
 
 def share(frame: pd.DataFrame, currency: str) -> Figure | None:
-    spend = _category_spend(frame, currency).sort_values(ascending=False)
+    spend = _category_spend(frame, currency).sort_values(ascending=False, kind="stable")
     if spend.empty:
         return None
     top = spend.head(5)
@@ -130,17 +240,30 @@ def share(frame: pd.DataFrame, currency: str) -> Figure | None:
         top = pd.concat([top, pd.Series({"Others": spend.iloc[5:].sum()})])
     figure = _figure()
     ax = figure.add_subplot()
-    ax.pie(
+    wedges, _texts, _pcts = ax.pie(
         top.to_numpy(),
-        labels=list(top.index),
-        autopct="%1.0f%%",
+        autopct=lambda pct: f"{pct:.0f}%" if pct >= 4 else "",
+        pctdistance=0.78,
         colors=SERIES[: len(top)],
-        wedgeprops={"width": 0.45},
-        textprops={"fontsize": FONT["tick"]},
+        wedgeprops={"width": 0.45, "edgecolor": "white"},
+        textprops={"fontsize": FONT["value"], "color": "white", "weight": "bold"},
+        startangle=90,
+        counterclock=False,
     )
-    _style(
-        ax, f"The top {min(5, len(spend))} categories take {spend.head(5).sum() / spend.sum():.0%} of spend"
+    ax.legend(
+        wedges,
+        [f"{name}: {short_money(v, currency)}" for name, v in top.items()],
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.02),
+        ncol=1,
+        frameon=False,
+        fontsize=FONT["tick"],
     )
+    if len(spend) == 1:
+        _style(ax, f"All of your spend is {spend.index[0]}")
+    else:
+        taken = spend.head(5).sum() / spend.sum()
+        _style(ax, f"The top {min(5, len(spend))} categories take {taken:.0%} of spend")
     return figure
 
 
@@ -155,8 +278,9 @@ def amounts(frame: pd.DataFrame, currency: str) -> Figure | None:
     ax.set_xscale("log")
     median = float(values.median())
     ax.axvline(median, color=PALETTE["leak"], linewidth=2)
-    _style(ax, f"Half of your spends are under {short_money(median, currency)}", ylabel="spends")
+    _style(ax, f"Half of your spends are under {short_money(median, currency)}", ylabel="Spends")
     _money_axis(ax, currency, "x")
+    ax.yaxis.set_major_locator(MaxNLocator(5, integer=True))
     return figure
 
 
@@ -165,7 +289,7 @@ def amounts_by_category(frame: pd.DataFrame, currency: str) -> Figure | None:
     if e.empty:
         return None
     groups = {c: _major(rows, currency).to_numpy() for c, rows in e.groupby("category")}
-    order = sorted(groups, key=lambda c: float(np.median(groups[c])))
+    order = sorted(groups, key=lambda c: float(np.median(groups[c])))[-MAX_BARS:]
     figure = _figure()
     ax = figure.add_subplot()
     ax.boxplot(
@@ -188,15 +312,17 @@ def _heatmap(frame: pd.DataFrame, currency: str, columns: str, order: list[str],
         return None
     table = (
         _major(leaks, currency)
-        .groupby([leaks["payment_mode"], leaks[columns]])
+        .groupby([leaks["payment_mode"].map(mode_label), leaks[columns]])
         .sum()
         .unstack(fill_value=0.0)
         .reindex(columns=order, fill_value=0.0)
     )
+    table = table.loc[table.sum(axis=1).sort_values(ascending=False, kind="stable").index].head(MAX_BARS)
     figure = _figure()
     ax = figure.add_subplot()
     ax.imshow(table.to_numpy(), cmap="OrRd", aspect="auto")
     ax.set_xticks(range(len(order)), labels=order)
+    ax.xaxis.tick_top()
     ax.set_yticks(range(len(table.index)), labels=list(table.index))
     peak = float(table.to_numpy().max()) or 1.0
     for i in range(table.shape[0]):
@@ -205,14 +331,17 @@ def _heatmap(frame: pd.DataFrame, currency: str, columns: str, order: list[str],
             ax.text(
                 j,
                 i,
-                short_money(value, currency),
+                short_money(value, currency) if value else "–",
                 ha="center",
                 va="center",
                 fontsize=FONT["value"],
                 color="white" if value > peak / 2 else PALETTE["ink"],
             )
     mode, column = np.unravel_index(int(np.argmax(table.to_numpy())), table.shape)
-    _style(ax, f"Most leak money: {table.index[mode]} in the {order[column].lower()} ({what})")
+    _style(ax, f"Most leak money: {table.index[mode]}, {order[column].lower()} ({what})")
+    for side in ("left", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(length=0)
     return figure
 
 
@@ -230,17 +359,19 @@ def peak_leaks(frame: pd.DataFrame, currency: str) -> Figure | None:
     if leaks.empty:
         return None
     figure = _figure()
-    left, right = figure.subplots(1, 2)
+    top, bottom = figure.subplots(2, 1, height_ratios=[3, 2])
     by_category = leaks["category"].value_counts().head(8).sort_values()
-    by_context = leaks["context"].value_counts().sort_values()
-    left.barh(by_category.index, by_category.to_numpy(), color=PALETTE["leak"])
-    right.barh(by_context.index, by_context.to_numpy(), color=PALETTE["accent"])
-    _style(left, "by category", xlabel="leaks")
-    _style(right, "by context", xlabel="leaks")
-    figure.suptitle(
-        f"Evening and night leaks: mostly {by_category.index[-1]}, {by_context.index[-1].lower()}",
-        fontsize=FONT["title"],
-        color=PALETTE["ink"],
+    by_context = leaks["context"].value_counts().head(5).sort_values()
+    bars = top.barh(by_category.index, by_category.to_numpy(), color=PALETTE["leak"])
+    _bar_values(top, bars, [str(v) for v in by_category.to_numpy()])
+    bars = bottom.barh(by_context.index, by_context.to_numpy(), color=PALETTE["accent"])
+    _bar_values(bottom, bars, [str(v) for v in by_context.to_numpy()])
+    _style(top, "Leaks by category")
+    _style(bottom, "Leaks by context")
+    for ax in (top, bottom):
+        ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
+    headline(
+        figure, f"Evening and night leaks: mostly {by_category.index[-1]}, {by_context.index[-1].lower()}"
     )
     return figure
 
@@ -254,17 +385,30 @@ def _months(minor: pd.Series, dates: pd.Series) -> pd.Series:
     return monthly.reindex(full, fill_value=0)
 
 
+def month_ticks(ax: Axes, months: list[pd.Period], *, most: int = 7, rotate: bool = True) -> None:
+    """Month names under an axis of months (0, 1, ...): at most `most` of them, "May 24"."""
+    step = max(1, -(-len(months) // most))
+    slanted = rotate and len(months) > 4
+    ax.set_xticks(
+        range(0, len(months), step),
+        labels=[p.strftime("%b %y") for p in months[::step]],
+        rotation=45 if slanted else 0,
+        ha="right" if slanted else "center",
+        rotation_mode="anchor",
+    )
+
+
 def _trend(monthly: pd.Series, currency: str, title: str, color: str) -> Figure:
     figure = _figure()
     ax = figure.add_subplot()
-    labels = [p.strftime("%b %y") for p in monthly.index]
+    x = np.arange(len(monthly))
     values = to_major(monthly.to_numpy(dtype=float), currency)
-    ax.plot(labels, values, marker="o", color=color, linewidth=2.5)
-    ax.fill_between(labels, values, color=color, alpha=0.15)
-    step = max(1, len(labels) // 12)
-    ax.set_xticks(range(0, len(labels), step), labels=labels[::step], rotation=45, ha="right")
+    ax.plot(x, values, marker="o", color=color, linewidth=2.5)
+    ax.fill_between(x, values, color=color, alpha=0.15)
+    month_ticks(ax, list(monthly.index))
     _style(ax, title)
     _money_axis(ax, currency)
+    ax.set_ylim(bottom=0)
     return figure
 
 
@@ -286,9 +430,10 @@ def leak_vs_ok(frame: pd.DataFrame, currency: str) -> Figure | None:
     counts = [int((~e["is_leak"]).sum()), int(e["is_leak"].sum())]
     figure = _figure()
     ax = figure.add_subplot()
-    bars = ax.bar(["not a leak", "leak"], counts, color=[PALETTE["ok"], PALETTE["leak"]])
-    ax.bar_label(bars, fontsize=FONT["value"])
-    _style(ax, f"{counts[1] / sum(counts):.0%} of your spends are leaks", ylabel="spends")
+    bars = ax.bar(["Not a leak", "Leak"], counts, color=[PALETTE["ok"], PALETTE["leak"]], width=0.6)
+    ax.bar_label(bars, fontsize=FONT["value"], padding=3)
+    ax.yaxis.set_major_locator(MaxNLocator(5, integer=True))
+    _style(ax, f"{counts[1] / sum(counts):.0%} of your spends are leaks", ylabel="Spends")
     return figure
 
 
@@ -298,17 +443,17 @@ def weekday_weekend(frame: pd.DataFrame, currency: str) -> Figure | None:
         return None
     table = _major(e, currency).groupby([e["category"], e["day_type"]]).sum().unstack(fill_value=0.0)
     table = table.reindex(columns=DAY_TYPES, fill_value=0.0)
-    table = table.loc[table.sum(axis=1).sort_values().index]
+    weekend_share = table["Weekend"].sum() / max(table.to_numpy().sum(), 1e-9)
+    table = table.loc[table.sum(axis=1).sort_values(kind="stable").index].tail(MAX_BARS)
     figure = _figure()
     ax = figure.add_subplot()
     y = np.arange(len(table))
-    ax.barh(y - 0.2, table["Weekday"], height=0.4, color=PALETTE["ink"], label="weekday")
-    ax.barh(y + 0.2, table["Weekend"], height=0.4, color=PALETTE["accent"], label="weekend")
+    ax.barh(y + 0.2, table["Weekday"], height=0.4, color=PALETTE["ink"], label="Weekdays")
+    ax.barh(y - 0.2, table["Weekend"], height=0.4, color=PALETTE["accent"], label="Weekends")
     ax.set_yticks(y, labels=list(table.index))
-    ax.legend(fontsize=FONT["tick"])
-    weekend_share = table["Weekend"].sum() / max(table.to_numpy().sum(), 1e-9)
+    ax.legend(fontsize=FONT["tick"], loc="lower right", frameon=False)
     _style(ax, f"Weekends take {weekend_share:.0%} of spend (2 days in 7 would be 29%)")
-    _money_axis(ax, currency, "x")
+    _money_axis(ax, currency, "x", ticks=3)
     return figure
 
 
@@ -318,7 +463,8 @@ def recurring_trend(frame: pd.DataFrame, currency: str) -> Figure | None:
     if recurring.empty:
         return None
     monthly = _months(recurring["amount_minor"], recurring["local_date"])
-    title = f"Recurring wants cost about {format_money(round(monthly.mean()), currency)} a month"
+    typical = round_minor(round(monthly.mean()), currency)
+    title = f"Recurring wants cost about {format_money(typical, currency)} a month"
     return _trend(monthly, currency, title, PALETTE["ink"])
 
 
@@ -345,13 +491,18 @@ _DRAW: dict[str, Callable[[pd.DataFrame, str], Figure | None]] = {
 CHARTS: dict[str, Chart] = {name: Chart(name, title, _DRAW[name]) for name, title in CHART_TITLES.items()}
 
 
-def render(name: str, frame: pd.DataFrame, currency: str, *, period_label: str = "") -> bytes:
-    """PNG bytes of one chart for frame; a plain picture when there is nothing to draw."""
+def figure_for(name: str, frame: pd.DataFrame, currency: str, *, period_label: str = "") -> Figure:
+    """One chart for frame; a plain picture that says so when there is nothing to draw."""
     chart = CHARTS[name]
     figure = chart.draw(frame, currency)
     if figure is None:
-        return empty_png(f"{chart.title}{f' · {period_label}' if period_label else ''}")
-    return png(figure)
+        return empty_figure(f"{chart.title}{f' · {period_label}' if period_label else ''}")
+    return figure
+
+
+def render(name: str, frame: pd.DataFrame, currency: str, *, period_label: str = "") -> bytes:
+    """PNG bytes of one chart for frame; a plain picture when there is nothing to draw."""
+    return png(figure_for(name, frame, currency, period_label=period_label))
 
 
 def confusion_matrix_png(confusion: list[list[int]], title: str) -> bytes:

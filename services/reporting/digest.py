@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 from sqlalchemy.orm import Session
 
 from db.models import User
@@ -21,6 +21,7 @@ from services.reporting import charts, periods
 from services.scoring.rules import rule_codes
 
 WEEKS_PER_MONTH = 52 / 12
+DPI = 150
 
 
 # --- what ------------------------------------------------------------------------------------
@@ -55,6 +56,21 @@ class WeeklyDigest:
         return self.week_ending - timedelta(days=7)
 
 
+def _figure() -> Figure:
+    """A phone portrait like the charts (charts.SIZE, so as legible), with fixed margins and
+    fewer pixels (810 x 1012): constrained layout doubles the drawing time, and a thousand
+    digests go out at once."""
+    figure = Figure(figsize=charts.SIZE, dpi=DPI)
+    figure.subplots_adjust(left=0.17, right=0.96, top=0.86, bottom=0.12)
+    return figure
+
+
+def _headline(figure: Figure, title: str) -> None:
+    figure.text(
+        0.03, 0.97, charts.wrap(title), fontsize=charts.FONT["title"], color=charts.PALETTE["ink"], va="top"
+    )
+
+
 def _week_figure(week: pd.DataFrame, currency: str, start: date) -> Figure:
     """Spend per day, the leak part on top."""
     days = pd.date_range(start, periods=7, freq="D")
@@ -62,23 +78,23 @@ def _week_figure(week: pd.DataFrame, currency: str, start: date) -> Figure:
     spend = major.groupby(week["local_date"]).sum().reindex(days, fill_value=0.0)
     leaks = major[week["is_leak"]].groupby(week.loc[week["is_leak"], "local_date"]).sum()
     leaks = leaks.reindex(days, fill_value=0.0)
-    figure = Figure(figsize=(8.0, 4.5))  # fixed margins: constrained layout doubles the drawing time
-    figure.subplots_adjust(left=0.1, right=0.97, top=0.88, bottom=0.1)
+    figure = _figure()
     ax = figure.add_subplot()
-    labels = [d.strftime("%a %d") for d in days]
-    ax.bar(labels, (spend - leaks).to_numpy(), color=charts.PALETTE["ok"], label="other spend")
+    labels = [f"{d:%a}\n{d.day}" for d in days]
+    x = np.arange(7)
+    ax.bar(x, (spend - leaks).to_numpy(), color=charts.PALETTE["ok"], label="Other spend")
     ax.bar(
-        labels,
-        leaks.to_numpy(),
-        bottom=(spend - leaks).to_numpy(),
-        color=charts.PALETTE["leak"],
-        label="leaks",
+        x, leaks.to_numpy(), bottom=(spend - leaks).to_numpy(), color=charts.PALETTE["leak"], label="Leaks"
     )
-    ax.legend(fontsize=11)
-    worst = labels[int(np.argmax(leaks.to_numpy()))] if leaks.sum() else None
-    title = f"Leakiest day: {worst}" if worst else "No leaks this week"
-    ax.set_title(title, fontsize=15, loc="left", color=charts.PALETTE["ink"])
+    ax.set_xticks(x, labels=labels)
+    ax.legend(fontsize=charts.FONT["tick"], frameon=False, loc="upper left", bbox_to_anchor=(0, 1.08), ncol=2)
+    worst = days[int(np.argmax(leaks.to_numpy()))] if leaks.sum() else None
+    _headline(figure, f"Leakiest day: {worst:%A %-d %B}" if worst is not None else "No leaks this week")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: short_money(v, currency)))
+    ax.yaxis.set_major_locator(MaxNLocator(4))
+    ax.tick_params(labelsize=charts.FONT["tick"])
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
     return figure
 
 
@@ -88,12 +104,23 @@ def _leak_categories_figure(week: pd.DataFrame, currency: str) -> Figure | None:
         return None
     major = to_major(leaks["amount_minor"].astype(float), currency)
     by_category = major.groupby(leaks["category"]).sum().sort_values().tail(6)
-    figure = Figure(figsize=(8.0, 4.5))
-    figure.subplots_adjust(left=0.22, right=0.97, top=0.88, bottom=0.1)
+    figure = _figure()
+    figure.subplots_adjust(left=0.32, right=0.96, top=0.86, bottom=0.08)
     ax = figure.add_subplot()
-    ax.barh(by_category.index, by_category.to_numpy(), color=charts.PALETTE["leak"])
-    ax.set_title(f"Leaks by category: {by_category.index[-1]} first", fontsize=15, loc="left")
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: short_money(v, currency)))
+    bars = ax.barh(by_category.index, by_category.to_numpy(), color=charts.PALETTE["leak"])
+    ax.bar_label(
+        bars,
+        labels=[short_money(v, currency) for v in by_category.to_numpy()],
+        padding=4,
+        fontsize=charts.FONT["value"],
+        color=charts.PALETTE["ink"],
+    )
+    ax.margins(x=0.3)
+    _headline(figure, f"Leaks by category: {by_category.index[-1]} first")
+    ax.set_xticks([])
+    ax.tick_params(labelsize=charts.FONT["tick"], length=0)
+    for side in ("top", "right", "bottom"):
+        ax.spines[side].set_visible(False)
     return figure
 
 

@@ -86,6 +86,6 @@ def test_a_yen_ledger_on_the_command_line(yen: CliRunner, tmp_path: Path) -> Non
     table = _run(yen, "ask", "monthly_spend", "--user", "5")
     assert re.search(rf"^\s+{today.month}\s+12,750$", table, re.M) and "¥12,750 spent" in table
     summary = _run(yen, "dashboard", "--user", "5", "--out", "dash.png")
-    assert "Expenses ¥12,750" in summary and "Biggest category: Dining Out (¥12,750)" in summary
+    assert "Expenses ¥12,750" in summary and "Top category: Dining Out, ¥12,750" in summary
     _run(yen, "report", "--user", "5", "--out", "report.pdf")
     assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")

@@ -20,7 +20,7 @@ async def test_charts_dashboard_and_report(fake: FakeTelegram, bot) -> None:  # 
         await reply(fake, ALICE, text)
     fake.send_text(ALICE, "/chart categories 30d")
     params = await _photo(fake, 0)
-    assert params["caption"] == "Expense by category · last 30 days"
+    assert params["caption"] == "Expense by category, last 30 days."
     assert params["photo"]["data"].startswith(b"\x89PNG")
     assert "Usage: /chart NAME" in await reply(fake, ALICE, "/chart")
     assert "not a period" in await reply(fake, ALICE, "/chart share someday")
@@ -33,11 +33,14 @@ async def test_charts_dashboard_and_report(fake: FakeTelegram, bot) -> None:  # 
 
     fake.send_text(ALICE, "/dashboard")
     caption = (await _photo(fake, 2))["caption"]
-    assert "Income ₹50,000" in caption and "Expenses ₹12,450" in caption and "savings rate 4%" in caption
+    assert caption.startswith("In ") and "Income ₹50,000" in caption and "Expenses ₹12,450" in caption
+    assert "Savings rate 4%" in caption and max(map(len, caption.splitlines())) <= 34
     assert "Give a month as YYYY-MM" in await reply(fake, ALICE, "/dashboard 2024")
 
     fake.send_text(ALICE, "/report")
     document = (await asyncio.to_thread(fake.wait_for, "sendDocument", chat_id=ALICE))[0].params
+    assert document["caption"].startswith("Your LeakBot report for ")
+    assert max(map(len, document["caption"].splitlines())) <= 34
     assert document["document"]["filename"].startswith("leakbot-report-") and document["document"][
         "data"
     ].startswith(b"%PDF")

@@ -3,10 +3,12 @@ sent late within a day, claimed exactly once, and saying what the week's data sa
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import UTC, date, datetime
 
 import pytest
+from matplotlib.image import imread
 from sqlalchemy import Engine, delete
 from sqlalchemy.orm import Session
 
@@ -16,7 +18,8 @@ from db.models import User
 from db.session import make_session_factory, session_scope
 from services.errors import LeakBotError
 from services.ledger import entries as ledger
-from services.reporting import digest, schedule
+from services.ledger.spending import net_spending
+from services.reporting import charts, digest, periods, schedule
 from tests.concurrency import race
 from tests.factories import make_user
 
@@ -114,6 +117,15 @@ def test_the_digest_states_the_weeks_numbers_and_biggest_leaks(session: Session)
     assert pace is not None and "." not in pace[1]  # an estimate, in whole rupees
     assert abs(int(pace[1].replace(",", "")) * 100 - leaks * 52 / 12) <= 50
     assert len(content.images) == 2 and all(i.startswith(b"\x89PNG") for i in content.images)
+    assert all(imread(io.BytesIO(i), format="png").shape[:2] == (1012, 810) for i in content.images)
+    week = net_spending(
+        periods.entries(session, person, periods.Period(date(2025, 11, 2), date(2025, 11, 9), ""))
+    )
+    for figure in (
+        digest._week_figure(week, "INR", date(2025, 11, 2)),
+        digest._leak_categories_figure(week, "INR"),
+    ):
+        assert figure is not None and charts.smallest_text_px(figure, shown_width_px=390) >= 11
     empty = digest.build(session, person, date(2025, 12, 28))
     assert "No spending logged this week" in digest_reply(empty).plain and empty.images == ()
 
