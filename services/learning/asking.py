@@ -33,7 +33,7 @@ from services.scoring.verdicts import is_necessity
 
 RECENT_DAYS = 90
 ROUND = 5  # questions in one /teach round
-EXPLORATION = 1.0  # weight of a random draw: some questions land where nothing points
+EXPLORATION = 0.5  # weight of a fixed random draw: some questions land where nothing points
 MIN_LEAKS_SOUGHT = 8  # Leak calls after which look-alikes of them are no longer sought
 POINTS_PER_DOUBLING = 1.5  # score points away from the threshold that halve the doubt
 
@@ -108,7 +108,10 @@ def questions_for(*, session: Session, user: User, today: date, limit: int = ROU
         novelty += np.array([0.5 ** said[v] for v in values]) / len(facets)
     worth = uncertainty + novelty + _likeness(facets, verdicts, judged)
     priority = worth + EXPLORATION * np.array([_draw(int(i)) for i in ids])
-    order = sorted(np.flatnonzero(pool), key=lambda i: (-priority[i], -days[i].toordinal(), -ids[i]))
+    # recent spends first (a person remembers them), then by priority
+    order = sorted(
+        np.flatnonzero(pool), key=lambda i: (not recent[i], -priority[i], -days[i].toordinal(), -ids[i])
+    )
     chosen: list[Question] = []
     kinds: set[str] = set()
     for i in order:  # one question per kind in a round, then the rest by priority

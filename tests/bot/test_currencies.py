@@ -74,17 +74,20 @@ def test_a_yen_ledger_on_the_command_line(yen: CliRunner, tmp_path: Path) -> Non
     today = datetime.now(UTC).astimezone(ZoneInfo("Asia/Tokyo")).date()
     dinner = _run(yen, "log", f"12300 dining {today.isoformat()} 8pm", "--user", "5")
     assert "¥12,300 Dining Out · Other" in dinner
-    assert (
-        "Leak · 5 of 9 points (leak from 5): not necessary, impulsive context (unplanned), evening" in dinner
-    )  # not micro
+    # a weekend adds its own point: the points depend on the day the test runs
+    assert re.search(
+        r"Leak · [56] of 9 points \(leak from 5\): not necessary, impulsive context \(unplanned\), evening",
+        dinner,
+    )
+    assert "micro" not in dinner
     coffee = _run(yen, "log", f"450 coffee {today.isoformat()} 8pm", "--user", "5")
-    assert "Leak · 6 of 9 points (leak from 5): micro spend" in coffee and "¥450" in coffee
+    assert re.search(r"Leak · [67] of 9 points \(leak from 5\): micro spend", coffee) and "¥450" in coffee
     listing = _run(yen, "entries", "--user", "5")
     assert "¥12,300  Dining Out" in listing and "¥450  Dining Out" in listing
     answer = json.loads(_run(yen, "ask", "monthly_spend", "--user", "5", "--format", "json"))
     assert answer["rows"] == [[today.month, 12_750]]
     table = _run(yen, "ask", "monthly_spend", "--user", "5")
-    assert re.search(rf"^\s+{today.month}\s+12,750$", table, re.M) and "¥12,750 spent" in table
+    assert re.search(rf"^\s+{today.month}\s+12,750$", table, re.M) and "You spent ¥12,750 in" in table
     summary = _run(yen, "dashboard", "--user", "5", "--out", "dash.png")
     assert "Expenses ¥12,750" in summary and "Top category: Dining Out, ¥12,750" in summary
     _run(yen, "report", "--user", "5", "--out", "report.pdf")

@@ -73,7 +73,9 @@ def test_recent_spends_are_asked_before_old_ones(session: Session) -> None:
         "700 clothes 3pm 2026-11-28",
     )
     _even_chances(session, user)
-    assert _asked(session, user) == [ids["700 clothes 3pm 2026-11-28"], ids["500 movie 8pm 2026-11-25"]]
+    recent = {ids["700 clothes 3pm 2026-11-28"], ids["500 movie 8pm 2026-11-25"]}
+    asked = _asked(session, user)
+    assert set(asked[:2]) == recent and asked[2:] == [ids["250 dining upi 10pm 2026-05-20"]]
     session.execute(update(Entry).where(Entry.local_date > date(2026, 11, 1)).values(user_verdict=False))
     session.expire_all()
     assert _asked(session, user) == [ids["250 dining upi 10pm 2026-05-20"]]  # nothing recent left
@@ -81,17 +83,29 @@ def test_recent_spends_are_asked_before_old_ones(session: Session) -> None:
 
 def test_a_kind_the_person_has_judged_is_asked_less(session: Session) -> None:
     user = make_user(session)
+    dinners = [f"{250 + 10 * k} dining upi 10pm 2026-11-{20 + k}" for k in range(5)]
+    ids = _log(session, user, *dinners, "500 movie card 3pm 2026-11-10")
+    _even_chances(session, user)
+    judged = [ids[line] for line in dinners[:4]]
+    session.execute(update(Entry).where(Entry.id.in_(judged)).values(user_verdict=False))
+    session.expire_all()
+    assert _asked(session, user, limit=1) == [ids["500 movie card 3pm 2026-11-10"]]
+
+
+def test_a_spend_like_one_called_a_leak_is_sought_while_leaks_are_few(session: Session) -> None:
+    """Someone whose leaks are rare says Leak seldom: the next question is a look-alike of
+    the spend they called a leak, so their taste is found in tens of answers."""
+    user = make_user(session)
     ids = _log(
         session,
         user,
-        "250 dining upi 10pm 2026-11-20",
-        "260 dining upi 10pm 2026-11-21",
-        "270 dining upi 10pm 2026-11-22",
-        "500 movie 10pm 2026-11-10",
+        "300 dining cash 9pm 2026-11-21",
+        "320 dining cash 9pm 2026-11-28",
+        "500 movie card 3pm 2026-11-24",
     )
     _even_chances(session, user)
-    assert _asked(session, user, limit=1) == [ids["270 dining upi 10pm 2026-11-22"]]  # the newest first
-    judged = [ids["250 dining upi 10pm 2026-11-20"], ids["260 dining upi 10pm 2026-11-21"]]
-    session.execute(update(Entry).where(Entry.id.in_(judged)).values(user_verdict=True))
+    session.execute(
+        update(Entry).where(Entry.id == ids["300 dining cash 9pm 2026-11-21"]).values(user_verdict=True)
+    )
     session.expire_all()
-    assert _asked(session, user, limit=1) == [ids["500 movie 10pm 2026-11-10"]]
+    assert _asked(session, user, limit=1) == [ids["320 dining cash 9pm 2026-11-28"]]
