@@ -107,12 +107,16 @@ def salary_week_sql(f: Fragments, d: str = "local_date") -> str:
     )
 
 
-EXPENSES = "SELECT * FROM entries WHERE user_id = :user_id AND type = 'expense'"
+# Every question looks at the entries dated within [:within_start, :within_end): everything,
+# unless asked for a span (the PDF report asks for its year).
+WITHIN = " AND local_date >= :within_start AND local_date < :within_end"
+EVERYTHING = (date(1, 1, 1), date(9999, 12, 31))
+EXPENSES = "SELECT * FROM entries WHERE user_id = :user_id AND type = 'expense'" + WITHIN
 # Spending net of refunds (services/ledger/spending.py), for the questions that add amounts
 # up: a refund takes off its month and day; transfers are in neither.
 NET_SPENDING = (
     f"SELECT local_date, {NET_AMOUNT_SQL} AS amount_minor FROM entries "
-    f"WHERE user_id = :user_id AND {SPENDING_SQL}"
+    f"WHERE user_id = :user_id AND {SPENDING_SQL}{WITHIN}"
 )
 
 
@@ -370,8 +374,15 @@ def latest_expense_year(session: Session, user: User) -> int | None:
     return value.year if isinstance(value, date) else int(str(value)[:4])
 
 
-def ask(*, session: Session, user: User, question_id: str, year: int | None = None) -> QuestionResult:
-    """Answer one question over the person's own entries."""
+def ask(
+    *,
+    session: Session,
+    user: User,
+    question_id: str,
+    year: int | None = None,
+    within: tuple[date, date] = EVERYTHING,
+) -> QuestionResult:
+    """Answer one question over the person's own entries (those dated within [start, end))."""
     question = QUESTIONS_BY_ID.get(question_id)
     if question is None:
         raise NotFound(f"There is no question {question_id!r}. Questions: {', '.join(QUESTIONS_BY_ID)}.")
@@ -381,11 +392,15 @@ def ask(*, session: Session, user: User, question_id: str, year: int | None = No
         )
         if not 1900 <= year <= 2999:
             raise NotFound(f"{year} is not a year I can look at.")
-    statement = text(question.sql(fragments_for(session)))
+    statement = text(question.sql(fragments_for(session))).bindparams(
+        bindparam("within_start", type_=Date), bindparam("within_end", type_=Date)
+    )
     params: dict[str, Any] = {
         "user_id": user.id,
         "micro": user.micro_threshold_minor,
         "salary_day": user.salary_day,
+        "within_start": within[0],
+        "within_end": within[1],
     }
     if question.by_year:
         assert year is not None

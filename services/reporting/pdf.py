@@ -108,13 +108,10 @@ class Table:
 def report_table(result: canned.QuestionResult, *, year: int) -> Table:
     """The answer in words, kept to the report's year where it has months."""
     rows = result.rows
-    if result.year is not None:
-        scope = f"January to December {result.year}"
-    elif result.kinds[0] is canned.Kind.YEAR_MONTH:
+    # every question is asked for the report's year
+    scope = f"January to December {year}" if result.year is not None else f"Your entries of {year}"
+    if result.kinds[0] is canned.Kind.YEAR_MONTH:
         rows = tuple(r for r in rows if str(r[0]).startswith(f"{year}-"))
-        scope = f"The months of {year}"
-    else:
-        scope = f"All your entries, every year (not only {year})"
     return Table(
         result.title,
         scope,
@@ -211,7 +208,13 @@ def report_figures(session: Session, user: User, *, year: int, month: int) -> li
         if figure is not None:
             pages.append((figure, f"charts, {twelve}"))
     for question in canned.QUESTIONS:
-        answer = canned.ask(session=session, user=user, question_id=question.id, year=year)
+        answer = canned.ask(
+            session=session,
+            user=user,
+            question_id=question.id,
+            year=year,
+            within=(date(year, 1, 1), date(year + 1, 1, 1)),
+        )
         table = report_table(answer, year=year)
         pages += [(figure, "tables") for figure in table_pages(table)]
     for number, (figure, what) in enumerate(pages, start=1):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
@@ -147,6 +148,24 @@ def test_every_question_matches_an_independent_pandas_computation(session: Sessi
         assert list(result.rows) == expected[question.id], question.id
         assert result.columns == question.columns
         assert result.rows, f"{question.id} should have rows on 20 months of data"
+
+
+def test_every_question_can_be_asked_for_one_year_only(session: Session, people) -> None:  # type: ignore[no-untyped-def]
+    """The PDF report asks every question for its year: the same answers as pandas over
+    that year's entries alone."""
+    alice, _bob = people
+    frame = entries_frame(session, alice.id)
+    days = pd.to_datetime(frame["local_date"])
+    expected = expected_answers(
+        frame[(days >= "2023-01-01") & (days < "2024-01-01")],
+        micro=alice.micro_threshold_minor,
+        salary_day=alice.salary_day,
+        year=2023,
+    )
+    span = (date(2023, 1, 1), date(2024, 1, 1))
+    for question in QUESTIONS:
+        result = ask(session=session, user=alice, question_id=question.id, year=2023, within=span)
+        assert list(result.rows) == expected[question.id], question.id
 
 
 def test_a_question_never_sees_another_persons_entries(session: Session, people) -> None:  # type: ignore[no-untyped-def]

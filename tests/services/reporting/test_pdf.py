@@ -62,8 +62,16 @@ def test_a_june_2024_report_on_four_years_of_data(session: Session) -> None:
     shown = [m for page in table for m in MONTH_YEAR.findall(page)]
     assert shown == [(pd.Timestamp(f"{ym}-01").strftime("%B"), "2024") for ym, *_ in of_2024]
 
-    for question in canned.QUESTIONS:  # every table is there, in words
+    for question in canned.QUESTIONS:  # every table is there, in words, for the report's year
         assert _table(pages, question.title), question.title
+    top = _table(pages, "Most frequent expense categories")[0]
+    in_2024 = canned.ask(
+        session=session,
+        user=person,
+        question_id="top_categories",
+        within=(pd.Timestamp(2024, 1, 1).date(), pd.Timestamp(2025, 1, 1).date()),
+    )
+    assert "Your entries of 2024" in top and f"{in_2024.rows[0][0]} {in_2024.rows[0][1]}" in top
     text = "\n".join(pages)
     assert "December 2026" not in text and "total_spend" not in text and "payment_mode" not in text
     assert {year for page in pages for _, year in MONTH_YEAR.findall(page)} == {"2023", "2024"}
