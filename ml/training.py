@@ -3,8 +3,9 @@
 Two kinds. `personal`: a strongly regularised logistic regression on one-hot categories and
 standardised numbers, the rule's own verdict among them, so that it starts from the rule and
 a handful of verdicts move it where the person departs from it (trees need hundreds).
-With TREES_FROM verdicts or more, histogram gradient boosting on the verdicts alone
-(`personal_trees`) is tried too, and whichever does better on held-out verdicts is kept.
+With enough verdicts, histogram gradient boosting on the same weighted rows
+(`personal_trees`) is tried too, and whichever does better on held-out verdicts is kept
+(trees on the verdicts alone overfit the questions the bot chose to ask).
 `global` (many people's rows): histogram gradient boosting on category codes, calibrated
 (sigmoid) so the probability in a reply means what it says. Both are judged on held-out
 human verdicts: F1, precision, recall and the Brier score, with the rule's own 0/1 verdict
@@ -45,7 +46,7 @@ def make_model(kind: str) -> Pipeline:
     if kind == "personal":
         classifier = LogisticRegression(C=PERSONAL_C, max_iter=1000)
         return Pipeline([("features", LinearEncoder()), ("classifier", classifier)])
-    if kind == "personal_trees":  # once there are enough verdicts to grow trees on them alone
+    if kind == "personal_trees":  # once there are enough verdicts to grow trees
         estimator = HistGradientBoostingClassifier(
             max_iter=60, learning_rate=0.15, min_samples_leaf=5, class_weight="balanced", random_state=SEED
         )
