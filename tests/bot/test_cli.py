@@ -139,7 +139,7 @@ def test_the_seed_experiment_reports_both_protocols_and_says_what_the_score_mean
     assert "mean ± standard deviation over 3 stratified 80/20 splits" in report
     for model in ("Logistic Regression", "Random Forest", "HistGradientBoosting"):
         rows = [line for line in report.splitlines() if line.startswith(f"| {model} |")]
-        assert len(rows) == 2 and all(row.count(" ± ") == 5 for row in rows)
+        assert len(rows) == 3 and all(row.count(" ± ") == 5 for row in rows)  # with, without, no category
         assert all("best mean" in row or "the spread" in row for row in rows)
     assert "label inputs and their proxies removed" in report and "not evidence of a good model" in report
     metrics = json.loads((tmp_path / "report" / "metrics.json").read_text())
