@@ -2,9 +2,9 @@
 
 The seed trains classifiers to predict `is_leakage` (six-rule score >= 5) from columns that
 include the score's own inputs, and reports a perfect score. Here the same protocol
-(StandardScaler + OneHotEncoder in a ColumnTransformer, GridSearchCV on F1) runs twice: with
-the seed's columns, and with the label's inputs and their proxies removed. Three things keep
-it honest:
+(StandardScaler + OneHotEncoder in a ColumnTransformer, GridSearchCV on F1) runs with the
+seed's columns, with the label's inputs and their proxies removed, and (a check on where the
+rest comes from) with the category removed too. Three things keep it honest:
 
 - the per-day / per-month / per-category / per-time-block aggregates are learned by a
   transformer (GroupAggregates) inside the Pipeline, so each split's (and each grid fold's)
@@ -75,7 +75,7 @@ CATEGORY_COLUMNS = ("category", "monthly_category_spend", "category_spend_ratio"
 # Why each column that is not a label input stays in the run without them (checked on the
 # data too: the report shows it is not a function of any label input).
 WHY_IT_STAYS = {
-    "category": "the entry's own field, not read by the rules (necessity often follows from it: see below)",
+    "category": "the entry's own field, not read by the rules (but their inputs follow from it: see below)",
     "payment_mode": "the entry's own field, not read by the rules",
     "daily_spend": "the day's total over many entries, not one entry's amount",
     "monthly_total_spend": "one value per month, and the month is not a rule input",
@@ -470,8 +470,8 @@ def _table(run: Run) -> str:
 
 def _audit_table(checks: dict[str, dict[str, Any]]) -> str:
     lines = [
-        "| column | why it stays | values within one value of the label input it follows most "
-        "| rank correlation with amount |",
+        "| column | why it stays | most values within one value of the closest label input "
+        "(1 would be a proxy) | rank correlation with amount |",
         "|---|---|---|---|",
     ]
     for column, check in checks.items():
