@@ -911,6 +911,7 @@ def seed_experiment_cmd(
     out: Annotated[Path, typer.Option(help="Directory for report.md, metrics.json and the PNGs.")],
     csv: Annotated[Path | None, typer.Option(help="A CSV in any importable format.")] = None,
     user: Annotated[int | None, typer.Option(help="A person's Telegram id in the database.")] = None,
+    splits: Annotated[int, typer.Option(min=2, help="Stratified 80/20 splits to average over.")] = 10,
 ) -> None:
     """Rerun the seed write-up's ML experiment, with and without the label's own inputs."""
     from db.session import within
@@ -933,12 +934,12 @@ def seed_experiment_cmd(
                 file_name=csv.name,
                 models=model_service(),
             )
-            done = learning.seed_experiment(session=session, person=owner, out=out)
+            done = learning.seed_experiment(session=session, person=owner, out=out, splits=splits)
     else:
         assert user is not None
-        done = run_for(user, learning.seed_experiment, out=out)
-    for slug, (model, f1) in done.best_f1.items():
-        typer.echo(f"{slug}: best F1 {f1:.3f} ({model})")
+        done = run_for(user, learning.seed_experiment, out=out, splits=splits)
+    for slug, (model, f1, spread) in done.best_f1.items():
+        typer.echo(f"{slug}: best mean F1 {f1:.3f} ± {spread:.3f} over {done.splits} splits ({model})")
     typer.echo(f"report: {done.report}")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
@@ -11,6 +12,19 @@ from services.money import to_major
 from services.scoring.features import FEATURE_COLUMNS, compute_features
 
 SEED_LEAK_SCORE = 5  # the seed labels is_leakage = score >= 5, whatever the person's threshold
+# Computed per group (day, month, category, time block, day type) over many rows: these are
+# left to ml.seed_experiment.GroupAggregates, fitted on each split's training rows.
+AGGREGATE_COLUMNS = (
+    "daily_spend",
+    "monthly_total_spend",
+    "monthly_category_spend",
+    "category_spend_ratio",
+    "recurring_expense_count",
+    "monthly_non_essential_pct",
+    "avg_spend_per_time_block",
+    "avg_spend_per_day_type",
+    "cumulative_monthly_spend",
+)
 # The columns the seed's models saw: the entry's own fields and every seed feature but the year.
 SEED_CATEGORICAL = ("category", "payment_mode", "context", "time_block", "day_type", "day_of_week")
 SEED_NUMERIC = (
@@ -22,16 +36,24 @@ SEED_NUMERIC = (
 
 
 def seed_frame(session: Session, user: User) -> pd.DataFrame:
-    """The person's expenses as the seed's experiment saw them."""
+    """The person's expenses as the seed's experiment saw them, without the aggregates: the
+    entry's fields, `local_date`, `order` (arrival rank), the row-level seed features and
+    `is_leakage`. The aggregates are learned inside the experiment's pipeline."""
     expenses = load_expenses(session, user_ids=[user.id])
+    dates = pd.to_datetime(expenses["local_date"])
     core = compute_features(
-        expenses.assign(local_date=pd.to_datetime(expenses["local_date"])),
+        expenses.assign(local_date=dates),
         salary_day=user.salary_day,
         micro_threshold_minor=user.micro_threshold_minor,
-    )
+    ).drop(columns=list(AGGREGATE_COLUMNS))
     frame = pd.concat(
         [expenses[["category", "payment_mode", "context", "time_block", "day_type"]], core], axis=1
     )
+    frame["local_date"] = dates
+    arrival = expenses.assign(local_date=dates).sort_values(
+        ["local_date", "occurred_at", "entry_id"], kind="stable"
+    )
+    frame["order"] = np.argsort(expenses.index.get_indexer(arrival.index))
     frame["amount"] = to_major(expenses["amount_minor"].astype(float), user.currency)
     for column in ("is_necessary", "is_recurring"):
         frame[column] = expenses[column].astype(int)

@@ -67,27 +67,32 @@ class Subscriptions:
 
 @dataclass(frozen=True)
 class SeedExperiment:
-    best_f1: dict[str, tuple[str, float]]  # protocol -> (model, F1): with and without the label's inputs
+    # protocol (with / without the label's inputs) -> (model, mean F1, its SD over the splits)
+    best_f1: dict[str, tuple[str, float, float]]
+    splits: int
     report: Path
 
 
-def seed_experiment(*, session: Session, person: User, out: Path) -> SeedExperiment:
-    """Rerun the seed write-up's ML experiment on the person's expenses; the report goes to out.
-    Too few leaks or non-leaks is refused (LeakBotError)."""
+def seed_experiment(*, session: Session, person: User, out: Path, splits: int = 10) -> SeedExperiment:
+    """Rerun the seed write-up's ML experiment on the person's expenses over `splits` stratified
+    splits; the report goes to out. Too few leaks or non-leaks is refused (LeakBotError)."""
     from ml import seed_experiment as experiment
     from services.learning.seed import SEED_CATEGORICAL, SEED_NUMERIC, seed_frame
 
     try:
         results = experiment.run(
-            seed_frame(session, person), out, experiment.Columns(SEED_CATEGORICAL, SEED_NUMERIC)
+            seed_frame(session, person),
+            out,
+            experiment.Columns(SEED_CATEGORICAL, SEED_NUMERIC),
+            splits=splits,
         )
     except ValueError as exc:
         raise LeakBotError(f"Cannot run the experiment: {exc}") from exc
     best = {}
     for slug in ("with_label_inputs", "without_label_inputs"):
-        top = max(results[slug]["metrics"], key=lambda m: m["f1"])
-        best[slug] = (str(top["model"]), float(top["f1"]))
-    return SeedExperiment(best, out / "report.md")
+        top = results[slug]["metrics"][0]  # ranked by mean F1
+        best[slug] = (str(top["model"]), float(top["f1_mean"]), float(top["f1_std"]))
+    return SeedExperiment(best, splits, out / "report.md")
 
 
 def subscriptions(*, session: Session, person: User, now: datetime) -> Subscriptions:

@@ -129,16 +129,38 @@ def test_ask_answers_in_table_csv_and_json(cli: CliRunner) -> None:
 def test_the_seed_experiment_reports_both_protocols_and_says_what_the_score_means(
     cli: CliRunner, tmp_path: Path
 ) -> None:
+    import json
+
     run(cli, "generate", "--out", "data.csv", "--months", "8", "--seed", "11")
-    out = run(cli, "ml", "seed-experiment", "--csv", "data.csv", "--out", "report")
-    assert "with_label_inputs: best F1" in out and "without_label_inputs: best F1" in out
+    out = run(cli, "ml", "seed-experiment", "--csv", "data.csv", "--out", "report", "--splits", "3")
+    assert "with_label_inputs: best mean F1" in out and "without_label_inputs: best mean F1" in out
+    assert out.count(" ± ") == 2 and "over 3 splits" in out
     report = (tmp_path / "report" / "report.md").read_text()
+    assert "mean ± standard deviation over 3 stratified 80/20 splits" in report
     for model in ("Logistic Regression", "Random Forest", "HistGradientBoosting"):
-        assert report.count(f"| {model} |") == 2
-    assert "label inputs removed" in report and "not evidence of a good model" in report
+        rows = [line for line in report.splitlines() if line.startswith(f"| {model} |")]
+        assert len(rows) == 3 and all(row.count(" ± ") == 5 for row in rows)  # with, without, no category
+        assert all("best mean" in row or "the spread" in row for row in rows)
+    assert "label inputs and their proxies removed" in report and "not evidence of a good model" in report
+    metrics = json.loads((tmp_path / "report" / "metrics.json").read_text())
+    assert metrics["splits"] == 3
+    kept = metrics["without_label_inputs"]["columns"]
+    for dropped in (
+        "amount",
+        "is_necessary",
+        "time_block",
+        "avg_spend_per_time_block",
+        "avg_spend_per_day_type",
+    ):
+        assert dropped in metrics["with_label_inputs"]["columns"] and dropped not in kept
+    assert not any(metrics["audit"][column]["proxy"] for column in kept)
+    assert all(f"| {column} |" in report for column in kept)  # each kept column says why it stays
+    per_split = metrics["without_label_inputs"]["per_split"]
+    assert sorted(row["split"] for row in per_split if row["model"] == "Random Forest") == [0, 1, 2]
     for name in ("confusion", "curves"):
         for slug in ("with_label_inputs", "without_label_inputs"):
             assert (tmp_path / "report" / f"{name}_{slug}.png").read_bytes().startswith(b"\x89PNG")
+    assert (tmp_path / "report" / "f1_by_model.png").read_bytes().startswith(b"\x89PNG")
     assert "exactly one of" in run(cli, "ml", "seed-experiment", "--out", "x", code=1)
 
 
