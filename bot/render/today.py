@@ -12,8 +12,11 @@ from services.wording import counted
 def _against(s: SoFar) -> str:
     cur, now, then = s.currency, s.now.spent_minor, s.yardstick_minor
     if s.span is Span.DAY:
-        usual = f"A usual day last month: {format_money(then, cur)}."
-        return usual if then else "Nothing spent last month to compare with."
+        if not s.before.spent_minor:
+            return "Nothing spent last month to compare with."
+        assert s.same_day is not None
+        same = f"{s.same_day.start:%-d %B}: {format_money(s.same_day.spent_minor, cur)}"
+        return f"{same}; a usual day last month: {format_money(then, cur)}."
     since = f"By {s.before.end:%-d %B} you had spent {format_money(then, cur)}"
     if not then:
         return f"Nothing spent last month by {s.before.end:%-d %B}."

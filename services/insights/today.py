@@ -2,8 +2,8 @@
 
 Spent so far (net of refunds, as every total of spending counts), how many spends, the
 leaks among them, what is left in each budget, and a yardstick from last month: for the
-month, last month up to the same day (the 4th against the 4th); for today, last month's
-average day (a single day a month ago says little).
+month, last month up to the same day (the 4th against the 4th); for today, the same date
+last month and, since a single day says little, last month's average day.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ class SoFar:
     before: Spent  # the same point last month (DAY: all of last month)
     top: tuple[tuple[str, int], ...]  # the period's largest categories, net of refunds
     budgets: tuple[BudgetUsage, ...]
+    same_day: Spent | None = None  # DAY: the same date last month
 
     @property
     def yardstick_minor(self) -> int:
@@ -105,8 +106,11 @@ def so_far(*, session: Session, user: User, today: date, span: Span) -> SoFar:
     """Today or this month so far, against last month, with every budget's use this month."""
     this_month = month_start(today.year, today.month)
     last_month = month_start(today.year, today.month, plus=-1)
+    same_day = None
     if span is Span.DAY:
         start, before = today, _spent(session, user, last_month, this_month - timedelta(days=1))
+        then = same_day_last_month(today)
+        same_day = _spent(session, user, then, then)
     else:
         start, before = this_month, _spent(session, user, last_month, same_day_last_month(today))
     return SoFar(
@@ -117,4 +121,5 @@ def so_far(*, session: Session, user: User, today: date, span: Span) -> SoFar:
         before,
         _top(session, user, start, today),
         tuple(usage(session=session, user=user, today=today)),
+        same_day,
     )

@@ -47,6 +47,7 @@ def test_so_far_counts_spending_net_of_refunds_against_last_month(session: Sessi
     day = so_far(session=session, user=person, today=date(2024, 6, 4), span=Span.DAY)
     assert (day.now.spent_minor, day.now.spends) == (30_000, 1)
     assert day.yardstick_minor == round(130_000 / 31)  # May's usual day
+    assert day.same_day is not None and day.same_day.spent_minor == 40_000  # 4 May
 
 
 def test_the_same_day_last_month_exists_in_a_shorter_month() -> None:
