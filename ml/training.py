@@ -3,9 +3,6 @@
 Two kinds. `personal`: a strongly regularised logistic regression on one-hot categories and
 standardised numbers, the rule's own verdict among them, so that it starts from the rule and
 a handful of verdicts move it where the person departs from it (trees need hundreds).
-With enough verdicts, histogram gradient boosting on the same weighted rows
-(`personal_trees`) is tried too, and whichever does better on held-out verdicts is kept
-(trees on the verdicts alone overfit the questions the bot chose to ask).
 `global` (many people's rows): histogram gradient boosting on category codes, calibrated
 (sigmoid) so the probability in a reply means what it says. Both are judged on held-out
 human verdicts: F1, precision, recall and the Brier score, with the rule's own 0/1 verdict
@@ -46,12 +43,6 @@ def make_model(kind: str) -> Pipeline:
     if kind == "personal":
         classifier = LogisticRegression(C=PERSONAL_C, max_iter=1000)
         return Pipeline([("features", LinearEncoder()), ("classifier", classifier)])
-    if kind == "personal_trees":  # once there are enough verdicts to grow trees
-        estimator = HistGradientBoostingClassifier(
-            max_iter=60, learning_rate=0.15, min_samples_leaf=5, class_weight="balanced", random_state=SEED
-        )
-        calibrated = CalibratedClassifierCV(estimator, method="sigmoid", cv=3, ensemble=False)
-        return Pipeline([("features", FrameEncoder()), ("classifier", calibrated)])
     if kind != "global":
         raise ValueError(f"unknown model kind {kind!r}")
     estimator = HistGradientBoostingClassifier(max_iter=100, learning_rate=0.15, random_state=SEED)

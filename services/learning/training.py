@@ -7,8 +7,7 @@ the rule: every expense the person has not judged carries the rule's verdict as 
 label, all of them together weighing as much as WEAK_TOTAL_WEIGHT verdicts, so a few
 verdicts move the model where the person departs from the rule and nowhere else. Recent
 expenses weigh more (half as much every HALF_LIFE_DAYS back), so a changed taste is
-followed. From TREES_FROM verdicts, gradient-boosted trees on the same weighted rows are
-tried too, and the better on held-out verdicts is kept.
+followed.
 
 A **global** model learns from everyone: verdicts at full weight, the rule's verdict on
 unjudged expenses as a weak label (WEAK_LABEL_WEIGHT); it is judged with folds grouped
@@ -38,7 +37,6 @@ from services.scoring.verdicts import DEFAULT_POLICY, is_necessity
 
 WEAK_TOTAL_WEIGHT = 12.0  # the rule's verdicts on unjudged expenses, all together, in verdicts
 HALF_LIFE_DAYS = 365
-TREES_FROM = 80  # verdicts from which trees (on the same weighted rows) are tried as well
 PUBLISH_ROWS = 5_000  # probabilities stored per turn after training
 MIN_GLOBAL_PEOPLE = 2
 WEAK_LABEL_WEIGHT = 0.2
@@ -104,15 +102,7 @@ def train_personal(
     weight = personal_weights(expenses, judged)
     idx, probability = training.out_of_fold("personal", features, labels, judged=judged, weight=weight)
     comparison = training.compare(labels[idx], probability, rule[idx])
-    model = None
-    if len(y) >= TREES_FROM:  # enough verdicts to grow trees too: keep the better one
-        t_idx, t_probability = training.out_of_fold(
-            "personal_trees", features, labels, judged=judged, weight=weight
-        )
-        trees = training.compare(labels[t_idx], t_probability, rule[t_idx])
-        if trees.model.f1 > comparison.model.f1:
-            comparison, model = trees, training.fit("personal_trees", features, labels, weight)
-    model = model if model is not None else training.fit("personal", features, labels, weight)
+    model = training.fit("personal", features, labels, weight)
     row = turn(
         lambda session: registry.record(
             session,
