@@ -805,9 +805,11 @@ def infer_categories(descriptions: pd.Series, entry_type: str) -> tuple[pd.Serie
 
     Returns (category, type): a withdrawal to a mutual fund, FD or RD becomes savings.
     """
-    text = " " + descriptions.str.casefold() + " "
-    category = pd.Series(None, index=descriptions.index, dtype=object)
-    types = pd.Series(entry_type, index=descriptions.index, dtype=object)
+    # Each rule reads only the rows no earlier rule matched (the same first match, fewer reads).
+    pending = (" " + descriptions.str.casefold() + " ").reset_index(drop=True)
+    positions = np.arange(len(descriptions))
+    category = np.full(len(descriptions), None, dtype=object)
+    types = np.full(len(descriptions), entry_type, dtype=object)
     tables = (
         [(_INCOME_WORDS, "income")]
         if entry_type == "income"
@@ -815,14 +817,18 @@ def infer_categories(descriptions: pd.Series, entry_type: str) -> tuple[pd.Serie
     )
     for table, kind in tables:
         for name, words in table.items():
-            todo = category.isna()
-            if not todo.any():
+            if not len(positions):
                 break
-            hit = todo & text.str.contains(_keyword_pattern(words), regex=True)
-            category[hit] = name
-            types[hit] = kind
+            hit = pending.str.contains(_keyword_pattern(words), regex=True).fillna(False).to_numpy(dtype=bool)
+            if hit.any():
+                category[positions[hit]] = name
+                types[positions[hit]] = kind
+                pending, positions = pending[~hit], positions[~hit]
     fallback = OTHER_CATEGORY[EntryType(entry_type)]
-    return category.fillna(fallback), types
+    return (
+        pd.Series(category, index=descriptions.index, dtype=object).fillna(fallback),
+        pd.Series(types, index=descriptions.index, dtype=object),
+    )
 
 
 def infer_payment_modes(descriptions: pd.Series) -> pd.Series:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from services.money import exponent
 
@@ -126,7 +128,7 @@ def _parse_amounts(
         if decimal_comma:
             part = part.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
         cleaned[messy] = part.str.replace(r"[()\s,'’]", "", regex=True).str.rstrip("-")
-    parts = cleaned.str.extract(_AMOUNT)
+    parts = _extract_amounts(cleaned)
     exp = exponent(currency)
     frac = parts["frac"].fillna("")
     frac_trimmed = frac.str.rstrip("0")
@@ -140,6 +142,26 @@ def _parse_amounts(
     minor = pd.array(np.where(bad, 0, minor), dtype="Int64")
     minor[bad.to_numpy()] = pd.NA
     return pd.Series(minor, index=series.index), negative.fillna(False), bad
+
+
+# _AMOUNT for Arrow's RE2, whose \d is ASCII only: \p{Nd} is every decimal digit, as re's \d
+# is; and its $ lets a final newline through, as re's does.
+_AMOUNT_RE2 = _AMOUNT.replace(r"\d", r"\p{Nd}").removesuffix("$") + r"\n?$"
+
+
+def _extract_amounts(cleaned: pd.Series) -> pd.DataFrame:
+    """cleaned.str.extract(_AMOUNT) in Arrow's regex engine (pandas runs it value by value)."""
+    found = pc.extract_regex(
+        pa.array(cleaned.to_numpy(dtype=object, na_value=None), type=pa.string()), _AMOUNT_RE2
+    )
+    return pd.DataFrame(
+        {
+            name: pd.Series(
+                pc.struct_field(found, name).to_numpy(zero_copy_only=False), index=cleaned.index, dtype="str"
+            )
+            for name in ("sign", "int", "frac")
+        }
+    )
 
 
 def _try_formats(values: pd.Series, formats: tuple[str, ...]) -> tuple[str | None, int]:
