@@ -42,6 +42,7 @@ from services.importing.values import (
     parse_bools,
     parse_dates,
     parse_times,
+    squeeze_spaces,
 )
 from services.ledger.ownformat import OWN_COLUMNS, restore
 from services.ledger.vocabulary import is_category_name
@@ -177,7 +178,10 @@ class FileFacts:
 
 
 # A transaction id: a UTR, a UPI reference, a cheque number (letters and digits, a digit in it).
-_TRANSACTION_ID = r"^(?=[^ ]*\d)[A-Za-z0-9][A-Za-z0-9/_.-]{3,39}$"
+# (^(?=[^ ]*\d)[A-Za-z0-9][A-Za-z0-9/_.-]{3,39}$ in two parts, without the lookahead that
+# pandas would read value by value)
+_ID_SHAPE = r"[A-Za-z0-9][A-Za-z0-9/_.-]{3,39}\n?"
+_ID_DIGIT = r"^[^ ]*[0-9]"
 ID_SHARE = 0.9  # of the filled reference cells that must look like one
 
 
@@ -189,7 +193,8 @@ def refs_are_ids(ref_text: pd.Series) -> bool:
     filled = _meaningful_refs(ref_text).dropna()
     if filled.empty or filled.duplicated().any():
         return False
-    return bool(filled.str.match(_TRANSACTION_ID).mean() >= ID_SHARE)
+    shaped = filled.str.fullmatch(_ID_SHAPE) & filled.str.contains(_ID_DIGIT)
+    return bool(shaped.mean() >= ID_SHARE)
 
 
 def _meaningful_refs(ref_text: pd.Series) -> pd.Series:
@@ -1121,7 +1126,7 @@ def _description_and_ref(
 ) -> tuple[pd.Series, pd.Series]:
     """The row's description (spaces squeezed, a UPI app's ids taken out) and its reference
     (its column's, else the id the details carry, else None)."""
-    text = cell(cols.description).str.replace(r"\s+", " ", regex=True)
+    text = squeeze_spaces(cell(cols.description))
     if cols.ref is not None or cols.ref_in_description is None:
         ref = _meaningful_refs(cell(cols.ref))
     else:
@@ -1129,7 +1134,7 @@ def _description_and_ref(
         ref = found.astype(object).where(found.notna(), None)
     if cols.noise is not None:
         text = text.str.replace(cols.noise, "", regex=True, flags=re.IGNORECASE)
-        text = text.str.replace(r"\s+", " ", regex=True).str.strip()
+        text = squeeze_spaces(text).str.strip()
     return text, ref
 
 

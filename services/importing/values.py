@@ -93,7 +93,7 @@ def decimal_comma_columns(columns: dict[str, pd.Series], *, follow: bool | None 
     (or as `follow` says, when given)."""
     verdicts: dict[str, bool | None] = {}
     for name, column in columns.items():
-        text = column.fillna("").astype(str).str.strip()
+        text = pd.Series(column.fillna("").astype(str).unique()).str.strip()  # each value once
         comma = bool(text.str.contains(_DECIMAL_COMMA).any() or text.str.fullmatch(_DOT_THOUSANDS).any())
         point = bool(text.str.contains(_DECIMAL_POINT).any())
         verdicts[name] = (comma and not point) if (comma or point) else None
@@ -267,7 +267,28 @@ def choose_date_format(series: pd.Series, preferred: str | None = None) -> DateR
 
 
 def _date_text(series: pd.Series) -> pd.Series:
-    return series.fillna("").astype(str).str.strip().str.replace(r"\s+", " ", regex=True)
+    return squeeze_spaces(series.fillna("").astype(str).str.strip())
+
+
+# What re's \s matches in text (str.isspace), as an RE2 class: pandas reads \s value by value.
+_SPACES_RE2 = (
+    "["
+    + "".join(
+        f"\\x{{{c:x}}}"
+        for c in (*range(0x9, 0xE), *range(0x1C, 0x21), 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B))
+    )
+    + "".join(f"\\x{{{c:x}}}" for c in (0x2028, 0x2029, 0x202F, 0x205F, 0x3000))
+    + "]+"
+)
+
+
+def squeeze_spaces(text: pd.Series) -> pd.Series:
+    r"""text.str.replace(r"\s+", " ", regex=True), in Arrow for Arrow-backed text."""
+    dtype = text.dtype
+    if not isinstance(dtype, pd.StringDtype) or dtype.storage != "pyarrow":
+        return text.str.replace(r"\s+", " ", regex=True)
+    squeezed = pc.replace_substring_regex(pa.array(text.array), _SPACES_RE2, " ")
+    return pd.Series(pd.array(squeezed, dtype=dtype), index=text.index, name=text.name)
 
 
 def parse_dates(series: pd.Series, fmt: str | None = _AUTO) -> tuple[pd.Series, pd.Series, str | None]:
