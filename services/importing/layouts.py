@@ -805,45 +805,64 @@ def _keyword_pattern(words: tuple[str, ...]) -> str:
     return "|".join(re.escape(w.strip()) if w.strip() == w else re.escape(w) for w in words)
 
 
+def _first_match(text: pd.Series, patterns: list[str]) -> np.ndarray:
+    """For each row of text, the position in patterns of the first one it contains (-1: none).
+
+    Each pattern reads only the rows no earlier one matched. ASCII text goes to Arrow's regex
+    engine directly (as pandas would send it, without pandas' cost per call); other text
+    through pandas, whose Python reading keeps \\b and \\w Unicode-aware."""
+    first = np.full(len(text), -1, dtype=np.int64)
+    positions = np.arange(len(text))
+    dtype = text.dtype
+    arrow: pa.Array | None = None
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        arrow = pa.array(text.array)
+        if not pc.all(pc.string_is_ascii(arrow)).as_py():
+            arrow = None
+    pending = text.reset_index(drop=True)
+    for k, pattern in enumerate(patterns):
+        if not len(positions):
+            break
+        if arrow is not None:
+            hit = pc.fill_null(pc.match_substring_regex(arrow, pattern), False).to_numpy(zero_copy_only=False)
+        else:
+            hit = pending.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)
+        if hit.any():
+            first[positions[hit]] = k
+            positions = positions[~hit]
+            if arrow is not None:
+                arrow = arrow.filter(pa.array(~hit))
+            else:
+                pending = pending[~hit]
+    return first
+
+
 def infer_categories(descriptions: pd.Series, entry_type: str) -> tuple[pd.Series, pd.Series]:
     """Guess categories from statement descriptions with keyword rules (first match wins).
 
     Returns (category, type): a withdrawal to a mutual fund, FD or RD becomes savings.
     """
-    # Each rule reads only the rows no earlier rule matched (the same first match, fewer reads).
-    pending = (" " + descriptions.str.casefold() + " ").reset_index(drop=True)
-    positions = np.arange(len(descriptions))
-    category = np.full(len(descriptions), None, dtype=object)
-    types = np.full(len(descriptions), entry_type, dtype=object)
     tables = (
         [(_INCOME_WORDS, "income")]
         if entry_type == "income"
         else [(_SAVINGS_WORDS, "savings"), (_EXPENSE_WORDS, "expense")]
     )
-    for table, kind in tables:
-        for name, words in table.items():
-            if not len(positions):
-                break
-            hit = pending.str.contains(_keyword_pattern(words), regex=True).fillna(False).to_numpy(dtype=bool)
-            if hit.any():
-                category[positions[hit]] = name
-                types[positions[hit]] = kind
-                pending, positions = pending[~hit], positions[~hit]
+    rules = [(name, kind, _keyword_pattern(words)) for table, kind in tables for name, words in table.items()]
+    first = _first_match(" " + descriptions.str.casefold() + " ", [pattern for *_, pattern in rules])
     fallback = OTHER_CATEGORY[EntryType(entry_type)]
+    names = np.array([name for name, *_ in rules] + [fallback], dtype=object)
+    kinds = np.array([kind for _, kind, _ in rules] + [entry_type], dtype=object)
     return (
-        pd.Series(category, index=descriptions.index, dtype=object).fillna(fallback),
-        pd.Series(types, index=descriptions.index, dtype=object),
+        pd.Series(names[first], index=descriptions.index, dtype=object),
+        pd.Series(kinds[first], index=descriptions.index, dtype=object),
     )
 
 
 def infer_payment_modes(descriptions: pd.Series) -> pd.Series:
     """Guess the payment mode from the description (UPI ids, NEFT, ATM, POS ...)."""
-    text = descriptions.str.casefold()
-    mode = pd.Series(None, index=descriptions.index, dtype=object)
-    for name, pattern in MODE_KEYWORDS:
-        todo = mode.isna()
-        mode[todo & text.str.contains(pattern, regex=True)] = name
-    return mode.fillna("Other")
+    first = _first_match(descriptions.str.casefold(), [pattern for _, pattern in MODE_KEYWORDS])
+    names = np.array([name for name, _ in MODE_KEYWORDS] + ["Other"], dtype=object)
+    return pd.Series(names[first], index=descriptions.index, dtype=object)
 
 
 # What a type column's words mean for the money (whole words; ACH_CREDIT is "ach credit").
