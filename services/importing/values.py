@@ -69,6 +69,17 @@ def parse_amounts(
     return minor, negative.astype(bool), bad.astype(bool)
 
 
+# What re's \s matches in text (str.isspace), as an RE2 class: pandas reads \s value by value.
+_SPACE_RE2 = (
+    "["
+    + "".join(
+        f"\\x{{{c:x}}}"
+        for c in (*range(0x9, 0xE), *range(0x1C, 0x21), 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B))
+    )
+    + "".join(f"\\x{{{c:x}}}" for c in (0x2028, 0x2029, 0x202F, 0x205F, 0x3000))
+    + "]"
+)
+
 # A decimal comma: one or two digits after the last comma, and no dot after it (12,50 or
 # 1.234,56); 1,250 and 1,25,000 are thousands. A decimal point: one or two digits after a dot.
 _DECIMAL_COMMA = r",\d{1,2}\s*(?:[A-Za-z]{2,3}\.?)?\)?-?$"
@@ -85,6 +96,17 @@ def uses_decimal_comma(*columns: pd.Series) -> bool:
     return bool(text.str.contains(_DECIMAL_COMMA).any() and not text.str.contains(_DECIMAL_POINT).any())
 
 
+def _any_search(text: pd.Series, pattern: str) -> bool:
+    """text.str.contains(pattern).any() for the money patterns above, in Arrow for Arrow-backed
+    text (pandas reads \\s value by value): re's \\d and \\s spelt out for RE2, and its $ that
+    lets a final newline through."""
+    dtype = text.dtype
+    if not isinstance(dtype, pd.StringDtype) or dtype.storage != "pyarrow":
+        return bool(text.str.contains(pattern).any())
+    spelt = pattern.replace(r"\d", r"\p{Nd}").replace(r"\s", _SPACE_RE2).removesuffix("$") + r"\n?$"
+    return bool(pc.any(pc.match_substring_regex(pa.array(text.array), spelt)).as_py())
+
+
 def decimal_comma_columns(columns: dict[str, pd.Series], *, follow: bool | None = None) -> frozenset[str]:
     """Which money columns write a decimal comma, each decided by its own values (some value
     ends in a comma and one or two digits or is whole thousands between dots, none ends in a
@@ -94,8 +116,8 @@ def decimal_comma_columns(columns: dict[str, pd.Series], *, follow: bool | None 
     verdicts: dict[str, bool | None] = {}
     for name, column in columns.items():
         text = pd.Series(column.fillna("").astype(str).unique()).str.strip()  # each value once
-        comma = bool(text.str.contains(_DECIMAL_COMMA).any() or text.str.fullmatch(_DOT_THOUSANDS).any())
-        point = bool(text.str.contains(_DECIMAL_POINT).any())
+        comma = bool(_any_search(text, _DECIMAL_COMMA) or text.str.fullmatch(_DOT_THOUSANDS).any())
+        point = _any_search(text, _DECIMAL_POINT)
         verdicts[name] = (comma and not point) if (comma or point) else None
     decided = [v for v in verdicts.values() if v is not None]
     others = (bool(decided) and all(decided)) if follow is None else follow
@@ -270,24 +292,12 @@ def _date_text(series: pd.Series) -> pd.Series:
     return squeeze_spaces(series.fillna("").astype(str).str.strip())
 
 
-# What re's \s matches in text (str.isspace), as an RE2 class: pandas reads \s value by value.
-_SPACES_RE2 = (
-    "["
-    + "".join(
-        f"\\x{{{c:x}}}"
-        for c in (*range(0x9, 0xE), *range(0x1C, 0x21), 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B))
-    )
-    + "".join(f"\\x{{{c:x}}}" for c in (0x2028, 0x2029, 0x202F, 0x205F, 0x3000))
-    + "]+"
-)
-
-
 def squeeze_spaces(text: pd.Series) -> pd.Series:
     r"""text.str.replace(r"\s+", " ", regex=True), in Arrow for Arrow-backed text."""
     dtype = text.dtype
     if not isinstance(dtype, pd.StringDtype) or dtype.storage != "pyarrow":
         return text.str.replace(r"\s+", " ", regex=True)
-    squeezed = pc.replace_substring_regex(pa.array(text.array), _SPACES_RE2, " ")
+    squeezed = pc.replace_substring_regex(pa.array(text.array), _SPACE_RE2 + "+", " ")
     return pd.Series(pd.array(squeezed, dtype=dtype), index=text.index, name=text.name)
 
 
