@@ -808,33 +808,55 @@ def _keyword_pattern(words: tuple[str, ...]) -> str:
 def _first_match(text: pd.Series, patterns: list[str]) -> np.ndarray:
     """For each row of text, the position in patterns of the first one it contains (-1: none).
 
-    Each pattern reads only the rows no earlier one matched. ASCII text goes to Arrow's regex
-    engine directly (as pandas would send it, without pandas' cost per call); other text
-    through pandas, whose Python reading keeps \\b and \\w Unicode-aware."""
+    ASCII text goes to Arrow's regex engine directly (as pandas would send it), which tells
+    whether any of several patterns matches about as fast as whether one does: the patterns
+    are halved until one is left (about five readings of a row instead of up to one per
+    pattern). Other text goes through pandas, a pattern at a time over the rows no earlier
+    one matched, whose Python reading keeps \\b and \\w Unicode-aware."""
     first = np.full(len(text), -1, dtype=np.int64)
-    positions = np.arange(len(text))
     dtype = text.dtype
-    arrow: pa.Array | None = None
-    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow" and len(patterns):
         arrow = pa.array(text.array)
-        if not pc.all(pc.string_is_ascii(arrow)).as_py():
-            arrow = None
+        if pc.all(pc.string_is_ascii(arrow)).as_py() is not False:
+            _first_in_arrow(arrow, np.arange(len(text)), patterns, 0, len(patterns), first)
+            return first
+    positions = np.arange(len(text))
     pending = text.reset_index(drop=True)
     for k, pattern in enumerate(patterns):
         if not len(positions):
             break
-        if arrow is not None:
-            hit = pc.fill_null(pc.match_substring_regex(arrow, pattern), False).to_numpy(zero_copy_only=False)
-        else:
-            hit = pending.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)
+        hit = pending.str.contains(pattern, regex=True).fillna(False).to_numpy(dtype=bool)
         if hit.any():
             first[positions[hit]] = k
-            positions = positions[~hit]
-            if arrow is not None:
-                arrow = arrow.filter(pa.array(~hit))
-            else:
-                pending = pending[~hit]
+            positions, pending = positions[~hit], pending[~hit]
     return first
+
+
+def _first_in_arrow(
+    text: pa.Array, positions: np.ndarray, patterns: list[str], low: int, high: int, first: np.ndarray
+) -> None:
+    """first[positions] = the first of patterns[low:high] each row of text contains, if any."""
+    hit = _contains_any(text, patterns[low:high])
+    if hit.any():
+        _first_of(text.filter(pa.array(hit)), positions[hit], patterns, low, high, first)
+
+
+def _first_of(
+    text: pa.Array, positions: np.ndarray, patterns: list[str], low: int, high: int, first: np.ndarray
+) -> None:
+    """first[positions] = the first of patterns[low:high] each row of text contains (one does)."""
+    if high - low == 1 or not len(text):
+        first[positions] = low
+        return
+    middle = (low + high) // 2
+    earlier = _contains_any(text, patterns[low:middle])
+    _first_of(text.filter(pa.array(earlier)), positions[earlier], patterns, low, middle, first)
+    _first_of(text.filter(pa.array(~earlier)), positions[~earlier], patterns, middle, high, first)
+
+
+def _contains_any(text: pa.Array, patterns: list[str]) -> np.ndarray:
+    some = "|".join(f"(?:{p})" for p in patterns)
+    return pc.fill_null(pc.match_substring_regex(text, some), False).to_numpy(zero_copy_only=False)
 
 
 def infer_categories(descriptions: pd.Series, entry_type: str) -> tuple[pd.Series, pd.Series]:
