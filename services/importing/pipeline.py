@@ -46,7 +46,7 @@ from services.ledger.people import profile_of
 from services.ledger.vocabulary import adopt_categories
 
 log = logging.getLogger(__name__)
-CHUNK_ROWS = 2_000  # rows stored and (with turns) committed at a time
+CHUNK_ROWS = 5_000  # rows stored and (with turns) committed at a time: a turn holds SQLite's lock
 CONVERT_ROWS = 10_000  # rows read into entries at a time (memory: a 200,000-row upload in the bot)
 HEARTBEAT_EVERY_S = STALE_AFTER.total_seconds() / 6
 MAX_STORED_ERRORS = 100

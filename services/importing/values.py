@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from services.money import exponent
 
@@ -67,6 +69,17 @@ def parse_amounts(
     return minor, negative.astype(bool), bad.astype(bool)
 
 
+# What re's \s matches in text (str.isspace), as an RE2 class: pandas reads \s value by value.
+_SPACE_RE2 = (
+    "["
+    + "".join(
+        f"\\x{{{c:x}}}"
+        for c in (*range(0x9, 0xE), *range(0x1C, 0x21), 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B))
+    )
+    + "".join(f"\\x{{{c:x}}}" for c in (0x2028, 0x2029, 0x202F, 0x205F, 0x3000))
+    + "]"
+)
+
 # A decimal comma: one or two digits after the last comma, and no dot after it (12,50 or
 # 1.234,56); 1,250 and 1,25,000 are thousands. A decimal point: one or two digits after a dot.
 _DECIMAL_COMMA = r",\d{1,2}\s*(?:[A-Za-z]{2,3}\.?)?\)?-?$"
@@ -83,6 +96,17 @@ def uses_decimal_comma(*columns: pd.Series) -> bool:
     return bool(text.str.contains(_DECIMAL_COMMA).any() and not text.str.contains(_DECIMAL_POINT).any())
 
 
+def _any_search(text: pd.Series, pattern: str) -> bool:
+    """text.str.contains(pattern).any() for the money patterns above, in Arrow for Arrow-backed
+    text (pandas reads \\s value by value): re's \\d and \\s spelt out for RE2, and its $ that
+    lets a final newline through."""
+    dtype = text.dtype
+    if not isinstance(dtype, pd.StringDtype) or dtype.storage != "pyarrow":
+        return bool(text.str.contains(pattern).any())
+    spelt = pattern.replace(r"\d", r"\p{Nd}").replace(r"\s", _SPACE_RE2).removesuffix("$") + r"\n?$"
+    return bool(pc.any(pc.match_substring_regex(pa.array(text.array), spelt)).as_py())
+
+
 def decimal_comma_columns(columns: dict[str, pd.Series], *, follow: bool | None = None) -> frozenset[str]:
     """Which money columns write a decimal comma, each decided by its own values (some value
     ends in a comma and one or two digits or is whole thousands between dots, none ends in a
@@ -91,9 +115,9 @@ def decimal_comma_columns(columns: dict[str, pd.Series], *, follow: bool | None 
     (or as `follow` says, when given)."""
     verdicts: dict[str, bool | None] = {}
     for name, column in columns.items():
-        text = column.fillna("").astype(str).str.strip()
-        comma = bool(text.str.contains(_DECIMAL_COMMA).any() or text.str.fullmatch(_DOT_THOUSANDS).any())
-        point = bool(text.str.contains(_DECIMAL_POINT).any())
+        text = pd.Series(column.fillna("").astype(str).unique()).str.strip()  # each value once
+        comma = bool(_any_search(text, _DECIMAL_COMMA) or text.str.fullmatch(_DOT_THOUSANDS).any())
+        point = _any_search(text, _DECIMAL_POINT)
         verdicts[name] = (comma and not point) if (comma or point) else None
     decided = [v for v in verdicts.values() if v is not None]
     others = (bool(decided) and all(decided)) if follow is None else follow
@@ -126,7 +150,7 @@ def _parse_amounts(
         if decimal_comma:
             part = part.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
         cleaned[messy] = part.str.replace(r"[()\s,'’]", "", regex=True).str.rstrip("-")
-    parts = cleaned.str.extract(_AMOUNT)
+    parts = _extract_amounts(cleaned)
     exp = exponent(currency)
     frac = parts["frac"].fillna("")
     frac_trimmed = frac.str.rstrip("0")
@@ -140,6 +164,26 @@ def _parse_amounts(
     minor = pd.array(np.where(bad, 0, minor), dtype="Int64")
     minor[bad.to_numpy()] = pd.NA
     return pd.Series(minor, index=series.index), negative.fillna(False), bad
+
+
+# _AMOUNT for Arrow's RE2, whose \d is ASCII only: \p{Nd} is every decimal digit, as re's \d
+# is; and its $ lets a final newline through, as re's does.
+_AMOUNT_RE2 = _AMOUNT.replace(r"\d", r"\p{Nd}").removesuffix("$") + r"\n?$"
+
+
+def _extract_amounts(cleaned: pd.Series) -> pd.DataFrame:
+    """cleaned.str.extract(_AMOUNT) in Arrow's regex engine (pandas runs it value by value)."""
+    found = pc.extract_regex(
+        pa.array(cleaned.to_numpy(dtype=object, na_value=None), type=pa.string()), _AMOUNT_RE2
+    )
+    return pd.DataFrame(
+        {
+            name: pd.Series(
+                pc.struct_field(found, name).to_numpy(zero_copy_only=False), index=cleaned.index, dtype="str"
+            )
+            for name in ("sign", "int", "frac")
+        }
+    )
 
 
 def _try_formats(values: pd.Series, formats: tuple[str, ...]) -> tuple[str | None, int]:
@@ -245,7 +289,16 @@ def choose_date_format(series: pd.Series, preferred: str | None = None) -> DateR
 
 
 def _date_text(series: pd.Series) -> pd.Series:
-    return series.fillna("").astype(str).str.strip().str.replace(r"\s+", " ", regex=True)
+    return squeeze_spaces(series.fillna("").astype(str).str.strip())
+
+
+def squeeze_spaces(text: pd.Series) -> pd.Series:
+    r"""text.str.replace(r"\s+", " ", regex=True), in Arrow for Arrow-backed text."""
+    dtype = text.dtype
+    if not isinstance(dtype, pd.StringDtype) or dtype.storage != "pyarrow":
+        return text.str.replace(r"\s+", " ", regex=True)
+    squeezed = pc.replace_substring_regex(pa.array(text.array), _SPACE_RE2 + "+", " ")
+    return pd.Series(pd.array(squeezed, dtype=dtype), index=text.index, name=text.name)
 
 
 def parse_dates(series: pd.Series, fmt: str | None = _AUTO) -> tuple[pd.Series, pd.Series, str | None]:

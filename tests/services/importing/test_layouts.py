@@ -10,7 +10,7 @@ from db.frames import entries_frame
 from services.importing.layouts import directions
 from services.importing.options import ImportOptions
 from services.importing.pipeline import import_csv
-from tests.factories import csv_bytes, make_user
+from tests.factories import HDFC_HEADER, csv_bytes, make_user
 
 # Their rows' dates read both ways (day or month first): which is not what these tests are about.
 DAY_FIRST = ImportOptions(date_order="DMY")
@@ -134,3 +134,24 @@ def test_totals_balances_and_footers_are_skipped_and_counted_not_rejected(sessio
     )
     assert (summary.imported, summary.rejected, summary.skipped) == (2, 1, 4)
     assert [where for where, _ in summary.errors] == ["line 5"]
+
+
+def test_odd_spaces_other_scripts_and_written_amounts_read_as_plain_ones_do(session: Session) -> None:
+    """Descriptions with no-break, wide or tab spaces and letters beyond ASCII: the spaces
+    are squeezed as before, the keywords still decide the category, the amounts are exact."""
+    user = make_user(session)
+    rows = [
+        ["01/04/24", "UPI-SWIGGY\u00a0\u00a0ORDER", "401", "01/04/24", "450.00", "", "99550.00"],
+        ["02/04/24", "CAFÉ\u2003SWIGGY  ORDER", "402", "02/04/24", "1,200.50", "", "98349.50"],
+        ["03/04/24", "ATM WDL\tMG ROAD", "403", "03/04/24", "2000.00", "", "96349.50"],
+        ["04/04/24", "SALARY\u3000ACME LTD", "404", "04/04/24", "", "50000", "146349.50"],
+    ]
+    summary = import_csv(session=session, user=user, data=csv_bytes(HDFC_HEADER, rows), file_name="odd.csv")
+    assert (summary.imported, summary.rejected) == (4, 0)
+    got = entries_frame(session, user.id)[["note", "type", "category", "amount_minor"]]
+    assert got.values.tolist() == [
+        ["UPI-SWIGGY ORDER", "expense", "Dining Out", 45_000],
+        ["CAFÉ SWIGGY ORDER", "expense", "Dining Out", 120_050],
+        ["ATM WDL MG ROAD", "transfer", "ATM Cash", 200_000],
+        ["SALARY ACME LTD", "income", "Salary", 5_000_000],
+    ]
