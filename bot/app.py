@@ -65,6 +65,7 @@ CONCURRENT_UPDATES = 16
 BOT_API_CONNECTIONS = 4  # keep-alive connections for replies; getUpdates has its own
 NIGHTLY_TRAINING_AT = dtime(3, 0, tzinfo=UTC)  # retrain when new verdicts arrived
 RENEWAL_REMINDERS_AT = dtime(4, 0, tzinfo=UTC)  # 09:30 in India
+FORGET_FILES_AT = dtime(2, 30, tzinfo=UTC)  # statements kept a week for a question or a doubt
 DIGEST_TICK_S = 60  # how often the scheduler looks for due digests
 RESUME_IMPORTS_EVERY_S = 60  # how often imports cut off by a stopped process are looked for
 FEATURES = (
@@ -314,5 +315,6 @@ def build_application(settings: Settings) -> Application:  # type: ignore[type-a
     jobs.run_repeating(
         imports.resume_unfinished, interval=RESUME_IMPORTS_EVERY_S, first=1, name="resume-imports"
     )
+    jobs.run_daily(imports.forget_old_files, time=FORGET_FILES_AT, name="forget-kept-statements")
     application.add_error_handler(error_handler)
     return application

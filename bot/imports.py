@@ -310,6 +310,15 @@ async def _summary(bot: Bot, chat_id: int, result: imports.Imported, *, progress
     )
 
 
+async def forget_old_files(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Job (daily): delete the statements kept a week for a question nobody answered or a
+    reading in doubt."""
+    now = datetime.now(UTC)
+    gone = await runtime(context).run_in_session(lambda s: imports.forget_old_files(session=s, now=now))
+    if gone:
+        log.info("deleted %d statement files kept a week", gone)
+
+
 async def resume_unfinished(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Job (at start, then every minute): imports a stopped process cut off are run again
     from their kept files, and each person is told and sent the summary."""

@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from db.base import utcnow
@@ -20,6 +20,9 @@ from db.models import Import, ImportFile
 # Who stores an import's batches: this machine, this process and this run of it.
 THIS_PROCESS = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 STALE_AFTER = timedelta(minutes=2)  # an import whose batches stopped this long ago is cut off
+# A statement is kept no longer than this for a question nobody answered (how its dates read)
+# or for a reading in doubt (Swap day/month, Flip signs): a bank statement is not kept for ever.
+KEEP_FILES_FOR = timedelta(days=7)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +58,27 @@ def unfinished_imports(session: Session, *, now: datetime) -> list[Unfinished]:
         for r in rows
         if r.owner != THIS_PROCESS and (r.heartbeat_at < now - STALE_AFTER or _gone(r.owner))
     ]
+
+
+def forget_old_files(session: Session, *, now: datetime) -> int:
+    """Delete the statements kept KEEP_FILES_FOR or longer: an import still waiting for the
+    person to say how its dates read goes with its file (it stored nothing yet; the button
+    then says to send the file again), a finished one keeps its entries and loses only the
+    file (Swap day/month then says the same). An import being stored keeps its file. How
+    many files were deleted."""
+    old = session.execute(
+        select(ImportFile.import_id, Import.status)
+        .join(Import, Import.id == ImportFile.import_id)
+        .where(ImportFile.heartbeat_at < now - KEEP_FILES_FOR, Import.status.in_(("waiting", "completed")))
+    ).all()
+    if not old:
+        return 0
+    ids = [r.import_id for r in old]
+    session.execute(delete(ImportFile).where(ImportFile.import_id.in_(ids)))
+    waiting = [r.import_id for r in old if r.status == "waiting"]
+    if waiting:
+        session.execute(delete(Import).where(Import.id.in_(waiting), Import.status == "waiting"))
+    return len(ids)
 
 
 def _gone(owner: str) -> bool:

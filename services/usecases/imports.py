@@ -140,6 +140,14 @@ def unfinished_imports(*, session: Session, now: datetime) -> tuple[Unfinished, 
     return tuple(found(session, now=now))
 
 
+def forget_old_files(*, session: Session, now: datetime) -> int:
+    """Everyone's statements kept a week for an unanswered question or a doubtful reading are
+    deleted (services/importing/unfinished.py KEEP_FILES_FOR); how many."""
+    from services.importing.unfinished import forget_old_files as forget
+
+    return forget(session, now=now)
+
+
 def discard_cut_off(*, turn: Turn, person: User, now: datetime) -> int:
     """Remove the person's imports from the command line that a stopped process left half
     stored (the person re-runs the command); how many. Chat imports are resumed instead."""
