@@ -28,7 +28,7 @@ def workbook_xlsx(header: Sequence[str], rows: Sequence[Sequence[object]], *, pr
     cover.append(["Opening balance", 1000])
     sheet = book.create_sheet("Transactions")
     for i in range(preamble):
-        sheet.append([f"Statement line {i + 1}"])
+        sheet.append(["Account No: XXXXXXXX4321" if i == 0 else f"Statement line {i + 1}"])
     sheet.append(list(header))
     for row in rows:
         sheet.append(list(row))
@@ -47,7 +47,7 @@ def workbook_xls(header: Sequence[str], rows: Sequence[Sequence[object]], *, pre
     sheet = book.add_sheet("Statement")
     date_style = xlwt.easyxf(num_format_str="DD/MM/YYYY")
     for i in range(preamble):
-        sheet.write(i, 0, f"Statement line {i + 1}")
+        sheet.write(i, 0, "Account No: XXXXXXXX4321" if i == 0 else f"Statement line {i + 1}")
     for c, name in enumerate(header):
         sheet.write(preamble, c, name)
     for r, row in enumerate(rows, start=preamble + 1):

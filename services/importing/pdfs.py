@@ -161,6 +161,7 @@ def read_pdf(data: bytes, is_header: IsHeader, password: str | None) -> tuple[li
                 f"The PDF has more than {MAX_ROWS:,} rows. Split it by date and send the parts."
             )
     frame = pd.DataFrame(records, columns=pd.Index(columns.names), dtype=object)
+    above = [line for lines in pages[:first_page] for line in lines] + pages[first_page][:header_line]
     return (
         columns.names,
         Rows(
@@ -168,6 +169,7 @@ def read_pdf(data: bytes, is_header: IsHeader, password: str | None) -> tuple[li
             np.fromiter((n for _p, n in places), dtype=np.int64, count=len(places)),
             np.zeros(len(records), dtype=bool),
             pages=np.fromiter((p for p, _n in places), dtype=np.int64, count=len(places)),
+            preamble=tuple(" ".join(w.text for w in line.words) for line in above),
         ),
         "PDF statement",
     )

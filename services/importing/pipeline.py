@@ -223,7 +223,8 @@ class StatementFile:
         if options.date_order is not None:
             facts = facts.with_dates(facts.dates.settle(options.date_order, "person"))
         facts = replace(facts, flip_sign=options.flip_sign)
-        account, currency = account_of(data, header, rows.frame), currency_of(header, rows.frame)
+        account = account_of(data, header, rows.frame, rows.preamble)
+        currency = currency_of(header, rows.frame)
         return cls(header, layout, rows, facts, kind, kept, account, currency, layout_key(layout, header))
 
     def read_as(self, options: ImportOptions) -> ImportOptions:

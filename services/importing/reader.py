@@ -43,6 +43,7 @@ class Rows:
     too_long: np.ndarray  # rows with non-empty cells beyond the header's width
     pages: np.ndarray | None = None  # a PDF's page of each row (1-based)
     unit: str = "line"  # what lines count: "line" of a text file or a PDF page, "row" of a sheet
+    preamble: tuple[str, ...] = ()  # a PDF's or a sheet's lines above the table (its account)
 
     def places(self, which: np.ndarray) -> list[str]:
         """Where the chosen rows are, as a person finds them: `line 12`, `row 12`,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -83,13 +84,18 @@ def _one_value(frame: pd.DataFrame, names: frozenset[str]) -> str | None:
     return None
 
 
-def account_of(data: bytes, header: list[str], frame: pd.DataFrame) -> str | None:
+def account_of(
+    data: bytes, header: list[str], frame: pd.DataFrame, preamble: Sequence[str] = ()
+) -> str | None:
     """The last four digits of the account the file names: from an account column with one
-    value, else from the lines above the table (`Account No : 501001234`); None for a file
-    that names none (a PDF's or a workbook's lines are not read here)."""
+    value, else from the lines above the table (`Account No : 501001234`; for a PDF or a
+    workbook, the preamble its reader kept); None for a file that names none."""
     if (value := _one_value(frame, _ACCOUNT_COLUMNS)) is not None:
         return _last_digits(value)
     if data.startswith(b"%PDF") or data.startswith(b"PK") or data.startswith(b"\xd0\xcf\x11\xe0"):
+        for line in preamble:
+            if found := _ACCOUNT.search(line):
+                return _last_digits(found.group(1))
         return None
     first = [h for h in header[:2] if h]
     for line in _text_of(data[:PREAMBLE_BYTES]).splitlines():

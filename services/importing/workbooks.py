@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import date, datetime, time
 from decimal import Decimal
 
@@ -77,7 +78,9 @@ def read_workbook(data: bytes, is_header: IsHeader) -> tuple[list[str], Rows, st
         if found is None:
             continue
         header, position = found
-        return header, _body(rows, header, position), kind
+        body = _body(rows, header, position)
+        above = tuple(" ".join(c for c in cells if c) for _n, cells in rows[:position])
+        return header, replace(body, preamble=above), kind
     listed = ", ".join(f"'{n}'" for n in names[:5]) or "none"
     raise ImportRefused(
         f"No sheet of this workbook has a table with a date and an amount column in its first "

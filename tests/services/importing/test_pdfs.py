@@ -152,6 +152,7 @@ def test_bank_pdf_statements_import_every_transaction_once(session: Session, ban
     user = make_user(session)
     summary = import_statement(turn=within(session), user=user, data=data, file_name="march.pdf")
     assert (summary.layout, summary.rejected, summary.skipped) == (name, 0, 2), summary.errors
+    assert summary.understood is not None and summary.understood.account == "4321"  # above the table
     assert _spent(session, user.id) == EXPECTED
     notes = session.scalars(select(Entry.note).where(Entry.user_id == user.id)).all()
     assert any("ZOMATO LIMITED" in n for n in notes)

@@ -59,6 +59,7 @@ def test_a_workbook_imports_its_statement_sheet_exactly(session: Session, kind: 
     assert (summary.layout, summary.imported, summary.rejected) == ("HDFC Bank statement", 3, 0), (
         summary.errors
     )
+    assert summary.understood is not None and summary.understood.account == "4321"  # the heading
     assert _entries(session, user.id) == EXPECTED
 
 
