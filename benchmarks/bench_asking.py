@@ -9,13 +9,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy.orm import Session
 
-from benchmarks.bench_questions import _ledger, _timings
-from db.frames import insert_entry_frame
-from db.migrate import upgrade
+from benchmarks.bench_questions import ENTRIES_EACH
+from benchmarks.people import baseline_p50, fill, latency_row, ledger, timings
 from db.models import Budget, User
-from db.session import make_engine, make_session_factory, session_scope
+from db.session import make_engine, make_session_factory
 from services.usecases.questions import ask
 
 PEOPLE = 200
@@ -35,27 +34,13 @@ PHRASINGS = (
 NOW = datetime(2024, 6, 20, 12, tzinfo=UTC)  # inside the generated ledgers
 
 
+def _budgets(session: Session, people: range) -> None:
+    session.add_all([Budget(user_id=k, category="Dining Out", limit_minor=300_000) for k in people])
+
+
 def build(url: str) -> None:
-    upgrade(url)
-    engine = make_engine(url)
-    ledgers = [_ledger(seed) for seed in range(DISTINCT_LEDGERS)]
-    with session_scope(make_session_factory(engine)) as session:
-        session.add_all(
-            [User(id=k, telegram_id=k, timezone="Asia/Kolkata", currency="INR") for k in range(1, PEOPLE + 1)]
-        )
-        session.flush()
-        session.add_all(
-            [Budget(user_id=k, category="Dining Out", limit_minor=300_000) for k in range(1, PEOPLE + 1)]
-        )
-        for k in range(1, PEOPLE + 1):
-            frame = ledgers[k % DISTINCT_LEDGERS].copy()
-            frame["user_id"] = k
-            frame["source"] = "csv"
-            frame["source_ref"] = [f"bench:{i}" for i in range(len(frame))]
-            insert_entry_frame(session, frame)
-    with engine.connect() as connection:
-        connection.exec_driver_sql("ANALYZE")
-    engine.dispose()
+    ledgers = [ledger(seed, months=40, rows=ENTRIES_EACH) for seed in range(DISTINCT_LEDGERS)]
+    fill(url, ledgers, PEOPLE, also=_budgets)
 
 
 def run() -> list[dict[str, Any]]:
@@ -68,24 +53,12 @@ def run() -> list[dict[str, Any]]:
         with factory() as session:
             person = session.get(User, PEOPLE // 2)
             assert person is not None
-            count = text("SELECT COUNT(*) FROM entries WHERE user_id = :u AND type = 'expense'")
-            base_p50, _ = _timings(lambda: session.execute(count, {"u": person.id}).scalar())
+            base_p50 = baseline_p50(session, person.id)
             for phrasing in PHRASINGS:
                 answer = ask(session=session, person=person, text=phrasing, now=NOW)
                 assert answer.query is not None, phrasing  # every phrasing here is understood
-                p50, p95 = _timings(lambda t=phrasing: ask(session=session, person=person, text=t, now=NOW))
-                results.append(
-                    {
-                        "name": f"plain question {phrasing!r} (p95 {p95:.1f} ms)",
-                        "value": round(p50, 3),
-                        "unit": "ms",
-                        "baseline": round(base_p50, 3),
-                        "ratio": round(p50 / base_p50, 2),
-                        "target": f"p50 <= {TARGET_P50_MS:g} ms",
-                        "ok": p50 <= TARGET_P50_MS,
-                        "p95": round(p95, 3),
-                    }
-                )
+                p50, p95 = timings(lambda t=phrasing: ask(session=session, person=person, text=t, now=NOW))
+                results.append(latency_row(f"plain question {phrasing!r}", p50, p95, base_p50, TARGET_P50_MS))
         engine.dispose()
         return results
 
