@@ -201,7 +201,7 @@ async def new_category_pressed(update: Update, context: ContextTypes.DEFAULT_TYP
     """Ask whether the new category named after the entry's word is a need or a want."""
     query = update.callback_query
     assert query is not None
-    menu = await _on_entry(update, context, entries.category_menu, entry_id=entry_id)
+    menu = await on_entry(update, context, entries.category_menu, entry_id=entry_id)
     if menu.word is None:
         raise LeakBotError("This entry has no word to name a category after; use /category add NAME need.")
     await query.answer()
@@ -223,7 +223,7 @@ async def make_category_pressed(
     update: Update, context: ContextTypes.DEFAULT_TYPE, entry_id: int, necessary: bool
 ) -> None:
     """Make the category, move the entry there and remember its word for it."""
-    moved = await _on_entry(
+    moved = await on_entry(
         update,
         context,
         entries.new_category_for,
@@ -314,10 +314,11 @@ async def _answer_entry(update: Update, note: str, shown: EntryView, markup: Inl
     )
 
 
-async def _on_entry(
+async def on_entry(
     update: Update, context: ContextTypes.DEFAULT_TYPE, use_case: Callable[..., T], **arguments: object
 ) -> T:
-    """call() for a button under an entry: an entry that is not theirs, or gone, is said so."""
+    """call() for a button about an entry (under it, or on a card): an entry that is not
+    theirs, or gone, is said so."""
     try:
         return await call(update, context, use_case, **arguments)
     except NotFound as exc:
@@ -328,7 +329,7 @@ async def undo_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, entry
     """Remove the entry the button sits under."""
     query = update.callback_query
     assert query is not None
-    gone = await _on_entry(update, context, entries.delete_entry, entry_id=entry_id)
+    gone = await on_entry(update, context, entries.delete_entry, entry_id=entry_id)
     await query.answer("Undone.")
     await query.edit_message_text(render.undone(gone))
 
@@ -337,7 +338,7 @@ async def verdict_pressed(
     update: Update, context: ContextTypes.DEFAULT_TYPE, entry_id: int, is_leak: bool
 ) -> None:
     """Store the person's own verdict on the entry."""
-    shown = await _on_entry(update, context, entries.record_verdict, entry_id=entry_id, is_leak=is_leak)
+    shown = await on_entry(update, context, entries.record_verdict, entry_id=entry_id, is_leak=is_leak)
     await _answer_entry(
         update, "Noted: a leak." if is_leak else "Noted: not a leak.", shown, entry_keyboard(shown)
     )
@@ -345,7 +346,7 @@ async def verdict_pressed(
 
 async def category_menu_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, entry_id: int) -> None:
     """Show the categories the entry can move to."""
-    menu = await _on_entry(update, context, entries.category_menu, entry_id=entry_id)
+    menu = await on_entry(update, context, entries.category_menu, entry_id=entry_id)
     buttons = [
         InlineKeyboardButton(name, callback_data=PICK_CATEGORY.data(entry_id, i))
         for i, name in enumerate(menu.categories)
@@ -357,7 +358,7 @@ async def category_pressed(
     update: Update, context: ContextTypes.DEFAULT_TYPE, entry_id: int, index: int
 ) -> None:
     """Move the entry to the chosen category and re-score it."""
-    moved = await _on_entry(
+    moved = await on_entry(
         update, context, entries.pick_category, entry_id=entry_id, index=index, models=models(context)
     )
     note = f"Moved to {moved.entry.category}." + (

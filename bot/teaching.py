@@ -5,27 +5,23 @@ cards, each press editing the message to the next), the day's one card after a l
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot.buttons import FLAG, ID, Action, Arg
-from bot.entries import NOT_YOURS
+from bot.entries import on_entry
 from bot.render import teaching as render
 from bot.runtime import call
 from services.catalog import EntryType
-from services.errors import LeakBotError, NotFound
 from services.learning.asking import ROUND
 from services.usecases import teaching
 from services.usecases.entries import LoggedMessage
 from services.usecases.teaching import Card
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 POSITION = Arg(f"[1-{ROUND}]", int)  # a card's place in its round, and the round's size
 
 
@@ -75,23 +71,13 @@ async def after_spend(update: Update, context: ContextTypes.DEFAULT_TYPE, logged
         log.warning("the daily card failed", exc_info=True)
 
 
-async def _on_card(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, use_case: Callable[..., T], **arguments: object
-) -> T:
-    """call() for a card's button: an entry that is not theirs, or gone, is said so."""
-    try:
-        return await call(update, context, use_case, **arguments)
-    except NotFound as exc:
-        raise LeakBotError(NOT_YOURS) from exc
-
-
 async def answer_pressed(
     update: Update, context: ContextTypes.DEFAULT_TYPE, entry_id: int, is_leak: bool, number: int, of: int
 ) -> None:
     """Record the answer and show the round's next card, or the thanks."""
     query = update.callback_query
     assert query is not None
-    answered = await _on_card(
+    answered = await on_entry(
         update,
         context,
         teaching.answer,
@@ -118,7 +104,7 @@ async def stop_pressed(
     """End the round at this card."""
     query = update.callback_query
     assert query is not None
-    await _on_card(update, context, teaching.stop_round, entry_id=entry_id)
+    await on_entry(update, context, teaching.stop_round, entry_id=entry_id)
     await query.answer("Stopped.")
     await query.edit_message_text(render.stopped(number - 1))
 

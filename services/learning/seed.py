@@ -7,24 +7,12 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from db.models import User
+from ml.seed_experiment import AGGREGATES
 from services.learning.features import load_expenses
 from services.money import to_major
 from services.scoring.features import FEATURE_COLUMNS, compute_features
 
 SEED_LEAK_SCORE = 5  # the seed labels is_leakage = score >= 5, whatever the person's threshold
-# Computed per group (day, month, category, time block, day type) over many rows: these are
-# left to ml.seed_experiment.GroupAggregates, fitted on each split's training rows.
-AGGREGATE_COLUMNS = (
-    "daily_spend",
-    "monthly_total_spend",
-    "monthly_category_spend",
-    "category_spend_ratio",
-    "recurring_expense_count",
-    "monthly_non_essential_pct",
-    "avg_spend_per_time_block",
-    "avg_spend_per_day_type",
-    "cumulative_monthly_spend",
-)
 # The columns the seed's models saw: the entry's own fields and every seed feature but the year.
 SEED_CATEGORICAL = ("category", "payment_mode", "context", "time_block", "day_type", "day_of_week")
 SEED_NUMERIC = (
@@ -45,7 +33,7 @@ def seed_frame(session: Session, user: User) -> pd.DataFrame:
         expenses.assign(local_date=dates),
         salary_day=user.salary_day,
         micro_threshold_minor=user.micro_threshold_minor,
-    ).drop(columns=list(AGGREGATE_COLUMNS))
+    ).drop(columns=list(AGGREGATES))  # ml.seed_experiment computes them on training rows only
     frame = pd.concat(
         [expenses[["category", "payment_mode", "context", "time_block", "day_type"]], core], axis=1
     )
