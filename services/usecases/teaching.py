@@ -69,17 +69,19 @@ def start_round(*, session: Session, person: User, now: datetime) -> Card | None
 
 
 def daily_card(*, session: Session, person: User, now: datetime) -> Card | None:
-    """The day's one card, when it is due (ask on, none shown today, past the first week)
-    and useful (a question of USEFUL_PRIORITY or more); showing it uses up the day."""
+    """The day's one card, when it is due (ask on, none looked for today, past the first
+    week) and useful (a question of USEFUL_PRIORITY or more). The questions are looked for
+    once a day: after that the day is used up, card or not, so later spends that day cost
+    no look through the person's history."""
     today = local_today(now, person.timezone)
     if not person.ask_enabled or person.asked_on == today:
         return None
     if person.created_at is not None and now - person.created_at < timedelta(days=NEWCOMER_DAYS):
         return None
+    person.asked_on = today
     best = questions_for(session=session, user=person, today=today, limit=1)
     if not best or best[0].worth < USEFUL_PRIORITY:
         return None
-    person.asked_on = today
     return Card(_view(session, person, best[0].entry_id))
 
 
